@@ -1,0 +1,38 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { credentialsSchema, signIn, signOut } from "@/lib/auth/next-auth";
+
+export type LoginState = { error?: string; fieldErrors?: { email?: string; password?: string }; email?: string };
+
+export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  const email = String(formData.get("email") ?? "");
+  const parsed = credentialsSchema.safeParse({ email, password: formData.get("password") ?? "" });
+  if (!parsed.success) {
+    const fieldErrors: LoginState["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0];
+      if (key === "email" || key === "password") fieldErrors[key] ??= issue.message;
+    }
+    return { fieldErrors, email };
+  }
+  const next = String(formData.get("next") ?? "/");
+  try {
+    await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      // Only same-site paths: an open redirect would let a link send people elsewhere after sign-in.
+      redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/",
+    });
+    return {};
+  } catch (err) {
+    if (err instanceof AuthError) {
+      return { error: "That email and password don’t match an account. Check both and try again.", email };
+    }
+    throw err; // includes the redirect that completes a successful sign-in
+  }
+}
+
+export async function logoutAction(): Promise<void> {
+  await signOut({ redirectTo: "/login" });
+}

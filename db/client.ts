@@ -1,0 +1,39 @@
+import "server-only";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { openDatabase, type Database } from "./connect";
+import type { Db } from "./types";
+
+/**
+ * The app's one database client per process: postgres.js when DATABASE_URL is set, otherwise
+ * the embedded PGlite under DATA_DIR (created, migrated and filled with demo data on first start).
+ * Cached on globalThis so dev hot reloads reuse it.
+ */
+const g = globalThis as unknown as { __appDatabase?: Promise<Database> };
+
+async function init(): Promise<Database> {
+  const e = env();
+  const database = await openDatabase(
+    e.databaseUrl ? { url: e.databaseUrl } : { pgliteDir: path.resolve(e.dataDir, "pglite") },
+  );
+  await database.migrate();
+  if (database.kind === "pglite" && e.seedDemo) {
+    const { seedDemoIfEmpty } = await import("./seed");
+    await seedDemoIfEmpty(database.db);
+  }
+  return database;
+}
+
+export function getDatabase(): Promise<Database> {
+  if (!g.__appDatabase) {
+    g.__appDatabase = init().catch((err: unknown) => {
+      g.__appDatabase = undefined;
+      throw err;
+    });
+  }
+  return g.__appDatabase;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}

@@ -1,0 +1,103 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { invoiceLineKind, invoiceSource, invoiceStatus, stripeEventStatus } from "./enums";
+import { organizations } from "./orgs";
+import { usageRecords } from "./usage";
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    source: invoiceSource().notNull().default("stripe"),
+    /** null for manual (local) invoices. */
+    stripeInvoiceId: text(),
+    number: text(),
+    status: invoiceStatus().notNull(),
+    currency: text().notNull(),
+    subtotalCents: bigint({ mode: "number" }).notNull().default(0),
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
+    totalCents: bigint({ mode: "number" }).notNull().default(0),
+    amountDueCents: bigint({ mode: "number" }).notNull().default(0),
+    amountPaidCents: bigint({ mode: "number" }).notNull().default(0),
+    periodStart: timestamp({ withTimezone: true }),
+    periodEnd: timestamp({ withTimezone: true }),
+    dueDate: timestamp({ withTimezone: true }),
+    paidAt: timestamp({ withTimezone: true }),
+    hostedInvoiceUrl: text(),
+    pdfUrl: text(),
+    billingReason: text(),
+    attemptCount: integer().notNull().default(0),
+    nextPaymentAttempt: timestamp({ withTimezone: true }),
+    usageRecordId: uuid().references(() => usageRecords.id, { onDelete: "set null" }),
+    memo: text(),
+    stripeLastEventCreated: bigint({ mode: "number" }),
+    /** Stripe's `created`, or when a manual invoice was issued. */
+    issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("invoices_stripe_invoice_id_key").on(t.stripeInvoiceId),
+    uniqueIndex("invoices_org_number_key").on(t.organizationId, t.number),
+    index("invoices_org_issued_idx").on(t.organizationId, t.issuedAt),
+    index("invoices_status_idx").on(t.status),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    stripeLineId: text(),
+    kind: invoiceLineKind().notNull().default("subscription"),
+    description: text().notNull(),
+    quantity: integer().notNull().default(1),
+    unitAmountCents: bigint({ mode: "number" }),
+    amountCents: bigint({ mode: "number" }).notNull(),
+    currency: text().notNull(),
+    periodStart: timestamp({ withTimezone: true }),
+    periodEnd: timestamp({ withTimezone: true }),
+    proration: boolean().notNull().default(false),
+    position: integer().notNull().default(0),
+  },
+  (t) => [
+    index("invoice_lines_invoice_idx").on(t.invoiceId),
+    uniqueIndex("invoice_lines_invoice_stripe_line_key").on(t.invoiceId, t.stripeLineId),
+  ],
+);
+
+/** Every Stripe event received: the webhook's idempotency record and audit trail. */
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    /** Stripe's event id (evt_…). */
+    id: text().primaryKey(),
+    type: text().notNull(),
+    /** Stripe's `created`, unix seconds. */
+    stripeCreated: bigint({ mode: "number" }).notNull(),
+    objectId: text(),
+    livemode: boolean().notNull().default(false),
+    status: stripeEventStatus().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("stripe_events_status_idx").on(t.status, t.receivedAt),
+    index("stripe_events_type_idx").on(t.type),
+  ],
+);
+
+export type Invoice = typeof invoices.$inferSelect;
+export type NewInvoice = typeof invoices.$inferInsert;
+export type InvoiceLine = typeof invoiceLines.$inferSelect;
+export type NewInvoiceLine = typeof invoiceLines.$inferInsert;
+export type InvoiceStatus = (typeof invoiceStatus.enumValues)[number];
+export type StripeEventRow = typeof stripeEvents.$inferSelect;

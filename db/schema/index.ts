@@ -1,0 +1,6 @@
+export * from "./enums";
+export * from "./orgs";
+export * from "./plans";
+export * from "./usage";
+export * from "./billing";
+export * from "./admin";

@@ -1,0 +1,47 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const stripeOnlyInLibStripe = {
+  name: "stripe",
+  message: "Only lib/stripe imports the stripe SDK. Use the billing service instead.",
+};
+
+export default [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: [".next/**", "node_modules/**", ".data/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    rules: {
+      "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe] }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/env.ts." },
+      ],
+    },
+  },
+  {
+    files: ["components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [stripeOnlyInLibStripe],
+          patterns: [
+            { group: ["@/db", "@/db/*", "../db/*", "../../db/*"], message: "components/ never touches the database: take data as props." },
+            { group: ["@/lib/stripe", "@/lib/stripe/*"], message: "components/ never imports lib/stripe." },
+            { group: ["@/lib/*/server", "@/lib/auth", "@/lib/auth/*"], message: "components/ never imports server-only services." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/stripe/**"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
+    // The one reader of process.env, plus tooling that runs outside the app.
+    files: ["lib/env.ts", "scripts/**", "tests/**", "bench/**", "*.config.*", "playwright.config.ts", "vitest.config.ts"],
+    rules: { "no-restricted-properties": "off" },
+  },
+];

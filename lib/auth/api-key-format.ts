@@ -1,0 +1,25 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** Organization API keys: `agb_` + 40 base62 characters. Only the SHA-256 and a short prefix are stored. */
+export const API_KEY_PREFIX = "agb_";
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+/** The part shown in lists so people can tell keys apart (never enough to use). */
+export function displayPrefix(key: string): string {
+  return key.slice(0, API_KEY_PREFIX.length + 6);
+}
+
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const bytes = randomBytes(40);
+  let body = "";
+  for (const b of bytes) body += ALPHABET[b % ALPHABET.length];
+  const key = API_KEY_PREFIX + body;
+  return { key, prefix: displayPrefix(key), hash: hashApiKey(key) };
+}
+
+/** The demo organization's key, seeded in development only so the README's curl works at once. */
+export const DEMO_API_KEY = "agb_demo_acme_local_development_only_key";

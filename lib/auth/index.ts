@@ -1,0 +1,2 @@
+export { canManageBilling, roleAtLeast, ROLE_RANK } from "./roles";
+export type { CurrentUser, OrgContext } from "./access";

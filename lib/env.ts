@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Everything else imports `env()`.
+ *
+ * Empty strings count as unset (a blank line in .env must not become a value).
+ * Development and test get safe local defaults so a fresh clone runs with no setup;
+ * production refuses to start without the secrets it needs.
+ */
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+const DEV_AUTH_SECRET = "dev-only-auth-secret-change-me-0123456789abcdef";
+export const DEV_WEBHOOK_SECRET = "whsec_local_emulator_secret_do_not_use_in_production";
+export const DEV_CRON_SECRET = "dev-cron-secret";
+
+const serverSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: opt(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL"),
+    ),
+    /** Folder for the embedded database and other local state when DATABASE_URL is unset. */
+    DATA_DIR: opt(z.string()).transform((v) => v ?? ".data"),
+    AUTH_SECRET: opt(z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)")),
+    APP_URL: opt(z.url("must be an absolute URL like http://localhost:3000")),
+    STRIPE_SECRET_KEY: opt(
+      z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must look like sk_test_… or sk_live_…"),
+    ),
+    STRIPE_WEBHOOK_SECRET: opt(z.string().regex(/^whsec_/, "must start with whsec_")),
+    STRIPE_EMULATOR_PORT: opt(z.coerce.number().int().min(1).max(65535)).transform((v) => v ?? 12111),
+    CRON_SECRET: opt(z.string().min(8, "must be at least 8 characters")),
+    /** Days an organization may stay past due before its limits fall back to Free's. */
+    DUNNING_GRACE_DAYS: opt(z.coerce.number().int().min(0).max(365)).transform((v) => v ?? 14),
+    /** Seed demo data into an empty embedded database on first start. */
+    SEED_DEMO: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === undefined || v === "1" || v === "true"),
+    LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
+  })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV === "production") {
+      if (!e.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
+      if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
+        ctx.addIssue({
+          code: "custom",
+          path: ["STRIPE_WEBHOOK_SECRET"],
+          message: "is required when STRIPE_SECRET_KEY is set (copy it from the Stripe dashboard webhook endpoint)",
+        });
+    }
+  });
+
+const clientSchema = z.object({
+  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: opt(z.string().regex(/^pk_(test|live)_/, "must look like pk_test_…")),
+});
+
+export type ServerEnv = {
+  nodeEnv: "development" | "test" | "production";
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authSecret: string;
+  appUrl: string | undefined;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string;
+  stripeEmulatorPort: number;
+  /** True when no Stripe key is configured: the app talks to the local emulator. */
+  useStripeEmulator: boolean;
+  cronSecret: string;
+  dunningGraceDays: number;
+  seedDemo: boolean;
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`);
+}
+
+/** Parse an environment record. Pure: used by `env()` and by unit tests. */
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const parsed = serverSchema.safeParse(source);
+  if (!parsed.success) throw new EnvError(describe(parsed.error));
+  const e = parsed.data;
+  const dev = e.NODE_ENV !== "production";
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    authSecret: e.AUTH_SECRET ?? DEV_AUTH_SECRET,
+    appUrl: e.APP_URL,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET ?? (dev || !e.STRIPE_SECRET_KEY ? DEV_WEBHOOK_SECRET : ""),
+    stripeEmulatorPort: e.STRIPE_EMULATOR_PORT,
+    useStripeEmulator: !e.STRIPE_SECRET_KEY,
+    cronSecret: e.CRON_SECRET ?? DEV_CRON_SECRET,
+    dunningGraceDays: e.DUNNING_GRACE_DAYS,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export function parseClientEnv(source: Record<string, string | undefined>) {
+  const parsed = clientSchema.safeParse(source);
+  if (!parsed.success) throw new EnvError(describe(parsed.error));
+  return { stripePublishableKey: parsed.data.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY };
+}
+
+let cached: ServerEnv | undefined;
+
+/** The validated server environment. Throws EnvError naming every bad variable. */
+export function env(): ServerEnv {
+  cached ??= parseServerEnv(process.env);
+  return cached;
+}
+
+/** Public (browser-safe) configuration. Next inlines NEXT_PUBLIC_ variables at build time. */
+export function publicEnv() {
+  return parseClientEnv({ NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY });
+}

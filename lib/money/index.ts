@@ -1,0 +1,99 @@
+/**
+ * Money is integer minor units (cents for USD) plus an ISO currency. This module is the only
+ * place that does arithmetic on amounts or turns them into text.
+ */
+
+/** Currencies Stripe treats as zero-decimal: the amount is already in whole units. */
+const ZERO_DECIMAL = new Set([
+  "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+]);
+
+export function minorUnitDigits(currency: string): number {
+  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+}
+
+export function assertMinorUnits(amount: number): void {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer number of minor units, got ${amount}`);
+}
+
+/** Format minor units for people: formatMoney(4900, "usd") === "$49.00". */
+export function formatMoney(amount: number, currency: string, locale = "en-US", opts: { compact?: boolean } = {}): string {
+  assertMinorUnits(amount);
+  const digits = minorUnitDigits(currency);
+  const major = amount / 10 ** digits;
+  const whole = opts.compact && Number.isInteger(major);
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    minimumFractionDigits: whole ? 0 : digits,
+    maximumFractionDigits: digits,
+  }).format(major);
+}
+
+/** Sum of amounts, checked to stay exact. */
+export function sumMinor(amounts: readonly number[]): number {
+  let total = 0;
+  for (const a of amounts) {
+    assertMinorUnits(a);
+    total += a;
+  }
+  assertMinorUnits(total);
+  return total;
+}
+
+/** unit × quantity, exact. */
+export function multiplyMinor(unitAmount: number, quantity: number): number {
+  assertMinorUnits(unitAmount);
+  if (!Number.isSafeInteger(quantity)) throw new RangeError(`quantity must be an integer, got ${quantity}`);
+  const out = unitAmount * quantity;
+  assertMinorUnits(out);
+  return out;
+}
+
+/**
+ * A share of an amount: amount × numerator / denominator, rounded half away from zero to whole
+ * minor units (Stripe rounds proration amounts the same way). Uses BigInt so large amounts stay exact.
+ */
+export function prorate(amount: number, numerator: number, denominator: number): number {
+  assertMinorUnits(amount);
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0)
+    throw new RangeError("proration needs integer numerator and positive integer denominator");
+  const n = BigInt(amount) * BigInt(numerator);
+  const d = BigInt(denominator);
+  const negative = n < BigInt(0);
+  const abs = negative ? -n : n;
+  const q = (abs * BigInt(2) + d) / (BigInt(2) * d);
+  return Number(negative ? -q : q);
+}
+
+/**
+ * Proration of a per-unit price over the rest of a period, in Stripe's manner: the amount
+ * for `quantity` units for the `remainingSeconds` of a `periodSeconds` period.
+ */
+export function prorateForRemaining(
+  unitAmount: number,
+  quantity: number,
+  remainingSeconds: number,
+  periodSeconds: number,
+): number {
+  return prorate(multiplyMinor(unitAmount, quantity), Math.max(0, Math.min(remainingSeconds, periodSeconds)), periodSeconds);
+}
+
+/** Overage cost for `units` beyond the limit at `unitCents` per `unitSize` units, rounded up to a whole unit block. */
+export function overageCost(units: number, unitCents: number, unitSize = 1): number {
+  if (units <= 0) return 0;
+  const blocks = Math.ceil(units / unitSize);
+  return multiplyMinor(unitCents, blocks);
+}
+
+/** Percentage saved by paying `annual` once instead of 12 × `monthly`; whole percent, rounded down. */
+export function annualSavingPercent(monthly: number, annual: number): number {
+  const yearAtMonthly = multiplyMinor(monthly, 12);
+  if (yearAtMonthly <= 0) return 0;
+  return Math.floor(((yearAtMonthly - annual) * 100) / yearAtMonthly);
+}
+
+/** What 12 months at the monthly price cost minus the annual price (minor units). */
+export function annualSaving(monthly: number, annual: number): number {
+  return multiplyMinor(monthly, 12) - annual;
+}

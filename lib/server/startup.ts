@@ -1,0 +1,16 @@
+import { getDatabase } from "@/db/client";
+import { env, EnvError } from "@/lib/env";
+
+/** Node-runtime start-up: validate configuration (naming each bad variable) and open the database. */
+export async function startServer(): Promise<void> {
+  try {
+    env();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(`\n${err.message}\nFix these variables (see README.md, Configuration) and start again.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  await getDatabase();
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Build the app, start it on a fresh seeded database, run Playwright in Debian's Chromium, clean up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PORT="${E2E_PORT:-3100}"
+RUN="e2e_$(date +%s)_$$"
+export E2E_BASE_URL="http://127.0.0.1:${PORT}"
+export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
+export NEXT_TELEMETRY_DISABLED=1
+DATA_DIR_TMP=""
+ADMIN_URL="${DATABASE_URL:-}"
+
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [ -n "$ADMIN_URL" ]; then
+    psql "$ADMIN_URL" -qc "drop database if exists agentbill_${RUN} with (force)" >/dev/null 2>&1 || true
+  fi
+  [ -n "$DATA_DIR_TMP" ] && rm -rf "$DATA_DIR_TMP"
+}
+trap cleanup EXIT
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's Chromium for the browser tests (once)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
+  else
+    echo "The browser tests need Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)."; exit 1
+  fi
+fi
+
+if [ -n "$ADMIN_URL" ]; then
+  psql "$ADMIN_URL" -qc "create database agentbill_${RUN}" || exit 1
+  export DATABASE_URL="$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.toString())' "$ADMIN_URL" "agentbill_${RUN}")"
+  npx tsx --conditions=react-server scripts/seed.ts || exit 1
+else
+  DATA_DIR_TMP="$(mktemp -d)"
+  export DATA_DIR="$DATA_DIR_TMP"
+  export SEED_DEMO=1
+fi
+
+mkdir -p test-results
+if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
+  ./node_modules/.bin/next build > test-results/e2e-build.log 2>&1 || { tail -50 test-results/e2e-build.log; exit 1; }
+fi
+./node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 > test-results/e2e-server.log 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+  curl -sf "$E2E_BASE_URL/api/health" >/dev/null && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the app did not start:"; tail -30 test-results/e2e-server.log; exit 1; fi
+  sleep 0.5
+done
+npx playwright test "$@"
