@@ -6,7 +6,7 @@ const stripeOnlyInLibStripe = {
   message: "Only lib/stripe imports the stripe SDK. Use the billing service instead.",
 };
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", "node_modules/**", ".data/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
@@ -45,3 +45,5 @@ export default [
     rules: { "no-restricted-properties": "off" },
   },
 ];
+
+export default config;

@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // Lets parallel test runs build into their own folders (scripts/test-e2e.sh).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite loads its wasm/data files from its own package folder: bundling it breaks that.
   serverExternalPackages: ["@electric-sql/pglite", "pdf-lib"],
   experimental: {

@@ -1,0 +1,111 @@
+import "server-only";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys, organizations } from "@/db/schema";
+import type { Queryable } from "@/db/types";
+import { recordAudit, type Actor } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
+
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Give the key a name so you can recognise it later.").max(80, "Keep the name under 80 characters."),
+});
+
+export type ApiKeyCaller = {
+  apiKeyId: string;
+  organization: { id: string; slug: string; name: string; status: "active" | "suspended"; suspendedReason: string | null };
+};
+
+/**
+ * Who is calling with this bearer key? Unknown or revoked: 401. The organization may be
+ * suspended: the caller decides (most platform routes answer 403 with the reason).
+ * `last_used_at` is written at most once a minute per key, to keep the hot path read-only.
+ */
+export async function authenticateApiKey(db: Queryable, presented: string | null | undefined): Promise<ApiKeyCaller> {
+  if (!presented || !presented.startsWith(API_KEY_PREFIX) || presented.length > 200) {
+    throw new AppError("unauthenticated", "Missing or malformed API key. Send it as: Authorization: Bearer agb_…");
+  }
+  const [row] = await db
+    .select({
+      apiKeyId: apiKeys.id,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      id: organizations.id,
+      slug: organizations.slug,
+      name: organizations.name,
+      status: organizations.status,
+      suspendedReason: organizations.suspendedReason,
+    })
+    .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .where(eq(apiKeys.keyHash, hashApiKey(presented)))
+    .limit(1);
+  if (!row || row.revokedAt) throw new AppError("unauthenticated", "This API key is not valid or has been revoked.");
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(apiKeys.id, row.apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+  }
+  return {
+    apiKeyId: row.apiKeyId,
+    organization: { id: row.id, slug: row.slug, name: row.name, status: row.status, suspendedReason: row.suspendedReason },
+  };
+}
+
+export type ApiKeyListItem = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+
+export async function listApiKeys(db: Queryable, organizationId: string): Promise<ApiKeyListItem[]> {
+  return db
+    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.organizationId, organizationId))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+/** Create a key; the whole key is returned this once and never stored. */
+export async function createApiKey(
+  db: Queryable,
+  input: { organizationId: string; name: string; actor: Actor & { kind: "user" } },
+): Promise<{ key: string; item: ApiKeyListItem }> {
+  const { name } = createApiKeySchema.parse({ name: input.name });
+  const generated = generateApiKey();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ organizationId: input.organizationId, name, prefix: generated.prefix, keyHash: generated.hash, createdByUserId: input.actor.id })
+      .returning();
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_key.created",
+      targetType: "api_key",
+      targetId: row!.id,
+      organizationId: input.organizationId,
+      details: { name, prefix: generated.prefix },
+    });
+    return {
+      key: generated.key,
+      item: { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, lastUsedAt: null, revokedAt: null },
+    };
+  });
+}
+
+/** Revoke a key of this organization (a key of another organization is "not found"). */
+export async function revokeApiKey(db: Queryable, input: { organizationId: string; apiKeyId: string; actor: Actor }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, input.apiKeyId), eq(apiKeys.organizationId, input.organizationId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id, prefix: apiKeys.prefix });
+    if (!row) throw new AppError("not_found", "No active API key with that id in this organization.");
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_key.revoked",
+      targetType: "api_key",
+      targetId: row.id,
+      organizationId: input.organizationId,
+      details: { prefix: row.prefix },
+    });
+  });
+}

@@ -1,0 +1,37 @@
+import { ZodError, type z } from "zod";
+import { AppError } from "@/lib/errors";
+
+export type FieldIssue = { path: string; message: string };
+
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** Turn a zod failure into a 400 AppError whose message lists what to fix. */
+export function invalidInput(error: ZodError, what = "request"): AppError {
+  const issues = zodIssues(error);
+  const summary = issues
+    .slice(0, 5)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join("; ");
+  return new AppError("bad_request", `Invalid ${what}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`, { issues });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidInput(parsed.error, what);
+  return parsed.data;
+}
+
+/** A JSON error response for any thrown value; unexpected errors are logged and answered as 500. */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ZodError) err = invalidInput(err);
+  if (err instanceof AppError) {
+    return Response.json({ error: { code: err.code, message: err.message, ...(err.details ?? {}) } }, { status: err.status });
+  }
+  console.error("Unhandled error in route:", err instanceof Error ? err.stack : err);
+  return Response.json(
+    { error: { code: "internal", message: "Something went wrong on our side. Try again; if it keeps happening, contact support." } },
+    { status: 500 },
+  );
+}
