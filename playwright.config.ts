@@ -5,16 +5,18 @@ import { defineConfig, devices } from "@playwright/test";
  * and starts it with a fresh seeded database). Playwright never downloads a browser here.
  */
 const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
+/** Parallel runs (e.g. several developers' checks on one machine) can each use their own folder. */
+const results = process.env.RESULTS_DIR || "test-results";
 
 export default defineConfig({
   testDir: "tests/e2e",
-  outputDir: "test-results/e2e-artifacts",
+  outputDir: `${results}/e2e-artifacts`,
   fullyParallel: false,
   workers: 2,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  reporter: [["list"], ["json", { outputFile: `${results}/e2e.json` }]],
   use: {
     baseURL,
     trace: "retain-on-failure",

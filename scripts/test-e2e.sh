@@ -3,6 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PORT="${E2E_PORT:-3100}"
+export RESULTS_DIR="${RESULTS_DIR:-test-results}"
 RUN="e2e_$(date +%s)_$$"
 export E2E_BASE_URL="http://127.0.0.1:${PORT}"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
@@ -38,15 +39,15 @@ else
   export SEED_DEMO=1
 fi
 
-mkdir -p test-results
+mkdir -p "$RESULTS_DIR"
 if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
-  ./node_modules/.bin/next build > test-results/e2e-build.log 2>&1 || { tail -50 test-results/e2e-build.log; exit 1; }
+  ./node_modules/.bin/next build > "$RESULTS_DIR/e2e-build.log" 2>&1 || { tail -50 "$RESULTS_DIR/e2e-build.log"; exit 1; }
 fi
-./node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 > test-results/e2e-server.log 2>&1 &
+./node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 > "$RESULTS_DIR/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   curl -sf "$E2E_BASE_URL/api/health" >/dev/null && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the app did not start:"; tail -30 test-results/e2e-server.log; exit 1; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the app did not start:"; tail -30 "$RESULTS_DIR/e2e-server.log"; exit 1; fi
   sleep 0.5
 done
 npx playwright test "$@"
