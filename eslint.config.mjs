@@ -9,7 +9,7 @@ const stripeOnlyInLibStripe = {
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", ".data/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  { ignores: [".next/**", ".next-*/**", ".data-*/**", "test-results-*/**", "tests/artifacts/**", "node_modules/**", ".data/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
   {
     rules: {
       "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe] }],
