@@ -37,6 +37,8 @@ const serverSchema = z
     DUNNING_GRACE_DAYS: opt(z.coerce.number().int().min(0).max(365)).transform((v) => v ?? 14),
     /** Seed demo data into an empty embedded database on first start. */
     SEED_DEMO: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === undefined || v === "1" || v === "true"),
+    /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
+    PORT: opt(z.coerce.number().int().min(1).max(65535)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
   })
   .superRefine((e, ctx) => {
@@ -70,6 +72,7 @@ export type ServerEnv = {
   dunningGraceDays: number;
   seedDemo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  port: number | undefined;
 };
 
 export class EnvError extends Error {
@@ -103,6 +106,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     dunningGraceDays: e.DUNNING_GRACE_DAYS,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    port: e.PORT,
   };
 }
 

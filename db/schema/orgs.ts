@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { memberRole, orgStatus } from "./enums";
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
@@ -16,6 +16,8 @@ export const organizations = pgTable(
     /** ISO 4217, lower case as Stripe writes it. */
     currency: text().notNull().default("usd"),
     billingEmail: text(),
+    /** Summary of the default card, mirrored from Stripe for display (never card numbers). */
+    paymentMethod: jsonb().$type<PaymentMethodSummary | null>(),
     createdAt: createdAt(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -78,6 +80,26 @@ export const apiKeys = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("api_keys_key_hash_key").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId)],
+);
+
+export type PaymentMethodSummary = { id: string; brand: string; last4: string; expMonth: number; expYear: number };
+
+/** "Contact us" requests for Enterprise, for platform admins to follow up. */
+export const enterpriseRequests = pgTable(
+  "enterprise_requests",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    requestedByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    contactEmail: text().notNull(),
+    expectedSeats: integer(),
+    message: text().notNull(),
+    status: text().notNull().default("open"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("enterprise_requests_org_idx").on(t.organizationId), index("enterprise_requests_status_idx").on(t.status, t.createdAt)],
 );
 
 export type Organization = typeof organizations.$inferSelect;
