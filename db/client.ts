@@ -37,3 +37,8 @@ export function getDatabase(): Promise<Database> {
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
+
+/** Tests and tools: make this process's app client use a database opened elsewhere. */
+export function setDatabaseForProcess(database: Database): void {
+  g.__appDatabase = Promise.resolve(database);
+}

@@ -97,3 +97,26 @@ export function annualSavingPercent(monthly: number, annual: number): number {
 export function annualSaving(monthly: number, annual: number): number {
   return multiplyMinor(monthly, 12) - annual;
 }
+
+/** Compare two recurring amounts over different cycle lengths (in months) without rounding: -1, 0 or 1. */
+export function compareRecurring(a: { amount: number; months: number }, b: { amount: number; months: number }): number {
+  const left = BigInt(a.amount) * BigInt(b.months);
+  const right = BigInt(b.amount) * BigInt(a.months);
+  return left === right ? 0 : left > right ? 1 : -1;
+}
+
+/**
+ * Stripe's `*_decimal` fields are decimal strings of minor units ("4900", "12.5"). Read one as
+ * whole minor units, rounding half away from zero, without going through floating point.
+ */
+export function parseMinorDecimal(value: string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return null;
+  const [, sign, whole, frac = ""] = m;
+  let n = BigInt(whole!);
+  if (frac.length > 0 && Number(frac[0]) >= 5) n += BigInt(1);
+  const out = Number(n);
+  if (!Number.isSafeInteger(out)) return null;
+  return sign === "-" ? -out : out;
+}

@@ -1,0 +1,35 @@
+import { and, eq } from "drizzle-orm";
+import { invoices, memberships } from "@/db/schema";
+import { getCurrentUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { withErrors } from "@/lib/http/route";
+import { getInvoiceDetail, renderInvoicePdf } from "@/lib/invoices";
+
+export const dynamic = "force-dynamic";
+
+/** The invoice as PDF: members of its organization and platform admins; anyone else gets 404. */
+export const GET = withErrors<{ id: string }>(async (_req, { db, params }) => {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("not_found", "No such invoice.");
+  let scope: string | "any" = "any";
+  if (!user.isPlatformAdmin) {
+    const [row] = await db
+      .select({ organizationId: invoices.organizationId })
+      .from(invoices)
+      .innerJoin(memberships, and(eq(memberships.organizationId, invoices.organizationId), eq(memberships.userId, user.id)))
+      .where(eq(invoices.id, /^[0-9a-f-]{36}$/i.test(params.id) ? params.id : "00000000-0000-0000-0000-000000000000"))
+      .limit(1);
+    if (!row) throw new AppError("not_found", "No such invoice.");
+    scope = row.organizationId;
+  }
+  const detail = await getInvoiceDetail(db, params.id, scope);
+  const pdf = await renderInvoicePdf(detail);
+  const name = `invoice-${(detail.invoice.number ?? detail.invoice.id).replace(/[^A-Za-z0-9_-]/g, "")}.pdf`;
+  return new Response(Buffer.from(pdf), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "private, no-store",
+    },
+  });
+});

@@ -1,0 +1,96 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Stripe } from "@/lib/stripe/client";
+import { organizations, subscriptions } from "@/db/schema";
+import type { Queryable } from "@/db/types";
+import { AppError } from "@/lib/errors";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { applyOverrides, limitsOf, type Limits } from "@/lib/plans/limits";
+import { multiplyMinor } from "@/lib/money";
+import { stripeCall } from "@/lib/stripe/errors";
+import { getUsageOverview } from "@/lib/usage/summary";
+import { checkFit, type FitProblem } from "./fit";
+import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
+import { memberCount, type PlanChange } from "./subscriptions";
+
+export type ChangePreview = {
+  planId: string;
+  planName: string;
+  cycle: "monthly" | "annual";
+  seats: number;
+  currency: string;
+  /** What would be charged (positive) or credited (negative) now. */
+  dueNowCents: number;
+  /** The recurring amount per cycle after the change. */
+  recurringCents: number;
+  lines: { description: string; amountCents: number; proration: boolean }[];
+  /** Lines that would be credited on the next invoice instead of charged now. */
+  limits: Limits;
+  fits: boolean;
+  problems: FitProblem[];
+  /** When a downgrade to Free takes effect. */
+  effectiveAt: Date | null;
+};
+
+/** What a plan change would cost and change, before confirming it (the numbers come from Stripe). */
+export async function previewPlanChange(
+  db: Queryable,
+  stripe: Stripe,
+  input: PlanChange & { organizationId: string; prorationDate?: number },
+): Promise<ChangePreview> {
+  const overview = await getUsageOverview(db, input.organizationId);
+  const plan = await ensureStripePrices(db, stripe, input.planId);
+  const limits = applyOverrides(limitsOf(plan), overview.subscription?.limitOverrides);
+  const problems = checkFit(overview.metrics, limits, plan.name);
+  const seats = plan.perSeat ? Math.max(1, await memberCount(db, input.organizationId)) : 1;
+  const base = { planId: plan.id, planName: plan.name, cycle: input.cycle, seats, currency: plan.currency, limits, fits: problems.length === 0, problems };
+
+  if (plan.id === FREE_PLAN_ID) {
+    return { ...base, dueNowCents: 0, recurringCents: 0, lines: [], effectiveAt: overview.subscription?.currentPeriodEnd ?? null };
+  }
+  const price = priceIdFor(plan, input.cycle);
+  const unit = input.cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents;
+  if (!price || unit === null) throw new AppError("unprocessable", `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`);
+  const recurringCents = multiplyMinor(unit, seats);
+
+  const [row] = await db
+    .select({ customer: organizations.stripeCustomerId, subId: subscriptions.stripeSubscriptionId, status: subscriptions.status })
+    .from(organizations)
+    .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
+    .where(eq(organizations.id, input.organizationId));
+  const live = row?.subId && row.status !== "canceled";
+  if (!live || !row?.customer) {
+    // A new subscription: the first invoice is the full recurring amount.
+    return {
+      ...base,
+      dueNowCents: recurringCents,
+      recurringCents,
+      lines: [{ description: `${plan.name} × ${seats} seat${seats === 1 ? "" : "s"} (${input.cycle})`, amountCents: recurringCents, proration: false }],
+      effectiveAt: null,
+    };
+  }
+  const current = await stripeCall(() => stripe.subscriptions.retrieve(row.subId!));
+  const item = current.items.data[0]!;
+  const invoice = await stripeCall(() =>
+    stripe.invoices.createPreview({
+      customer: row.customer!,
+      subscription: current.id,
+      subscription_details: {
+        items: [{ id: item.id, price, quantity: seats }],
+        proration_behavior: "always_invoice",
+        ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
+      },
+    }),
+  );
+  const lines = invoice.lines.data.map((l) => ({
+    description: l.description ?? "",
+    amountCents: l.amount,
+    proration: isProration(l),
+  }));
+  return { ...base, dueNowCents: invoice.amount_due, recurringCents, lines, effectiveAt: null };
+}
+
+export function isProration(line: Stripe.InvoiceLineItem): boolean {
+  const p = line.parent;
+  return Boolean(p?.subscription_item_details?.proration ?? p?.invoice_item_details?.proration ?? false);
+}

@@ -1,0 +1,179 @@
+import "server-only";
+import { count, eq, sql } from "drizzle-orm";
+import type { Stripe } from "@/lib/stripe/client";
+import { z } from "zod";
+import { memberships, organizations, subscriptions, type Plan } from "@/db/schema";
+import type { Queryable } from "@/db/types";
+import { recordAudit, type Actor } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { applyOverrides, limitsOf } from "@/lib/plans/limits";
+import { getPlan } from "@/lib/plans/state";
+import { compareRecurring, multiplyMinor } from "@/lib/money";
+import { stripeCall } from "@/lib/stripe/errors";
+import { getUsageOverview } from "@/lib/usage/summary";
+import { ensureCustomer } from "./customers";
+import { checkFit } from "./fit";
+import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
+import { applyStripeSubscription } from "./subscription-sync";
+
+export const planChangeSchema = z.object({
+  planId: z.string().min(1, "Choose a plan.").max(64),
+  cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
+});
+export type PlanChange = z.infer<typeof planChangeSchema>;
+
+type Ctx = { db: Queryable; stripe: Stripe };
+
+/** Serialise billing changes of one organization (double clicks, two admins) inside a transaction. */
+export async function lockOrganizationBilling(tx: Queryable, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billing:${organizationId}`}))`);
+}
+
+export async function memberCount(db: Queryable, organizationId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId));
+  return Number(row?.n ?? 0);
+}
+
+async function loadState(db: Queryable, organizationId: string) {
+  const [row] = await db
+    .select({ sub: subscriptions, card: organizations.paymentMethod, customer: organizations.stripeCustomerId })
+    .from(organizations)
+    .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "No such organization.");
+  return row;
+}
+
+/** Refuse a plan whose limits the organization's current use exceeds, saying what to reduce. */
+export async function assertFits(db: Queryable, organizationId: string, target: Plan): Promise<void> {
+  const overview = await getUsageOverview(db, organizationId);
+  const limits = applyOverrides(limitsOf(target), overview.subscription?.limitOverrides);
+  const problems = checkFit(overview.metrics, limits, target.name);
+  if (problems.length > 0) {
+    throw new AppError("unprocessable", `Your current use doesn't fit the ${target.name} plan. ${problems.map((p) => p.message).join(" ")}`, {
+      problems,
+    });
+  }
+}
+
+function isLive(sub: { stripeSubscriptionId: string | null; status: string } | null | undefined): sub is { stripeSubscriptionId: string; status: string } {
+  return Boolean(sub?.stripeSubscriptionId) && sub!.status !== "canceled" && sub!.status !== "incomplete_expired";
+}
+
+/**
+ * Move an organization to a plan and cycle. From Free this creates the Stripe subscription;
+ * between paid plans it updates it (charging the proration now for an increase); to Free it
+ * cancels at the end of the period. Stripe stays the source of truth: our row is written from
+ * its answer, and webhooks confirm.
+ */
+export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number }) {
+  const { planId, cycle } = planChangeSchema.parse(input);
+  if (planId === FREE_PLAN_ID) return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor });
+  const plan = await ensureStripePrices(ctx.db, ctx.stripe, planId);
+  const price = priceIdFor(plan, cycle);
+  if (!price) throw new AppError("unprocessable", `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`);
+
+  return ctx.db.transaction(async (tx) => {
+    await lockOrganizationBilling(tx, input.organizationId);
+    const state = await loadState(tx, input.organizationId);
+    const current = state.sub;
+    if (isLive(current) && current.stripePriceId === price && !current.cancelAtPeriodEnd) {
+      return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
+    }
+    if (!state.card) throw new AppError("unprocessable", "Add a card before choosing a paid plan.");
+    await assertFits(tx, input.organizationId, plan);
+    const seats = plan.perSeat ? Math.max(1, await memberCount(tx, input.organizationId)) : 1;
+    const version = current?.updatedAt.getTime() ?? 0;
+    let sub: Stripe.Subscription;
+    if (isLive(current)) {
+      const existing = await stripeCall(() => ctx.stripe.subscriptions.retrieve(current.stripeSubscriptionId));
+      const item = existing.items.data[0]!;
+      const before = { amount: multiplyMinor(item.price.unit_amount ?? 0, item.quantity ?? 1), months: item.price.recurring?.interval === "year" ? 12 : 1 };
+      const after = { amount: multiplyMinor(cycle === "annual" ? plan.pricePerSeatAnnualCents! : plan.pricePerSeatMonthlyCents!, seats), months: cycle === "annual" ? 12 : 1 };
+      // Stripe invoices an interval change at once; an increase is charged now, a decrease credited later.
+      const increase = cycle !== current.billingCycle || compareRecurring(after, before) > 0;
+      sub = await stripeCall(() =>
+        ctx.stripe.subscriptions.update(
+          existing.id,
+          {
+            items: [{ id: item.id, price, quantity: seats }],
+            proration_behavior: increase ? "always_invoice" : "create_prorations",
+            payment_behavior: "error_if_incomplete",
+            cancel_at_period_end: false,
+            ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
+            metadata: { organization_id: input.organizationId },
+          },
+          { idempotencyKey: `change-${existing.id}-${price}-${seats}-${version}` },
+        ),
+      );
+    } else {
+      const customer = await ensureCustomer(tx, ctx.stripe, input.organizationId);
+      sub = await stripeCall(() =>
+        ctx.stripe.subscriptions.create(
+          {
+            customer,
+            items: [{ price, quantity: seats }],
+            default_payment_method: state.card!.id,
+            payment_behavior: "error_if_incomplete",
+            metadata: { organization_id: input.organizationId },
+          },
+          { idempotencyKey: `subscribe-${input.organizationId}-${price}-${seats}-${version}` },
+        ),
+      );
+    }
+    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: isLive(current) ? "subscription.plan_changed" : "subscription.created",
+      targetType: "subscription",
+      targetId: sub.id,
+      organizationId: input.organizationId,
+      details: { before: current ? { plan: current.planId, cycle: current.billingCycle } : null, after: { plan: plan.id, cycle, seats } },
+    });
+    return { subscriptionId: sub.id, unchanged: false as const };
+  });
+}
+
+/** Downgrade to Free at the end of the period (refused while current use doesn't fit Free). */
+export async function cancelAtPeriodEnd(ctx: Ctx, input: { organizationId: string; actor: Actor; reason?: string }) {
+  const free = await getPlan(ctx.db, FREE_PLAN_ID);
+  if (!free) throw new Error("The Free plan is missing from the catalog");
+  return ctx.db.transaction(async (tx) => {
+    await lockOrganizationBilling(tx, input.organizationId);
+    const { sub: current } = await loadState(tx, input.organizationId);
+    if (!isLive(current)) throw new AppError("conflict", "This organization is already on the Free plan.");
+    await assertFits(tx, input.organizationId, free);
+    const sub = await stripeCall(() =>
+      ctx.stripe.subscriptions.update(current.stripeSubscriptionId, {
+        cancel_at_period_end: true,
+        ...(input.reason ? { cancellation_details: { comment: input.reason.slice(0, 500) } } : {}),
+      }),
+    );
+    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "subscription.cancel_scheduled",
+      targetType: "subscription",
+      targetId: sub.id,
+      organizationId: input.organizationId,
+      details: { effectiveAt: new Date((sub.items.data[0]?.current_period_end ?? 0) * 1000).toISOString(), reason: input.reason ?? null },
+    });
+    return { subscriptionId: sub.id, unchanged: false as const };
+  });
+}
+
+/** Undo a scheduled cancellation. */
+export async function resumeSubscription(ctx: Ctx, input: { organizationId: string; actor: Actor }) {
+  return ctx.db.transaction(async (tx) => {
+    await lockOrganizationBilling(tx, input.organizationId);
+    const { sub: current } = await loadState(tx, input.organizationId);
+    if (!isLive(current)) throw new AppError("conflict", "There is no subscription to resume. Choose a plan instead.");
+    if (!current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
+    const sub = await stripeCall(() => ctx.stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }));
+    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    await recordAudit(tx, { actor: input.actor, action: "subscription.resumed", targetType: "subscription", targetId: sub.id, organizationId: input.organizationId });
+    return { subscriptionId: sub.id, unchanged: false as const };
+  });
+}

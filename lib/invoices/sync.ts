@@ -1,0 +1,95 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { invoiceLines, invoices, organizations, type InvoiceStatus } from "@/db/schema";
+import type { Queryable } from "@/db/types";
+import { parseMinorDecimal } from "@/lib/money";
+import type { Stripe } from "@/lib/stripe/client";
+
+const fromUnix = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000));
+const idOf = (x: string | { id: string } | null | undefined) => (!x ? null : typeof x === "string" ? x : x.id);
+
+export type InvoiceApply = { applied: boolean; invoiceId: string | null; organizationId: string | null; subscriptionId: string | null };
+
+/** The subscription an invoice belongs to (the link moved under `parent` in 2025 API versions). */
+export function invoiceSubscriptionId(inv: Stripe.Invoice): string | null {
+  return idOf(inv.parent?.subscription_details?.subscription ?? null);
+}
+
+function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | "other" {
+  const p = line.parent;
+  const proration = Boolean(p?.subscription_item_details?.proration ?? p?.invoice_item_details?.proration);
+  if (proration) return "proration";
+  if (p?.type === "subscription_item_details") return "subscription";
+  return "other";
+}
+
+/**
+ * Mirror a Stripe invoice (and its lines) into our tables: absolute state, applied only when
+ * `eventCreated` is not older than what the row last applied. Lines are replaced as a whole.
+ */
+export async function upsertStripeInvoice(db: Queryable, inv: Stripe.Invoice, opts: { eventCreated?: number } = {}): Promise<InvoiceApply> {
+  const customerId = idOf(inv.customer);
+  const subscriptionId = invoiceSubscriptionId(inv);
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, customerId ?? "")).limit(1);
+  if (!org || !inv.id) return { applied: false, invoiceId: null, organizationId: org?.id ?? null, subscriptionId };
+  const [existing] = await db
+    .select({ id: invoices.id, last: invoices.stripeLastEventCreated })
+    .from(invoices)
+    .where(eq(invoices.stripeInvoiceId, inv.id))
+    .limit(1);
+  if (opts.eventCreated !== undefined && existing?.last != null && opts.eventCreated < existing.last) {
+    return { applied: false, invoiceId: existing.id, organizationId: org.id, subscriptionId };
+  }
+  const values = {
+    organizationId: org.id,
+    source: "stripe" as const,
+    stripeInvoiceId: inv.id,
+    number: inv.number,
+    status: (inv.status ?? "draft") as InvoiceStatus,
+    currency: inv.currency,
+    subtotalCents: inv.subtotal,
+    taxCents: (inv.total_taxes ?? []).reduce((n, t) => n + t.amount, 0),
+    totalCents: inv.total,
+    amountDueCents: inv.amount_due,
+    amountPaidCents: inv.amount_paid,
+    periodStart: fromUnix(inv.period_start),
+    periodEnd: fromUnix(inv.period_end),
+    dueDate: fromUnix(inv.due_date),
+    paidAt: inv.status === "paid" ? fromUnix(inv.status_transitions?.paid_at ?? null) ?? new Date() : null,
+    hostedInvoiceUrl: inv.hosted_invoice_url ?? null,
+    pdfUrl: inv.invoice_pdf ?? null,
+    billingReason: inv.billing_reason,
+    attemptCount: inv.attempt_count,
+    nextPaymentAttempt: fromUnix(inv.next_payment_attempt),
+    stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.last ?? 0) || null,
+    issuedAt: fromUnix(inv.created)!,
+    updatedAt: new Date(),
+  };
+  const [row] = await db
+    .insert(invoices)
+    .values(values)
+    .onConflictDoUpdate({ target: invoices.stripeInvoiceId, set: values })
+    .returning({ id: invoices.id });
+  const invoiceId = row!.id;
+  await db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId));
+  const lines = inv.lines?.data ?? [];
+  if (lines.length > 0) {
+    await db.insert(invoiceLines).values(
+      lines.map((l, i) => ({
+        invoiceId,
+        stripeLineId: l.id,
+        kind: lineKind(l),
+        description: l.description ?? "",
+        quantity: l.quantity ?? 1,
+        unitAmountCents: parseMinorDecimal(l.pricing?.unit_amount_decimal?.toString()),
+        amountCents: l.amount,
+        currency: l.currency,
+        periodStart: fromUnix(l.period?.start),
+        periodEnd: fromUnix(l.period?.end),
+        proration: lineKind(l) === "proration",
+        position: i,
+      })),
+    );
+  }
+  return { applied: true, invoiceId, organizationId: org.id, subscriptionId };
+}

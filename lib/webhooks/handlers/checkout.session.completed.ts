@@ -1,0 +1,1 @@
+export { checkoutCompleted as handle } from "./customer-events";

@@ -1,0 +1,1 @@
+export { applySubscriptionEvent as handle } from "./subscription-events";

@@ -1,0 +1,1 @@
+export { noteTrialEnding as handle } from "./subscription-events";

@@ -1,0 +1,1 @@
+export { customerUpdated as handle } from "./customer-events";

@@ -1,0 +1,1 @@
+export { endDunning as handle } from "./invoice-events";

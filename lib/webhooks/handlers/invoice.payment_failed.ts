@@ -1,0 +1,1 @@
+export { startDunning as handle } from "./invoice-events";

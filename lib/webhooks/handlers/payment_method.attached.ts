@@ -1,0 +1,1 @@
+export { cardAttached as handle } from "./customer-events";

@@ -1,0 +1,1 @@
+export { cardDetached as handle } from "./customer-events";
