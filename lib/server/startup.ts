@@ -1,7 +1,8 @@
 import { getDatabase } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
+import { ensureLocalStripeEmulator } from "@/lib/stripe/emulator-runtime";
 
-/** Node-runtime start-up: validate configuration (naming each bad variable) and open the database. */
+/** Node-runtime start-up: validate configuration (naming each bad variable), open the database, start the local Stripe emulator when no key is set. */
 export async function startServer(): Promise<void> {
   try {
     env();
@@ -13,4 +14,5 @@ export async function startServer(): Promise<void> {
     throw err;
   }
   await getDatabase();
+  await ensureLocalStripeEmulator();
 }

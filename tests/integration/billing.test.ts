@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { invoices, organizations } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import {
+  attachPaymentMethod,
+  cancelAtPeriodEnd,
+  changePlan,
+  ensureCustomer,
+  previewPlanChange,
+  previewSeatChange,
+  resumeSubscription,
+  syncSeats,
+} from "@/lib/billing";
+import { prorateForRemaining } from "@/lib/money";
+import { addMember, localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
+
+let env: BillingEnv;
+beforeAll(async () => {
+  env = await startBillingEnv();
+});
+afterAll(async () => env?.stop());
+
+const ctx = () => ({ db: env.database.db, stripe: env.stripe });
+const card = async (orgId: string) => (await env.database.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.paymentMethod;
+
+async function subscribedOrg(opts: { members?: number; clock?: boolean } = {}) {
+  const o = await makeOrg(env.database, { members: opts.members ?? 2 });
+  let clockId: string | undefined;
+  if (opts.clock) {
+    const clock = await env.stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
+    clockId = clock.id;
+    await ensureCustomer(env.database.db, env.stripe, o.org.id, { testClock: clock.id });
+  }
+  await attachPaymentMethod(env.database.db, env.stripe, { organizationId: o.org.id, paymentMethod: "pm_card_visa", actor: o.actor });
+  await changePlan(ctx(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
+  return { ...o, clockId };
+}
+
+describe("subscribing", () => {
+  it("subscribes with a good card: Pro monthly, one seat per member, card on file", async () => {
+    const { org, actor } = await makeOrg(env.database, { members: 3 });
+    const attached = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
+    expect(attached).toMatchObject({ status: "succeeded", card: { brand: "visa", last4: "4242" } });
+    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "pro", cycle: "monthly" });
+    expect(preview).toMatchObject({ dueNowCents: 3 * 4900, recurringCents: 3 * 4900, fits: true, seats: 3 });
+    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    const sub = await localSubscription(env.database, org.id);
+    expect(sub).toMatchObject({ planId: "pro", status: "active", billingCycle: "monthly", seats: 3, maxAgents: 100, maxUsers: null });
+    const remote = await env.stripe.subscriptions.retrieve(sub.stripeSubscriptionId!);
+    expect(remote.items.data[0]!.quantity).toBe(3);
+    expect(remote.metadata.organization_id).toBe(org.id);
+    await env.settle();
+    const [first] = await env.database.db.select().from(invoices).where(eq(invoices.organizationId, org.id));
+    expect(first).toMatchObject({ status: "paid", totalCents: 3 * 4900, billingReason: "subscription_create" });
+  });
+
+  it("refuses a declined card with a sentence, saving nothing", async () => {
+    const { org, actor } = await makeOrg(env.database);
+    const attempt = attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeDeclined", actor });
+    await expect(attempt).rejects.toThrow(/Your card was declined/);
+    await expect(
+      attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeDeclinedInsufficientFunds", actor }),
+    ).rejects.toThrow(/insufficient funds/);
+    expect(await card(org.id)).toBeNull();
+    await expect(changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })).rejects.toThrow(/Add a card/);
+    expect((await localSubscription(env.database, org.id)).planId).toBe("free");
+  });
+
+  it("reports a card that needs authentication as a state, not a crash", async () => {
+    const { org, actor } = await makeOrg(env.database);
+    const r = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_authenticationRequired", actor });
+    expect(r.status).toBe("requires_action");
+    expect(await card(org.id)).toBeNull();
+  });
+
+  it("creates one customer and one subscription for concurrent clicks, and retries create no duplicates", async () => {
+    const { org, actor } = await makeOrg(env.database, { members: 2 });
+    const customers = await Promise.all([1, 2, 3, 4].map(() => ensureCustomer(env.database.db, env.stripe, org.id)));
+    expect(new Set(customers).size).toBe(1);
+    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })));
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    const remote = await env.stripe.subscriptions.list({ customer: customers[0]!, status: "all" });
+    expect(remote.data).toHaveLength(1);
+    const again = await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    expect(again.unchanged).toBe(true);
+    expect((await env.stripe.subscriptions.list({ customer: customers[0]!, status: "all" })).data).toHaveLength(1);
+  });
+});
+
+describe("changing the plan", () => {
+  it("moves Pro monthly to annual after showing the proration", async () => {
+    const { org, actor } = await subscribedOrg({ members: 2 });
+    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "pro", cycle: "annual" });
+    expect(preview.recurringCents).toBe(2 * 49_000);
+    expect(preview.lines.some((l) => l.proration && l.amountCents < 0)).toBe(true);
+    expect(preview.dueNowCents).toBeGreaterThan(0);
+    expect(preview.dueNowCents).toBeLessThanOrEqual(2 * 49_000);
+    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "annual", actor });
+    const sub = await localSubscription(env.database, org.id);
+    expect(sub).toMatchObject({ billingCycle: "annual", planId: "pro", status: "active" });
+    expect(sub.currentPeriodEnd.getTime() - sub.currentPeriodStart.getTime()).toBeGreaterThan(360 * 86_400_000);
+  });
+
+  it("refuses Pro to Free while members exceed Free's limit, then schedules it at period end", async () => {
+    const { org, actor } = await subscribedOrg({ members: 5 });
+    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "free", cycle: "monthly" });
+    expect(preview.fits).toBe(false);
+    expect(preview.problems[0]!.message).toBe("You have 5 members; Free allows 3. Remove 2 members first.");
+    const refused = await changePlan(ctx(), { organizationId: org.id, planId: "free", cycle: "monthly", actor }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).message).toContain("Remove 2 members first");
+    expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
+  });
+
+  it("cancels at period end and resumes", async () => {
+    const { org, actor } = await subscribedOrg({ members: 2 });
+    await cancelAtPeriodEnd(ctx(), { organizationId: org.id, actor });
+    const scheduled = await localSubscription(env.database, org.id);
+    expect(scheduled).toMatchObject({ cancelAtPeriodEnd: true, planId: "pro", status: "active" });
+    expect((await env.stripe.subscriptions.retrieve(scheduled.stripeSubscriptionId!)).cancel_at_period_end).toBe(true);
+    await resumeSubscription(ctx(), { organizationId: org.id, actor });
+    expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
+    expect((await env.stripe.subscriptions.retrieve(scheduled.stripeSubscriptionId!)).cancel_at_period_end).toBe(false);
+  });
+});
+
+describe("seats and time", () => {
+  it("a seat added mid-period is charged as Stripe's proration, equal to lib/money's", async () => {
+    const { org, actor, clockId } = await subscribedOrg({ members: 2, clock: true });
+    const sub = await localSubscription(env.database, org.id);
+    const start = Math.floor(sub.currentPeriodStart.getTime() / 1000);
+    const end = Math.floor(sub.currentPeriodEnd.getTime() / 1000);
+    const at = start + 10 * 86_400;
+    await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: at });
+    await addMember(env.database, org.id);
+    const seatPreview = await previewSeatChange(ctx(), { organizationId: org.id, delta: 1 });
+    const expected = prorateForRemaining(4900, 3, end - at, end - start) - prorateForRemaining(4900, 2, end - at, end - start);
+    expect(seatPreview).toMatchObject({ seatsAfter: 3, recurringDeltaCents: 4900 });
+    expect(seatPreview!.dueTodayCents).toBe(expected);
+    expect(await syncSeats(ctx(), { organizationId: org.id, actor })).toEqual({ seats: 3, changed: true });
+    const [latest] = (await env.stripe.invoices.list({ customer: (await ensureCustomer(env.database.db, env.stripe, org.id)), limit: 1 })).data;
+    const prorations = latest!.lines.data.filter((l) => l.parent?.subscription_item_details?.proration);
+    expect(prorations.length).toBeGreaterThanOrEqual(1);
+    expect(prorations.reduce((n, l) => n + l.amount, 0)).toBe(expected);
+    expect((await localSubscription(env.database, org.id)).seats).toBe(3);
+  });
+
+  it("renews when the test clock passes the period end", async () => {
+    const { org, clockId } = await subscribedOrg({ members: 1, clock: true });
+    const before = await localSubscription(env.database, org.id);
+    await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600 });
+    await env.settle();
+    const after = await localSubscription(env.database, org.id);
+    expect(after.currentPeriodStart.getTime()).toBe(before.currentPeriodEnd.getTime());
+    expect(after.status).toBe("active");
+    const ours = await env.database.db.select().from(invoices).where(eq(invoices.organizationId, org.id));
+    expect(ours.map((i) => i.billingReason).sort()).toEqual(["subscription_create", "subscription_cycle"]);
+    expect(ours.every((i) => i.status === "paid")).toBe(true);
+  });
+
+  it("a renewal on a card that starts declining puts the organization past due; a new card and payment recover it", async () => {
+    const { org, actor, clockId } = await subscribedOrg({ members: 1, clock: true });
+    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
+    const before = await localSubscription(env.database, org.id);
+    await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600 });
+    await env.settle();
+    const pastDue = await localSubscription(env.database, org.id);
+    expect(pastDue.status).toBe("past_due");
+    expect(pastDue.pastDueSince).toBeInstanceOf(Date);
+    const [open] = await env.database.db.select().from(invoices).where(eq(invoices.status, "open"));
+    expect(open).toBeDefined();
+    expect(open!.attemptCount).toBeGreaterThanOrEqual(1);
+
+    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_mastercard", actor });
+    await env.stripe.invoices.pay(open!.stripeInvoiceId!);
+    await env.settle();
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ status: "active", pastDueSince: null });
+    const remote = await env.stripe.subscriptions.retrieve(before.stripeSubscriptionId!);
+    expect(remote.status).toBe("active");
+  });
+});
