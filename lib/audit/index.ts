@@ -30,7 +30,9 @@ export async function recordAudit(db: Queryable, input: AuditInput): Promise<voi
   });
 }
 
-export function userActor(user: { id: string; email: string }): Actor {
+export type UserActor = Extract<Actor, { kind: "user" }>;
+
+export function userActor(user: { id: string; email: string }): UserActor {
   return { kind: "user", id: user.id, email: user.email };
 }
 

@@ -43,7 +43,10 @@ export async function syncSeats(ctx: Ctx, input: { organizationId: string; actor
     const updated = await stripeCall(() =>
       ctx.stripe.subscriptions.update(
         current.id,
-        { items: [{ id: item.id, quantity: seats }], proration_behavior: increase ? "always_invoice" : "create_prorations" },
+        increase
+          ? // A new seat is charged now; if the card fails, Stripe refuses the change and so do we.
+            { items: [{ id: item.id, quantity: seats }], proration_behavior: "always_invoice", payment_behavior: "error_if_incomplete" }
+          : { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" },
         { idempotencyKey: `seats-${current.id}-${seats}-${row.sub.updatedAt.getTime()}` },
       ),
     );

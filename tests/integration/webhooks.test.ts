@@ -5,22 +5,30 @@ import { auditLog, invoiceLines, invoices, organizations, plans, stripeEvents, s
 import { seedPlans } from "@/db/seed";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient } from "@/lib/stripe/client";
+import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
 import { signWebhookPayload, verifyStripeWebhook } from "@/lib/stripe/webhooks";
 import { processEvent, replayEvent } from "@/lib/webhooks";
 import { HANDLERS } from "@/lib/webhooks/handlers";
 import { createTestDatabase } from "../support/db";
 import { ALL_FIXTURE_EVENT_TYPES, FIXTURE_IDS, fixtureEvent, fixtureEventRaw } from "../support/stripe-fixtures";
 
-// Handlers must not need the network for these fixtures: a client pointed at a closed port proves it.
-const offlineStripe = createStripeClient({ kind: "emulator", port: 9 });
+// Handlers re-read objects from Stripe; the fixtures' objects don't exist in this empty emulator,
+// so every handler here falls back to the event's own copy (resource_missing).
+let emulator: RunningEmulator;
+let offlineStripe: ReturnType<typeof createStripeClient>;
 let database: Database;
 let orgId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedPlans(database.db);
+  emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
+  offlineStripe = createStripeClient({ kind: "emulator", port: emulator.port });
 });
-afterAll(async () => database?.close());
+afterAll(async () => {
+  await emulator?.stop();
+  await database?.close();
+});
 
 beforeEach(async () => {
   const db = database.db;

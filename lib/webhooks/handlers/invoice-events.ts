@@ -1,14 +1,30 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
-import { outbox, subscriptions } from "@/db/schema";
+import { organizations, outbox, subscriptions } from "@/db/schema";
+import { lockOrganizationBilling } from "@/lib/billing/subscriptions";
 import { recordAudit, SYSTEM_STRIPE } from "@/lib/audit";
 import { upsertStripeInvoice, type InvoiceApply } from "@/lib/invoices/sync";
 import type { Stripe } from "@/lib/stripe/client";
 import type { HandlerContext } from "../types";
+import { fresh } from "./fresh";
 
-/** invoice.*: mirror the invoice (absolute state, order-safe per invoice). */
-export async function mirrorInvoice({ tx, event }: HandlerContext): Promise<InvoiceApply> {
-  return upsertStripeInvoice(tx, event.data.object as Stripe.Invoice, { eventCreated: event.created });
+/**
+ * invoice.*: mirror the invoice as Stripe has it now (re-read), under the organization's
+ * billing lock; an event older than the last one applied to the invoice is skipped.
+ */
+export async function mirrorInvoice({ tx, stripe, event }: HandlerContext): Promise<InvoiceApply & { invoice: Stripe.Invoice }> {
+  const carried = event.data.object as Stripe.Invoice;
+  const organizationId = await organizationOfCustomer(tx, carried.customer);
+  if (organizationId) await lockOrganizationBilling(tx, organizationId);
+  const invoice = carried.id ? await fresh(() => stripe.invoices.retrieve(carried.id!), carried) : carried;
+  return { ...(await upsertStripeInvoice(tx, invoice, { eventCreated: event.created })), invoice };
+}
+
+async function organizationOfCustomer(tx: HandlerContext["tx"], customer: Stripe.Invoice["customer"]): Promise<string | null> {
+  const id = typeof customer === "string" ? customer : customer?.id;
+  if (!id) return null;
+  const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, id)).limit(1);
+  return org?.id ?? null;
 }
 
 /**
@@ -18,7 +34,7 @@ export async function mirrorInvoice({ tx, event }: HandlerContext): Promise<Invo
 export async function startDunning(ctx: HandlerContext): Promise<void> {
   const result = await mirrorInvoice(ctx);
   if (!result.applied || !result.organizationId || !result.subscriptionId) return;
-  const inv = ctx.event.data.object as Stripe.Invoice;
+  const inv = result.invoice;
   if (inv.status === "paid" || inv.status === "void") return;
   const [sub] = await ctx.tx
     .select({ status: subscriptions.status, pastDueSince: subscriptions.pastDueSince })
@@ -48,7 +64,7 @@ export async function startDunning(ctx: HandlerContext): Promise<void> {
 export async function endDunning(ctx: HandlerContext): Promise<void> {
   const result = await mirrorInvoice(ctx);
   if (!result.applied || !result.organizationId || !result.subscriptionId) return;
-  const inv = ctx.event.data.object as Stripe.Invoice;
+  const inv = result.invoice;
   if (inv.status !== "paid") return;
   const cleared = await ctx.tx
     .update(subscriptions)

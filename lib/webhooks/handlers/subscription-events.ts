@@ -3,31 +3,29 @@ import { eq } from "drizzle-orm";
 import { outbox, subscriptions } from "@/db/schema";
 import { recordAudit, SYSTEM_STRIPE } from "@/lib/audit";
 import { applyStripeSubscription, findOrganizationId } from "@/lib/billing/subscription-sync";
-import { Stripe } from "@/lib/stripe/client";
+import { lockOrganizationBilling } from "@/lib/billing/subscriptions";
+import type { Stripe } from "@/lib/stripe/client";
+import { fresh } from "./fresh";
 import type { HandlerContext } from "../types";
 
 /**
  * customer.subscription.created|updated|deleted: write the subscription's absolute state.
- * An event older than the last one applied is skipped; on a tie (same second) the object is
- * re-read from Stripe so the freshest state wins whatever the delivery order.
+ * Under the organization's billing lock (so it runs wholly before or after any change the
+ * billing service is making), an event older than the last one applied is skipped, and the
+ * others write the subscription as Stripe has it now, re-read, not as the event carried it.
  */
 export async function applySubscriptionEvent({ tx, stripe, event, now }: HandlerContext): Promise<void> {
-  let sub = event.data.object as Stripe.Subscription;
-  const organizationId = await findOrganizationId(tx, sub);
+  const carried = event.data.object as Stripe.Subscription;
+  const organizationId = await findOrganizationId(tx, carried);
   if (!organizationId) return; // not one of ours (another app on the same Stripe account)
+  await lockOrganizationBilling(tx, organizationId);
   const [row] = await tx
     .select({ last: subscriptions.stripeLastEventCreated })
     .from(subscriptions)
     .where(eq(subscriptions.organizationId, organizationId))
     .limit(1);
   if (row?.last != null && event.created < row.last) return;
-  if (row?.last != null && event.created === row.last) {
-    try {
-      sub = await stripe.subscriptions.retrieve(sub.id);
-    } catch (err) {
-      if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
-    }
-  }
+  const sub = await fresh(() => stripe.subscriptions.retrieve(carried.id), carried);
   await applyStripeSubscription(tx, sub, { eventCreated: event.created, actor: SYSTEM_STRIPE, now });
 }
 
