@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { logoutAction } from "@/app/actions/auth";
 import { AppHeader } from "@/components/app-header";
+import { SectionNav } from "@/components/section-nav";
 import { requireOrgRole } from "@/lib/auth/session";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
@@ -17,11 +17,16 @@ export default async function OrgLayout({ children, params }: { children: React.
         signOut={logoutAction}
       />
       <div className="mx-auto max-w-6xl px-4">
-        <nav aria-label="Sections" className="flex gap-1 overflow-x-auto border-b border-zinc-200 py-2 text-sm dark:border-zinc-800">
-          <Link href={`/orgs/${slug}/billing`} className="rounded px-3 py-1.5 font-medium hover:bg-zinc-100 dark:hover:bg-zinc-800">
-            Billing &amp; usage
-          </Link>
-        </nav>
+        <SectionNav
+          label="Organization sections"
+          items={[
+            { href: `/orgs/${slug}/billing`, label: "Usage & billing", exact: true },
+            { href: `/orgs/${slug}/billing/plan`, label: "Plan" },
+            { href: `/orgs/${slug}/billing/invoices`, label: "Invoices" },
+            { href: `/orgs/${slug}/members`, label: "Members" },
+            { href: `/orgs/${slug}/settings/api-keys`, label: "API keys" },
+          ]}
+        />
       </div>
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
