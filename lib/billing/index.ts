@@ -6,3 +6,4 @@ export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
 export { applyStripeSubscription, moveToFree } from "./subscription-sync";
 export { ensureStripePrices } from "./stripe-catalog";
 export { recurringAmount } from "./price";
+export { resyncOrganization, type ResyncReport } from "./resync";

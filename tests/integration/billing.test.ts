@@ -181,3 +181,19 @@ describe("seats and time", () => {
     expect(remote.status).toBe("active");
   });
 });
+
+describe("repair", () => {
+  it("resyncs our rows from Stripe after they drifted", async () => {
+    const { org, actor } = await subscribedOrg({ members: 2 });
+    await env.settle();
+    const { resyncOrganization } = await import("@/lib/billing");
+    const { subscriptions } = await import("@/db/schema");
+    await env.database.db.update(subscriptions).set({ seats: 99, status: "past_due" }).where(eq(subscriptions.organizationId, org.id));
+    await env.database.db.delete(invoices).where(eq(invoices.organizationId, org.id));
+    const report = await resyncOrganization(env.database.db, env.stripe, { organizationId: org.id, actor });
+    expect(report.invoices).toBe(1);
+    expect(report.card).toBe("visa 4242");
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ seats: 2, status: "active" });
+    expect(await env.database.db.select().from(invoices).where(eq(invoices.organizationId, org.id))).toHaveLength(1);
+  });
+});

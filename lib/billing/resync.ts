@@ -1,0 +1,53 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { organizations } from "@/db/schema";
+import type { Queryable } from "@/db/types";
+import { recordAudit, type Actor } from "@/lib/audit";
+import { upsertStripeInvoice } from "@/lib/invoices/sync";
+import type { Stripe } from "@/lib/stripe/client";
+import { stripeCall } from "@/lib/stripe/errors";
+import { summarize } from "./payment-methods";
+import { applyStripeSubscription, idOf, moveToFree } from "./subscription-sync";
+import { lockOrganizationBilling } from "./subscriptions";
+
+export type ResyncReport = { subscription: string; invoices: number; card: string | null };
+
+/**
+ * Repair: make our rows equal Stripe's for one organization — its current subscription (or
+ * Free when it has none), every invoice with its lines, and the card on file. Safe to repeat.
+ */
+export async function resyncOrganization(db: Queryable, stripe: Stripe, input: { organizationId: string; actor: Actor }): Promise<ResyncReport> {
+  const [org] = await db.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, input.organizationId));
+  if (!org?.customer) return { subscription: "no Stripe customer: nothing to sync", invoices: 0, card: null };
+  const customerId = org.customer;
+  const [subs, customer] = await Promise.all([
+    stripeCall(() => stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 })),
+    stripeCall(() => stripe.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] })),
+  ]);
+  const invoices: Stripe.Invoice[] = [];
+  for await (const inv of stripe.invoices.list({ customer: customerId, limit: 100 })) invoices.push(inv);
+
+  return db.transaction(async (tx) => {
+    await lockOrganizationBilling(tx, input.organizationId);
+    const live = subs.data.find((s) => s.status !== "canceled" && s.status !== "incomplete_expired");
+    let subscription: string;
+    if (live) {
+      await applyStripeSubscription(tx, live, { actor: input.actor });
+      subscription = `${live.id} (${live.status})`;
+    } else {
+      await moveToFree(tx, input.organizationId, { actor: input.actor, reason: "resync: no live Stripe subscription" });
+      subscription = "none: on Free";
+    }
+    for (const inv of invoices) await upsertStripeInvoice(tx, inv);
+    let card: string | null = null;
+    if (!("deleted" in customer && customer.deleted)) {
+      const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
+      const summary = pm && typeof pm !== "string" ? summarize(pm) : null;
+      await tx.update(organizations).set({ paymentMethod: summary, updatedAt: new Date() }).where(eq(organizations.id, input.organizationId));
+      card = summary ? `${summary.brand} ${summary.last4}` : idOf(pm ?? null);
+    }
+    const report = { subscription, invoices: invoices.length, card };
+    await recordAudit(tx, { actor: input.actor, action: "billing.resynced", targetType: "organization", targetId: input.organizationId, organizationId: input.organizationId, details: report });
+    return report;
+  });
+}
