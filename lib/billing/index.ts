@@ -7,3 +7,4 @@ export { applyStripeSubscription, moveToFree } from "./subscription-sync";
 export { ensureStripePrices } from "./stripe-catalog";
 export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
+export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";

@@ -38,14 +38,22 @@ export async function findOrganizationId(db: Queryable, sub: { metadata?: Stripe
   return row?.id ?? null;
 }
 
-async function planForPrice(db: Queryable, priceId: string): Promise<{ plan: Plan; cycle: "monthly" | "annual" } | null> {
-  const [plan] = await db
+/**
+ * Which plan and cycle a Stripe price stands for: a catalog price stored on the plan row, or a
+ * per-organization price (Enterprise) that names its plan in `metadata.plan_id`.
+ */
+async function planForPrice(db: Queryable, price: Stripe.Price): Promise<{ plan: Plan; cycle: "monthly" | "annual"; custom: boolean } | null> {
+  const [catalog] = await db
     .select()
     .from(plans)
-    .where(or(eq(plans.stripePriceMonthlyId, priceId), eq(plans.stripePriceAnnualId, priceId)))
+    .where(or(eq(plans.stripePriceMonthlyId, price.id), eq(plans.stripePriceAnnualId, price.id)))
     .limit(1);
+  if (catalog) return { plan: catalog, cycle: catalog.stripePriceAnnualId === price.id ? "annual" : "monthly", custom: false };
+  const planId = price.metadata?.plan_id;
+  if (!planId) return null;
+  const [plan] = await db.select().from(plans).where(eq(plans.id, planId)).limit(1);
   if (!plan) return null;
-  return { plan, cycle: plan.stripePriceAnnualId === priceId ? "annual" : "monthly" };
+  return { plan, cycle: price.recurring?.interval === "year" ? "annual" : "monthly", custom: true };
 }
 
 const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
@@ -84,12 +92,13 @@ export async function applyStripeSubscription(
 
   const item = sub.items.data[0];
   if (!item) return { applied: false, organizationId };
-  const match = await planForPrice(db, item.price.id);
+  const match = await planForPrice(db, item.price);
   if (!match) throw new Error(`Stripe price ${item.price.id} is not mapped to any plan`);
   const { plan, cycle } = match;
   const status = sub.status as SubscriptionStatus;
   const now = opts.now ?? new Date();
-  const keepCustom = plan.id === existing?.planId && plan.pricePerSeatMonthlyCents === null;
+  // Custom-priced plans (Enterprise) keep the limits set for the organization; the price comes from Stripe.
+  const keepCustom = match.custom && plan.id === existing?.planId;
   const values = {
     organizationId,
     planId: plan.id,
@@ -106,7 +115,7 @@ export async function applyStripeSubscription(
     trialEnd: fromUnix(sub.trial_end),
     pastDueSince: status === "past_due" || status === "unpaid" ? (existing?.pastDueSince ?? now) : null,
     ...(keepCustom && existing ? limitsOf(existing) : limitsFromPlan(plan)),
-    customPricePerSeatCents: keepCustom ? (existing?.customPricePerSeatCents ?? null) : null,
+    customPricePerSeatCents: match.custom ? (item.price.unit_amount ?? existing?.customPricePerSeatCents ?? null) : null,
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };

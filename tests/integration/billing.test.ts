@@ -197,3 +197,31 @@ describe("repair", () => {
     expect(await env.database.db.select().from(invoices).where(eq(invoices.organizationId, org.id))).toHaveLength(1);
   });
 });
+
+describe("Enterprise terms (platform admin)", () => {
+  it("puts an organization on its own Stripe price and limits, invoiced when it has no card, and keeps them through webhooks", async () => {
+    const { setEnterpriseTerms } = await import("@/lib/billing");
+    const { org, actor } = await makeOrg(env.database, { members: 2 });
+    const { subscriptionId } = await setEnterpriseTerms(ctx(), {
+      organizationId: org.id,
+      actor,
+      reason: "Signed order form #1042",
+      cycle: "annual",
+      pricePerSeatCents: 42_000,
+      limits: { maxAgents: 500, maxExecutionsPerMonth: 2_000_000 },
+    });
+    await env.settle();
+    const sub = await localSubscription(env.database, org.id);
+    expect(sub).toMatchObject({ planId: "enterprise", billingCycle: "annual", seats: 2, customPricePerSeatCents: 42_000, maxAgents: 500, maxExecutionsPerMonth: 2_000_000 });
+    const remote = await env.stripe.subscriptions.retrieve(subscriptionId);
+    expect(remote.collection_method).toBe("send_invoice");
+    expect(remote.items.data[0]!.price).toMatchObject({ unit_amount: 42_000, metadata: { plan_id: "enterprise", organization_id: org.id } });
+
+    await setEnterpriseTerms(ctx(), { organizationId: org.id, actor, reason: "Renegotiated", cycle: "annual", pricePerSeatCents: 39_000, limits: { maxAgents: 800 } });
+    await env.settle();
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ customPricePerSeatCents: 39_000, maxAgents: 800, stripeSubscriptionId: subscriptionId });
+    await expect(
+      setEnterpriseTerms(ctx(), { organizationId: org.id, actor, reason: "x", cycle: "annual", pricePerSeatCents: -5 }),
+    ).rejects.toThrow();
+  });
+});
