@@ -1,7 +1,9 @@
 "use server";
 
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { credentialsSchema, signIn, signOut } from "@/lib/auth/next-auth";
+import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "@/lib/auth/throttle";
 
 export type LoginState = { error?: string; fieldErrors?: { email?: string; password?: string }; email?: string };
 
@@ -17,6 +19,12 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     return { fieldErrors, email };
   }
   const next = String(formData.get("next") ?? "/");
+  const client = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+  const keys = [`email:${parsed.data.email}`, `ip:${client}`];
+  const wait = signInBlockedFor(keys);
+  if (wait > 0) {
+    return { error: `Too many failed sign-ins. Wait ${wait} minute${wait === 1 ? "" : "s"} and try again.`, email };
+  }
   try {
     await signIn("credentials", {
       email: parsed.data.email,
@@ -27,8 +35,10 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     return {};
   } catch (err) {
     if (err instanceof AuthError) {
+      recordSignInFailure(keys);
       return { error: "That email and password don’t match an account. Check both and try again.", email };
     }
+    clearSignInFailures([keys[0]!]);
     throw err; // includes the redirect that completes a successful sign-in
   }
 }
