@@ -147,6 +147,6 @@ try {
 
 async function countEvents(s: Stripe): Promise<number> {
   let n = 0;
-  for await (const _ of s.events.list({ limit: 100 })) n++;
+  for await (const event of s.events.list({ limit: 100 })) if (event.id) n++;
   return n;
 }
