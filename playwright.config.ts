@@ -34,5 +34,15 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    { name: "chromium", testIgnore: /subscription\.spec\.ts$/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer: it runs once the
+    // specs that count organizations by plan, or act on Umbrella themselves, are done.
+    {
+      name: "billing-lifecycle",
+      testMatch: /subscription\.spec\.ts$/,
+      dependencies: ["chromium"],
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
+  ],
 });

@@ -27,6 +27,9 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
+          // Route modules import next-auth, whose ESM imports "next/server" without an extension:
+          // inlining lets Vite resolve it, so tests can call exported route handlers directly.
+          server: { deps: { inline: ["next-auth", "@auth/core"] } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Each file gets its own database; on PGlite each is in memory, so keep the

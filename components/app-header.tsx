@@ -59,7 +59,7 @@ export function AppHeader({
               Admin
             </Link>
           ) : null}
-          <span className="hidden text-zinc-500 sm:inline" title={user.email}>
+          <span className="hidden text-zinc-500 sm:inline dark:text-zinc-400" title={user.email}>
             {user.name}
           </span>
           <form action={signOut}>

@@ -101,7 +101,10 @@ export const usageRecords = pgTable(
       .$type<{ metric: string; quantity: number; unitCents: number; amountCents: number }[]>()
       .notNull()
       .default([]),
+    /** When the period was closed (final); null for an on-demand snapshot of a period still open. */
+    closedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("usage_records_org_period_key").on(t.organizationId, t.periodStart)],
 );

@@ -91,13 +91,16 @@ export async function createApiKey(
 }
 
 /** Revoke a key of this organization (a key of another organization is "not found"). */
-export async function revokeApiKey(db: Queryable, input: { organizationId: string; apiKeyId: string; actor: Actor }): Promise<void> {
+export async function revokeApiKey(
+  db: Queryable,
+  input: { organizationId: string; apiKeyId: string; actor: Actor; reason?: string },
+): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: new Date() })
       .where(and(eq(apiKeys.id, input.apiKeyId), eq(apiKeys.organizationId, input.organizationId), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id, prefix: apiKeys.prefix });
+      .returning({ id: apiKeys.id, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
     if (!row) throw new AppError("not_found", "No active API key with that id in this organization.");
     await recordAudit(tx, {
       actor: input.actor,
@@ -105,7 +108,12 @@ export async function revokeApiKey(db: Queryable, input: { organizationId: strin
       targetType: "api_key",
       targetId: row.id,
       organizationId: input.organizationId,
-      details: { prefix: row.prefix },
+      details: {
+        prefix: row.prefix,
+        before: { revokedAt: null },
+        after: { revokedAt: row.revokedAt?.toISOString() ?? null },
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
   });
 }

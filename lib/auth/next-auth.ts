@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { verifyPassword } from "./password";
 
 export const credentialsSchema = z.object({
-  email: z.email("Enter a valid email address.").transform((s) => s.trim().toLowerCase()),
+  email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address.")),
   password: z.string().min(1, "Enter your password.").max(200),
 });
 

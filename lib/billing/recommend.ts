@@ -54,9 +54,12 @@ const NOUN: Record<Metric, string> = {
   gateways: "gateways",
 };
 
-/** "3 members", "1 GB of storage", "10,000 executions". */
+const ONE: Record<Metric, string> = { users: "member", agents: "agent", executions: "execution", storage_bytes: "storage", gateways: "gateway" };
+
+/** "3 members", "1 gateway", "1 GB of storage", "10,000 executions". */
 function quantity(metric: Metric, n: number): string {
-  return metric === "storage_bytes" ? `${fmt(n, metric)} of storage` : `${fmt(n, metric)} ${NOUN[metric]}`;
+  if (metric === "storage_bytes") return `${fmt(n, metric)} of storage`;
+  return `${fmt(n, metric)} ${n === 1 ? ONE[metric] : NOUN[metric]}`;
 }
 
 function seatsFor(plan: RecommendPlan, members: number): number {

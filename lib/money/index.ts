@@ -120,3 +120,19 @@ export function parseMinorDecimal(value: string | null | undefined): number | nu
   if (!Number.isSafeInteger(out)) return null;
   return sign === "-" ? -out : out;
 }
+
+/**
+ * An amount typed by a person in major units ("420", "420.5", "1,250.00") as minor units
+ * (42000, 42050, 125000 for USD; "5000" is 5000 for JPY). Null when it is not a plain
+ * non-negative amount with at most the currency's decimals. No floating point.
+ */
+export function parseMajorAmount(text: string, currency: string): number | null {
+  const digits = minorUnitDigits(currency);
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m) return null;
+  const whole = m[1]!.replace(/,/g, "");
+  const frac = m[2] ?? "";
+  if (frac.length > digits) return null;
+  const out = Number(BigInt(whole + frac.padEnd(digits, "0")));
+  return Number.isSafeInteger(out) ? out : null;
+}

@@ -49,12 +49,22 @@ export async function getPlanState(db: Queryable, organizationId: string, now = 
     .limit(1);
   const free = await getPlan(db, FREE_PLAN_ID);
   if (!free) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  return resolvePlanState(row ?? null, free, now, env().dunningGraceDays);
+}
+
+/** Pure: the plan state from an organization's subscription (with its plan), or none, and the Free plan. */
+export function resolvePlanState(
+  row: { subscription: Subscription; plan: Plan } | null,
+  free: Plan,
+  now: Date,
+  graceDays: number,
+): PlanState {
   const freeLimits = limitsOf(free);
   if (!row) {
     return { plan: free, subscription: null, limits: freeLimits, usagePeriod: calendarMonth(now), degradedToFree: false };
   }
   const { subscription, plan } = row;
-  const { limits, degradedToFree } = effectiveLimits(subscription, freeLimits, now, env().dunningGraceDays);
+  const { limits, degradedToFree } = effectiveLimits(subscription, freeLimits, now, graceDays);
   const paid = subscription.stripeSubscriptionId !== null || plan.id !== FREE_PLAN_ID;
   const usagePeriod = paid
     ? usagePeriodAt(

@@ -1,109 +1,145 @@
 import type { Metadata } from "next";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { Card, CardTitle } from "@/components/ui/card";
-import { UsageBar } from "@/components/ui/usage-bar";
+import { BillingBanners } from "@/components/dashboard/billing-banners";
+import { EmptyUsage } from "@/components/dashboard/empty-usage";
+import { PeriodAlerts } from "@/components/dashboard/period-alerts";
+import { PeriodChart } from "@/components/dashboard/period-chart";
+import { PlanSummary } from "@/components/dashboard/plan-summary";
+import { UsageCards, type UsageCardData } from "@/components/dashboard/usage-cards";
+import { UsageHistory } from "@/components/dashboard/usage-history";
+import { Toaster } from "@/components/ui/toast";
 import { getDb } from "@/db/client";
+import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
 import { recurringAmount } from "@/lib/billing/price";
-import { formatDate, formatDateRange } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
-import { fmt, METRIC_LABEL } from "@/lib/plans/limits";
-import { getUsageOverview } from "@/lib/usage/summary";
+import { env } from "@/lib/env";
+import { isEnabled } from "@/lib/flags";
+import { formatDateRange } from "@/lib/format";
+import { describeChange, describeProjection, parseRangeDays, periodChartPoints, projectToPeriodEnd, RANGE_DAYS } from "@/lib/usage/projection";
+import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
+import { requestLocale } from "./_dashboard/locale";
+import { resumeSubscriptionAction } from "./plan/actions";
 
 export const metadata: Metadata = { title: "Billing & usage" };
 
-const STATUS_TONE: Record<string, BadgeTone> = {
-  active: "green",
-  trialing: "indigo",
-  past_due: "red",
-  unpaid: "red",
-  canceled: "neutral",
-  incomplete: "amber",
-};
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function BillingPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function BillingPage({ params, searchParams }: Props) {
   const { slug } = await params;
-  const { organization } = await requireOrgRole(slug, "member");
-  const overview = await getUsageOverview(await getDb(), organization.id);
-  const { plan, subscription } = overview;
-  const amount = recurringAmount(plan, subscription);
-  const cycle = subscription?.billingCycle ?? "monthly";
-  const status = subscription?.status ?? "active";
+  // A bad ?days= (anything but 30, 90 or 365) falls back to 30 days.
+  const days = parseRangeDays((await searchParams).days);
+  const { organization, role } = await requireOrgRole(slug, "member");
+  const [data, forecast, locale] = await Promise.all([
+    getBillingDashboard(await getDb(), organization.id, { days }),
+    isEnabled("usage-forecast", organization.id),
+    requestLocale(),
+  ]);
+  const { overview, now } = data;
+  const { plan, subscription: sub, usagePeriod } = overview;
+  const canManage = canManageBilling(role);
+  const executions = overview.metrics.find((m) => m.metric === "executions")!;
+  const projection = projectToPeriodEnd({ used: executions.used, limit: executions.limit, period: usagePeriod, now });
+  const base = `/orgs/${organization.slug}/billing`;
+  const cards = cardsOf(data);
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-2">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Billing &amp; usage</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Usage period {formatDateRange(overview.usagePeriod.start, overview.usagePeriod.end)}
-          </p>
-        </div>
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Billing &amp; usage</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {organization.name} · usage period {formatDateRange(usagePeriod.start, usagePeriod.end, locale)}
+        </p>
       </div>
 
-      {overview.degradedToFree ? (
-        <p role="alert" className="rounded-lg bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200 dark:bg-red-950/40 dark:text-red-200 dark:ring-red-900">
-          Your payment is overdue past the grace period, so Free plan limits apply until the invoice is paid.
-        </p>
-      ) : null}
+      <BillingBanners
+        slug={organization.slug}
+        planName={plan.name}
+        locale={locale}
+        now={now}
+        canManage={canManage}
+        pastDue={pastDueOf(data)}
+        degraded={overview.degradedToFree}
+        cancelScheduled={sub?.cancelAtPeriodEnd && sub.status !== "canceled" ? { endsOn: data.nextInvoice.kind === "ending" ? data.nextInvoice.date : sub.currentPeriodEnd } : null}
+        trial={sub?.status === "trialing" && sub.trialEnd && sub.trialEnd > now ? { endsOn: sub.trialEnd } : null}
+        resumeAction={canManage ? resumeSubscriptionAction.bind(null, organization.slug) : null}
+      />
 
-      <Card>
-        <CardTitle id="plan-heading">Current plan</CardTitle>
-        <div className="mt-2 flex flex-wrap items-center gap-3">
-          <p className="text-2xl font-semibold" data-testid="plan-name">
-            {plan.name}
-          </p>
-          <Badge tone={STATUS_TONE[status] ?? "neutral"}>{status.replace("_", " ")}</Badge>
-          {plan.id !== "free" ? <Badge>{cycle === "annual" ? "Annual" : "Monthly"}</Badge> : null}
-        </div>
-        <dl className="mt-4 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
-          <div>
-            <dt className="text-zinc-500">Price</dt>
-            <dd className="tabular font-medium">
-              {amount === null ? "Custom" : amount === 0 ? "Free" : `${formatMoney(amount, plan.currency)} / ${cycle === "annual" ? "year" : "month"}`}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-zinc-500">Seats</dt>
-            <dd className="tabular font-medium">{plan.perSeat ? subscription?.seats ?? 1 : "—"}</dd>
-          </div>
-          <div>
-            <dt className="text-zinc-500">{plan.id === "free" ? "Usage resets" : "Renews"}</dt>
-            <dd className="font-medium">
-              {formatDate(plan.id === "free" ? overview.usagePeriod.end : subscription?.currentPeriodEnd)}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-zinc-500">Organization</dt>
-            <dd className="font-medium">{organization.name}</dd>
-          </div>
-        </dl>
-      </Card>
+      <PlanSummary
+        slug={organization.slug}
+        plan={plan}
+        status={sub?.status ?? null}
+        cycle={sub?.billingCycle ?? "monthly"}
+        seats={sub?.seats ?? null}
+        priceCents={recurringAmount(plan, sub)}
+        cancelAtPeriodEnd={Boolean(sub?.cancelAtPeriodEnd)}
+        nextInvoice={data.nextInvoice}
+        usagePeriod={usagePeriod}
+        locale={locale}
+        canManage={canManage}
+      />
 
-      <section aria-labelledby="usage-heading">
-        <h2 id="usage-heading" className="mb-3 text-lg font-semibold">
-          Usage this period
-        </h2>
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {overview.metrics.map((m) => (
-            <li key={m.metric}>
-              <Card>
-                <CardTitle>{METRIC_LABEL[m.metric]}</CardTitle>
-                <p className="tabular mt-2 text-xl font-semibold" data-testid={`usage-${m.metric}`}>
-                  {fmt(m.used, m.metric)}
-                  <span className="text-sm font-normal text-zinc-500">
-                    {" "}
-                    / {m.limit === null ? "unlimited" : fmt(m.limit, m.metric)}
-                  </span>
-                </p>
-                <div className="mt-3">
-                  <UsageBar percent={m.percent} label={`${METRIC_LABEL[m.metric]} used of limit`} />
-                </div>
-              </Card>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <UsageCards metrics={cards} locale={locale} />
+
+      <PeriodAlerts alerts={data.alerts} locale={locale} />
+
+      {data.hasUsage ? (
+        <>
+          <PeriodChart
+            points={periodChartPoints(data.periodDaily, usagePeriod, now, forecast ? projection : null)}
+            used={executions.used}
+            limit={executions.limit}
+            projection={
+              forecast
+                ? describeProjection(projection, { period: usagePeriod, locale, unit: "executions", overagePriced: data.executionsOveragePriced })
+                : null
+            }
+            change={cards.find((c) => c.metric === "executions")?.change ?? null}
+            locale={locale}
+          />
+          <UsageHistory
+            days={days}
+            options={RANGE_DAYS}
+            rangeHref={(d) => `${base}?days=${d}`}
+            exportHref={`/api/orgs/${organization.slug}/usage/export?days=${days}`}
+            points={data.range.points}
+            limits={{
+              agents: overview.metrics.find((m) => m.metric === "agents")?.limit ?? null,
+              gateways: overview.metrics.find((m) => m.metric === "gateways")?.limit ?? null,
+              storage_bytes: overview.metrics.find((m) => m.metric === "storage_bytes")?.limit ?? null,
+            }}
+            locale={locale}
+          />
+        </>
+      ) : (
+        <EmptyUsage slug={organization.slug} canManage={canManage} />
+      )}
+      <Toaster />
     </div>
   );
+}
+
+/** Cards with their trend: executions against the same point last period, gauges' peak against last period's. */
+function cardsOf(data: BillingDashboard): UsageCardData[] {
+  const byMetric = new Map(data.comparison.metrics.map((m) => [m.metric as string, m]));
+  return data.overview.metrics.map((m) => {
+    const c = byMetric.get(m.metric);
+    const change = !c
+      ? null
+      : m.metric === "executions"
+        ? describeChange(c.current, c.previousToDate ?? 0, "the same point last period")
+        : describeChange(c.current, c.previous, "last period’s peak");
+    return { metric: m.metric, used: m.used, peak: m.peak, limit: m.limit, percent: m.percent, change };
+  });
+}
+
+function pastDueOf({ overview, outstanding }: BillingDashboard) {
+  const sub = overview.subscription;
+  if (!sub || (sub.status !== "past_due" && sub.status !== "unpaid")) return null;
+  const graceMs = env().dunningGraceDays * 86_400_000;
+  return {
+    amountCents: outstanding?.amountDueCents ?? null,
+    currency: outstanding?.currency ?? overview.plan.currency,
+    number: outstanding?.number ?? null,
+    nextRetry: outstanding?.nextPaymentAttempt ?? null,
+    freeLimitsFrom: sub.pastDueSince ? new Date(sub.pastDueSince.getTime() + graceMs) : null,
+  };
 }

@@ -1,0 +1,172 @@
+import type { Metadata } from "next";
+import { CurrentPlanCard } from "@/components/billing/current-plan-card";
+import { EnterpriseContactForm } from "@/components/billing/enterprise-contact-form";
+import { formatDay } from "@/components/billing/format";
+import { PaymentMethodPanel } from "@/components/billing/payment-method-panel";
+import { PlanBanners } from "@/components/billing/plan-banners";
+import { PlanChangeProvider } from "@/components/billing/plan-change";
+import { PlanGrid } from "@/components/billing/plan-grid";
+import { RecommendationCard } from "@/components/billing/recommendation-card";
+import type { CardEntryMode, CurrentSubscription, PlanOption } from "@/components/billing/types";
+import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
+import { Toaster } from "@/components/ui/toast";
+import { getDb } from "@/db/client";
+import { canManageBilling } from "@/lib/auth/roles";
+import { requireOrgRole } from "@/lib/auth/session";
+import { recurringAmount, TEST_CARDS } from "@/lib/billing";
+import { getPaymentMethod, listPlanOptions } from "@/lib/billing/plan-options";
+import { recommendPlan } from "@/lib/billing/recommend";
+import { publicEnv } from "@/lib/env";
+import { getRequestLocale } from "@/lib/http/locale";
+import { listEnterpriseRequests } from "@/lib/orgs/enterprise-requests";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { limitsOf } from "@/lib/plans/limits";
+import { getPeriodComparison, getUsageOverview } from "@/lib/usage";
+import {
+  attachCardAction,
+  changePlanAction,
+  createSetupIntentAction,
+  finalizeSetupIntentAction,
+  previewPlanChangeAction,
+  requestEnterpriseAction,
+  resumeSubscriptionAction,
+} from "./actions";
+
+export const metadata: Metadata = { title: "Plan" };
+
+export default async function PlanPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { organization, role, user } = await requireOrgRole(slug, "member");
+  const canManage = canManageBilling(role);
+  const db = await getDb();
+  const [overview, card, comparison, requests, locale] = await Promise.all([
+    getUsageOverview(db, organization.id),
+    getPaymentMethod(db, organization.id),
+    getPeriodComparison(db, organization.id),
+    listEnterpriseRequests(db, organization.id),
+    getRequestLocale(),
+  ]);
+  const planRows = await listPlanOptions(db, overview.plan.id);
+  const { plan, subscription: sub } = overview;
+  const members = overview.metrics.find((m) => m.metric === "users")?.used ?? 1;
+  const free = plan.id === FREE_PLAN_ID;
+
+  const plans: PlanOption[] = planRows.map((p) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    currency: p.currency,
+    perSeat: p.perSeat,
+    monthlyCents: p.pricePerSeatMonthlyCents,
+    annualCents: p.pricePerSeatAnnualCents,
+    limits: limitsOf(p),
+  }));
+  const current: CurrentSubscription = {
+    planId: plan.id,
+    planName: plan.name,
+    cycle: sub?.billingCycle ?? "monthly",
+    status: sub?.status ?? "active",
+    seats: sub?.seats ?? 1,
+    cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false,
+    periodEnd: (free ? overview.usagePeriod.end : (sub?.currentPeriodEnd ?? null))?.toISOString() ?? null,
+    billedInStripe: Boolean(sub?.stripeSubscriptionId) && sub?.status !== "canceled" && sub?.status !== "incomplete_expired",
+  };
+  const recommendation = recommendPlan({
+    plans,
+    currentPlanId: plan.id,
+    cycle: current.cycle,
+    members,
+    usage: overview.metrics.map((m) => ({ metric: m.metric, used: m.used, limit: m.limit })),
+    previousExecutions: [comparison.metrics.find((m) => m.metric === "executions")?.previous ?? 0],
+    billedInStripe: current.billedInStripe,
+    locale,
+  });
+  const publishableKey = publicEnv().stripePublishableKey;
+  const cardEntry: CardEntryMode = publishableKey ? { kind: "stripe", publishableKey } : { kind: "test", cards: TEST_CARDS.map((c) => ({ ...c })) };
+  const cardActions = {
+    attach: attachCardAction.bind(null, slug),
+    createSetupIntent: createSetupIntentAction.bind(null, slug),
+    finalize: finalizeSetupIntentAction.bind(null, slug),
+  };
+  const resume = resumeSubscriptionAction.bind(null, slug);
+  const now = new Date();
+  const expired = card ? card.expYear < now.getUTCFullYear() || (card.expYear === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1) : false;
+
+  return (
+    <div className="space-y-8">
+      <Toaster />
+      <PageHeader
+        title="Plan"
+        description={
+          canManage
+            ? `Choose ${organization.name}’s plan and billing cycle, and the card it’s paid with. Prices are per member; changes are prorated by Stripe.`
+            : `${organization.name}’s plan, what each plan includes, and the card on file.`
+        }
+      />
+      <PlanChangeProvider
+        canManage={canManage}
+        current={current}
+        currentLimits={overview.limits}
+        card={card}
+        cardEntry={cardEntry}
+        cardActions={cardActions}
+        actions={{ preview: previewPlanChangeAction.bind(null, slug), change: changePlanAction.bind(null, slug), resume }}
+        locale={locale}
+        membersHref={`/orgs/${slug}/members`}
+        planNames={Object.fromEntries(plans.map((p) => [p.id, p.name]))}
+      >
+        <div className="space-y-4">
+          {!canManage ? (
+            <Notice tone="neutral" role="note" title="Read-only">
+              Only owners and admins can change the plan or the card. You can see what {organization.name} is on and what each plan includes.
+            </Notice>
+          ) : null}
+          <PlanBanners current={current} organizationName={organization.name} canManage={canManage} resume={resume} degradedToFree={overview.degradedToFree} locale={locale} />
+          <CurrentPlanCard current={current} recurringCents={recurringAmount(plan, sub)} currency={plan.currency} card={card} locale={locale} />
+          {recommendation ? (
+            <RecommendationCard recommendation={recommendation} targetName={plans.find((p) => p.id === recommendation.target?.planId)?.name ?? ""} />
+          ) : null}
+        </div>
+
+        <section aria-labelledby="plans-heading">
+          <SectionHeading id="plans-heading">Plans</SectionHeading>
+          <PlanGrid plans={plans} current={current} members={members} locale={locale} />
+        </section>
+      </PlanChangeProvider>
+
+      <section aria-labelledby="payment-method-heading" id="payment-method" className="scroll-mt-6">
+        <SectionHeading id="payment-method-heading">Payment method</SectionHeading>
+        <Card>
+          <PaymentMethodPanel card={card} canManage={canManage} mode={cardEntry} actions={cardActions} expired={expired} />
+        </Card>
+      </section>
+
+      <section aria-labelledby="enterprise-heading" id="enterprise" className="scroll-mt-6">
+        <SectionHeading id="enterprise-heading">Talk to us about Enterprise</SectionHeading>
+        <Card className="space-y-4">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Custom limits, a price set for your volume, annual invoicing and a named contact. Tell us what you need and our team replies by email
+            within one business day.
+          </p>
+          {requests.length > 0 ? (
+            <ul className="space-y-1 text-sm" aria-label="Your requests">
+              {requests.map((r) => (
+                <li key={r.id} className="text-zinc-700 dark:text-zinc-300" data-testid="enterprise-request">
+                  Request of {formatDay(r.createdAt.toISOString(), locale)} for {r.expectedSeats ?? "?"} seats, reply to {r.contactEmail}:{" "}
+                  <span className="font-medium">{r.status === "open" ? "we’re on it" : r.status}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {canManage ? (
+            <EnterpriseContactForm action={requestEnterpriseAction.bind(null, slug)} defaultEmail={user.email} defaultSeats={Math.max(members, 1)} />
+          ) : (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">Ask an owner or admin of {organization.name} to send a request.</p>
+          )}
+        </Card>
+      </section>
+    </div>
+  );
+}

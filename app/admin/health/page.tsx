@@ -1,0 +1,150 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Facts, Mono, Notice, PageHeader } from "@/components/admin/page-header";
+import { secondaryButtonClass } from "@/components/admin/form-fields";
+import { StatusBadge } from "@/components/admin/status-badge";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { getSystemHealth, HEALTH_LIMITS, type PartStatus } from "@/lib/admin";
+import { requirePlatformAdmin } from "@/lib/auth/session";
+import { formatNumber } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Health" };
+export const dynamic = "force-dynamic";
+
+function ago(d: Date | null | undefined, now: Date): string {
+  if (!d) return "never";
+  const s = Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} days ago`;
+}
+
+function duration(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
+}
+
+function Part({ title, status, children, testId }: { title: string; status: PartStatus; children: React.ReactNode; testId: string }) {
+  return (
+    <Card>
+      <div className="mb-3 flex items-center justify-between gap-2">
+        <h2 className="font-semibold">{title}</h2>
+        <span data-testid={testId}>
+          <StatusBadge status={status} />
+        </span>
+      </div>
+      {children}
+    </Card>
+  );
+}
+
+export default async function HealthPage() {
+  await requirePlatformAdmin();
+  const h = await getSystemHealth(await getDb());
+  const now = h.checkedAt;
+  const m = h.migrations.facts;
+  const w = h.webhooks.facts;
+  const run = h.reconciliation.lastRun;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="System health"
+        description={`Checked ${now.toISOString().replace("T", " ").slice(0, 19)} UTC in ${h.durationMs} ms.`}
+        actions={
+          <Link href="/admin/health" className={secondaryButtonClass}>
+            Check again
+          </Link>
+        }
+      />
+      <Notice tone={h.status === "ok" ? "green" : h.status === "degraded" ? "amber" : "red"} role="status">
+        <p className="flex items-center gap-2 font-medium">
+          Overall <span data-testid="health-overall"><StatusBadge status={h.status} /></span>
+        </p>
+        {h.reasons.length ? (
+          <ul className="mt-2 list-disc space-y-1 pl-5">
+            {h.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="mt-1">Every check passed.</p>
+        )}
+      </Notice>
+
+      <div className="grid gap-4 md:grid-cols-2">
+        <Part title="Database" status={h.database.status} testId="health-database">
+          <Facts
+            items={[
+              { label: "Round trip", value: h.database.latencyMs === null ? "—" : `${h.database.latencyMs} ms` },
+              { label: "Slow above", value: `${HEALTH_LIMITS.dbSlowMs} ms` },
+              ...(h.database.error ? [{ label: "Error", value: h.database.error }] : []),
+            ]}
+          />
+        </Part>
+        <Part title="Migrations" status={h.migrations.status} testId="health-migrations">
+          <Facts
+            items={[
+              { label: "Applied / expected", value: m ? `${m.applied} / ${m.expected}` : "—" },
+              { label: "Last applied", value: m?.lastAppliedAt ? m.lastAppliedAt.toISOString().slice(0, 10) : "—" },
+              { label: "Not applied", value: m?.pending.length ? m.pending.join(", ") : "none" },
+              ...(h.migrations.error ? [{ label: "Error", value: h.migrations.error }] : []),
+            ]}
+          />
+        </Part>
+        <Part title={h.stripe.mode === "emulator" ? "Stripe (local emulator)" : "Stripe"} status={h.stripe.status} testId="health-stripe">
+          <Facts
+            items={[
+              { label: "Probed", value: h.stripe.target ? <Mono>{h.stripe.target}</Mono> : "not checked from here" },
+              { label: "Round trip", value: h.stripe.latencyMs === null ? "—" : `${h.stripe.latencyMs} ms` },
+              ...(h.stripe.error ? [{ label: "Error", value: h.stripe.error }] : []),
+            ]}
+          />
+        </Part>
+        <Part title="Webhook backlog" status={h.webhooks.status} testId="health-webhooks">
+          <Facts
+            items={[
+              { label: "Unprocessed", value: w ? formatNumber(w.pending) : "—" },
+              { label: "Failed", value: w ? <Link href="/admin/webhooks?status=failed" className="text-indigo-700 hover:underline dark:text-indigo-400">{formatNumber(w.failed)}</Link> : "—" },
+              { label: "Oldest unprocessed", value: w?.oldestPendingAt ? ago(w.oldestPendingAt, now) : "none" },
+              { label: "Last received", value: ago(w?.lastReceivedAt, now) },
+            ]}
+          />
+        </Part>
+        <Part title="Usage reconciliation" status={h.reconciliation.status} testId="health-reconciliation">
+          {run ? (
+            <Facts
+              items={[
+                { label: "Last run", value: <span className="flex items-center gap-2"><StatusBadge status={run.status} /> {ago(run.finishedAt ?? run.startedAt, now)}</span> },
+                ...h.reconciliation.summary.map((s) => ({ label: s.label, value: formatNumber(s.value) })),
+                ...(run.error ? [{ label: "Error", value: run.error }] : []),
+              ]}
+            />
+          ) : (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">No run recorded yet. It runs from the scheduler (POST /api/cron/usage) or npm run usage:reconcile.</p>
+          )}
+        </Part>
+        <Part title="Ingest" status={h.ingest.status} testId="health-ingest">
+          <Facts
+            items={[
+              { label: "Last 5 minutes", value: h.ingest.facts ? `${formatNumber(h.ingest.facts.last5m)} events (${h.ingest.perMinute5m}/min)` : "—" },
+              { label: "Last 15 minutes", value: h.ingest.facts ? `${formatNumber(h.ingest.facts.last15m)} events (${h.ingest.perMinute15m}/min)` : "—" },
+            ]}
+          />
+        </Part>
+        <Part title="This instance" status="ok" testId="health-app">
+          <Facts
+            items={[
+              { label: "Version", value: h.app.version },
+              { label: "Up for", value: duration(h.app.uptimeSeconds) },
+              { label: "Node", value: h.app.node },
+            ]}
+          />
+        </Part>
+      </div>
+    </div>
+  );
+}

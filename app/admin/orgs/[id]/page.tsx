@@ -1,0 +1,89 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { OrgActionsPanel } from "@/components/admin/org/org-actions-panel";
+import { OrgSummary } from "@/components/admin/org/org-summary";
+import { ApiKeysTable, AuditTable, FlagsTable, InvoicesTable, MembersTable } from "@/components/admin/org/org-tables";
+import { OrgUsage } from "@/components/admin/org/org-usage";
+import { Notice, PageHeader } from "@/components/admin/page-header";
+import { secondaryButtonClass } from "@/components/admin/form-fields";
+import { getDb } from "@/db/client";
+import { getOrganizationDetailOrThrow, type OrgDetail } from "@/lib/admin";
+import { requirePlatformAdmin } from "@/lib/auth/session";
+import { isAppError } from "@/lib/errors";
+import {
+  enterpriseTermsAction,
+  extendTrialAction,
+  overrideLimitAction,
+  reactivateAction,
+  removeOverrideAction,
+  revokeKeyAction,
+  suspendAction,
+} from "./actions";
+
+export const dynamic = "force-dynamic";
+type Params = Promise<{ id: string }>;
+
+async function load(id: string): Promise<OrgDetail> {
+  try {
+    return await getOrganizationDetailOrThrow(await getDb(), id);
+  } catch (err) {
+    if (isAppError(err) && err.code === "not_found") notFound();
+    throw err;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  await requirePlatformAdmin();
+  const { id } = await params;
+  const detail = await load(id);
+  return { title: detail.organization.name };
+}
+
+export default async function OrganizationPage({ params }: { params: Params }) {
+  await requirePlatformAdmin();
+  const { id } = await params;
+  const detail = await load(id);
+  const org = detail.organization;
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <Link href="/admin/orgs" className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">
+          ← Organizations
+        </Link>
+        <PageHeader
+          title={org.name}
+          description={`${org.slug} · ${detail.usage.plan.name}`}
+          actions={
+            <Link href={`/orgs/${org.slug}/billing`} className={secondaryButtonClass}>
+              Customer’s billing page
+            </Link>
+          }
+        />
+      </div>
+      {org.status === "suspended" ? (
+        <Notice tone="red" role="status">
+          <strong>Suspended.</strong> {org.suspendedReason ?? "No reason recorded."} Its API keys and limit checks answer 403.
+        </Notice>
+      ) : null}
+      <OrgSummary detail={detail} />
+      <OrgUsage detail={detail} />
+      <OrgActionsPanel
+        detail={detail}
+        actions={{
+          overrideLimit: overrideLimitAction.bind(null, org.id),
+          removeOverride: removeOverrideAction.bind(null, org.id),
+          enterpriseTerms: enterpriseTermsAction.bind(null, org.id, detail.usage.plan.currency),
+          extendTrial: extendTrialAction.bind(null, org.id),
+          suspend: suspendAction.bind(null, org.id),
+          reactivate: reactivateAction.bind(null, org.id),
+        }}
+      />
+      <MembersTable members={detail.members} />
+      <ApiKeysTable keys={detail.apiKeys} revoke={revokeKeyAction.bind(null, org.id)} />
+      <FlagsTable flags={detail.flags} />
+      <InvoicesTable invoices={detail.invoices} />
+      <AuditTable entries={detail.audit} slug={org.slug} />
+    </div>
+  );
+}

@@ -1,0 +1,174 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EmptyState, Pagination, SortTh, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
+import { Notice, PageHeader } from "@/components/admin/page-header";
+import { StatusBadge } from "@/components/admin/status-badge";
+import { Badge } from "@/components/ui/badge";
+import { getDb } from "@/db/client";
+import { listOrganizations, orgListQuerySchema, PAGE_SIZES, type OrgListQuery, type OrgListRow } from "@/lib/admin";
+import { firstValues, hrefWith } from "@/lib/admin/urls";
+import { requirePlatformAdmin } from "@/lib/auth/session";
+import { formatDate, formatNumber } from "@/lib/format";
+import { PLAN_CATALOG } from "@/lib/plans/catalog";
+
+export const metadata: Metadata = { title: "Organizations" };
+export const dynamic = "force-dynamic";
+
+type SP = Promise<Record<string, string | string[] | undefined>>;
+
+function OrgBadges({ row }: { row: OrgListRow }) {
+  return (
+    <>
+      <StatusBadge status={row.status} />
+      {row.subscriptionStatus && row.subscriptionStatus !== "active" ? <StatusBadge status={row.subscriptionStatus} /> : null}
+      {row.atOrOverLimit ? <Badge tone="amber">limit reached</Badge> : null}
+    </>
+  );
+}
+
+export default async function OrganizationsPage({ searchParams }: { searchParams: SP }) {
+  await requirePlatformAdmin();
+  const raw = firstValues(await searchParams);
+  const parsed = orgListQuerySchema.safeParse(raw);
+  const query: OrgListQuery = parsed.success ? parsed.data : orgListQuerySchema.parse({});
+  const result = await listOrganizations(await getDb(), query);
+  const dir = query.dir ?? (query.sort === "created" ? "desc" : "asc");
+  const link = (patch: Partial<OrgListQuery>) => {
+    const q = { ...query, ...patch };
+    return hrefWith("/admin/orgs", {
+      q: q.q,
+      plan: q.plan,
+      status: q.status,
+      pastDue: q.pastDue,
+      overLimit: q.overLimit,
+      sort: q.sort === "name" ? undefined : q.sort,
+      dir: q.dir,
+      page: q.page === 1 ? undefined : q.page,
+      perPage: q.perPage === 25 ? undefined : q.perPage,
+    });
+  };
+  const filtered = Boolean(query.q || query.plan || query.status || query.pastDue || query.overLimit);
+
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        title="Organizations"
+        description={`${formatNumber(result.total)} ${filtered ? "matching" : "in all"}${result.pages > 1 ? ` · page ${result.page} of ${formatNumber(result.pages)}` : ""}`}
+      />
+      {!parsed.success ? (
+        <Notice tone="amber" role="alert">
+          Some filters in the address were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
+        </Notice>
+      ) : null}
+
+      <form method="get" action="/admin/orgs" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-2 lg:grid-cols-6 dark:bg-zinc-900 dark:ring-zinc-800">
+        <div className="sm:col-span-2 lg:col-span-3">
+          <label htmlFor="q" className="block text-sm font-medium">
+            Search
+          </label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name, slug, owner email, cus_…" className={`mt-1 ${inputClass}`} />
+        </div>
+        <div>
+          <label htmlFor="plan" className="block text-sm font-medium">
+            Plan
+          </label>
+          <select id="plan" name="plan" defaultValue={query.plan ?? ""} className={`mt-1 ${inputClass}`}>
+            <option value="">Any plan</option>
+            {PLAN_CATALOG.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status" className="block text-sm font-medium">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={query.status ?? ""} className={`mt-1 ${inputClass}`}>
+            <option value="">Any status</option>
+            <option value="active">Active</option>
+            <option value="suspended">Suspended</option>
+          </select>
+        </div>
+        <fieldset className="space-y-1 text-sm">
+          <legend className="font-medium">Only</legend>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="pastDue" value="1" defaultChecked={query.pastDue} /> Past due
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="overLimit" value="1" defaultChecked={query.overLimit} /> At or over a limit
+          </label>
+        </fieldset>
+        <div className="flex flex-wrap items-center justify-end gap-2 sm:col-span-2 lg:col-span-6">
+          <input type="hidden" name="sort" value={query.sort} />
+          {query.dir ? <input type="hidden" name="dir" value={query.dir} /> : null}
+          {filtered ? (
+            <Link href="/admin/orgs" className={secondaryButtonClass}>
+              Clear filters
+            </Link>
+          ) : null}
+          <select name="perPage" aria-label="Organizations per page" defaultValue={String(query.perPage)} className={inputClass.replace("w-full", "w-auto")}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n} a page
+              </option>
+            ))}
+          </select>
+          <button type="submit" className={buttonClass}>
+            Search
+          </button>
+        </div>
+      </form>
+
+      {result.rows.length === 0 ? (
+        <EmptyState title={filtered ? "No organization matches" : "No organizations yet"}>
+          {filtered ? "Try part of the name, the slug, the owner’s email or a Stripe customer id (cus_…), or clear the filters." : null}
+        </EmptyState>
+      ) : (
+        <TableFrame label="Organizations">
+          <THead>
+            <SortTh label="Organization" sortKey="name" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
+            <SortTh label="Plan" sortKey="plan" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
+            <Th className="hidden sm:table-cell">Status</Th>
+            <Th>Owner</Th>
+            <Th align="right">Members</Th>
+            <SortTh label="Created" sortKey="created" defaultDir="desc" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
+          </THead>
+          <TBody>
+            {result.rows.map((o) => (
+              <tr key={o.id} data-testid={`org-row-${o.slug}`}>
+                <Td>
+                  <Link href={`/admin/orgs/${o.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                    {o.name}
+                  </Link>
+                  <span className="block text-xs text-zinc-500">
+                    {o.slug}
+                    {o.stripeCustomerId ? ` · ${o.stripeCustomerId}` : ""}
+                  </span>
+                  <span className="mt-1 flex flex-wrap gap-1 sm:hidden">
+                    <OrgBadges row={o} />
+                  </span>
+                </Td>
+                <Td>
+                  {o.planName}
+                  {o.billingCycle && o.planId !== "free" ? <span className="block text-xs text-zinc-500">{o.billingCycle}{o.seats ? ` · ${o.seats} seats` : ""}</span> : null}
+                </Td>
+                <Td className="hidden sm:table-cell">
+                  <span className="flex flex-wrap gap-1">
+                    <OrgBadges row={o} />
+                  </span>
+                </Td>
+                <Td className="max-w-56 truncate">{o.ownerEmail ?? <span className="text-zinc-400">no owner</span>}</Td>
+                <Td align="right">{formatNumber(o.members)}</Td>
+                <Td className="whitespace-nowrap">{formatDate(o.createdAt)}</Td>
+              </tr>
+            ))}
+          </TBody>
+        </TableFrame>
+      )}
+      <Pagination page={result.page} pages={result.pages} href={(page) => link({ page })} label="Organization pages" />
+    </div>
+  );
+}

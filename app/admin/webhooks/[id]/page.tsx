@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { JsonView } from "@/components/admin/json-view";
+import { Facts, Mono, PageHeader, SectionTitle } from "@/components/admin/page-header";
+import { StatusBadge } from "@/components/admin/status-badge";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { getWebhookEventOrThrow } from "@/lib/admin";
+import { requirePlatformAdmin } from "@/lib/auth/session";
+import { isAppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+type Params = Promise<{ id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: `Event ${decodeURIComponent((await params).id)}` };
+}
+
+export default async function WebhookEventPage({ params }: { params: Params }) {
+  await requirePlatformAdmin();
+  const id = decodeURIComponent((await params).id);
+  const event = await getWebhookEventOrThrow(await getDb(), id).catch((err: unknown) => {
+    if (isAppError(err) && err.code === "not_found") notFound();
+    throw err;
+  });
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <Link href="/admin/webhooks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">
+          ← Webhook events
+        </Link>
+        <PageHeader title={event.type} description={<Mono>{event.id}</Mono>} />
+      </div>
+      <Card>
+        <div className="mb-3">
+          <StatusBadge status={event.status} />
+        </div>
+        <Facts
+          items={[
+            { label: "Object", value: event.objectId ? <Mono>{event.objectId}</Mono> : "—" },
+            { label: "Created at Stripe", value: new Date(event.stripeCreated * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC" },
+            { label: "Received", value: event.receivedAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" },
+            { label: "Processed", value: event.processedAt ? event.processedAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—" },
+            { label: "Attempts", value: event.attempts },
+            { label: "Mode", value: event.livemode ? "live" : "test" },
+            ...(event.lastError ? [{ label: "Last error", value: <span className="text-red-700 dark:text-red-400">{event.lastError}</span> }] : []),
+          ]}
+        />
+      </Card>
+      <section aria-labelledby="payload">
+        <SectionTitle id="payload">Payload</SectionTitle>
+        <JsonView value={event.payload} label="Event payload" />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
+import { Notice, PageHeader } from "@/components/admin/page-header";
+import { StatusBadge } from "@/components/admin/status-badge";
+import { getDb } from "@/db/client";
+import { listWebhookEvents, listWebhookTypes, WEBHOOK_STATUSES, webhookQuerySchema, type WebhookQuery } from "@/lib/admin";
+import { firstValues, hrefWith } from "@/lib/admin/urls";
+import { requirePlatformAdmin } from "@/lib/auth/session";
+import { formatNumber } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Webhook events" };
+export const dynamic = "force-dynamic";
+
+const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)}`;
+
+export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePlatformAdmin();
+  const parsed = webhookQuerySchema.safeParse(firstValues(await searchParams));
+  const query: WebhookQuery = parsed.success ? parsed.data : webhookQuerySchema.parse({});
+  const db = await getDb();
+  const [result, types] = await Promise.all([listWebhookEvents(db, query), listWebhookTypes(db)]);
+  const filtered = Boolean(query.type || query.status || query.q);
+  return (
+    <div className="space-y-5">
+      <PageHeader title="Webhook events" description={`${formatNumber(result.total)} ${filtered ? "matching" : "received"}, newest first. Times in UTC.`} />
+      {!parsed.success ? (
+        <Notice tone="amber" role="alert">
+          Some filters were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
+        </Notice>
+      ) : null}
+      <form method="get" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-4 dark:bg-zinc-900 dark:ring-zinc-800">
+        <div>
+          <label htmlFor="type" className="block text-sm font-medium">
+            Type
+          </label>
+          <input id="type" name="type" list="event-types" defaultValue={query.type ?? ""} placeholder="invoice. or invoice.paid" className={`mt-1 ${inputClass}`} />
+          <datalist id="event-types">
+            {types.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+        </div>
+        <div>
+          <label htmlFor="status" className="block text-sm font-medium">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={query.status ?? ""} className={`mt-1 ${inputClass}`}>
+            <option value="">Any status</option>
+            {WEBHOOK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="q" className="block text-sm font-medium">
+            Event or object id
+          </label>
+          <input id="q" name="q" defaultValue={query.q ?? ""} placeholder="evt_… or in_…" className={`mt-1 ${inputClass}`} />
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className={buttonClass}>
+            Filter
+          </button>
+          {filtered ? (
+            <Link href="/admin/webhooks" className={secondaryButtonClass}>
+              Clear
+            </Link>
+          ) : null}
+        </div>
+      </form>
+
+      {result.rows.length === 0 ? (
+        <EmptyState title={filtered ? "No event matches" : "No webhook events yet"}>
+          {filtered ? "Widen the filters." : "Stripe (or the local emulator) posts events to /api/webhooks/stripe; each is recorded here."}
+        </EmptyState>
+      ) : (
+        <TableFrame label="Webhook events">
+          <THead>
+            <Th className="hidden sm:table-cell">Received (UTC)</Th>
+            <Th>Type</Th>
+            <Th>Status</Th>
+            <Th align="right">Attempts</Th>
+            <Th>Last error</Th>
+            <Th>Event</Th>
+          </THead>
+          <TBody>
+            {result.rows.map((e) => (
+              <tr key={e.id}>
+                <Td className="hidden whitespace-nowrap sm:table-cell">{when(e.receivedAt)}</Td>
+                <Td>
+                  <code className="font-mono text-xs">{e.type}</code>
+                  <span className="block text-xs text-zinc-500 sm:hidden">{when(e.receivedAt)} UTC</span>
+                </Td>
+                <Td>
+                  <StatusBadge status={e.status} />
+                </Td>
+                <Td align="right">{e.attempts}</Td>
+                <Td className="max-w-xs truncate text-red-700 dark:text-red-400">{e.lastError ?? <span className="text-zinc-400">—</span>}</Td>
+                <Td>
+                  <Link href={`/admin/webhooks/${encodeURIComponent(e.id)}`} className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400">
+                    {e.id}
+                  </Link>
+                </Td>
+              </tr>
+            ))}
+          </TBody>
+        </TableFrame>
+      )}
+      <Pagination page={result.page} pages={result.pages} href={(page) => hrefWith("/admin/webhooks", { ...query, page: page === 1 ? undefined : page })} label="Event pages" />
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { userActor } from "@/lib/audit";
+import { flagOverrideSchema, removeFlagOverride, removeFlagOverrideSchema, setFlagOverride } from "@/lib/flags";
+import { readJson, withPlatformAdmin } from "@/lib/http/route";
+
+type P = { key: string };
+
+/** PUT { organization: slug or id, enabled: boolean, reason } */
+export const PUT = withPlatformAdmin<P>(async (req, { db, params, user }) => {
+  const body = await readJson(req, flagOverrideSchema);
+  await setFlagOverride(db, params.key, body, userActor(user));
+  return Response.json({ flag: params.key, organization: body.organization, enabled: body.enabled });
+});
+
+/** DELETE { organization, reason } */
+export const DELETE = withPlatformAdmin<P>(async (req, { db, params, user }) => {
+  const body = await readJson(req, removeFlagOverrideSchema);
+  await removeFlagOverride(db, params.key, body, userActor(user));
+  return Response.json({ flag: params.key, organization: body.organization, removed: true });
+});

@@ -1,0 +1,21 @@
+import { userActor } from "@/lib/audit";
+import { deleteFlag, deleteFlagSchema, getFlagOrThrow, updateFlag, updateFlagSchema } from "@/lib/flags";
+import { readJson, withPlatformAdmin } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+type P = { key: string };
+
+export const GET = withPlatformAdmin<P>(async (_req, { db, params }) => Response.json(await getFlagOrThrow(db, params.key)));
+
+/** PATCH { description?, defaultEnabled?, rolloutPercent?, reason } */
+export const PATCH = withPlatformAdmin<P>(async (req, { db, params, user }) => {
+  const body = await readJson(req, updateFlagSchema);
+  return Response.json(await updateFlag(db, params.key, body, userActor(user)));
+});
+
+/** DELETE { reason } — removes the flag and its overrides. */
+export const DELETE = withPlatformAdmin<P>(async (req, { db, params, user }) => {
+  const body = await readJson(req, deleteFlagSchema);
+  await deleteFlag(db, params.key, body, userActor(user));
+  return Response.json({ deleted: true });
+});

@@ -1,0 +1,40 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+
+const TONE: Record<string, BadgeTone> = {
+  // organizations
+  active: "green",
+  suspended: "red",
+  // subscriptions
+  trialing: "indigo",
+  past_due: "red",
+  unpaid: "red",
+  canceled: "neutral",
+  incomplete: "amber",
+  incomplete_expired: "neutral",
+  paused: "amber",
+  // invoices
+  paid: "green",
+  open: "amber",
+  draft: "neutral",
+  void: "neutral",
+  uncollectible: "red",
+  // webhook events and jobs
+  processed: "green",
+  pending: "amber",
+  failed: "red",
+  ignored: "neutral",
+  succeeded: "green",
+  running: "indigo",
+  // health
+  ok: "green",
+  degraded: "amber",
+  down: "red",
+  not_checked: "neutral",
+};
+
+const LABEL: Record<string, string> = { not_checked: "not checked", past_due: "past due", incomplete_expired: "expired" };
+
+/** A status word in its colour; the word itself carries the meaning (not the colour alone). */
+export function StatusBadge({ status }: { status: string }) {
+  return <Badge tone={TONE[status] ?? "neutral"}>{LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
+}

@@ -1,0 +1,53 @@
+import { formatMoney } from "@/lib/money";
+import { fmt, limitForMetric, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
+import type { CardSummary } from "./types";
+
+/** Display helpers shared by the billing components (money and numbers through lib/money and lib/plans). */
+
+export const LIMIT_LABEL: Record<Metric, string> = {
+  users: "Members",
+  agents: "Agents",
+  executions: "Executions / month",
+  storage_bytes: "Storage",
+  gateways: "Gateways",
+};
+
+export function limitText(limits: Limits, metric: Metric): string {
+  const l = limitForMetric(limits, metric);
+  return l === null ? "Unlimited" : fmt(l, metric);
+}
+
+/** -1 lower, 0 same, 1 higher (unlimited is highest). */
+export function compareLimit(before: Limits, after: Limits, metric: Metric): number {
+  const a = limitForMetric(before, metric);
+  const b = limitForMetric(after, metric);
+  if (a === b) return 0;
+  if (b === null) return 1;
+  if (a === null) return -1;
+  return b > a ? 1 : -1;
+}
+
+export const LIMIT_METRICS = METRICS;
+
+export function money(cents: number, currency: string, locale: string, compact = false): string {
+  return formatMoney(cents, currency, locale, { compact });
+}
+
+const BRAND: Record<string, string> = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover", jcb: "JCB", unionpay: "UnionPay", diners: "Diners Club" };
+
+export function cardLabel(card: CardSummary): string {
+  return `${BRAND[card.brand] ?? card.brand.charAt(0).toUpperCase() + card.brand.slice(1)} •••• ${card.last4}`;
+}
+
+export function cardExpiry(card: CardSummary): string {
+  return `${String(card.expMonth).padStart(2, "0")}/${card.expYear}`;
+}
+
+export function perCycle(cycle: "monthly" | "annual"): string {
+  return cycle === "annual" ? "year" : "month";
+}
+
+export function formatDay(iso: string | null, locale: string): string {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(iso));
+}

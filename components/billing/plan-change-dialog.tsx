@@ -1,0 +1,261 @@
+"use client";
+
+import Link from "next/link";
+import { useState, useTransition } from "react";
+import type { ActionState } from "@/components/ui/action-state";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Notice } from "@/components/ui/notice";
+import { Skeleton } from "@/components/ui/skeleton";
+import { toast } from "@/components/ui/toast";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import type { Limits } from "@/lib/plans/limits";
+import { CardForm } from "./card-form";
+import { cardLabel, compareLimit, formatDay, LIMIT_LABEL, LIMIT_METRICS, limitText, money, perCycle } from "./format";
+import type { CardActions, CardEntryMode, CardSummary, Cycle, CurrentSubscription, PlanActions, PlanChangePreview } from "./types";
+
+type Target = { planId: string; cycle: Cycle };
+
+function titleFor(target: Target, planName: string, current: CurrentSubscription): { title: string; verb: string } {
+  if (target.planId === FREE_PLAN_ID) return { title: `Downgrade to Free`, verb: "Schedule the downgrade" };
+  if (!current.billedInStripe) return { title: `Subscribe to ${planName}, billed ${target.cycle}`, verb: "subscribe" };
+  if (target.planId === current.planId) return { title: `Switch to ${target.cycle} billing`, verb: "switch" };
+  return { title: `Change to ${planName}, billed ${target.cycle}`, verb: "change plan" };
+}
+
+/** The confirmation of a plan change: Stripe's proration preview, what changes in limits, the card, and refusals that say what to reduce. */
+export function PlanChangeDialog({
+  target,
+  planName,
+  preview,
+  onClose,
+  current,
+  currentLimits,
+  card,
+  cardEntry,
+  cardActions,
+  change,
+  locale,
+  membersHref,
+}: {
+  target: Target | null;
+  planName: string;
+  preview: ActionState<PlanChangePreview>;
+  onClose: () => void;
+  current: CurrentSubscription;
+  currentLimits: Limits;
+  card: CardSummary | null;
+  cardEntry: CardEntryMode;
+  cardActions: CardActions;
+  change: PlanActions["change"];
+  locale: string;
+  membersHref: string;
+}) {
+  const [saved, setSaved] = useState<CardSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const cardOnFile = card ?? saved;
+  if (!target) return null;
+
+  const toFree = target.planId === FREE_PLAN_ID;
+  const { title, verb } = titleFor(target, planName, current);
+  const p = preview?.ok ? preview.data : null;
+  const needsCard = !toFree && !cardOnFile;
+  const confirmLabel = toFree ? verb : p && p.dueNowCents > 0 ? `Pay ${money(p.dueNowCents, p.currency, locale)} and ${verb}` : `Confirm: ${verb}`;
+
+  const close = () => {
+    setError(null);
+    onClose();
+  };
+  const confirm = () =>
+    startTransition(async () => {
+      setError(null);
+      const fd = new FormData();
+      fd.set("planId", target.planId);
+      fd.set("cycle", target.cycle);
+      const r = await change(null, fd);
+      if (r?.ok) {
+        toast({
+          tone: "success",
+          title: toFree ? "Downgrade scheduled" : r.data.unchanged ? "Nothing changed" : `You're on ${planName}, billed ${target.cycle}`,
+          description: r.message,
+        });
+        close();
+      } else {
+        // Said in the dialog (role=alert): a toast would sit behind the modal.
+        setError(r?.error ?? "The change didn't go through. Try again.");
+      }
+    });
+
+  return (
+    <ConfirmDialog
+      open
+      size="lg"
+      onClose={close}
+      onConfirm={confirm}
+      title={title}
+      description={
+        toFree
+          ? `You keep ${current.planName} until ${formatDay(p?.effectiveAt ?? current.periodEnd, locale)}. Then Free’s limits apply; nothing is deleted.`
+          : "Review what Stripe will charge and what changes before you confirm."
+      }
+      confirmLabel={confirmLabel}
+      pendingLabel={toFree ? "Scheduling…" : "Confirming…"}
+      pending={pending}
+      confirmDisabled={!p || !p.fits || needsCard}
+      variant={toFree ? "danger" : "primary"}
+    >
+      {!preview ? (
+        <div className="space-y-3" aria-label="Loading the preview">
+          <Skeleton className="h-4 w-2/3" />
+          <Skeleton className="h-24 w-full" />
+          <Skeleton className="h-16 w-full" />
+        </div>
+      ) : !preview.ok ? (
+        <Notice tone="error" role="alert" title="We couldn't prepare this change">
+          {preview.error}
+        </Notice>
+      ) : (
+        <PreviewBody preview={preview.data} currentLimits={currentLimits} locale={locale} membersHref={membersHref} toFree={toFree} />
+      )}
+
+      {p && p.fits && !toFree ? (
+        <section aria-label="Payment method" className="space-y-2">
+          {cardOnFile ? (
+            <p className="text-sm text-zinc-700 dark:text-zinc-300">
+              Charged to <span className="font-medium">{cardLabel(cardOnFile)}</span>.
+            </p>
+          ) : (
+            <div className="space-y-3 rounded-lg p-4 ring-1 ring-zinc-200 dark:ring-zinc-700">
+              <h3 className="text-sm font-semibold">Add a card to continue</h3>
+              <CardForm mode={cardEntry} actions={cardActions} onSaved={setSaved} submitLabel="Save card" />
+            </div>
+          )}
+        </section>
+      ) : null}
+
+      {error ? (
+        <Notice tone="error" role="alert" title="The change didn't go through" testId="plan-change-error">
+          {error}
+        </Notice>
+      ) : null}
+    </ConfirmDialog>
+  );
+}
+
+function PreviewBody({ preview: p, currentLimits, locale, membersHref, toFree }: { preview: PlanChangePreview; currentLimits: Limits; locale: string; membersHref: string; toFree: boolean }) {
+  const m = (n: number) => money(n, p.currency, locale);
+  return (
+    <div className="space-y-4" data-testid="proration-preview">
+      {!p.fits ? (
+        <Notice tone="error" role="alert" title={`Your current use doesn’t fit ${p.planName} yet`} testId="plan-change-problems">
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {p.problems.map((x) => (
+              <li key={x.metric}>{x.message}</li>
+            ))}
+          </ul>
+          {p.problems.some((x) => x.metric === "users") ? (
+            <Link href={membersHref} className="mt-2 inline-block font-semibold underline underline-offset-2">
+              Manage members
+            </Link>
+          ) : null}
+        </Notice>
+      ) : null}
+
+      {!toFree && p.lines.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="pb-2 text-left text-sm font-semibold">Charged now</caption>
+            <thead className="sr-only">
+              <tr>
+                <th scope="col">Line</th>
+                <th scope="col">Amount</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {p.lines.map((l, i) => (
+                <tr key={i}>
+                  <td className="py-2 pr-3 text-zinc-700 dark:text-zinc-300">
+                    {l.description}
+                    {l.proration ? <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">(prorated)</span> : null}
+                  </td>
+                  <td className={`tabular py-2 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}>
+                    {l.amountCents < 0 ? `Credit ${m(-l.amountCents)}` : m(l.amountCents)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      <dl className="grid gap-3 rounded-lg bg-zinc-50 p-4 text-sm sm:grid-cols-2 dark:bg-zinc-950/60">
+        {toFree ? (
+          <>
+            <div>
+              <dt className="text-zinc-600 dark:text-zinc-400">Takes effect</dt>
+              <dd className="font-semibold">{formatDay(p.effectiveAt, locale)}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-600 dark:text-zinc-400">Then you pay</dt>
+              <dd className="font-semibold">Nothing: Free costs {m(0)}</dd>
+            </div>
+          </>
+        ) : (
+          <>
+            <div>
+              <dt className="text-zinc-600 dark:text-zinc-400">Due today</dt>
+              <dd className="tabular text-lg font-semibold" data-testid="due-now">
+                {m(Math.max(0, p.dueNowCents))}
+              </dd>
+              {p.dueNowCents < 0 ? <dd className="text-xs text-zinc-600 dark:text-zinc-400">{m(-p.dueNowCents)} is credited to your next invoices.</dd> : null}
+            </div>
+            <div>
+              <dt className="text-zinc-600 dark:text-zinc-400">Then</dt>
+              <dd className="tabular text-lg font-semibold" data-testid="new-recurring">
+                {m(p.recurringCents)} / {perCycle(p.cycle)}
+              </dd>
+              <dd className="text-xs text-zinc-600 dark:text-zinc-400">
+                {p.seats} {p.seats === 1 ? "seat" : "seats"}, billed {p.cycle}
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+
+      <table className="w-full text-sm">
+        <caption className="pb-2 text-left text-sm font-semibold">What changes in limits</caption>
+        <thead>
+          <tr className="text-left text-xs text-zinc-600 dark:text-zinc-400">
+            <th scope="col" className="py-1 font-medium">
+              Limit
+            </th>
+            <th scope="col" className="py-1 text-right font-medium">
+              Now
+            </th>
+            <th scope="col" className="py-1 text-right font-medium">
+              With {p.planName}
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          {LIMIT_METRICS.map((metric) => {
+            const dir = compareLimit(currentLimits, p.limits, metric);
+            return (
+              <tr key={metric}>
+                <th scope="row" className="py-1.5 text-left font-normal text-zinc-700 dark:text-zinc-300">
+                  {LIMIT_LABEL[metric]}
+                </th>
+                <td className="tabular py-1.5 text-right">{limitText(currentLimits, metric)}</td>
+                <td className={`tabular py-1.5 text-right font-medium ${dir < 0 ? "text-amber-800 dark:text-amber-300" : dir > 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}>
+                  {limitText(p.limits, metric)}
+                  {dir !== 0 ? <span className="sr-only">{dir < 0 ? " (lower)" : " (higher)"}</span> : null}
+                  {dir < 0 ? <span aria-hidden="true"> ↓</span> : dir > 0 ? <span aria-hidden="true"> ↑</span> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ActionState } from "@/components/ui/action-state";
+import type { Limits } from "@/lib/plans/limits";
+
+/** Serialisable shapes the plan page passes to its client components. */
+
+export type Cycle = "monthly" | "annual";
+
+export type PlanOption = {
+  id: string;
+  name: string;
+  description: string;
+  currency: string;
+  perSeat: boolean;
+  /** Per seat (or flat) per cycle, minor units; null = custom price (Contact us). */
+  monthlyCents: number | null;
+  annualCents: number | null;
+  limits: Limits;
+};
+
+export type CurrentSubscription = {
+  planId: string;
+  planName: string;
+  cycle: Cycle;
+  status: string;
+  seats: number;
+  cancelAtPeriodEnd: boolean;
+  /** ISO date the period ends (renewal, or when a scheduled cancellation takes effect). */
+  periodEnd: string | null;
+  /** A Stripe subscription bills this plan (false for Free and for plans set up by hand). */
+  billedInStripe: boolean;
+};
+
+export type CardSummary = { brand: string; last4: string; expMonth: number; expYear: number };
+
+export type PlanChangePreview = {
+  planId: string;
+  planName: string;
+  cycle: Cycle;
+  seats: number;
+  currency: string;
+  dueNowCents: number;
+  recurringCents: number;
+  lines: { description: string; amountCents: number; proration: boolean }[];
+  limits: Limits;
+  fits: boolean;
+  problems: { metric: string; message: string }[];
+  effectiveAt: string | null;
+};
+
+export type CardResult = { status: "succeeded"; card: CardSummary } | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
+
+export type TestCard = { id: string; label: string; last4: string };
+
+/** How the card form collects a card: Stripe's Payment Element, or the test-card picker. */
+export type CardEntryMode = { kind: "stripe"; publishableKey: string } | { kind: "test"; cards: TestCard[] };
+
+export type CardActions = {
+  attach: (prev: ActionState<CardResult>, formData: FormData) => Promise<ActionState<CardResult>>;
+  createSetupIntent: () => Promise<ActionState<{ clientSecret: string }>>;
+  finalize: (prev: ActionState<CardResult>, formData: FormData) => Promise<ActionState<CardResult>>;
+};
+
+export type PlanActions = {
+  preview: (formData: FormData) => Promise<ActionState<PlanChangePreview>>;
+  change: (prev: ActionState<{ unchanged: boolean }>, formData: FormData) => Promise<ActionState<{ unchanged: boolean }>>;
+  resume: () => Promise<ActionState<{ unchanged: boolean }>>;
+};

@@ -1,0 +1,79 @@
+import { CHART_COLORS } from "@/components/charts/colors";
+import { PeriodExecutionsChart } from "@/components/charts/lazy-charts";
+import { formatNumber } from "@/lib/format";
+import { percentUsed } from "@/lib/plans/limits";
+import type { Change, PeriodChartPoint } from "@/lib/usage/projection";
+import { DataTable } from "./data-table";
+import { formatDayShort } from "./format";
+import { Legend } from "./legend";
+import { ChangeLine } from "./usage-cards";
+
+export type PeriodChartProps = {
+  points: PeriodChartPoint[];
+  used: number;
+  limit: number | null;
+  /** The projection sentence, or null when forecasts are off for this organization. */
+  projection: string | null;
+  change: Change | null;
+  locale: string;
+};
+
+/** Executions this period: running total against the limit, the projection to period end, as a chart, text and table. */
+export function PeriodChart({ points, used, limit, projection, change, locale }: PeriodChartProps) {
+  const n = (v: number) => formatNumber(v, locale);
+  const elapsed = points.filter((p) => p.cumulative !== null).length;
+  const summary =
+    limit === null
+      ? `${n(used)} executions so far, in day ${elapsed} of ${points.length} of this period. Your plan has no execution limit.`
+      : `${n(used)} of ${n(limit)} executions used (${percentUsed(used, limit)}%), in day ${elapsed} of ${points.length} of this period.`;
+  return (
+    <section aria-labelledby="period-chart-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+      <h2 id="period-chart-heading" className="text-lg font-semibold">
+        Executions this period
+      </h2>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">Running total per day against your monthly limit</p>
+      <div className="mt-3 space-y-1 text-sm">
+        <p data-testid="period-summary">{summary}</p>
+        {projection ? (
+          <p data-testid="projection" className="font-medium">
+            {projection}
+          </p>
+        ) : null}
+        {change ? (
+          <div className="text-zinc-600 dark:text-zinc-400">
+            <ChangeLine change={change} testId="period-change" />
+          </div>
+        ) : null}
+      </div>
+      <figure className="mt-4" aria-label="Chart: executions used so far this period, the projection to period end and the limit">
+        <PeriodExecutionsChart points={points} limit={limit} locale={locale} />
+        <figcaption>
+          <Legend
+            items={[
+              { label: "Used so far (running total)", color: CHART_COLORS.used },
+              ...(projection ? [{ label: "Projected at this pace", color: CHART_COLORS.projection, dashed: true }] : []),
+              ...(limit !== null ? [{ label: "Limit", color: CHART_COLORS.limit, dashed: true }] : []),
+            ]}
+          />
+        </figcaption>
+      </figure>
+      <DataTable
+        testId="period-table"
+        summary="Show this period as a table"
+        caption="Executions per day this period, with the running total"
+        columns={[{ label: "Day" }, { label: "Executions", numeric: true }, { label: "Running total", numeric: true }, ...(limit !== null ? [{ label: "Of limit", numeric: true }] : [])]}
+        rows={points
+          .filter((p) => p.cumulative !== null)
+          .map((p) => ({
+            key: p.day,
+            cells: [
+              formatDayShort(p.day, locale),
+              n(p.used ?? 0),
+              n(p.cumulative ?? 0),
+              ...(limit !== null ? [`${percentUsed(p.cumulative ?? 0, limit)}%`] : []),
+            ],
+          }))}
+      />
+    </section>
+  );
+}

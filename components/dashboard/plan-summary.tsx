@@ -1,0 +1,129 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { formatDate, formatDateRange } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import type { NextInvoice } from "@/lib/usage/trends";
+
+const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
+  active: { label: "Active", tone: "green" },
+  trialing: { label: "Trial", tone: "indigo" },
+  past_due: { label: "Past due", tone: "red" },
+  unpaid: { label: "Unpaid", tone: "red" },
+  canceled: { label: "Canceled", tone: "neutral" },
+  incomplete: { label: "Incomplete", tone: "amber" },
+  incomplete_expired: { label: "Expired", tone: "neutral" },
+  paused: { label: "Paused", tone: "amber" },
+};
+
+export type PlanSummaryProps = {
+  slug: string;
+  plan: { id: string; name: string; perSeat: boolean; currency: string };
+  /** null: no subscription (Free). */
+  status: string | null;
+  cycle: "monthly" | "annual";
+  seats: number | null;
+  /** Per cycle, minor units; null = custom price not set. */
+  priceCents: number | null;
+  cancelAtPeriodEnd: boolean;
+  nextInvoice: NextInvoice;
+  usagePeriod: { start: Date; end: Date };
+  locale: string;
+  canManage: boolean;
+};
+
+/** The plan card: plan, status, cycle, seats, price and the next invoice with its estimate. */
+export function PlanSummary(p: PlanSummaryProps) {
+  const status = STATUS[p.status ?? "active"] ?? { label: p.status ?? "Active", tone: "neutral" as const };
+  const per = p.cycle === "annual" ? "year" : "month";
+  const price =
+    p.priceCents === null ? "Custom" : p.priceCents === 0 ? "Free" : `${formatMoney(p.priceCents, p.plan.currency, p.locale)} / ${per}`;
+  const paid = p.nextInvoice.kind !== "none";
+  return (
+    <section aria-labelledby="plan-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 id="plan-heading" className="text-sm font-medium text-zinc-600 dark:text-zinc-400">
+            Current plan
+          </h2>
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <p className="text-2xl font-semibold tracking-tight" data-testid="plan-name">
+              {p.plan.name}
+            </p>
+            <Badge tone={status.tone}>
+              <span className="sr-only">Status: </span>
+              {status.label}
+            </Badge>
+            {paid || p.plan.id !== "free" ? <Badge>{p.cycle === "annual" ? "Annual" : "Monthly"}</Badge> : null}
+            {p.cancelAtPeriodEnd ? <Badge tone="amber">Ends at period end</Badge> : null}
+          </div>
+        </div>
+        {p.canManage ? (
+          <ButtonLink href={`/orgs/${p.slug}/billing/plan`} variant="secondary" size="sm">
+            {p.plan.id === "free" ? "Upgrade plan" : "Change plan"}
+          </ButtonLink>
+        ) : null}
+      </div>
+      <dl className="mt-5 grid grid-cols-1 gap-x-6 gap-y-4 text-sm min-[420px]:grid-cols-2 lg:grid-cols-4">
+        <Item label="Price">
+          <span className="tabular">{price}</span>
+          {p.plan.perSeat && p.seats !== null ? <Sub>{`${p.seats} ${p.seats === 1 ? "seat" : "seats"}`}</Sub> : null}
+        </Item>
+        <Item label="Usage period">
+          {formatDateRange(p.usagePeriod.start, p.usagePeriod.end, p.locale)}
+          <Sub>Limits reset on {formatDate(p.usagePeriod.end, p.locale)}</Sub>
+        </Item>
+        <NextInvoiceItems next={p.nextInvoice} locale={p.locale} />
+      </dl>
+    </section>
+  );
+}
+
+function NextInvoiceItems({ next, locale }: { next: NextInvoice; locale: string }) {
+  if (next.kind === "none") {
+    return (
+      <Item label="Next invoice">
+        None
+        <Sub>The Free plan is not billed</Sub>
+      </Item>
+    );
+  }
+  if (next.kind === "ending") {
+    return (
+      <Item label="Next invoice">
+        None
+        <Sub>The plan ends on {formatDate(next.date, locale)}</Sub>
+      </Item>
+    );
+  }
+  const money = (cents: number) => formatMoney(cents, next.currency, locale);
+  return (
+    <>
+      <Item label="Next invoice">
+        <span data-testid="next-invoice-date">{formatDate(next.date, locale)}</span>
+      </Item>
+      <Item label="Estimated amount">
+        <span className="tabular" data-testid="next-invoice-amount">
+          {next.totalCents === null ? "Custom pricing" : money(next.totalCents)}
+        </span>
+        <Sub>
+          {next.overageCents > 0
+            ? `Plan ${next.recurringCents === null ? "custom" : money(next.recurringCents)} + overage so far ${money(next.overageCents)}`
+            : "Plan price; no overage so far"}
+        </Sub>
+      </Item>
+    </>
+  );
+}
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="mt-0.5 font-medium">{children}</dd>
+    </div>
+  );
+}
+
+function Sub({ children }: { children: React.ReactNode }) {
+  return <span className="mt-0.5 block text-xs font-normal text-zinc-500 dark:text-zinc-400">{children}</span>;
+}

@@ -1,0 +1,44 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { dangerButtonClass, secondaryButtonClass } from "./styles";
+
+export type RevokeState = { ok: true; data?: undefined; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+
+/** Revoke in two steps: the first click asks, the second revokes. */
+export function ApiKeyRevokeButton({
+  apiKeyId,
+  name,
+  action,
+}: {
+  apiKeyId: string;
+  name: string;
+  action: (prev: RevokeState, formData: FormData) => Promise<RevokeState>;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(true)} aria-label={`Revoke ${name}`}>
+        Revoke
+      </button>
+    );
+  }
+  return (
+    <form action={formAction} className="flex flex-wrap items-center justify-end gap-2">
+      <input type="hidden" name="apiKeyId" value={apiKeyId} />
+      <span className="text-xs text-zinc-600 dark:text-zinc-400">Calls with it will get 401.</span>
+      <button type="submit" disabled={pending} className={dangerButtonClass}>
+        {pending ? "Revoking…" : `Revoke “${name}”`}
+      </button>
+      <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)} disabled={pending}>
+        Cancel
+      </button>
+      {state && !state.ok ? (
+        <p role="alert" className="w-full text-right text-xs text-red-700 dark:text-red-400">
+          {state.error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

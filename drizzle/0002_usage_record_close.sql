@@ -1,0 +1,2 @@
+ALTER TABLE "usage_records" ADD COLUMN "closed_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "usage_records" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;

@@ -1,0 +1,14 @@
+import "server-only";
+
+/** The admin console's services: organizations, actions, overview, health, webhooks, audit. */
+export { listOrganizations, escapeLike, type OrgListRow, type OrgListResult } from "./orgs-list";
+export { getOrganizationDetailOrThrow, type OrgDetail } from "./org-detail";
+export { setLimitOverride, removeLimitOverride, setEnterpriseTerms, extendTrial } from "./org-actions";
+export { suspendOrganization, reactivateOrganization, revokeOrganizationApiKey } from "./org-status";
+export { countOrganizationsByPlan, type PlanCount } from "./overview";
+export { getOverviewMetrics, type OverviewMetrics, type UsageLeader } from "./metrics";
+export { mrrByMonth, signupsByMonth, type MrrSeries, type SignupPoint } from "./series";
+export { getSystemHealth, defaultStripeTarget, HEALTH_LIMITS, RECONCILE_JOB, type SystemHealth, type PartStatus } from "./health";
+export { listWebhookEvents, listWebhookTypes, getWebhookEventOrThrow, WEBHOOK_PAGE_SIZE, type WebhookEventRow } from "./webhooks";
+export { listAudit, listAuditActions, auditCsv, AUDIT_PAGE_SIZE, AUDIT_EXPORT_MAX, type AuditRow } from "./audit";
+export * from "./schemas";

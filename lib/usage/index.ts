@@ -1,0 +1,19 @@
+/** Usage tracking: ingest, counters and roll-ups, limit checks, reconciliation, period records, alerts. */
+export { ingestUsageEvents, type IngestResult } from "./ingest";
+export { parseUsageBatch, eventTimeProblem, INGEST_METRICS, MAX_BATCH, type IngestMetric, type UsageEventInput } from "./validate";
+export { checkLimit, assertWithinLimit, limitCheckSchema, type LimitCheck } from "./limits";
+export { getUsageOverview, type MetricUsage, type UsageOverview } from "./summary";
+export { getDailySeries, getPeriodComparison, usageQuerySchema, type DailyPoint, type PeriodComparison } from "./series";
+export {
+  reconcileUsage,
+  runUsageJob,
+  resolveReconcileOptions,
+  reconcileParamsSchema,
+  USAGE_JOB,
+  type ReconcileReport,
+} from "./reconcile";
+export { snapshotUsagePeriod, closeEndedPeriods } from "./period-close";
+export { computePeriodCost, coveredPart } from "./cost";
+export { recordUsageAlerts, alertCandidates, ALERT_THRESHOLDS, USAGE_ALERT_KIND } from "./alerts";
+export { loadPlanContext, type PlanContext } from "./plan-context";
+export { usagePeriodFor, periodsOverlapping, type PeriodSource } from "./periods";

@@ -1,0 +1,176 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { rowsOf, type Queryable } from "@/db/types";
+import type { CounterAggregate, DailyAggregate } from "./fold";
+import type { IngestMetric, UsageEventInput } from "./validate";
+
+/**
+ * The set-based statements of ingest. Each takes the whole batch as one JSON parameter
+ * (json_to_recordset), so a batch of 1,000 costs one statement per table, never a loop.
+ * Rows are written in a fixed order (idempotency key, then metric and period/day) so that
+ * concurrent batches touching the same rows lock them in the same order and cannot deadlock.
+ */
+
+/** Advisory lock classes (first key); the second key is hashtext(organization id). */
+const LOCK_USAGE = 72731;
+const LOCK_GAUGES = 72732;
+
+/**
+ * Ingest holds the organization's usage lock shared (many batches at once); reconciliation
+ * holds it exclusively while it rebuilds that organization. Batches with gauge events also
+ * take the organization's gauge lock, so gauge carry-in and "latest value" rules see a
+ * serial history (gauge reports are few; executions, the hot path, never wait for it).
+ */
+export async function lockForIngest(tx: Queryable, organizationId: string, gauges: boolean): Promise<void> {
+  if (gauges) {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})),
+      pg_advisory_xact_lock(${LOCK_GAUGES}, hashtext(${organizationId}))`);
+  } else {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId}))`);
+  }
+}
+
+export async function lockForRebuild(tx: Queryable, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_USAGE}, hashtext(${organizationId}))`);
+}
+
+export type InsertOutcome = {
+  inserted: number;
+  /** Keys already stored (replays): usually none, so the answer stays tiny. */
+  duplicates: Set<string>;
+  /** Ids of inserted gauge events (ties in time go to the later insert); counters need none. */
+  gaugeIds: Map<string, number>;
+};
+
+/** Insert the batch with ON CONFLICT DO NOTHING; answers what was inserted without sending 1,000 rows back. */
+export async function insertEvents(tx: Queryable, organizationId: string, events: readonly UsageEventInput[]): Promise<InsertOutcome> {
+  const payload = JSON.stringify(events.map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString() })));
+  const result = await tx.execute(sql`
+    with input as (
+      select * from json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz)
+    ), ins as (
+      insert into usage_events (organization_id, metric, quantity, occurred_at, idempotency_key)
+      select ${organizationId}::uuid, m, q, t, k from input order by k collate "C"
+      on conflict (organization_id, idempotency_key) do nothing
+      returning id, idempotency_key, metric
+    )
+    select 'n' as kind, count(*)::bigint as id, null as key from ins
+    union all select 'g', id, idempotency_key from ins where metric <> 'executions'
+    union all select 'd', null, k from input where not exists (select 1 from ins where ins.idempotency_key = input.k)`);
+  const out: InsertOutcome = { inserted: 0, duplicates: new Set(), gaugeIds: new Map() };
+  for (const r of rowsOf<{ kind: string; id: number | string | null; key: string | null }>(result)) {
+    if (r.kind === "n") out.inserted = Number(r.id);
+    else if (r.kind === "g") out.gaugeIds.set(r.key!, Number(r.id));
+    else out.duplicates.add(r.key!);
+  }
+  return out;
+}
+
+export type FoldedCounter = { metric: IngestMetric; periodStart: number; value: number };
+
+/**
+ * Merge the batch's aggregates in one statement, one upsert per table:
+ * usage_counters — executions add; gauges keep the maximum and move `current` forward only
+ * (occurred_at ≥ current_at); a row created for a new period is seeded with the latest
+ * observation before the period (the value carried in);
+ * usage_daily — executions add; gauges keep the day's maximum and latest value.
+ * Answers the counters' new values (for usage alerts).
+ */
+export async function foldAggregates(
+  tx: Queryable,
+  organizationId: string,
+  counters: readonly CounterAggregate[],
+  daily: readonly DailyAggregate[],
+): Promise<FoldedCounter[]> {
+  if (counters.length === 0) return [];
+  const org = sql`${organizationId}::uuid`;
+  const cPayload = JSON.stringify(
+    counters.map((r) => ({ m: r.metric, ps: r.periodStart.toISOString(), pe: r.periodEnd.toISOString(), v: r.value, lv: r.lastValue, lt: r.lastAt?.toISOString() ?? null })),
+  );
+  const dPayload = JSON.stringify(daily.map((r) => ({ m: r.metric, d: r.day, v: r.value, lv: r.lastValue, lt: r.lastAt?.toISOString() ?? null, c: r.count })));
+  const result = await tx.execute(sql`
+    with counters as (
+      insert into usage_counters as uc (organization_id, metric, period_start, period_end, value, current, current_at, updated_at)
+      select ${org}, a.m, a.ps, a.pe,
+        case when a.m = 'executions' then a.v else greatest(a.v, carry.q, 0) end,
+        a.lv, a.lt, now()
+      from json_to_recordset(${cPayload}::json) as a(m usage_metric, ps timestamptz, pe timestamptz, v bigint, lv bigint, lt timestamptz)
+      left join lateral (
+        select e.quantity as q from usage_events e
+        where a.m <> 'executions' and e.organization_id = ${org} and e.metric = a.m and e.occurred_at < a.ps
+        order by e.occurred_at desc, e.id desc limit 1
+      ) carry on true
+      order by a.m, a.ps
+      on conflict (organization_id, metric, period_start) do update set
+        value = case when excluded.metric = 'executions' then uc.value + excluded.value else greatest(uc.value, excluded.value) end,
+        current = case when excluded.metric = 'executions' then uc.current
+          when uc.current_at is null or excluded.current_at >= uc.current_at then excluded.current else uc.current end,
+        current_at = case when excluded.metric = 'executions' then uc.current_at else greatest(uc.current_at, excluded.current_at) end,
+        updated_at = now()
+      returning uc.metric, uc.period_start, uc.value
+    ), days as (
+      insert into usage_daily as ud (organization_id, metric, day, value, last_value, last_at, event_count)
+      select ${org}, a.m, a.d, a.v, a.lv, a.lt, a.c
+      from json_to_recordset(${dPayload}::json) as a(m usage_metric, d date, v bigint, lv bigint, lt timestamptz, c int)
+      order by a.m, a.d
+      on conflict (organization_id, metric, day) do update set
+        value = case when excluded.metric = 'executions' then ud.value + excluded.value else greatest(ud.value, excluded.value) end,
+        last_value = case when excluded.metric = 'executions' then null
+          when ud.last_at is null or excluded.last_at >= ud.last_at then excluded.last_value else ud.last_value end,
+        last_at = case when excluded.metric = 'executions' then null else greatest(ud.last_at, excluded.last_at) end,
+        event_count = ud.event_count + excluded.event_count
+      returning 1
+    )
+    select metric::text as metric, (extract(epoch from period_start) * 1000)::bigint as ps, value, (select count(*) from days)::int as days
+    from counters`);
+  return rowsOf<{ metric: IngestMetric; ps: number | string; value: number | string }>(result).map((r) => ({
+    metric: r.metric,
+    periodStart: Number(r.ps),
+    value: Number(r.value),
+  }));
+}
+
+/**
+ * A gauge observation older than the start of a later period changes what that period carried
+ * in (a late report). Recompute those later periods' rows exactly from the raw events: rare, and
+ * cheap (index range scans), and it keeps counters equal to a rebuild. Runs under the gauge lock.
+ */
+export async function recomputeLaterGaugePeriods(
+  tx: Queryable,
+  organizationId: string,
+  earliest: readonly { metric: IngestMetric; at: Date }[],
+): Promise<number> {
+  if (earliest.length === 0) return 0;
+  const payload = JSON.stringify(earliest.map((e) => ({ m: e.metric, t: e.at.toISOString() })));
+  const org = sql`${organizationId}::uuid`;
+  const result = await tx.execute(sql`
+    with late as (
+      select * from json_to_recordset(${payload}::json) as x(m usage_metric, t timestamptz)
+    ), targets as (
+      select uc.metric, uc.period_start, uc.period_end
+      from usage_counters uc join late on uc.organization_id = ${org} and uc.metric = late.m and uc.period_start > late.t
+    ), truth as (
+      select t.metric, t.period_start,
+        greatest(
+          (select max(e.quantity) from usage_events e where e.organization_id = ${org} and e.metric = t.metric
+             and e.occurred_at >= t.period_start and e.occurred_at < t.period_end),
+          (select e.quantity from usage_events e where e.organization_id = ${org} and e.metric = t.metric
+             and e.occurred_at < t.period_start order by e.occurred_at desc, e.id desc limit 1),
+          0) as value,
+        cur.quantity as current, cur.occurred_at as current_at
+      from targets t
+      left join lateral (
+        select e.quantity, e.occurred_at from usage_events e
+        where e.organization_id = ${org} and e.metric = t.metric and e.occurred_at < t.period_end
+        order by e.occurred_at desc, e.id desc limit 1
+      ) cur on true
+    ), updated as (
+      update usage_counters uc set value = truth.value, current = truth.current, current_at = truth.current_at, updated_at = now()
+      from truth
+      where uc.organization_id = ${org} and uc.metric = truth.metric and uc.period_start = truth.period_start
+        and (uc.value, uc.current, uc.current_at) is distinct from (truth.value, truth.current, truth.current_at)
+      returning 1
+    )
+    select count(*)::int as n from updated`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+}

@@ -1,0 +1,97 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import fs from "node:fs";
+import { screenshots, signIn } from "./helpers";
+
+/** Invoice history on the demo data (read only): list, pagination input, detail, PDF, empty state, other organizations' invoices. */
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+test("an owner lists invoices newest first, opens one with its lines and usage, and downloads the PDF", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await page.goto("/orgs/acme/billing/invoices");
+  await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
+  const rows = page.getByTestId("invoice-row");
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText("ACME-0003");
+  await expect(rows.first()).toContainText("$294.00");
+  await expect(rows.first()).toContainText("Paid");
+  await expect(page.getByRole("navigation", { name: "Invoice pages" })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "invoices-acme");
+
+  // A page parameter that isn't a page reads as the first; one past the end says so.
+  await page.goto("/orgs/acme/billing/invoices?page=abc");
+  await expect(rows).toHaveCount(3);
+  await page.goto("/orgs/acme/billing/invoices?page=9");
+  await expect(page.getByText("Nothing on this page")).toBeVisible();
+  await page.getByRole("link", { name: "Go to the first page" }).click();
+  await expect(rows).toHaveCount(3);
+
+  await rows.first().getByRole("link", { name: "ACME-0003", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Invoice ACME-0003");
+  await expect(page.getByTestId("invoice-line")).toHaveCount(1);
+  await expect(page.getByRole("table", { name: "Invoice lines and totals" })).toContainText("$294.00");
+  await expect(page.getByTestId("usage-breakdown")).toContainText("Executions");
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "invoice-detail-acme");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-pdf").click()]);
+  expect(download.suggestedFilename()).toBe("invoice-ACME-0003.pdf");
+  expect(fs.readFileSync((await download.path())!).subarray(0, 4).toString("latin1")).toBe("%PDF");
+});
+
+test("an unpaid invoice past its due date says so, and the plan page asks for a new card", async ({ page }) => {
+  await signIn(page, "owner@hooli.test");
+  await page.goto("/orgs/hooli/billing/invoices");
+  await expect(page.getByTestId("invoice-row").first()).toContainText("Overdue");
+  await screenshots(page, "invoices-hooli");
+
+  await page.goto("/orgs/hooli/billing/plan");
+  const alert = page.getByRole("alert").filter({ hasText: "Your last payment failed" });
+  await expect(alert).toBeVisible();
+  // Hooli's demo subscription has no Stripe subscription: the page says so instead of pretending.
+  await expect(page.getByText("Not billed through Stripe")).toBeVisible();
+  await alert.getByRole("link", { name: "Update card" }).click();
+  await expect(page).toHaveURL(/#payment-method$/);
+  await expect(page.getByRole("button", { name: "Add a card" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "plan-hooli-past-due");
+
+  // The way out: start paying for the same plan through Stripe (previewed; not confirmed here).
+  await page.getByTestId("plan-pro").getByRole("button", { name: "Start paying through Stripe" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("heading", { name: "Subscribe to Pro, billed monthly" })).toBeVisible();
+  await expect(dialog.getByTestId("due-now")).toHaveText("$98.00");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test("an organization without invoices sees an empty state, and another organization's invoice is not found", async ({ page, browser }) => {
+  const acme = await browser.newContext();
+  const acmePage = await acme.newPage();
+  await signIn(acmePage, "owner@acme.test");
+  await acmePage.goto("/orgs/acme/billing/invoices");
+  const href = (await acmePage.getByTestId("invoice-row").first().getByRole("link").first().getAttribute("href"))!;
+  const id = href.split("/").pop()!;
+  await acme.close();
+
+  await signIn(page, "owner@globex.test");
+  await page.goto("/orgs/globex/billing/invoices");
+  await expect(page.getByText("No invoices yet")).toBeVisible();
+  await expect(page.getByRole("link", { name: "See plans" })).toHaveAttribute("href", "/orgs/globex/billing/plan");
+  await expectNoSeriousA11yViolations(page);
+  await screenshots(page, "invoices-empty");
+
+  // Acme's invoice under Globex's address is "not found" (the page streams, so the status is
+  // the shell's; the content is the not-found view, with nothing of the invoice).
+  await page.goto(`/orgs/globex/billing/invoices/${id}`);
+  await expect(page.getByText("Invoice not found")).toBeVisible();
+  await expect(page.getByText("ACME-0003")).toHaveCount(0);
+  expect((await page.goto(`/orgs/acme/billing/invoices/${id}`))?.status()).toBe(403);
+  expect((await page.request.get(`/api/invoices/${id}/pdf`)).status()).toBe(404);
+});

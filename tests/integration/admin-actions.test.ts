@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/connect";
+import type { Db } from "@/db/types";
+import { apiKeys, organizations, subscriptions } from "@/db/schema";
+import { seedDemo } from "@/db/seed";
+import {
+  extendTrial,
+  reactivateOrganization,
+  removeLimitOverride,
+  revokeOrganizationApiKey,
+  setEnterpriseTerms,
+  setLimitOverride,
+  suspendOrganization,
+} from "@/lib/admin";
+import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
+import { AppError } from "@/lib/errors";
+import { getUsageOverview } from "@/lib/usage/summary";
+import { GET as getFlags } from "@/app/api/v1/flags/route";
+import { createTestDatabase } from "../support/db";
+import { auditAfter, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
+
+let database: Database;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  await seedDemo(db);
+  useAsAppDatabase(database);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** Run an admin write and return the audit rows it wrote. */
+async function audited(write: () => Promise<unknown>) {
+  const before = await lastAuditId(db);
+  await write();
+  return auditAfter(db, before);
+}
+
+async function expectNothingWritten(write: () => Promise<unknown>, code: string) {
+  const before = await lastAuditId(db);
+  const err = await write().then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  expect(await auditAfter(db, before)).toEqual([]);
+  return err as AppError;
+}
+
+function callFlags(key: string) {
+  return getFlags(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${key}` } }), {
+    params: Promise.resolve({}),
+  });
+}
+
+describe("limit overrides", () => {
+  it("override one limit, show in the customer's effective limits, and write one audit row", async () => {
+    const actor = await staffActor(db);
+    const umbrella = await orgIdOf(db, "umbrella");
+    const rows = await audited(() => setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "subscription.limit_override_set",
+      actorUserId: actor.id,
+      actorLabel: actor.email,
+      organizationId: umbrella,
+      targetType: "subscription",
+      details: { limit: "maxAgents", before: { limitOverrides: {} }, after: { limitOverrides: { maxAgents: 25 } }, reason: "pilot of the agent pack" },
+    });
+    const overview = await getUsageOverview(db, umbrella);
+    expect(overview.limits.maxAgents).toBe(25);
+    expect(overview.metrics.find((m) => m.metric === "agents")?.limit).toBe(25);
+  });
+
+  it("lift a limit with null (unlimited), then remove the override", async () => {
+    const actor = await staffActor(db);
+    const umbrella = await orgIdOf(db, "umbrella");
+    const set = await audited(() => setLimitOverride(db, umbrella, { key: "maxGateways", value: null, reason: "unlimited gateways trial" }, actor));
+    expect(set).toHaveLength(1);
+    expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBeNull();
+    const removed = await audited(() => removeLimitOverride(db, umbrella, { key: "maxGateways", reason: "trial over" }, actor));
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatchObject({ action: "subscription.limit_override_removed", details: { after: { limitOverrides: { maxAgents: 25 } } } });
+    expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBe(1);
+  });
+
+  it("refuse bad input and a missing override without writing anything", async () => {
+    const actor = await staffActor(db);
+    const umbrella = await orgIdOf(db, "umbrella");
+    const err = await expectNothingWritten(() => setLimitOverride(db, umbrella, { key: "maxAgents", value: "-3", reason: "x" }, actor), "bad_request");
+    expect(err.message).toMatch(/can't be negative/);
+    expect(err.message).toMatch(/reason/);
+    await expectNothingWritten(() => setLimitOverride(db, umbrella, { key: "maxSeats" as "maxAgents", value: 3, reason: "typo key" }, actor), "bad_request");
+    await expectNothingWritten(() => removeLimitOverride(db, umbrella, { key: "maxUsers", reason: "nothing to remove" }, actor), "not_found");
+    await expectNothingWritten(() => setLimitOverride(db, "not-a-uuid", { key: "maxAgents", value: 3, reason: "no such org" }, actor), "not_found");
+  });
+});
+
+describe("Enterprise terms", () => {
+  it("set custom limits and price on a custom-priced plan, with before and after", async () => {
+    const actor = await staffActor(db);
+    const initech = await orgIdOf(db, "initech");
+    const rows = await audited(() =>
+      setEnterpriseTerms(
+        db,
+        initech,
+        {
+          maxUsers: null,
+          maxAgents: "800",
+          maxExecutionsPerMonth: "3000000",
+          maxStorageGb: "2500",
+          maxGateways: "60",
+          customPricePerSeatCents: "39900",
+          reason: "renewal signed 2026",
+        },
+        actor,
+      ),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "subscription.enterprise_terms_set",
+      details: {
+        before: { limits: { maxAgents: 500, maxGateways: 50 }, customPricePerSeatCents: 42_000 },
+        after: { limits: { maxAgents: 800, maxUsers: null, maxGateways: 60 }, customPricePerSeatCents: 39_900 },
+      },
+    });
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.organizationId, initech));
+    expect(sub).toMatchObject({ maxAgents: 800, maxExecutionsPerMonth: 3_000_000, customPricePerSeatCents: 39_900 });
+  });
+
+  it("refuse them on a plan with a list price", async () => {
+    const actor = await staffActor(db);
+    const acme = await orgIdOf(db, "acme");
+    const err = await expectNothingWritten(
+      () =>
+        setEnterpriseTerms(
+          db,
+          acme,
+          { maxUsers: null, maxAgents: 1, maxExecutionsPerMonth: 1, maxStorageGb: 1, maxGateways: 1, customPricePerSeatCents: 1, reason: "wrong org" },
+          actor,
+        ),
+      "unprocessable",
+    );
+    expect(err.message).toMatch(/acme is on Pro\. Change its plan first/);
+  });
+});
+
+describe("trials", () => {
+  it("extend a running trial from its end, and refuse when there is none", async () => {
+    const actor = await staffActor(db);
+    const hooli = await orgIdOf(db, "hooli");
+    await expectNothingWritten(() => extendTrial(db, hooli, { days: 7, reason: "no trial here" }, actor), "unprocessable");
+    const now = new Date("2026-05-01T00:00:00Z");
+    const end = new Date("2026-05-10T00:00:00Z");
+    await db.update(subscriptions).set({ status: "trialing", trialEnd: end }).where(eq(subscriptions.organizationId, hooli));
+    const rows = await audited(() => extendTrial(db, hooli, { days: "14", reason: "sales asked for two more weeks" }, actor, now));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "subscription.trial_extended",
+      details: { days: 14, before: { trialEnd: end.toISOString() }, after: { trialEnd: "2026-05-24T00:00:00.000Z" } },
+    });
+    await db.update(subscriptions).set({ status: "past_due", trialEnd: null }).where(eq(subscriptions.organizationId, hooli));
+  });
+});
+
+describe("suspension", () => {
+  it("suspends one organization: its API keys get 403 with the reason, others still work", async () => {
+    const actor = await staffActor(db);
+    const acme = await orgIdOf(db, "acme");
+    const globex = await orgIdOf(db, "globex");
+    const { key: globexKey } = await createApiKey(db, { organizationId: globex, name: "test", actor });
+
+    expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
+    const rows = await audited(() => suspendOrganization(db, acme, { reason: "Chargeback under review" }, actor));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "organization.suspended",
+      targetId: acme,
+      details: { before: { status: "active" }, after: { status: "suspended", suspendedReason: "Chargeback under review" }, reason: "Chargeback under review" },
+    });
+
+    // The key still authenticates (so the answer can say why), and the wrapper refuses it.
+    expect((await authenticateApiKey(db, DEMO_API_KEY)).organization.status).toBe("suspended");
+    const refused = await callFlags(DEMO_API_KEY);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: { code: "suspended", message: "Organization acme is suspended: Chargeback under review. Contact support to reactivate it." },
+    });
+    const other = await callFlags(globexKey);
+    expect(other.status).toBe(200);
+    expect((await other.json()).organization.slug).toBe("globex");
+
+    // Data stays.
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, acme));
+    expect(org?.name).toBe("Acme Robotics");
+
+    await expectNothingWritten(() => suspendOrganization(db, acme, { reason: "again" }, actor), "conflict");
+    const back = await audited(() => reactivateOrganization(db, acme, { reason: "Chargeback resolved" }, actor));
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({ action: "organization.reactivated", details: { after: { status: "active", suspendedReason: null } } });
+    expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
+    await expectNothingWritten(() => reactivateOrganization(db, acme, { reason: "again" }, actor), "conflict");
+  });
+
+  it("needs a reason", async () => {
+    const actor = await staffActor(db);
+    const globex = await orgIdOf(db, "globex");
+    const err = await expectNothingWritten(() => suspendOrganization(db, globex, { reason: " " }, actor), "bad_request");
+    expect(err.message).toMatch(/Give a reason/);
+  });
+});
+
+describe("API keys", () => {
+  it("revoke an organization's key with one audit row; the key then gets 401", async () => {
+    const actor = await staffActor(db);
+    const umbrella = await orgIdOf(db, "umbrella");
+    const acme = await orgIdOf(db, "acme");
+    const { key, item } = await createApiKey(db, { organizationId: umbrella, name: "ci", actor });
+    expect((await callFlags(key)).status).toBe(200);
+    // Another organization's id cannot reach this key.
+    await expectNothingWritten(() => revokeOrganizationApiKey(db, acme, { apiKeyId: item.id, reason: "wrong org" }, actor), "not_found");
+    const rows = await audited(() => revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "key leaked in a public repo" }, actor));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "api_key.revoked",
+      targetId: item.id,
+      organizationId: umbrella,
+      details: { prefix: item.prefix, before: { revokedAt: null }, reason: "key leaked in a public repo" },
+    });
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, item.id));
+    expect(row?.revokedAt).not.toBeNull();
+    expect((await callFlags(key)).status).toBe(401);
+    await expectNothingWritten(() => revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "twice" }, actor), "not_found");
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/connect";
+import type { Db } from "@/db/types";
+import { subscriptions } from "@/db/schema";
+import { seedDemo } from "@/db/seed";
+import {
+  auditCsv,
+  auditQuerySchema,
+  getOverviewMetrics,
+  listAudit,
+  mrrByMonth,
+  reactivateOrganization,
+  signupsByMonth,
+  suspendOrganization,
+} from "@/lib/admin";
+import { createTestDatabase } from "../support/db";
+import { orgIdOf, staffActor } from "./admin-helpers";
+
+let database: Database;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  await seedDemo(db);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe("overview metrics", () => {
+  it("count organizations and compute MRR and ARR from active subscriptions, in cents", async () => {
+    const m = await getOverviewMetrics(db);
+    expect(m.totalOrganizations).toBe(5);
+    expect(Object.fromEntries(m.byPlan.map((p) => [p.planId, p.organizations]))).toEqual({ free: 2, pro: 2, enterprise: 1 });
+    // Acme: 6 seats × $49 monthly; Initech: 4 seats × $420 a year (custom). Hooli is past due: not counted.
+    expect(m.recurring.mrr).toEqual([{ currency: "usd", cents: 6 * 4_900 + (4 * 42_000) / 12 }]);
+    expect(m.recurring.arr).toEqual([{ currency: "usd", cents: 6 * 4_900 * 12 + 4 * 42_000 }]);
+    expect(m.recurring.paying).toBe(2);
+    expect(m.pastDue).toEqual({ organizations: 1, outstanding: [{ currency: "usd", cents: 2 * 4_900 }] });
+    expect(m.leaders[0]?.slug).toBe("initech");
+    expect(m.leaders[0]?.limit).toBe(2_000_000);
+    expect(m.newThisMonth).toBe(5);
+    expect(m.churnedThisMonth).toBe(0);
+  });
+
+  it("count a cancellation this month as churn", async () => {
+    const hooli = await orgIdOf(db, "hooli");
+    await db.update(subscriptions).set({ status: "canceled", canceledAt: new Date() }).where(eq(subscriptions.organizationId, hooli));
+    const m = await getOverviewMetrics(db);
+    expect(m.churnedThisMonth).toBe(1);
+    expect(m.pastDue.organizations).toBe(0);
+    await db.update(subscriptions).set({ status: "past_due", canceledAt: null }).where(eq(subscriptions.organizationId, hooli));
+  });
+
+  it("chart signups and MRR by month, every month present", async () => {
+    const now = new Date();
+    const signups = await signupsByMonth(db, now);
+    expect(signups).toHaveLength(12);
+    expect(signups.at(-1)).toEqual({ month: now.toISOString().slice(0, 7), signups: 5 });
+    const mrr = await mrrByMonth(db, now);
+    expect(mrr.map((s) => s.currency)).toEqual(["usd"]);
+    const points = mrr[0]!.points;
+    expect(points).toHaveLength(12);
+    // This month: Acme's and Hooli's monthly invoices plus a twelfth of Initech's annual one.
+    expect(points.at(-1)!.cents).toBe(6 * 4_900 + 2 * 4_900 + (4 * 42_000) / 12);
+    expect(points.every((p) => Number.isInteger(p.cents))).toBe(true);
+  });
+});
+
+describe("audit log", () => {
+  it("filters by actor, organization, action and date, and exports CSV", async () => {
+    const actor = await staffActor(db);
+    const umbrella = await orgIdOf(db, "umbrella");
+    await suspendOrganization(db, umbrella, { reason: 'Abuse report, "spam"' }, actor);
+    const q = (p: Record<string, string>) => listAudit(db, auditQuerySchema.parse(p));
+    expect((await q({ org: "umbrella" })).rows.map((r) => r.action)).toEqual(["organization.suspended"]);
+    expect((await q({ actor: "STAFF@" })).rows).toHaveLength(1);
+    expect((await q({ action: "organization." })).rows[0]?.organizationSlug).toBe("umbrella");
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await q({ from: today, to: today, org: "umbrella" })).rows).toHaveLength(1);
+    expect((await q({ to: "2000-01-01" })).rows).toEqual([]);
+
+    let csv = "";
+    for await (const line of auditCsv(db, auditQuerySchema.parse({ org: "umbrella" }))) csv += line;
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toBe("id,at,actor,action,target_type,target_id,organization_id,organization_slug,reason,details");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`staff@agentbill.test,organization.suspended,organization,${umbrella},${umbrella},umbrella,"Abuse report, ""spam""",`);
+  });
+
+  it("exports in batches without losing or repeating rows", async () => {
+    const actor = await staffActor(db);
+    const globex = await orgIdOf(db, "globex");
+    for (let i = 0; i < 7; i++) {
+      await suspendOrganization(db, globex, { reason: `round ${i}` }, actor);
+      await reactivateOrganization(db, globex, { reason: `round ${i} over` }, actor);
+    }
+    let rows = 0;
+    const ids = new Set<string>();
+    for await (const line of auditCsv(db, auditQuerySchema.parse({ org: "globex" }), 3)) {
+      if (rows++ === 0) continue;
+      ids.add(line.split(",")[0]!);
+    }
+    expect(rows - 1).toBe(14);
+    expect(ids.size).toBe(14);
+  });
+});

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/connect";
+import { jobRuns, organizations, usageEvents } from "@/db/schema";
+import { seedDemo } from "@/db/seed";
+import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+import { env } from "@/lib/env";
+import { createTestDatabase } from "../support/db";
+import { countRows, createOrg, ensurePlans } from "./usage-fixtures";
+
+/**
+ * The platform API through the exported route handlers with real Requests: the app's database
+ * client is pointed at this test's database (db/client caches it on globalThis).
+ */
+
+let database: Database;
+let routes: {
+  ingest: typeof import("@/app/api/v1/usage/events/route").POST;
+  usage: typeof import("@/app/api/v1/usage/route").GET;
+  check: typeof import("@/app/api/v1/limits/check/route").POST;
+  cron: typeof import("@/app/api/cron/usage/route").POST;
+};
+let acmeId: string;
+const ctx = { params: Promise.resolve({}) };
+const base = "http://localhost/api";
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await ensurePlans(database.db);
+  await seedDemo(database.db);
+  (globalThis as unknown as { __appDatabase?: Promise<Database> }).__appDatabase = Promise.resolve(database);
+  routes = {
+    ingest: (await import("@/app/api/v1/usage/events/route")).POST,
+    usage: (await import("@/app/api/v1/usage/route")).GET,
+    check: (await import("@/app/api/v1/limits/check/route")).POST,
+    cron: (await import("@/app/api/cron/usage/route")).POST,
+  };
+  const [acme] = await database.db.select().from(organizations).where(eq(organizations.slug, "acme"));
+  acmeId = acme!.id;
+}, 180_000);
+afterAll(async () => {
+  (globalThis as unknown as { __appDatabase?: unknown }).__appDatabase = undefined;
+  await database?.close();
+});
+
+const post = (path: string, key: string | null, body: unknown) =>
+  new Request(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const get = (path: string, key: string) => new Request(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const event = (key: string, quantity = 1) => ({ idempotency_key: key, metric: "executions", quantity, occurred_at: new Date().toISOString() });
+
+describe("POST /api/v1/usage/events", () => {
+  it("ingests a batch with the demo key and answers accepted and duplicates", async () => {
+    const body = { events: [event("api-1", 3), event("api-2", 4)] };
+    const res = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, body), ctx);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
+    const again = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, body), ctx);
+    expect(await again.json()).toEqual({ accepted: 0, duplicates: 2 });
+  });
+
+  it("answers 400 for malformed JSON and for a bad event, writing nothing", async () => {
+    const before = await countRows(database.db, "usage_events", acmeId);
+    const malformed = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, "{ nope"), ctx);
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
+    const bad = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, { events: [event("fine"), { ...event("neg"), quantity: -1 }] }), ctx);
+    expect(bad.status).toBe(400);
+    const json = await bad.json();
+    expect(json.error.code).toBe("bad_request");
+    expect(json.error.issues).toEqual([{ index: 1, idempotency_key: "neg", message: "quantity must not be negative (got -1)." }]);
+    expect(await countRows(database.db, "usage_events", acmeId)).toBe(before);
+  });
+
+  it("refuses missing, unknown and revoked keys with 401", async () => {
+    expect((await routes.ingest(post("/v1/usage/events", null, { events: [event("x")] }), ctx)).status).toBe(401);
+    expect((await routes.ingest(post("/v1/usage/events", "agb_not_a_real_key_0000000000", { events: [event("x")] }), ctx)).status).toBe(401);
+    const org = await createOrg(database.db);
+    expect((await routes.ingest(post("/v1/usage/events", org.key, { events: [event("before-revoke")] }), ctx)).status).toBe(200);
+    await revokeApiKey(database.db, { organizationId: org.id, apiKeyId: org.apiKeyId, actor: { kind: "system", label: "test" } });
+    const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("after-revoke")] }), ctx);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.message).toMatch(/revoked/);
+    expect(await countRows(database.db, "usage_events", org.id)).toBe(1);
+  });
+
+  it("answers 403 for a suspended organization", async () => {
+    const org = await createOrg(database.db);
+    await database.db.update(organizations).set({ status: "suspended", suspendedReason: "unpaid invoices" }).where(eq(organizations.id, org.id));
+    const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("s")] }), ctx);
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.message).toMatch(/suspended: unpaid invoices/);
+  });
+});
+
+describe("keys never reach another organization", () => {
+  it("reads and writes only the key's own organization", async () => {
+    const other = await createOrg(database.db);
+    await routes.ingest(post("/v1/usage/events", other.key, { events: [event("mine", 7)] }), ctx);
+    const res = await routes.usage(get("/v1/usage", other.key), ctx);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.organization.slug).toBe(other.slug);
+    expect(body.metrics.find((m: { metric: string }) => m.metric === "executions").used).toBe(7);
+    const acme = await (await routes.usage(get("/v1/usage", DEMO_API_KEY), ctx)).json();
+    expect(acme.organization.slug).toBe("acme");
+    expect(acme.metrics.find((m: { metric: string }) => m.metric === "executions").used).toBeGreaterThan(7);
+    const theirs = await database.db.select().from(usageEvents).where(eq(usageEvents.idempotencyKey, "mine"));
+    expect(theirs.map((e) => e.organizationId)).toEqual([other.id]);
+  });
+});
+
+describe("GET /api/v1/usage", () => {
+  it("answers usage against limits and a daily series for a range", async () => {
+    const res = await routes.usage(get("/v1/usage?from=2026-11-01&to=2026-11-10", DEMO_API_KEY), ctx);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.plan).toEqual({ id: "pro", name: "Pro" });
+    expect(body.metrics.map((m: { metric: string }) => m.metric)).toEqual(["users", "agents", "executions", "storage_bytes", "gateways"]);
+    expect(body.metrics.find((m: { metric: string }) => m.metric === "executions").limit).toBe(100_000);
+    expect(body.daily.points).toHaveLength(10);
+    expect(body.daily.points[0].day).toBe("2026-11-01");
+    expect(body.daily.points.every((p: { executions: number; agents: number }) => p.executions > 0 && p.agents > 0)).toBe(true);
+  });
+
+  it("refuses a bad range with 400", async () => {
+    expect((await routes.usage(get("/v1/usage?from=yesterday", DEMO_API_KEY), ctx)).status).toBe(400);
+    expect((await routes.usage(get("/v1/usage?from=2026-11-10&to=2026-11-01", DEMO_API_KEY), ctx)).status).toBe(400);
+  });
+});
+
+describe("POST /api/v1/limits/check", () => {
+  it("answers allowed, limit, used, remaining and the reason", async () => {
+    const res = await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "gateways", amount: 1 }), ctx);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ metric: "gateways", allowed: true, limit: 10 });
+    expect(body.remaining).toBe(10 - body.used);
+    expect(typeof body.reason).toBe("string");
+    expect((await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "tokens", amount: 1 }), ctx)).status).toBe(400);
+    expect((await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "agents", amount: -1 }), ctx)).status).toBe(400);
+  });
+});
+
+describe("POST /api/cron/usage", () => {
+  it("needs the cron secret", async () => {
+    const res = await routes.cron(new Request(`${base}/cron/usage`, { method: "POST", headers: { authorization: "Bearer wrong-secret" } }), ctx);
+    expect(res.status).toBe(401);
+  });
+
+  it("reconciles the demo data with zero drift, records the run, and raises each alert once", async () => {
+    const call = () =>
+      routes.cron(new Request(`${base}/cron/usage?days=35`, { method: "POST", headers: { authorization: `Bearer ${env().cronSecret}` } }), ctx);
+    const res = await call();
+    expect(res.status).toBe(200);
+    const first = await res.json();
+    expect(first.counters).toMatchObject({ repaired: 0, drift: 0 });
+    expect(first.daily).toMatchObject({ upserted: 0, deleted: 0, drift: 0 });
+    expect(first.alertsRaised).toBeGreaterThan(0); // Globex is at its user limit and near its executions limit
+    const [run] = await database.db.select().from(jobRuns).where(eq(jobRuns.id, first.runId));
+    expect(run).toMatchObject({ job: "usage.reconcile", status: "succeeded" });
+    const second = await (await call()).json();
+    expect(second).toMatchObject({ counters: { repaired: 0, created: 0 }, daily: { upserted: 0 }, alertsRaised: 0, periodsClosed: [] });
+  });
+});
