@@ -20,7 +20,8 @@ export function withDatabase(url: string, name: string): string {
 /** `next start` from an existing build; resolves when /api/health answers. */
 export async function startApp(opts: { distDir: string; port: number; env: Record<string, string> }): Promise<{ url: string; stop: () => Promise<void> }> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const logPath = path.resolve(opts.distDir, "..", `bench-admin-server-${opts.port}.log`);
+  // Inside the build folder, which git ignores.
+  const logPath = path.resolve(opts.distDir, `bench-admin-server-${opts.port}.log`);
   const log = fs.openSync(logPath, "w");
   const child: ChildProcess = spawn("./node_modules/.bin/next", ["start", "-p", String(opts.port), "-H", "127.0.0.1"], {
     env: { ...process.env, ...opts.env, NEXT_DIST_DIR: opts.distDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },

@@ -137,6 +137,11 @@ test("admin APIs refuse the signed-out (401) and everyone but platform admins (4
     ["GET", "/api/admin/audit"],
     ["GET", "/api/admin/audit/export"],
     ["GET", "/api/admin/webhooks"],
+    ["POST", "/api/admin/orgs/00000000-0000-4000-8000-000000000000/change-plan"],
+    ["POST", "/api/admin/orgs/00000000-0000-4000-8000-000000000000/resync"],
+    ["POST", "/api/admin/orgs/00000000-0000-4000-8000-000000000000/invoices"],
+    ["POST", "/api/admin/webhooks/evt_0000/replay"],
+    ["POST", "/api/admin/webhooks/replay-failed"],
   ];
   const call = (r: typeof request, [method, url]: [string, string]) =>
     r.fetch(url, { method, data: method === "GET" ? undefined : { reason: "probe" }, maxRedirects: 0 });

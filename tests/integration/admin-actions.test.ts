@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/connect";
-import type { Db } from "@/db/types";
+import { rowsOf, type Db } from "@/db/types";
 import { apiKeys, organizations, subscriptions } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import {
@@ -18,6 +18,8 @@ import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { GET as getFlags } from "@/app/api/v1/flags/route";
+import { POST as checkLimitRoute } from "@/app/api/v1/limits/check/route";
+import { POST as ingestRoute } from "@/app/api/v1/usage/events/route";
 import { createTestDatabase } from "../support/db";
 import { auditAfter, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
 
@@ -49,6 +51,16 @@ async function expectNothingWritten(write: () => Promise<unknown>, code: string)
   expect(await auditAfter(db, before)).toEqual([]);
   return err as AppError;
 }
+
+function post(route: typeof ingestRoute, key: string, body: unknown) {
+  return route(
+    new Request("http://test.local/api/v1", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    { params: Promise.resolve({}) },
+  );
+}
+const limitCheck = (key: string) => post(checkLimitRoute, key, { metric: "agents", amount: 1 });
+const ingest = (key: string, id: string) =>
+  post(ingestRoute, key, { events: [{ idempotency_key: id, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() }] });
 
 function callFlags(key: string) {
   return getFlags(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${key}` } }), {
@@ -192,6 +204,15 @@ describe("suspension", () => {
     const other = await callFlags(globexKey);
     expect(other.status).toBe(200);
     expect((await other.json()).organization.slug).toBe("globex");
+    // Ingest and limit checks: refused for Acme with the reason, and nothing ingested; Globex unaffected.
+    const refusedIngest = await ingest(DEMO_API_KEY, "suspended-1");
+    expect(refusedIngest.status).toBe(403);
+    expect((await refusedIngest.json()).error.message).toContain("Chargeback under review");
+    expect((await limitCheck(DEMO_API_KEY)).status).toBe(403);
+    expect((await ingest(globexKey, "globex-ok-1")).status).toBe(200);
+    expect((await limitCheck(globexKey)).status).toBe(200);
+    const stored = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from usage_events where idempotency_key = 'suspended-1'`));
+    expect(Number(stored[0]?.n)).toBe(0);
 
     // Data stays.
     const [org] = await db.select().from(organizations).where(eq(organizations.id, acme));
@@ -202,6 +223,7 @@ describe("suspension", () => {
     expect(back).toHaveLength(1);
     expect(back[0]).toMatchObject({ action: "organization.reactivated", details: { after: { status: "active", suspendedReason: null } } });
     expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
+    expect((await ingest(DEMO_API_KEY, "reactivated-1")).status).toBe(200);
     await expectNothingWritten(() => reactivateOrganization(db, acme, { reason: "again" }, actor), "conflict");
   });
 

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ActionForm } from "@/components/admin/action-form";
 import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
 import { Notice, PageHeader } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { getDb } from "@/db/client";
+import { countFailedWebhookEvents } from "./replay-ops";
+import { replayFailedAction } from "./actions";
 import { listWebhookEvents, listWebhookTypes, WEBHOOK_STATUSES, webhookQuerySchema, type WebhookQuery } from "@/lib/admin";
 import { firstValues, hrefWith } from "@/lib/admin/urls";
 import { requirePlatformAdmin } from "@/lib/auth/session";
@@ -20,7 +23,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const parsed = webhookQuerySchema.safeParse(firstValues(await searchParams));
   const query: WebhookQuery = parsed.success ? parsed.data : webhookQuerySchema.parse({});
   const db = await getDb();
-  const [result, types] = await Promise.all([listWebhookEvents(db, query), listWebhookTypes(db)]);
+  const [result, types, failedCount] = await Promise.all([listWebhookEvents(db, query), listWebhookTypes(db), countFailedWebhookEvents(db)]);
   const filtered = Boolean(query.type || query.status || query.q);
   return (
     <div className="space-y-5">
@@ -29,6 +32,21 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         <Notice tone="amber" role="alert">
           Some filters were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
         </Notice>
+      ) : null}
+      {failedCount > 0 ? (
+        <section aria-labelledby="replay-failed" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+          <h2 id="replay-failed" className="font-semibold">
+            Replay all failed
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+            {formatNumber(failedCount)} failed event{failedCount === 1 ? "" : "s"}. Each is processed again from its stored payload, oldest first (up to 100 a run).
+          </p>
+          <ActionForm
+            action={replayFailedAction}
+            submitLabel="Replay all failed"
+            confirm={{ title: "Replay every failed event?", body: "Their handlers run again now; the outcomes are recorded on the events and in the audit log.", confirmLabel: "Replay all failed" }}
+          />
+        </section>
       ) : null}
       <form method="get" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-4 dark:bg-zinc-900 dark:ring-zinc-800">
         <div>

@@ -1,4 +1,6 @@
 import { ActionForm, type ActionState } from "@/components/admin/action-form";
+import { ChangePlanForm } from "@/components/admin/change-plan-form";
+import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
 import { Field, inputClass } from "@/components/admin/form-fields";
 import { SectionTitle } from "@/components/admin/page-header";
 import { Card } from "@/components/ui/card";
@@ -16,6 +18,9 @@ export type OrgActions = {
   extendTrial: Action;
   suspend: Action;
   reactivate: Action;
+  changePlan: Action;
+  resync: Action;
+  manualInvoice: Action;
 };
 
 function ActionCard({ title, children, description }: { title: string; description: React.ReactNode; children: React.ReactNode }) {
@@ -42,7 +47,7 @@ function LimitInput({ name, label, defaultValue }: { name: string; label: string
 }
 
 /** Every admin action on one organization; each asks for a reason and confirms first. */
-export function OrgActionsPanel({ detail, actions }: { detail: OrgDetail; actions: OrgActions }) {
+export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detail: OrgDetail; actions: OrgActions; manualInvoiceLines: number }) {
   const { organization: org, usage } = detail;
   const sub = usage.subscription;
   const overrides = sub?.limitOverrides ?? {};
@@ -96,27 +101,43 @@ export function OrgActionsPanel({ detail, actions }: { detail: OrgDetail; action
           ) : null}
         </ActionCard>
 
-        {customPriced ? (
-          <ActionCard
-            title="Enterprise terms"
-            description={`The organization’s own limits and price per seat per ${cycleWord}${sub?.customPricePerSeatCents != null ? `, now ${formatMoney(sub.customPricePerSeatCents, usage.plan.currency)}` : ", not set yet"}. Stored on the local subscription.`}
+        <ActionCard
+          title="Change plan"
+          description={`Now on ${usage.plan.name}${sub ? ` (${sub.billingCycle})` : ""}. Goes through the billing service, so Stripe follows; refused without a card on file or when current use doesn’t fit.`}
+        >
+          <ChangePlanForm action={actions.changePlan} orgName={org.name} currentPlanId={usage.plan.id} currentCycle={sub?.billingCycle ?? "monthly"} />
+        </ActionCard>
+
+        <ActionCard
+          title="Enterprise terms"
+          description={
+            customPriced
+              ? `The organization’s own limits and price per seat per ${cycleWord}${sub?.customPricePerSeatCents != null ? `, now ${formatMoney(sub.customPricePerSeatCents, usage.plan.currency)}` : ", not set yet"}. Stripe follows.`
+              : "Moves the organization to Enterprise with its own price per seat and limits. Stripe follows: charged to the card on file, or invoiced (30 days) without one."
+          }
+        >
+          <ActionForm
+            action={actions.enterpriseTerms}
+            submitLabel="Save terms"
+            confirm={{ title: `Save Enterprise terms for ${org.name}?`, body: "Limits change at once and the Stripe subscription moves to the new price.", confirmLabel: "Save terms" }}
           >
-            <ActionForm
-              action={actions.enterpriseTerms}
-              submitLabel="Save terms"
-              confirm={{ title: `Save Enterprise terms for ${org.name}?`, body: "Limits change at once; the price counts in MRR from now on.", confirmLabel: "Save terms" }}
-            >
-              <div className="grid gap-3 sm:grid-cols-2">
-                {LIMIT_KEYS.map((k) => (
-                  <LimitInput key={k} name={k} label={LIMIT_LABEL[k]} defaultValue={sub ? sub[k] : undefined} />
-                ))}
-                <Field label={`Price per seat per ${cycleWord} (${usage.plan.currency.toUpperCase()})`} htmlFor="f-price" hint="For example 420.00">
-                  <input id="f-price" name="price" inputMode="decimal" required className={inputClass} />
-                </Field>
-              </div>
-            </ActionForm>
-          </ActionCard>
-        ) : null}
+            <div className="grid gap-3 sm:grid-cols-2">
+              {LIMIT_KEYS.map((k) => (
+                <LimitInput key={k} name={k} label={LIMIT_LABEL[k]} defaultValue={customPriced && sub ? sub[k] : undefined} />
+              ))}
+              <Field label="Billing cycle" htmlFor="f-cycle">
+                <select id="f-cycle" name="cycle" className={inputClass} defaultValue={sub?.billingCycle ?? "annual"}>
+                  <option value="monthly">Monthly</option>
+                  <option value="annual">Annual</option>
+                </select>
+              </Field>
+              <Field label={`Price per seat per cycle (${usage.plan.currency.toUpperCase()})`} htmlFor="f-price" hint="For example 420.00">
+                <input id="f-price" name="price" inputMode="decimal" required className={inputClass} />
+              </Field>
+            </div>
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">A blank limit keeps the Enterprise plan’s default.</p>
+          </ActionForm>
+        </ActionCard>
 
         <ActionCard
           title="Extend the trial"
@@ -133,6 +154,21 @@ export function OrgActionsPanel({ detail, actions }: { detail: OrgDetail; action
               </Field>
             </ActionForm>
           ) : null}
+        </ActionCard>
+
+        <ActionCard title="Create a manual invoice" description={`An open invoice with your own lines (up to ${manualInvoiceLines}), in ${usage.plan.currency.toUpperCase()}, numbered per organization.`}>
+          <ManualInvoiceForm action={actions.manualInvoice} orgName={org.name} currency={usage.plan.currency} lines={manualInvoiceLines} />
+        </ActionCard>
+
+        <ActionCard
+          title="Resync from Stripe"
+          description={`Makes our subscription, invoices and card on file equal Stripe’s${org.stripeCustomerId ? "" : " (this organization has no Stripe customer yet: nothing to sync)"}. Safe to repeat.`}
+        >
+          <ActionForm
+            action={actions.resync}
+            submitLabel="Resync from Stripe"
+            confirm={{ title: `Resync ${org.name} from Stripe?`, body: "Local billing rows are overwritten with what Stripe holds now.", confirmLabel: "Resync from Stripe" }}
+          />
         </ActionCard>
 
         {org.status === "active" ? (
@@ -158,9 +194,6 @@ export function OrgActionsPanel({ detail, actions }: { detail: OrgDetail; action
           </ActionCard>
         )}
       </div>
-      <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
-        Plan changes, manual invoices and a resync from Stripe go through the billing service and are not in this console yet.
-      </p>
     </section>
   );
 }

@@ -2,7 +2,6 @@
 
 import type { ActionState } from "@/components/admin/action-form";
 import {
-  enterpriseTermsSchema,
   extendTrial,
   extendTrialSchema,
   reactivateOrganization,
@@ -11,7 +10,6 @@ import {
   removeLimitOverrideSchema,
   revokeKeySchema,
   revokeOrganizationApiKey,
-  setEnterpriseTerms,
   setLimitOverride,
   setLimitOverrideSchema,
   suspendOrganization,
@@ -19,8 +17,18 @@ import {
 } from "@/lib/admin";
 import { AppError } from "@/lib/errors";
 import { LIMIT_KEYS } from "@/lib/plans/catalog";
-import { parseMajorAmount } from "@/lib/money";
+import { formatMoney, parseMajorAmount } from "@/lib/money";
+import { getStripe } from "@/lib/stripe/client";
 import { adminAction, field } from "../../action-state";
+import {
+  adminActionReporting,
+  adminChangePlan,
+  adminCreateManualInvoice,
+  adminResync,
+  adminSetEnterpriseTerms,
+  describeResync,
+  MAX_MANUAL_LINES,
+} from "./billing-ops";
 
 /**
  * Server actions of the organization page. Each parses its FormData with the service's own
@@ -56,22 +64,71 @@ export async function removeOverrideAction(orgId: string, _prev: ActionState, fd
   );
 }
 
+/** A dollar amount typed in a form → minor units, or a sentence saying how to type it. */
+function majorAmount(text: string | undefined, currency: string, what: string): number | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const cents = parseMajorAmount(text, currency);
+  if (cents === null) throw new AppError("bad_request", `Enter ${what} like 420.00 (${currency.toUpperCase()}, at most two decimals).`);
+  return cents;
+}
+
 export async function enterpriseTermsAction(orgId: string, currency: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      const price = field(fd, "price");
-      const cents = price === undefined || price.trim() === "" ? undefined : parseMajorAmount(price, currency);
-      if (cents === null) throw new AppError("bad_request", `Enter the price per seat like 420.00 (${currency.toUpperCase()}, at most two decimals).`);
-      const input = enterpriseTermsSchema.parse({
-        ...Object.fromEntries(LIMIT_KEYS.map((k) => [k, limitValue(fd, k)])),
-        customPricePerSeatCents: cents,
-        reason: field(fd, "reason"),
-      });
-      await setEnterpriseTerms(db, orgId, input, actor);
+      // A blank limit keeps the Enterprise plan's default; "Unlimited" ticked → null.
+      const limits = Object.fromEntries(
+        LIMIT_KEYS.flatMap((k) => {
+          const v = limitValue(fd, k);
+          return v === undefined || (typeof v === "string" && v.trim() === "") ? [] : [[k, v]];
+        }),
+      );
+      await adminSetEnterpriseTerms(
+        { db, stripe: getStripe() },
+        orgId,
+        { cycle: field(fd, "cycle"), pricePerSeatCents: majorAmount(field(fd, "price"), currency, "the price per seat"), limits, reason: field(fd, "reason") },
+        actor,
+      );
     },
-    "Enterprise terms saved.",
+    "Enterprise terms saved; Stripe follows.",
     paths(orgId),
   );
+}
+
+export async function changePlanAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
+  return adminActionReporting(async (db, actor) => {
+    const input = { planId: field(fd, "planId"), cycle: field(fd, "cycle"), reason: field(fd, "reason") };
+    const result = await adminChangePlan({ db, stripe: getStripe() }, orgId, input, actor);
+    if (result.unchanged) return "Already on that plan and cycle: nothing changed.";
+    return input.planId === "free" ? "Downgrade to Free scheduled for the end of the period." : `Plan changed to Pro (${input.cycle}); Stripe subscription ${result.subscriptionId}.`;
+  }, paths(orgId));
+}
+
+export async function resyncAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
+  return adminActionReporting(async (db, actor) => {
+    return describeResync(await adminResync({ db, stripe: getStripe() }, orgId, { reason: field(fd, "reason") }, actor));
+  }, paths(orgId));
+}
+
+export async function manualInvoiceAction(orgId: string, currency: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
+  return adminActionReporting(async (db, actor) => {
+    const lines = [];
+    for (let i = 0; i < MAX_MANUAL_LINES; i++) {
+      const description = field(fd, `line${i}Description`)?.trim() ?? "";
+      const quantity = field(fd, `line${i}Quantity`)?.trim() ?? "";
+      const amount = field(fd, `line${i}Amount`)?.trim() ?? "";
+      if (!description && !amount) continue; // an unused row
+      lines.push({ description, quantity: quantity || "1", unitAmountCents: majorAmount(amount, currency, `line ${i + 1}'s unit amount`) ?? "" });
+    }
+    const due = field(fd, "dueInDays");
+    const memo = field(fd, "memo")?.trim();
+    const invoice = await adminCreateManualInvoice(
+      db,
+      orgId,
+      { currency: currency.toLowerCase(), dueInDays: due === undefined || due.trim() === "" ? undefined : due, memo: memo ? memo : undefined, lines, reason: field(fd, "reason") },
+      actor,
+    );
+    return `Invoice ${invoice.number} created (${formatMoney(invoice.totalCents, invoice.currency)}).`;
+  }, paths(orgId));
 }
 
 export async function extendTrialAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {

@@ -11,12 +11,16 @@ import { getDb } from "@/db/client";
 import { getOrganizationDetailOrThrow, type OrgDetail } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { MAX_MANUAL_LINES } from "./billing-ops";
 import {
+  changePlanAction,
   enterpriseTermsAction,
   extendTrialAction,
+  manualInvoiceAction,
   overrideLimitAction,
   reactivateAction,
   removeOverrideAction,
+  resyncAction,
   revokeKeyAction,
   suspendAction,
 } from "./actions";
@@ -77,7 +81,11 @@ export default async function OrganizationPage({ params }: { params: Params }) {
           extendTrial: extendTrialAction.bind(null, org.id),
           suspend: suspendAction.bind(null, org.id),
           reactivate: reactivateAction.bind(null, org.id),
+          changePlan: changePlanAction.bind(null, org.id),
+          resync: resyncAction.bind(null, org.id),
+          manualInvoice: manualInvoiceAction.bind(null, org.id, detail.usage.plan.currency),
         }}
+        manualInvoiceLines={MAX_MANUAL_LINES}
       />
       <MembersTable members={detail.members} />
       <ApiKeysTable keys={detail.apiKeys} revoke={revokeKeyAction.bind(null, org.id)} />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/admin/action-form";
 import { JsonView } from "@/components/admin/json-view";
 import { Facts, Mono, PageHeader, SectionTitle } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
@@ -9,6 +10,7 @@ import { getDb } from "@/db/client";
 import { getWebhookEventOrThrow } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { replayEventAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 type Params = Promise<{ id: string }>;
@@ -48,6 +50,21 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
           ]}
         />
       </Card>
+      {event.status === "failed" || event.status === "pending" ? (
+        <section aria-labelledby="replay">
+          <SectionTitle id="replay">Replay</SectionTitle>
+          <Card>
+            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+              Process this {event.status} event again from its stored payload. Safe to repeat: an event is applied once.
+            </p>
+            <ActionForm
+              action={replayEventAction.bind(null, event.id)}
+              submitLabel="Replay event"
+              confirm={{ title: `Replay ${event.id}?`, body: "Its handler runs again now; the outcome is recorded on the event and in the audit log.", confirmLabel: "Replay event" }}
+            />
+          </Card>
+        </section>
+      ) : null}
       <section aria-labelledby="payload">
         <SectionTitle id="payload">Payload</SectionTitle>
         <JsonView value={event.payload} label="Event payload" />

@@ -1,12 +1,16 @@
-import { enterpriseTermsSchema, setEnterpriseTerms } from "@/lib/admin";
+import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
+import { getStripe } from "@/lib/stripe/client";
 
 /**
- * PUT { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways (number | null),
- * customPricePerSeatCents, reason } — custom-priced (Enterprise) plans only.
+ * POST (or PUT) { cycle: "monthly" | "annual", pricePerSeatCents, limits?: { maxUsers,
+ * maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways (number | null) }, reason } —
+ * puts the organization on Enterprise with these terms through the billing service (Stripe follows).
  */
-export const PUT = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
-  const body = await readJson(req, enterpriseTermsSchema);
-  return Response.json(await setEnterpriseTerms(db, params.id, body, userActor(user)));
+const handler = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
+  const body = await readJson(req, adminEnterpriseTermsSchema);
+  return Response.json(await adminSetEnterpriseTerms({ db, stripe: getStripe() }, params.id, body, userActor(user)));
 });
+export const POST = handler;
+export const PUT = handler;
