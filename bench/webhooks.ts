@@ -6,6 +6,7 @@
  * concurrency 16, with 30% duplicates and 20% out of order. The app uses the same emulator to
  * re-read objects. At the end our rows must equal Stripe's, every event exactly once.
  */
+import os from "node:os";
 import { eq, sql } from "drizzle-orm";
 import { invoiceLines, invoices, organizations, stripeEvents, subscriptions } from "../db/schema";
 import { seedPlans } from "../db/seed";
@@ -95,8 +96,24 @@ try {
   };
   await pool(schedule.slice(0, 50), 4, send); // warm-up (also part of the schedule's effects, delivered again below)
   const started = performance.now();
+  const appCpu0 = app.cpuSeconds();
   const latencies = await pool(schedule, CONCURRENCY, send);
   const seconds = (performance.now() - started) / 1000;
+  const appCpuMs = ((app.cpuSeconds() - appCpu0) * 1000) / schedule.length;
+
+  // The ceiling of this machine for any route of the app: the same deliveries with a forged
+  // signature, answered 400 after the signature check, without touching the database.
+  const forged = async (e: Stripe.Event) => {
+    const body = JSON.stringify(e);
+    const res = await fetch(target, { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signWebhookPayload(body, "whsec_forged_for_the_ceiling") } });
+    await res.text();
+    if (res.status !== 400) throw new Error(`a forged delivery answered ${res.status}`);
+  };
+  const floorCpu0 = app.cpuSeconds();
+  const floorStarted = performance.now();
+  const floorLatencies = await pool(schedule, CONCURRENCY, forged);
+  const floorSeconds = (performance.now() - floorStarted) / 1000;
+  const floorCpuMs = ((app.cpuSeconds() - floorCpu0) * 1000) / schedule.length;
 
   // 4. Our state must equal Stripe's.
   const problems: string[] = [];
@@ -132,6 +149,8 @@ try {
   console.log(`  organizations ${orgs.length}, distinct events ${distinct.length}, deliveries ${schedule.length} (30% duplicates, ~20% out of order), concurrency ${CONCURRENCY}`);
   console.log(`  throughput    ${Math.round(schedule.length / seconds)} events/s  (${seconds.toFixed(1)} s)`);
   console.log(`  latency       p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   max ${Math.max(...latencies).toFixed(1)} ms`);
+  console.log(`  app CPU       ${appCpuMs.toFixed(2)} ms per delivery (the app server process, whatever else the machine is doing); load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(`  ceiling       ${Math.round(schedule.length / floorSeconds)} requests/s, p50 ${percentile(floorLatencies, 50).toFixed(1)} ms, p99 ${percentile(floorLatencies, 99).toFixed(1)} ms, app CPU ${floorCpuMs.toFixed(2)} ms per request: the same deliveries with a forged signature (400 after the check, no database), i.e. the framework's own cost per request here`);
   console.log(`  retried (non-2xx answers) ${non2xx}`);
   console.log(`  event rows    ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);
   console.log(`  final state   ${problems.length === 0 ? "equal to Stripe's for every subscription and invoice; no event applied twice" : `${problems.length} PROBLEMS`}`);

@@ -33,14 +33,16 @@ export async function freshDatabase(label: string): Promise<{ database: Database
 }
 
 /** Build once into its own folder (so a dev server's .next is left alone), then `next start`. */
-export async function startApp(opts: { port: number; env: Record<string, string>; distDir?: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startApp(opts: { port: number; env: Record<string, string>; distDir?: string }): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const distDir = opts.distDir ?? ".next-bench";
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh", ...opts.env };
   if (!fs.existsSync(`${distDir}/BUILD_ID`) || process.env.BENCH_REBUILD === "1") {
     console.log(`building the app into ${distDir} …`);
     await run("./node_modules/.bin/next", ["build"], env);
   }
-  const child: ChildProcess = spawn("./node_modules/.bin/next", ["start", "-p", String(opts.port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of the app server there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(opts.port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
@@ -57,6 +59,7 @@ export async function startApp(opts: { port: number; env: Record<string, string>
   }
   return {
     url,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -64,6 +67,16 @@ export async function startApp(opts: { port: number; env: Record<string, string>
         setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
       }),
   };
+}
+
+/** User + system CPU a process has used so far (Linux /proc; NaN elsewhere). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {

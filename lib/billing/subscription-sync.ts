@@ -69,11 +69,19 @@ function limitsFromPlan(plan: Plan) {
 export async function applyStripeSubscription(
   db: Queryable,
   sub: Stripe.Subscription,
-  opts: { eventCreated?: number; actor: Actor; now?: Date },
+  opts: {
+    eventCreated?: number;
+    actor: Actor;
+    now?: Date;
+    /** Already known by a caller that holds the organization's billing lock: saves the lookups. */
+    known?: { organizationId: string; existing: Subscription | undefined };
+  },
 ): Promise<ApplyResult> {
-  const organizationId = await findOrganizationId(db, sub);
+  const organizationId = opts.known?.organizationId ?? (await findOrganizationId(db, sub));
   if (!organizationId) return { applied: false, organizationId: null };
-  const [existing] = await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1);
+  const existing = opts.known
+    ? opts.known.existing
+    : (await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1))[0];
   if (
     opts.eventCreated !== undefined &&
     existing?.stripeLastEventCreated != null &&

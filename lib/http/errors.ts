@@ -1,5 +1,6 @@
 import { ZodError, type z } from "zod";
 import { AppError } from "@/lib/errors";
+import { json } from "./json";
 
 export type FieldIssue = { path: string; message: string };
 
@@ -27,10 +28,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?:
 export function errorResponse(err: unknown): Response {
   if (err instanceof ZodError) err = invalidInput(err);
   if (err instanceof AppError) {
-    return Response.json({ error: { code: err.code, message: err.message, ...(err.details ?? {}) } }, { status: err.status });
+    return json({ error: { code: err.code, message: err.message, ...(err.details ?? {}) } }, { status: err.status });
   }
   console.error("Unhandled error in route:", err instanceof Error ? err.stack : err);
-  return Response.json(
+  return json(
     { error: { code: "internal", message: "Something went wrong on our side. Try again; if it keeps happening, contact support." } },
     { status: 500 },
   );

@@ -15,6 +15,22 @@ export function invoiceSubscriptionId(inv: Stripe.Invoice): string | null {
   return idOf(inv.parent?.subscription_details?.subscription ?? null);
 }
 
+/** Which of our organizations an invoice's customer is. */
+export async function organizationOfInvoice(db: Queryable, inv: Pick<Stripe.Invoice, "customer">): Promise<{ id: string } | null> {
+  const customerId = idOf(inv.customer);
+  if (!customerId) return null;
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, customerId)).limit(1);
+  return org ?? null;
+}
+
+export type StoredInvoiceVersion = { id: string; last: number | null };
+
+/** Our row of a Stripe invoice, and the `created` of the last event applied to it. */
+export async function storedInvoiceVersion(db: Queryable, stripeInvoiceId: string): Promise<StoredInvoiceVersion | undefined> {
+  const [row] = await db.select({ id: invoices.id, last: invoices.stripeLastEventCreated }).from(invoices).where(eq(invoices.stripeInvoiceId, stripeInvoiceId)).limit(1);
+  return row;
+}
+
 function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | "other" {
   const p = line.parent;
   const proration = Boolean(p?.subscription_item_details?.proration ?? p?.invoice_item_details?.proration);
@@ -27,16 +43,19 @@ function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | 
  * Mirror a Stripe invoice (and its lines) into our tables: absolute state, applied only when
  * `eventCreated` is not older than what the row last applied. Lines are replaced as a whole.
  */
-export async function upsertStripeInvoice(db: Queryable, inv: Stripe.Invoice, opts: { eventCreated?: number } = {}): Promise<InvoiceApply> {
-  const customerId = idOf(inv.customer);
+export async function upsertStripeInvoice(
+  db: Queryable,
+  inv: Stripe.Invoice,
+  opts: {
+    eventCreated?: number;
+    /** Already known by a caller that holds the organization's billing lock: saves the lookups. */
+    known?: { organizationId: string; existing: StoredInvoiceVersion | undefined };
+  } = {},
+): Promise<InvoiceApply> {
   const subscriptionId = invoiceSubscriptionId(inv);
-  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, customerId ?? "")).limit(1);
+  const org = opts.known ? { id: opts.known.organizationId } : await organizationOfInvoice(db, inv);
   if (!org || !inv.id) return { applied: false, invoiceId: null, organizationId: org?.id ?? null, subscriptionId };
-  const [existing] = await db
-    .select({ id: invoices.id, last: invoices.stripeLastEventCreated })
-    .from(invoices)
-    .where(eq(invoices.stripeInvoiceId, inv.id))
-    .limit(1);
+  const existing = opts.known ? opts.known.existing : await storedInvoiceVersion(db, inv.id);
   if (opts.eventCreated !== undefined && existing?.last != null && opts.eventCreated < existing.last) {
     return { applied: false, invoiceId: existing.id, organizationId: org.id, subscriptionId };
   }

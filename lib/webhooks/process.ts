@@ -18,58 +18,60 @@ function objectIdOf(event: Stripe.Event): string | null {
  * transaction as the handler's writes: a duplicate delivery finds it and changes nothing; a
  * handler that throws rolls everything back, then the failure (attempts, last error) is
  * recorded on its own and the error rethrown so the route answers 500 and Stripe retries.
+ *
+ * Stripe redelivers a lot, and sends many event types we don't act on; both cost one
+ * statement: a redelivery of an event already done is one indexed read, and an event type we
+ * don't handle is recorded as ignored by one insert.
  */
 export async function processEvent(db: Db, stripe: Stripe, event: Stripe.Event, now = new Date()): Promise<ProcessOutcome> {
   const handler = HANDLERS[event.type];
+  const row = {
+    id: event.id,
+    type: event.type,
+    stripeCreated: event.created,
+    objectId: objectIdOf(event),
+    livemode: event.livemode,
+    payload: event as unknown as Record<string, unknown>,
+  };
+  if (!handler) {
+    const recorded = await db
+      .insert(stripeEvents)
+      .values({ ...row, status: "ignored", attempts: 1, processedAt: now })
+      .onConflictDoUpdate({
+        target: stripeEvents.id,
+        set: { status: "ignored", processedAt: now, lastError: null, attempts: sql`${stripeEvents.attempts} + 1` },
+        where: inArray(stripeEvents.status, ["pending", "failed"]),
+      })
+      .returning({ id: stripeEvents.id });
+    return recorded.length > 0 ? "ignored" : "duplicate";
+  }
+  const [seen] = await db.select({ status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  if (seen?.status === "processed" || seen?.status === "ignored") return "duplicate";
   try {
     return await db.transaction(async (tx) => {
+      // Written as processed up front: if the handler throws, the whole transaction is undone.
       const inserted = await tx
         .insert(stripeEvents)
-        .values({
-          id: event.id,
-          type: event.type,
-          stripeCreated: event.created,
-          objectId: objectIdOf(event),
-          livemode: event.livemode,
-          status: "pending",
-          attempts: 1,
-          payload: event as unknown as Record<string, unknown>,
-        })
+        .values({ ...row, status: "processed", attempts: 1, processedAt: now })
         .onConflictDoNothing({ target: stripeEvents.id })
         .returning({ id: stripeEvents.id });
       if (inserted.length === 0) {
-        // Seen before: done already, or a retry of one that failed (then take it, once).
-        const [prior] = await tx
-          .select({ status: stripeEvents.status })
-          .from(stripeEvents)
-          .where(eq(stripeEvents.id, event.id))
-          .for("update");
+        // Recorded meanwhile (a concurrent delivery), or a retry of one that failed: take it, once.
+        const [prior] = await tx.select({ status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).for("update");
         if (!prior || prior.status === "processed" || prior.status === "ignored") return "duplicate";
-        await tx.update(stripeEvents).set({ attempts: sql`${stripeEvents.attempts} + 1` }).where(eq(stripeEvents.id, event.id));
-      }
-      if (!handler) {
-        await tx.update(stripeEvents).set({ status: "ignored", processedAt: now, lastError: null }).where(eq(stripeEvents.id, event.id));
-        return "ignored";
+        await tx
+          .update(stripeEvents)
+          .set({ status: "processed", processedAt: now, lastError: null, attempts: sql`${stripeEvents.attempts} + 1` })
+          .where(eq(stripeEvents.id, event.id));
       }
       await handler({ tx, stripe, event, now });
-      await tx.update(stripeEvents).set({ status: "processed", processedAt: now, lastError: null }).where(eq(stripeEvents.id, event.id));
-      return "processed";
+      return "processed" as const;
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await db
       .insert(stripeEvents)
-      .values({
-        id: event.id,
-        type: event.type,
-        stripeCreated: event.created,
-        objectId: objectIdOf(event),
-        livemode: event.livemode,
-        status: "failed",
-        attempts: 1,
-        lastError: message.slice(0, 2000),
-        payload: event as unknown as Record<string, unknown>,
-      })
+      .values({ ...row, status: "failed", attempts: 1, lastError: message.slice(0, 2000) })
       .onConflictDoUpdate({
         target: stripeEvents.id,
         set: { status: "failed", attempts: sql`${stripeEvents.attempts} + 1`, lastError: message.slice(0, 2000) },

@@ -139,6 +139,8 @@ describe("each handler, with Stripe's fixture events", () => {
     expect(await deliver(e)).toBe("ignored");
     const [row] = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_unhandled_1"));
     expect(row!.status).toBe("ignored");
+    expect(await deliver(e)).toBe("duplicate");
+    expect((await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_unhandled_1")))[0]).toEqual(row);
   });
 });
 

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { json } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 
@@ -9,8 +10,8 @@ export async function GET() {
   try {
     const db = await getDb();
     await db.execute(sql`select 1`);
-    return Response.json({ status: "ok", db: "ok", latencyMs: Math.round(performance.now() - started) });
+    return json({ status: "ok", db: "ok", latencyMs: Math.round(performance.now() - started) });
   } catch {
-    return Response.json({ status: "down", db: "unreachable" }, { status: 503 });
+    return json({ status: "down", db: "unreachable" }, { status: 503 });
   }
 }

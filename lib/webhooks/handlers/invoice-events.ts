@@ -1,30 +1,30 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
-import { organizations, outbox, subscriptions } from "@/db/schema";
+import { outbox, subscriptions } from "@/db/schema";
 import { lockOrganizationBilling } from "@/lib/billing/subscriptions";
 import { recordAudit, SYSTEM_STRIPE } from "@/lib/audit";
-import { upsertStripeInvoice, type InvoiceApply } from "@/lib/invoices/sync";
+import { invoiceSubscriptionId, organizationOfInvoice, storedInvoiceVersion, upsertStripeInvoice, type InvoiceApply } from "@/lib/invoices/sync";
 import type { Stripe } from "@/lib/stripe/client";
 import type { HandlerContext } from "../types";
 import { fresh } from "./fresh";
 
 /**
  * invoice.*: mirror the invoice as Stripe has it now (re-read), under the organization's
- * billing lock; an event older than the last one applied to the invoice is skipped.
+ * billing lock. An event older than the last one applied to the invoice is skipped before
+ * asking Stripe anything.
  */
 export async function mirrorInvoice({ tx, stripe, event }: HandlerContext): Promise<InvoiceApply & { invoice: Stripe.Invoice }> {
   const carried = event.data.object as Stripe.Invoice;
-  const organizationId = await organizationOfCustomer(tx, carried.customer);
-  if (organizationId) await lockOrganizationBilling(tx, organizationId);
-  const invoice = carried.id ? await fresh(() => stripe.invoices.retrieve(carried.id!), carried) : carried;
-  return { ...(await upsertStripeInvoice(tx, invoice, { eventCreated: event.created })), invoice };
-}
-
-async function organizationOfCustomer(tx: HandlerContext["tx"], customer: Stripe.Invoice["customer"]): Promise<string | null> {
-  const id = typeof customer === "string" ? customer : customer?.id;
-  if (!id) return null;
-  const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, id)).limit(1);
-  return org?.id ?? null;
+  const org = await organizationOfInvoice(tx, carried);
+  const subscriptionId = invoiceSubscriptionId(carried);
+  if (!org || !carried.id) return { applied: false, invoiceId: null, organizationId: org?.id ?? null, subscriptionId, invoice: carried };
+  await lockOrganizationBilling(tx, org.id);
+  const existing = await storedInvoiceVersion(tx, carried.id);
+  if (existing?.last != null && event.created < existing.last) {
+    return { applied: false, invoiceId: existing.id, organizationId: org.id, subscriptionId, invoice: carried };
+  }
+  const invoice = await fresh(() => stripe.invoices.retrieve(carried.id!), carried);
+  return { ...(await upsertStripeInvoice(tx, invoice, { eventCreated: event.created, known: { organizationId: org.id, existing } })), invoice };
 }
 
 /**

@@ -19,14 +19,10 @@ export async function applySubscriptionEvent({ tx, stripe, event, now }: Handler
   const organizationId = await findOrganizationId(tx, carried);
   if (!organizationId) return; // not one of ours (another app on the same Stripe account)
   await lockOrganizationBilling(tx, organizationId);
-  const [row] = await tx
-    .select({ last: subscriptions.stripeLastEventCreated })
-    .from(subscriptions)
-    .where(eq(subscriptions.organizationId, organizationId))
-    .limit(1);
-  if (row?.last != null && event.created < row.last) return;
+  const [existing] = await tx.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1);
+  if (existing?.stripeLastEventCreated != null && event.created < existing.stripeLastEventCreated) return;
   const sub = await fresh(() => stripe.subscriptions.retrieve(carried.id), carried);
-  await applyStripeSubscription(tx, sub, { eventCreated: event.created, actor: SYSTEM_STRIPE, now });
+  await applyStripeSubscription(tx, sub, { eventCreated: event.created, actor: SYSTEM_STRIPE, now, known: { organizationId, existing } });
 }
 
 /** customer.subscription.trial_will_end: tell the owners (through the outbox) and keep a trail. */

@@ -1,5 +1,6 @@
 import { readQuery, withCron } from "@/lib/http/route";
 import { reconcileParamsSchema, resolveReconcileOptions, runUsageJob } from "@/lib/usage/reconcile";
+import { json } from "@/lib/http/json";
 
 /**
  * POST /api/cron/usage (Authorization: Bearer $CRON_SECRET) — roll-up and reconciliation:
@@ -11,5 +12,5 @@ export const POST = withCron(async (req, { db }) => {
   const params = readQuery(req, reconcileParamsSchema);
   const options = await resolveReconcileOptions(db, params);
   const { runId, report } = await runUsageJob(db, { ...options, trigger: "cron" });
-  return Response.json({ runId, ...report });
+  return json({ runId, ...report });
 });

@@ -1,5 +1,6 @@
 import { flagsForOrg } from "@/lib/flags";
 import { withApiKey } from "@/lib/http/route";
+import { json } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
  */
 export const GET = withApiKey(async (_req, { caller }) => {
   const decisions = await flagsForOrg(caller.organization.id);
-  return Response.json(
+  return json(
     {
       organization: { id: caller.organization.id, slug: caller.organization.slug },
       flags: Object.fromEntries(decisions.map((d) => [d.key, d.enabled])),

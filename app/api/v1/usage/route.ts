@@ -3,6 +3,7 @@ import { utcDay } from "@/lib/plans/period";
 import { getDailySeries, usageQuerySchema } from "@/lib/usage/series";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { AppError } from "@/lib/errors";
+import { json } from "@/lib/http/json";
 
 /**
  * GET /api/v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD — the key's organization: usage this period per
@@ -17,7 +18,7 @@ export const GET = withApiKey(async (req, { db, caller }) => {
   if (from > to) throw new AppError("bad_request", "from must not be after to.");
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new AppError("bad_request", "Ask for at most 366 days at a time.");
   const daily = await getDailySeries(db, caller.organization.id, { from, to });
-  return Response.json({
+  return json({
     organization: { slug: caller.organization.slug, name: caller.organization.name },
     plan: { id: overview.plan.id, name: overview.plan.name },
     period: { start: overview.usagePeriod.start.toISOString(), end: overview.usagePeriod.end.toISOString() },

@@ -4,6 +4,7 @@ import { errorResponse } from "@/lib/http/errors";
 import { getStripe } from "@/lib/stripe/client";
 import { verifyStripeWebhook } from "@/lib/stripe/webhooks";
 import { processEvent } from "@/lib/webhooks";
+import { json } from "@/lib/http/json";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export async function POST(req: Request): Promise<Response> {
   const secret = env().stripeWebhookSecret;
   if (!secret) {
     console.error("[webhooks] STRIPE_WEBHOOK_SECRET is not set: refusing to process Stripe events.");
-    return Response.json({ error: { code: "internal", message: "Webhook secret not configured." } }, { status: 500 });
+    return json({ error: { code: "internal", message: "Webhook secret not configured." } }, { status: 500 });
   }
   const raw = await req.text();
   let event;
@@ -26,9 +27,9 @@ export async function POST(req: Request): Promise<Response> {
   }
   try {
     const outcome = await processEvent(await getDb(), getStripe(), event);
-    return Response.json({ received: true, outcome });
+    return json({ received: true, outcome });
   } catch (err) {
     console.error(`[webhooks] ${event.type} ${event.id} failed:`, err instanceof Error ? err.message : err);
-    return Response.json({ error: { code: "handler_failed", message: "Processing failed; Stripe will retry." } }, { status: 500 });
+    return json({ error: { code: "handler_failed", message: "Processing failed; Stripe will retry." } }, { status: 500 });
   }
 }

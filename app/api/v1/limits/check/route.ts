@@ -1,5 +1,6 @@
 import { readJson, withApiKey } from "@/lib/http/route";
 import { checkLimit, limitCheckSchema } from "@/lib/usage/limits";
+import { json } from "@/lib/http/json";
 
 /**
  * POST /api/v1/limits/check `{ metric, amount }` — may the key's organization use `amount` more?
@@ -8,7 +9,7 @@ import { checkLimit, limitCheckSchema } from "@/lib/usage/limits";
 export const POST = withApiKey(async (req, { db, caller }) => {
   const input = await readJson(req, limitCheckSchema, { maxBytes: 10_000 });
   const c = await checkLimit(db, caller.organization.id, input.metric, input.amount);
-  return Response.json({
+  return json({
     metric: c.metric,
     allowed: c.allowed,
     limit: c.limit,
