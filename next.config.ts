@@ -4,7 +4,9 @@ const nextConfig: NextConfig = {
   // Lets parallel test runs build into their own folders (scripts/test-e2e.sh).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite loads its wasm/data files from its own package folder: bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite", "pdf-lib"],
+  // stripe: one copy of the SDK for route handlers, server actions and instrumentation, so a
+  // client cached on globalThis by one of them throws errors the others recognise (instanceof).
+  serverExternalPackages: ["@electric-sql/pglite", "pdf-lib", "stripe"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a 403 status.
     authInterrupts: true,

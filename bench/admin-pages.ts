@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import postgres from "postgres";
 import { openDatabase } from "../db/connect";
 import { seedDemo } from "../db/seed";
@@ -29,6 +30,9 @@ const ORGS = Number(process.env.BENCH_ORGS || 10_000);
 const RUNS = Number(process.env.BENCH_RUNS || 100);
 
 type Row = { name: string; p50: number; p95: number; max: number; target?: number };
+
+/** The machine is shared: every section says how busy it was (1, 5 and 15 minute load averages). */
+const load = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${os.cpus().length} cores`;
 const rows: Row[] = [];
 
 async function measure(name: string, fn: () => Promise<unknown>, target?: number, runs = RUNS): Promise<void> {
@@ -58,7 +62,7 @@ const LIST_CASES: [string, Record<string, string>][] = [
 ];
 
 async function services(db: Db): Promise<string> {
-  console.log(`\nServices (${RUNS} runs each):`);
+  console.log(`\nServices (${RUNS} runs each; ${load()}):`);
   for (const [name, params] of LIST_CASES) {
     const query = orgListQuerySchema.parse(params);
     await measure(name, () => listOrganizations(db, query), 150);
@@ -114,7 +118,7 @@ async function pages(url: string, orgId: string): Promise<void> {
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
       await res.arrayBuffer();
     };
-    console.log(`\nPages over HTTP, rendered by next start (${RUNS} runs each):`);
+    console.log(`\nPages over HTTP, rendered by next start (${RUNS} runs each; ${load()}):`);
     await measure("GET /admin/orgs", () => get("/admin/orgs"), 150);
     await measure("GET /admin/orgs?page=200", () => get("/admin/orgs?page=200"), 150);
     await measure("GET /admin/orgs?q=robotics", () => get("/admin/orgs?q=robotics"), 150);
@@ -144,6 +148,7 @@ async function main() {
     await pages(url, orgId);
     const misses = rows.filter((r) => r.target && r.p95 >= r.target);
     console.log(misses.length ? `\n${misses.length} measurement(s) over target.` : "\nEvery measurement within its target.");
+    console.log(`At the end: ${load()}.`);
   } finally {
     await database.close();
     if (process.env.BENCH_KEEP === "1") console.log(`Kept the database ${name} (BENCH_KEEP=1): drop it when done.`);

@@ -200,7 +200,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
     .onConflictDoNothing();
 }
 
-function paidPeriod(o: DemoOrg, now: Date): Period {
+/** The seeded billing period of a demo organization at `now` (its calendar month on Free). */
+export function paidPeriod(o: DemoOrg, now: Date): Period {
   if (o.plan === "free" || !o.anchor) return calendarMonth(now);
   // Find the period of the cycle containing now, anchored on the given month/day of last year.
   const anchor = new Date(Date.UTC(now.getUTCFullYear() - 1, o.anchor.month, o.anchor.day));

@@ -1,3 +1,4 @@
+import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { fmt, limitForMetric, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
 import type { CardSummary } from "./types";
@@ -49,5 +50,5 @@ export function perCycle(cycle: "monthly" | "annual"): string {
 
 export function formatDay(iso: string | null, locale: string): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(iso));
+  return formatDate(iso, locale);
 }

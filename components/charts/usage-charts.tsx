@@ -1,12 +1,12 @@
 "use client";
 
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatBytes } from "@/lib/plans/limits";
 import { CHART_COLORS } from "./colors";
 
 /**
- * The dashboard's charts: the one client leaf that loads recharts. Every prop is plain data;
- * the server renders the title, the text summary and the table next to each chart.
+ * The dashboard's history charts: the one client leaf that loads recharts. Every prop is plain
+ * data; the server renders the title, the text summary and the table next to each chart.
  */
 
 const axisTick = { fill: "currentColor", fontSize: 12 };
@@ -32,52 +32,6 @@ function Frame({ children, height = "h-60" }: { children: React.ReactElement; he
         {children}
       </ResponsiveContainer>
     </div>
-  );
-}
-
-export type PeriodPoint = { day: string; used: number | null; cumulative: number | null; projected: number | null };
-
-/** Executions used so far this period (running total), the projection to period end and the limit. */
-export function PeriodExecutionsChart({ points, limit, locale }: { points: PeriodPoint[]; limit: number | null; locale: string }) {
-  const day = dayFormatter(locale);
-  const short = valueFormatter(locale, "count", true);
-  const full = valueFormatter(locale, "count", false);
-  const names: Record<string, string> = { cumulative: "Used so far", projected: "Projected" };
-  return (
-    <Frame>
-      <ComposedChart data={points} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-        <XAxis dataKey="day" tickFormatter={day} tick={axisTick} minTickGap={28} stroke="currentColor" strokeOpacity={0.3} />
-        <YAxis domain={[0, "auto"]} tickFormatter={short} tick={axisTick} width={52} stroke="currentColor" strokeOpacity={0.3} allowDecimals={false} />
-        <Tooltip
-          contentStyle={tooltipStyle}
-          labelStyle={tooltipLabel}
-          labelFormatter={day}
-          formatter={(v, key) => [full(Number(v)), names[String(key)] ?? String(key)]}
-        />
-        {limit !== null ? (
-          <ReferenceLine
-            y={limit}
-            stroke={CHART_COLORS.limit}
-            strokeDasharray="6 4"
-            strokeWidth={1.5}
-            ifOverflow="extendDomain"
-            label={{ value: `Limit ${short(limit)}`, position: "insideTopLeft", fill: CHART_COLORS.limit, fontSize: 12 }}
-          />
-        ) : null}
-        <Area
-          type="monotone"
-          dataKey="cumulative"
-          stroke={CHART_COLORS.used}
-          fill={CHART_COLORS.used}
-          fillOpacity={0.15}
-          strokeWidth={2}
-          connectNulls={false}
-          isAnimationActive={false}
-        />
-        <Line type="linear" dataKey="projected" stroke={CHART_COLORS.projection} strokeWidth={2} strokeDasharray="4 4" dot={false} isAnimationActive={false} />
-      </ComposedChart>
-    </Frame>
   );
 }
 

@@ -1,4 +1,4 @@
-import { formatNumber } from "@/lib/format";
+import { dateTimeFormat, formatNumber } from "@/lib/format";
 import { formatBytes, type Metric } from "@/lib/plans/limits";
 
 /** A metric's value for people: storage in bytes as "12.3 GB", counts with the locale's grouping. */
@@ -25,5 +25,5 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** A UTC day without the year ("Nov 8"), for tables whose caption already says which period. */
 export function formatDayShort(day: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  return dateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
 }

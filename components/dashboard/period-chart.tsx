@@ -1,11 +1,11 @@
 import { CHART_COLORS } from "@/components/charts/colors";
-import { PeriodExecutionsChart } from "@/components/charts/lazy-charts";
 import { formatNumber } from "@/lib/format";
 import { percentUsed } from "@/lib/plans/limits";
 import type { Change, PeriodChartPoint } from "@/lib/usage/projection";
 import { DataTable } from "./data-table";
 import { formatDayShort } from "./format";
 import { Legend } from "./legend";
+import { PeriodSvgChart } from "./period-svg-chart";
 import { ChangeLine } from "./usage-cards";
 
 export type PeriodChartProps = {
@@ -46,7 +46,7 @@ export function PeriodChart({ points, used, limit, projection, change, locale }:
         ) : null}
       </div>
       <figure className="mt-4" aria-label="Chart: executions used so far this period, the projection to period end and the limit">
-        <PeriodExecutionsChart points={points} limit={limit} locale={locale} />
+        <PeriodSvgChart points={points} limit={limit} locale={locale} />
         <figcaption>
           <Legend
             items={[

@@ -73,7 +73,13 @@ export const usageCounters = pgTable(
     currentAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.metric, t.periodStart] })],
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.metric, t.periodStart] }),
+    // This period's rows of every organization (period_end > now) without reading past periods:
+    // the admin list's "at or over a limit" filter and the overview's usage leaders. Ingest and
+    // reconciliation never change period_end, so this index leaves their updates HOT-eligible.
+    index("usage_counters_period_end_idx").on(t.periodEnd),
+  ],
 );
 
 /** Snapshot of a billing period (the original spec's usage record), written at period close. */

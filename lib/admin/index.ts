@@ -3,7 +3,7 @@ import "server-only";
 /** The admin console's services: organizations, actions, overview, health, webhooks, audit. */
 export { listOrganizations, escapeLike, type OrgListRow, type OrgListResult } from "./orgs-list";
 export { getOrganizationDetailOrThrow, type OrgDetail } from "./org-detail";
-export { setLimitOverride, removeLimitOverride, setEnterpriseTerms, extendTrial } from "./org-actions";
+export { setLimitOverride, removeLimitOverride, extendTrial } from "./org-actions";
 export { suspendOrganization, reactivateOrganization, revokeOrganizationApiKey } from "./org-status";
 export { countOrganizationsByPlan, type PlanCount } from "./overview";
 export { getOverviewMetrics, type OverviewMetrics, type UsageLeader } from "./metrics";

@@ -1,38 +1,27 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { organizations, plans, subscriptions, type LimitKey, type LimitOverrides } from "@/db/schema";
+import { organizations, subscriptions, type LimitKey, type LimitOverrides } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
 import { isUuid } from "./reason";
-import {
-  enterpriseTermsSchema,
-  extendTrialSchema,
-  removeLimitOverrideSchema,
-  setLimitOverrideSchema,
-  type EnterpriseTermsInput,
-  type SetLimitOverrideInput,
-} from "./schemas";
+import { extendTrialSchema, removeLimitOverrideSchema, setLimitOverrideSchema, type SetLimitOverrideInput } from "./schemas";
 
 /**
  * Admin changes to an organization's local subscription terms. Each runs in one transaction
  * that locks the subscription row, changes it and records one audit row (who, what, before,
- * after, reason). Stripe is not called here: plan changes go through the billing service.
+ * after, reason). Stripe is not called here: plan changes and Enterprise terms go through the
+ * billing service (app/admin/orgs/[id]/billing-ops.ts).
  */
 
 type Locked = {
   organizationId: string;
   slug: string;
   subscriptionId: string;
-  planId: string;
-  planName: string;
-  customPriced: boolean;
   status: string;
   trialEnd: Date | null;
   limitOverrides: LimitOverrides;
-  customPricePerSeatCents: number | null;
-  limits: Record<LimitKey, number | null>;
 };
 
 async function lockSubscription(tx: Queryable, organizationId: string): Promise<Locked> {
@@ -42,22 +31,12 @@ async function lockSubscription(tx: Queryable, organizationId: string): Promise<
       organizationId: organizations.id,
       slug: organizations.slug,
       subscriptionId: subscriptions.id,
-      planId: plans.id,
-      planName: plans.name,
-      customPriced: sql<boolean>`${plans.pricePerSeatMonthlyCents} is null`.mapWith(Boolean),
       status: subscriptions.status,
       trialEnd: subscriptions.trialEnd,
       limitOverrides: subscriptions.limitOverrides,
-      customPricePerSeatCents: subscriptions.customPricePerSeatCents,
-      maxUsers: subscriptions.maxUsers,
-      maxAgents: subscriptions.maxAgents,
-      maxExecutionsPerMonth: subscriptions.maxExecutionsPerMonth,
-      maxStorageGb: subscriptions.maxStorageGb,
-      maxGateways: subscriptions.maxGateways,
     })
     .from(subscriptions)
     .innerJoin(organizations, eq(organizations.id, subscriptions.organizationId))
-    .innerJoin(plans, eq(plans.id, subscriptions.planId))
     .where(eq(subscriptions.organizationId, organizationId))
     .for("update", { of: subscriptions })
     .limit(1);
@@ -66,8 +45,26 @@ async function lockSubscription(tx: Queryable, organizationId: string): Promise<
     if (!org) throw new AppError("not_found", "No organization with that id.");
     throw new AppError("conflict", "This organization has no subscription yet, so there are no terms to change.");
   }
-  const { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways, ...rest } = row;
-  return { ...rest, limits: { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways } };
+  return row;
+}
+
+/** Write the organization's new overrides and their one audit row (before, after, reason). */
+async function saveOverrides(
+  tx: Queryable,
+  sub: Locked,
+  change: { action: string; key: LimitKey; after: LimitOverrides; reason: string },
+  actor: Actor,
+): Promise<{ limitOverrides: LimitOverrides }> {
+  await tx.update(subscriptions).set({ limitOverrides: change.after, updatedAt: sql`now()` }).where(eq(subscriptions.id, sub.subscriptionId));
+  await recordAudit(tx, {
+    actor,
+    action: change.action,
+    targetType: "subscription",
+    targetId: sub.subscriptionId,
+    organizationId: sub.organizationId,
+    details: { limit: change.key, before: { limitOverrides: sub.limitOverrides ?? {} }, after: { limitOverrides: change.after }, reason: change.reason },
+  });
+  return { limitOverrides: change.after };
 }
 
 /** Override one limit for this organization; a value of null lifts it (unlimited). */
@@ -75,18 +72,8 @@ export async function setLimitOverride(db: Queryable, organizationId: string, ra
   const input = parseWith(setLimitOverrideSchema, raw, "limit override");
   return db.transaction(async (tx) => {
     const sub = await lockSubscription(tx, organizationId);
-    const before = sub.limitOverrides ?? {};
-    const after: LimitOverrides = { ...before, [input.key]: input.value };
-    await tx.update(subscriptions).set({ limitOverrides: after, updatedAt: sql`now()` }).where(eq(subscriptions.id, sub.subscriptionId));
-    await recordAudit(tx, {
-      actor,
-      action: "subscription.limit_override_set",
-      targetType: "subscription",
-      targetId: sub.subscriptionId,
-      organizationId,
-      details: { limit: input.key, before: { limitOverrides: before }, after: { limitOverrides: after }, reason: input.reason },
-    });
-    return { limitOverrides: after };
+    const after: LimitOverrides = { ...sub.limitOverrides, [input.key]: input.value };
+    return saveOverrides(tx, sub, { action: "subscription.limit_override_set", key: input.key, after, reason: input.reason }, actor);
   });
 }
 
@@ -95,58 +82,10 @@ export async function removeLimitOverride(db: Queryable, organizationId: string,
   const input = parseWith(removeLimitOverrideSchema, raw, "request");
   return db.transaction(async (tx) => {
     const sub = await lockSubscription(tx, organizationId);
-    const before = sub.limitOverrides ?? {};
-    if (!(input.key in before)) throw new AppError("not_found", `There is no override of ${input.key} on ${sub.slug}.`);
-    const after: LimitOverrides = { ...before };
+    if (!(input.key in (sub.limitOverrides ?? {}))) throw new AppError("not_found", `There is no override of ${input.key} on ${sub.slug}.`);
+    const after: LimitOverrides = { ...sub.limitOverrides };
     delete after[input.key];
-    await tx.update(subscriptions).set({ limitOverrides: after, updatedAt: sql`now()` }).where(eq(subscriptions.id, sub.subscriptionId));
-    await recordAudit(tx, {
-      actor,
-      action: "subscription.limit_override_removed",
-      targetType: "subscription",
-      targetId: sub.subscriptionId,
-      organizationId,
-      details: { limit: input.key, before: { limitOverrides: before }, after: { limitOverrides: after }, reason: input.reason },
-    });
-    return { limitOverrides: after };
-  });
-}
-
-/** Enterprise (custom-priced) organizations: their own five limits and price per seat per cycle. */
-export async function setEnterpriseTerms(db: Queryable, organizationId: string, raw: EnterpriseTermsInput, actor: Actor) {
-  const input = parseWith(enterpriseTermsSchema, raw, "Enterprise terms");
-  return db.transaction(async (tx) => {
-    const sub = await lockSubscription(tx, organizationId);
-    if (!sub.customPriced) {
-      throw new AppError(
-        "unprocessable",
-        `Custom limits and price apply to a custom-priced plan (Enterprise); ${sub.slug} is on ${sub.planName}. Change its plan first.`,
-      );
-    }
-    const limits = {
-      maxUsers: input.maxUsers,
-      maxAgents: input.maxAgents,
-      maxExecutionsPerMonth: input.maxExecutionsPerMonth,
-      maxStorageGb: input.maxStorageGb,
-      maxGateways: input.maxGateways,
-    };
-    await tx
-      .update(subscriptions)
-      .set({ ...limits, customPricePerSeatCents: input.customPricePerSeatCents, updatedAt: sql`now()` })
-      .where(eq(subscriptions.id, sub.subscriptionId));
-    await recordAudit(tx, {
-      actor,
-      action: "subscription.enterprise_terms_set",
-      targetType: "subscription",
-      targetId: sub.subscriptionId,
-      organizationId,
-      details: {
-        before: { limits: sub.limits, customPricePerSeatCents: sub.customPricePerSeatCents },
-        after: { limits, customPricePerSeatCents: input.customPricePerSeatCents },
-        reason: input.reason,
-      },
-    });
-    return { limits, customPricePerSeatCents: input.customPricePerSeatCents };
+    return saveOverrides(tx, sub, { action: "subscription.limit_override_removed", key: input.key, after, reason: input.reason }, actor);
   });
 }
 

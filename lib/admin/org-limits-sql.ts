@@ -1,23 +1,38 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
-import { organizations, subscriptions, type LimitKey } from "@/db/schema";
-import { BYTES_PER_GB, type Limits } from "@/lib/plans/limits";
+import { inArray, sql, type SQL } from "drizzle-orm";
+import { memberships, organizations, subscriptions, usageCounters, type LimitKey } from "@/db/schema";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { BYTES_PER_GB, limitForMetric, METRIC_LIMIT_KEY, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
+import { calendarMonth } from "@/lib/plans/period";
 
 /**
- * SQL twins of lib/plans/state.ts `effectiveLimits` and of the meter's "limit reached", for
- * lists that filter thousands of organizations in the database. Tests compare both with
- * getUsageOverview organization by organization.
+ * SQL twins of the customer dashboard's "limit reached" (lib/usage/summary.ts getUsageOverview:
+ * the limits of lib/plans/state.ts effectiveLimits, percentUsed ≥ 100), for lists that look at
+ * thousands of organizations at once. Tests compare them with getUsageOverview organization by
+ * organization.
+ *
+ * One expression serves the whole-table filter and the rows of a page. It reads, beside
+ * `organizations` and the left-joined `subscriptions`, two derived tables: {@link usageNowSql}
+ * (this period's counter rows, pivoted: one hash join, found through the
+ * `usage_counters_period_end_idx` index so past periods are never read) and
+ * {@link memberCountsSql}. The rare cases a pivot can't answer exactly (a gauge with no row this
+ * period carries in its last report; two overlapping rows after a plan change) fall back to
+ * the dashboard's own read: the latest row at or before now, one primary-key probe.
  */
 
 export type LimitContext = { free: Limits; graceCutoff: Date; now: Date };
 
-const COLUMN: Record<LimitKey, string> = {
-  maxUsers: "max_users",
-  maxAgents: "max_agents",
-  maxExecutionsPerMonth: "max_executions_per_month",
-  maxStorageGb: "max_storage_gb",
-  maxGateways: "max_gateways",
-};
+/** Aliases of the derived tables joined beside `organizations`. */
+const USAGE = "org_usage";
+const MEMBERS = "org_members";
+const INGESTED = METRICS.filter((m): m is Exclude<Metric, "users"> => m !== "users");
+
+type Part = "n" | "start" | "used";
+/** A pivot column's name inside the derived table, and as the outer query sees it. */
+const name = (metric: Metric, part: Part) => sql.raw(`${metric}_${part}`);
+const col = (metric: Metric, part: Part) => sql.raw(`${USAGE}.${metric}_${part}`);
+/** Metric names are our own constants: inlined, so the planner sees them. */
+const literal = (metric: Metric) => sql.raw(`'${metric}'`);
 
 /** True when Free's limits apply: no subscription, canceled, or past due beyond the grace period. */
 function onFree(ctx: LimitContext): SQL {
@@ -26,85 +41,129 @@ function onFree(ctx: LimitContext): SQL {
     or (${subscriptions.status} in ('past_due', 'unpaid') and ${subscriptions.pastDueSince} < ${ctx.graceCutoff.toISOString()}::timestamptz))`;
 }
 
-/** The limit in force (null = unlimited): Free's, else the override (null lifts it), else the subscription's. */
-function effective(key: LimitKey, ctx: LimitContext, refs: { free: SQL; overrides: SQL; column: SQL }): SQL {
-  return sql`(case when ${refs.free} then ${ctx.free[key]}::bigint
-    when (${refs.overrides} -> ${key}) is not null then (${refs.overrides} ->> ${key})::bigint
-    else ${refs.column}::bigint end)`;
+/** The subscription's limit after overrides (null = unlimited; an override of null lifts it). */
+function subscriptionLimit(key: LimitKey): SQL {
+  return sql`(case when (${subscriptions.limitOverrides} -> ${key}) is not null then (${subscriptions.limitOverrides} ->> ${key})::bigint
+    else ${subscriptions[key]}::bigint end)`;
 }
 
-/** The effective limit of one key, for a query with `organizations` and left-joined `subscriptions` in scope. */
+/** The effective limit of one key (Free's, else the subscription's after overrides), for a query with `subscriptions` in scope. */
 export function effectiveLimitSql(key: LimitKey, ctx: LimitContext): SQL {
-  return effective(key, ctx, { free: onFree(ctx), overrides: sql`${subscriptions.limitOverrides}`, column: sql`${subscriptions[key]}` });
-}
-
-/** A limit as the threshold of "reached": a limit of 0 counts only when something is used; null never. */
-function threshold(limit: SQL): SQL {
-  return sql`(case when ${limit} < 1 then 1 else ${limit} end)`;
-}
-
-/** At or over a limit, for one organization in scope (the 25 rows of a page). */
-export function atOrOverLimitSql(ctx: LimitContext): SQL {
-  const lim = (k: LimitKey) => threshold(effectiveLimitSql(k, ctx));
-  const now = ctx.now.toISOString();
-  return sql`(
-    coalesce((select count(*) from memberships m where m.organization_id = ${organizations.id}) >= ${lim("maxUsers")}, false)
-    or exists (
-      select 1 from usage_counters uc
-      where uc.organization_id = ${organizations.id}
-        and uc.period_start <= ${now}::timestamptz and uc.period_end > ${now}::timestamptz
-        and (
-          (uc.metric = 'executions' and uc.value >= ${lim("maxExecutionsPerMonth")})
-          or (uc.metric = 'agents' and uc.current >= ${lim("maxAgents")})
-          or (uc.metric = 'gateways' and uc.current >= ${lim("maxGateways")})
-          or (uc.metric = 'storage_bytes' and uc.current >= ${lim("maxStorageGb")} * ${BYTES_PER_GB}::bigint)
-        )
-    )
-  )`;
+  return sql`(case when ${onFree(ctx)} then ${ctx.free[key]}::bigint else ${subscriptionLimit(key)} end)`;
 }
 
 /**
- * The ids of every organization at or over a limit, set-based: each organization's thresholds
- * computed once (s → e → lims), then one hash join with this period's counters and one with the
- * member counts of organizations whose member limit is finite. The subquery's own
- * `organizations` and `subscriptions` shadow any outer ones.
+ * The start of the organization's usage period: lib/plans/state.ts resolvePlanState with
+ * lib/plans/period.ts usagePeriodAt (month arithmetic in UTC, the day clamped as addMonths does),
+ * including a stored period that ended one cycle ago (a renewal not recorded yet) rolled forward.
+ * Null only when it ended longer ago than that: then counters, written by the same rule, are
+ * this period's when their period contains now.
  */
-export function orgsAtOrOverLimitSql(ctx: LimitContext): SQL {
-  const keys = Object.keys(COLUMN) as LimitKey[];
-  const refs = (k: LimitKey) => ({ free: sql`s.free`, overrides: sql`s.overrides`, column: sql.raw(`s.${COLUMN[k]}`) });
-  const now = ctx.now.toISOString();
-  return sql`
-    with lims as materialized (
-      select org,
-        ${threshold(sql`e.users`)} as users, ${threshold(sql`e.agents`)} as agents, ${threshold(sql`e.executions`)} as executions,
-        ${threshold(sql`e.gateways`)} as gateways, ${threshold(sql`e.storage_gb`)} * ${BYTES_PER_GB}::bigint as storage
-      from (
-        select s.org,
-          ${effective("maxUsers", ctx, refs("maxUsers"))} as users,
-          ${effective("maxAgents", ctx, refs("maxAgents"))} as agents,
-          ${effective("maxExecutionsPerMonth", ctx, refs("maxExecutionsPerMonth"))} as executions,
-          ${effective("maxGateways", ctx, refs("maxGateways"))} as gateways,
-          ${effective("maxStorageGb", ctx, refs("maxStorageGb"))} as storage_gb
-        from (
-          select ${organizations.id} as org, ${onFree(ctx)} as free, ${subscriptions.limitOverrides} as overrides,
-            ${sql.join(keys.map((k) => sql`${subscriptions[k]} as ${sql.raw(COLUMN[k])}`), sql`, `)}
-          from ${organizations} left join ${subscriptions} on ${subscriptions.organizationId} = ${organizations.id}
-        ) s
-      ) e
-    )
-    select lims.org from lims
-      join usage_counters uc on uc.organization_id = lims.org
-        and uc.period_start <= ${now}::timestamptz and uc.period_end > ${now}::timestamptz
-      where (uc.metric = 'executions' and uc.value >= lims.executions)
-        or (uc.metric = 'agents' and uc.current >= lims.agents)
-        or (uc.metric = 'gateways' and uc.current >= lims.gateways)
-        or (uc.metric = 'storage_bytes' and uc.current >= lims.storage)
-    union
-    select mc.organization_id from (
-        select m.organization_id, count(*) as n from memberships m
-        where m.organization_id in (select org from lims where users is not null)
-        group by m.organization_id
-      ) mc
-      join lims on lims.org = mc.organization_id
-      where mc.n >= lims.users`;
+function usagePeriodStartSql(ctx: LimitContext): SQL {
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const nowUtc = sql`(${now} at time zone 'UTC')`;
+  const annual = sql`${subscriptions.billingCycle} = 'annual'`;
+  const plus = (at: SQL, months: SQL) => sql`((${at} at time zone 'UTC') + make_interval(months => ${months})) at time zone 'UTC'`;
+  /** The usage period of a subscription period starting at `anchor`: itself (monthly) or its month slice containing now (annual). */
+  const sliceOf = (anchor: SQL) => {
+    const a = sql`(${anchor} at time zone 'UTC')`;
+    const months = sql`((extract(year from ${nowUtc}) - extract(year from ${a})) * 12 + extract(month from ${nowUtc}) - extract(month from ${a}))::int`;
+    const k = sql`least(12, case when ${a} + make_interval(months => ${months}) <= ${nowUtc} then ${months} else ${months} - 1 end)`;
+    return sql`case when ${annual} then ${plus(anchor, k)} else ${anchor} end`;
+  };
+  return sql`(case
+    when ${subscriptions.id} is null or (${subscriptions.stripeSubscriptionId} is null and ${subscriptions.planId} = ${FREE_PLAN_ID}) then ${calendarMonth(ctx.now).start.toISOString()}::timestamptz
+    when ${now} < ${subscriptions.currentPeriodStart} then ${subscriptions.currentPeriodStart}
+    when ${now} < ${subscriptions.currentPeriodEnd} then ${sliceOf(sql`${subscriptions.currentPeriodStart}`)}
+    when ${now} < ${plus(sql`${subscriptions.currentPeriodEnd}`, sql`case when ${annual} then 12 else 1 end`)} then ${sliceOf(sql`${subscriptions.currentPeriodEnd}`)}
+    else null end)`;
+}
+
+/**
+ * This period's counter rows (those whose period contains now), one row per organization: per
+ * metric how many there are and, for the one there usually is, its use (the sum for executions,
+ * with the row's start; the current value for gauges). `orgIds` limits it to a page's organizations.
+ */
+export function usageNowSql(ctx: LimitContext, orgIds?: string[]): SQL {
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const per = (m: (typeof INGESTED)[number]) => {
+    const only = sql`filter (where ${usageCounters.metric} = ${literal(m)})`;
+    // Executions count only in this usage period, so their row's start is kept too.
+    if (m === "executions") {
+      return sql`count(*) ${only} as ${name(m, "n")}, max(${usageCounters.periodStart}) ${only} as ${name(m, "start")}, max(${usageCounters.value}) ${only} as ${name(m, "used")}`;
+    }
+    return sql`count(*) ${only} as ${name(m, "n")}, max(${usageCounters.current}) ${only} as ${name(m, "used")}`;
+  };
+  const scope = orgIds ? sql` and ${inArray(usageCounters.organizationId, orgIds)}` : sql``;
+  return sql`(select ${usageCounters.organizationId} as organization_id, ${sql.join(INGESTED.map(per), sql`, `)}
+    from ${usageCounters}
+    where ${usageCounters.periodEnd} > ${now} and ${usageCounters.periodStart} <= ${now}${scope}
+    group by ${usageCounters.organizationId}) ${sql.raw(USAGE)}`;
+}
+
+/** Members per organization (`orgIds`: only those). */
+export function memberCountsSql(orgIds?: string[]): SQL {
+  const scope = orgIds ? sql` where ${inArray(memberships.organizationId, orgIds)}` : sql``;
+  return sql`(select ${memberships.organizationId} as organization_id, count(*) as n from ${memberships}${scope}
+    group by ${memberships.organizationId}) ${sql.raw(MEMBERS)}`;
+}
+
+/** Join conditions of the two derived tables. */
+export const usageNowOn = sql`${sql.raw(USAGE)}.organization_id = ${organizations.id}`;
+export const memberCountsOn = sql`${sql.raw(MEMBERS)}.organization_id = ${organizations.id}`;
+
+/** Members of the organization in scope (0 without any). */
+export function memberCountSql(): SQL<number> {
+  return sql<number>`coalesce(${sql.raw(MEMBERS)}.n, 0)`;
+}
+
+/** The dashboard's own read for one metric: the latest counter row at or before now (any period). */
+function latestRow(metric: Metric, ctx: LimitContext, pick: SQL): SQL {
+  return sql`(select ${pick} from usage_counters c
+    where c.organization_id = ${organizations.id} and c.metric = ${literal(metric)} and c.period_start <= ${ctx.now.toISOString()}::timestamptz
+    order by c.period_start desc limit 1)`;
+}
+
+/**
+ * What counts against a limit now, as the dashboard reads it: members; executions of the latest
+ * row if it is this usage period's; a gauge's current value from its latest row (carried in from
+ * an earlier period when this one has no report yet). With exactly one row this period the pivot
+ * answers (only a row that started later and has already ended could be newer: a period shorter
+ * than a month, such as a trial's, and it is not looked for); with none or several, the latest row.
+ */
+function usedSql(metric: Metric, ctx: LimitContext, periodStart: SQL): SQL {
+  if (metric === "users") return memberCountSql();
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const n = col(metric, "n");
+  if (metric === "executions") {
+    // This usage period's row; when the period start is unknown (see usagePeriodStartSql), a row whose period contains now.
+    const latest = latestRow(metric, ctx, sql`case when coalesce(c.period_start = ${periodStart}, c.period_end > ${now}) then c.value else 0 end`);
+    return sql`(case when ${n} = 1 then (case when coalesce(${col(metric, "start")} = ${periodStart}, true) then ${col(metric, "used")} else 0 end)
+      when ${n} > 1 then coalesce(${latest}, 0) else 0 end)`;
+  }
+  return sql`(case when ${n} = 1 then coalesce(${col(metric, "used")}, 0) else coalesce(${latestRow(metric, ctx, sql`c.current`)}, 0) end)`;
+}
+
+/** The terms in the order they are tried: executions last, as only they need the usage period. */
+const CHEAPEST_FIRST: Metric[] = ["users", "gateways", "agents", "storage_bytes", "executions"];
+
+/**
+ * At or over a limit (percentUsed ≥ 100: use ≥ the limit, and above zero), for a query with
+ * `organizations`, left-joined `subscriptions` and the two derived tables in scope. Whether
+ * Free's limits apply is decided once a row; use is only read where a limit applies, so
+ * unlimited metrics never cost a probe.
+ */
+export function atOrOverLimitSql(ctx: LimitContext): SQL {
+  const periodStart = usagePeriodStartSql(ctx);
+  const freeTerms = CHEAPEST_FIRST.flatMap((m) => {
+    const limit = limitForMetric(ctx.free, m);
+    return limit === null ? [] : [sql`${usedSql(m, ctx, periodStart)} >= ${Math.max(limit, 1)}::bigint`];
+  });
+  const subTerms = CHEAPEST_FIRST.map((m) => {
+    const limit = subscriptionLimit(METRIC_LIMIT_KEY[m]);
+    const threshold = m === "storage_bytes" ? sql`${limit} * ${BYTES_PER_GB}::bigint` : limit;
+    return sql`(case when ${limit} is null then false else ${usedSql(m, ctx, periodStart)} >= (case when ${limit} < 1 then 1 else ${threshold} end) end)`;
+  });
+  const any = (terms: SQL[]) => (terms.length ? sql`(${sql.join(terms, sql` or `)})` : sql`false`);
+  return sql`(case when ${onFree(ctx)} then ${any(freeTerms)} else ${any(subTerms)} end)`;
 }

@@ -8,7 +8,7 @@ import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { limitsOf } from "@/lib/plans/limits";
 import { getPlan } from "@/lib/plans/state";
 import { isUuid } from "./reason";
-import { atOrOverLimitSql, orgsAtOrOverLimitSql, type LimitContext } from "./org-limits-sql";
+import { atOrOverLimitSql, memberCountSql, memberCountsOn, memberCountsSql, usageNowOn, usageNowSql, type LimitContext } from "./org-limits-sql";
 import type { OrgListQuery } from "./schemas";
 
 /**
@@ -84,12 +84,11 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
   if (query.plan) where.push(sql`coalesce(${subscriptions.planId}, ${FREE_PLAN_ID}) = ${query.plan}`);
   if (query.status) where.push(eq(organizations.status, query.status));
   if (query.pastDue) where.push(inArray(subscriptions.status, ["past_due", "unpaid"]));
-  // Wrapped in coalesce on purpose: a bare IN is pulled up into a join, and the planner may then
-  // probe the set row by row (a nested loop, seconds at 10,000 organizations); inside an
-  // expression it stays a hashed subplan: the set is built once and each row is one hash probe.
-  if (query.overLimit) where.push(sql`coalesce(${organizations.id} in (${orgsAtOrOverLimitSql(ctx)}), false)`);
+  // The limit state of every organization in one pass: this period's counters and the member
+  // counts are hash-joined beside the subscriptions (see org-limits-sql.ts).
+  if (query.overLimit) where.push(atOrOverLimitSql(ctx));
   const condition = where.length ? and(...where) : undefined;
-  const needsSubscription = Boolean(query.plan || query.pastDue || query.sort === "plan");
+  const needsSubscription = Boolean(query.plan || query.pastDue || query.overLimit || query.sort === "plan");
 
   const dir = query.dir ?? (query.sort === "created" ? "desc" : "asc");
   const by = dir === "asc" ? asc : desc;
@@ -106,6 +105,7 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
     let out = q;
     if (needsSubscription) out = out.leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id)) as unknown as Q;
     if (query.sort === "plan") out = out.leftJoin(plans, eq(plans.id, subscriptions.planId)) as unknown as Q;
+    if (query.overLimit) out = out.leftJoin(usageNowSql(ctx), usageNowOn).leftJoin(memberCountsSql(), memberCountsOn) as unknown as Q;
     return out;
   };
   const countMatches = async () => {
@@ -162,12 +162,14 @@ async function pageRows(db: Queryable, ids: string[], ctx: LimitContext): Promis
       ownerEmail: sql<string | null>`(select ${users.email} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
         where ${memberships.organizationId} = ${organizations.id} and ${memberships.role} = 'owner'
         order by ${memberships.createdAt} limit 1)`,
-      members: sql<number>`(select count(*) from ${memberships} where ${memberships.organizationId} = ${organizations.id})`.mapWith(Number),
+      members: memberCountSql().mapWith(Number),
       atOrOverLimit: sql<boolean>`${atOrOverLimitSql(ctx)}`.mapWith(Boolean),
     })
     .from(organizations)
     .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
     .leftJoin(plans, eq(plans.id, subscriptions.planId))
+    .leftJoin(usageNowSql(ctx, ids), usageNowOn)
+    .leftJoin(memberCountsSql(ids), memberCountsOn)
     .where(inArray(organizations.id, ids));
   for (const r of rows) out.set(r.id, r);
   return out;

@@ -66,22 +66,6 @@ export type SetLimitOverrideInput = z.input<typeof setLimitOverrideSchema>;
 
 export const removeLimitOverrideSchema = z.object({ key: limitKeySchema, reason: reasonSchema });
 
-export const enterpriseTermsSchema = z.object({
-  maxUsers: limitValueSchema,
-  maxAgents: limitValueSchema,
-  maxExecutionsPerMonth: limitValueSchema,
-  maxStorageGb: limitValueSchema,
-  maxGateways: limitValueSchema,
-  /** Price per seat per billing cycle, in minor units. */
-  customPricePerSeatCents: z.coerce
-    .number({ error: "Enter the price per seat." })
-    .int("The price is a whole number of cents.")
-    .min(0, "The price can't be negative.")
-    .max(100_000_000, "That price is too large."),
-  reason: reasonSchema,
-});
-export type EnterpriseTermsInput = z.input<typeof enterpriseTermsSchema>;
-
 export const extendTrialSchema = z.object({
   days: z.coerce
     .number({ error: "Enter a number of days." })

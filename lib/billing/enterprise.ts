@@ -11,7 +11,8 @@ import { ensureCustomer } from "./customers";
 import { applyStripeSubscription } from "./subscription-sync";
 import { lockOrganizationBilling, memberCount } from "./subscriptions";
 
-const limitField = z.union([z.coerce.number().int().min(0).max(1_000_000_000), z.null()]);
+// null (unlimited) first: coercion would turn it into a limit of 0.
+const limitField = z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000_000)]);
 
 export const enterpriseTermsSchema = z.object({
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
@@ -82,7 +83,8 @@ export async function setEnterpriseTerms(
         ),
       );
     }
-    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    // One audit row for the change: the terms row below (the sync's own row would repeat it).
+    await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });
     // Limits: the plan's defaults, then whatever the deal sets.
     const [plan] = await tx.select().from(plans).where(eq(plans.id, "enterprise"));
     const limits = {

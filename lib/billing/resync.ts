@@ -1,6 +1,6 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { organizations } from "@/db/schema";
+import { organizations, subscriptions } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { upsertStripeInvoice } from "@/lib/invoices/sync";
@@ -12,11 +12,37 @@ import { lockOrganizationBilling } from "./subscriptions";
 
 export type ResyncReport = { subscription: string; invoices: number; card: string | null };
 
+/** What the audit row compares: the local subscription's billing state and the card. */
+async function billingState(db: Queryable, organizationId: string) {
+  const [row] = await db
+    .select({
+      plan: subscriptions.planId,
+      status: subscriptions.status,
+      cycle: subscriptions.billingCycle,
+      seats: subscriptions.seats,
+      cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd,
+      stripeSubscriptionId: subscriptions.stripeSubscriptionId,
+      card: organizations.paymentMethod,
+    })
+    .from(organizations)
+    .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
+    .where(eq(organizations.id, organizationId));
+  if (!row) return null;
+  const { card, ...sub } = row;
+  return { ...sub, card: card ? `${card.brand} ${card.last4}` : null };
+}
+
 /**
  * Repair: make our rows equal Stripe's for one organization — its current subscription (or
  * Free when it has none), every invoice with its lines, and the card on file. Safe to repeat.
+ * One audit row (`billing.resynced`: the report, before, after, and the reason when given) in
+ * the same transaction.
  */
-export async function resyncOrganization(db: Queryable, stripe: Stripe, input: { organizationId: string; actor: Actor }): Promise<ResyncReport> {
+export async function resyncOrganization(
+  db: Queryable,
+  stripe: Stripe,
+  input: { organizationId: string; actor: Actor; reason?: string },
+): Promise<ResyncReport> {
   const [org] = await db.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, input.organizationId));
   if (!org?.customer) return { subscription: "no Stripe customer: nothing to sync", invoices: 0, card: null };
   const customerId = org.customer;
@@ -29,13 +55,15 @@ export async function resyncOrganization(db: Queryable, stripe: Stripe, input: {
 
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
+    const before = await billingState(tx, input.organizationId);
     const live = subs.data.find((s) => s.status !== "canceled" && s.status !== "incomplete_expired");
     let subscription: string;
+    // audit: false: this function's one row below records the change.
     if (live) {
-      await applyStripeSubscription(tx, live, { actor: input.actor });
+      await applyStripeSubscription(tx, live, { actor: input.actor, audit: false });
       subscription = `${live.id} (${live.status})`;
     } else {
-      await moveToFree(tx, input.organizationId, { actor: input.actor, reason: "resync: no live Stripe subscription" });
+      await moveToFree(tx, input.organizationId, { actor: input.actor, reason: "resync: no live Stripe subscription", audit: false });
       subscription = "none: on Free";
     }
     for (const inv of invoices) await upsertStripeInvoice(tx, inv);
@@ -47,7 +75,15 @@ export async function resyncOrganization(db: Queryable, stripe: Stripe, input: {
       card = summary ? `${summary.brand} ${summary.last4}` : idOf(pm ?? null);
     }
     const report = { subscription, invoices: invoices.length, card };
-    await recordAudit(tx, { actor: input.actor, action: "billing.resynced", targetType: "organization", targetId: input.organizationId, organizationId: input.organizationId, details: report });
+    const after = await billingState(tx, input.organizationId);
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "billing.resynced",
+      targetType: "organization",
+      targetId: input.organizationId,
+      organizationId: input.organizationId,
+      details: { ...report, before, after, ...(input.reason ? { reason: input.reason } : {}) },
+    });
     return report;
   });
 }

@@ -73,6 +73,8 @@ export async function applyStripeSubscription(
     eventCreated?: number;
     actor: Actor;
     now?: Date;
+    /** false: the caller records one audit row of its own for this change (default: a `subscription.updated` row here). */
+    audit?: boolean;
     /** Already known by a caller that holds the organization's billing lock: saves the lookups. */
     known?: { organizationId: string; existing: Subscription | undefined };
   },
@@ -94,7 +96,7 @@ export async function applyStripeSubscription(
     return { applied: false, organizationId };
   }
   if (sub.status === "canceled" || sub.status === "incomplete_expired") {
-    await moveToFree(db, organizationId, { actor: opts.actor, reason: `stripe subscription ${sub.id} ${sub.status}`, eventCreated: opts.eventCreated, now: opts.now });
+    await moveToFree(db, organizationId, { actor: opts.actor, reason: `stripe subscription ${sub.id} ${sub.status}`, eventCreated: opts.eventCreated, now: opts.now, audit: opts.audit });
     return { applied: true, organizationId, planId: FREE_PLAN_ID, status: "active" };
   }
 
@@ -128,7 +130,8 @@ export async function applyStripeSubscription(
     updatedAt: now,
   };
   await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
-  if (!existing || existing.planId !== plan.id || existing.status !== status || existing.billingCycle !== cycle || existing.seats !== values.seats) {
+  const changed = !existing || existing.planId !== plan.id || existing.status !== status || existing.billingCycle !== cycle || existing.seats !== values.seats;
+  if (changed && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,
       action: "subscription.updated",
@@ -152,7 +155,7 @@ function limitsOf(s: Subscription) {
 export async function moveToFree(
   db: Queryable,
   organizationId: string,
-  opts: { actor: Actor; reason: string; eventCreated?: number; now?: Date },
+  opts: { actor: Actor; reason: string; eventCreated?: number; now?: Date; audit?: boolean },
 ): Promise<void> {
   const [free] = await db.select().from(plans).where(eq(plans.id, FREE_PLAN_ID)).limit(1);
   if (!free) throw new Error("The Free plan is missing from the catalog");
@@ -178,7 +181,7 @@ export async function moveToFree(
     updatedAt: new Date(),
   };
   await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
-  if (existing?.planId !== FREE_PLAN_ID) {
+  if (existing?.planId !== FREE_PLAN_ID && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,
       action: "subscription.moved_to_free",

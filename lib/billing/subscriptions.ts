@@ -68,9 +68,9 @@ function isLive(sub: { stripeSubscriptionId: string | null; status: string } | n
  * cancels at the end of the period. Stripe stays the source of truth: our row is written from
  * its answer, and webhooks confirm.
  */
-export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number }) {
+export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string }) {
   const { planId, cycle } = planChangeSchema.parse(input);
-  if (planId === FREE_PLAN_ID) return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor });
+  if (planId === FREE_PLAN_ID) return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor, reason: input.reason });
   const plan = await ensureStripePrices(ctx.db, ctx.stripe, planId);
   const price = priceIdFor(plan, cycle);
   if (!price) throw new AppError("unprocessable", `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`);
@@ -123,14 +123,19 @@ export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId:
         ),
       );
     }
-    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    // One audit row for the change: this one (the sync's own row would repeat it).
+    await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });
     await recordAudit(tx, {
       actor: input.actor,
       action: isLive(current) ? "subscription.plan_changed" : "subscription.created",
       targetType: "subscription",
       targetId: sub.id,
       organizationId: input.organizationId,
-      details: { before: current ? { plan: current.planId, cycle: current.billingCycle } : null, after: { plan: plan.id, cycle, seats } },
+      details: {
+        before: current ? { plan: current.planId, cycle: current.billingCycle } : null,
+        after: { plan: plan.id, cycle, seats },
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
     return { subscriptionId: sub.id, unchanged: false as const };
   });
@@ -151,14 +156,19 @@ export async function cancelAtPeriodEnd(ctx: Ctx, input: { organizationId: strin
         ...(input.reason ? { cancellation_details: { comment: input.reason.slice(0, 500) } } : {}),
       }),
     );
-    await applyStripeSubscription(tx, sub, { actor: input.actor });
+    await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });
     await recordAudit(tx, {
       actor: input.actor,
       action: "subscription.cancel_scheduled",
       targetType: "subscription",
       targetId: sub.id,
       organizationId: input.organizationId,
-      details: { effectiveAt: new Date((sub.items.data[0]?.current_period_end ?? 0) * 1000).toISOString(), reason: input.reason ?? null },
+      details: {
+        effectiveAt: new Date((sub.items.data[0]?.current_period_end ?? 0) * 1000).toISOString(),
+        before: { plan: current.planId, cancelAtPeriodEnd: current.cancelAtPeriodEnd },
+        after: { plan: current.planId, cancelAtPeriodEnd: true },
+        reason: input.reason ?? null,
+      },
     });
     return { subscriptionId: sub.id, unchanged: false as const };
   });

@@ -26,11 +26,12 @@ export type ManualInvoiceInput = z.input<typeof manualInvoiceSchema>;
 
 /**
  * A local invoice with custom lines (Enterprise deals billed outside Stripe). Same model and
- * PDF as Stripe invoices; numbered `<SLUG>-M-0001` per organization.
+ * PDF as Stripe invoices; numbered `<SLUG>-M-0001` per organization. One audit row
+ * (`invoice.manual_created`, with the reason when given) in the same transaction.
  */
 export async function createManualInvoice(
   db: Queryable,
-  input: { organizationId: string; actor: Actor; now?: Date } & ManualInvoiceInput,
+  input: { organizationId: string; actor: Actor; now?: Date; reason?: string } & ManualInvoiceInput,
 ): Promise<{ id: string; number: string }> {
   const data = manualInvoiceSchema.parse(input);
   const now = input.now ?? new Date();
@@ -79,7 +80,12 @@ export async function createManualInvoice(
       targetType: "invoice",
       targetId: inv!.id,
       organizationId: input.organizationId,
-      details: { number, totalCents: total, currency: data.currency, lines: data.lines.length },
+      details: {
+        number,
+        before: null,
+        after: { number, status: "open", totalCents: total, currency: data.currency, lines: data.lines.length },
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
     return { id: inv!.id, number };
   });

@@ -3,6 +3,8 @@
  * place that does arithmetic on amounts or turns them into text.
  */
 
+import { numberFormat } from "@/lib/format";
+
 /** Currencies Stripe treats as zero-decimal: the amount is already in whole units. */
 const ZERO_DECIMAL = new Set([
   "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
@@ -22,7 +24,7 @@ export function formatMoney(amount: number, currency: string, locale = "en-US", 
   const digits = minorUnitDigits(currency);
   const major = amount / 10 ** digits;
   const whole = opts.compact && Number.isInteger(major);
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: "currency",
     currency: currency.toUpperCase(),
     minimumFractionDigits: whole ? 0 : digits,

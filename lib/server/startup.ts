@@ -1,8 +1,13 @@
 import { getDatabase } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
+import { createStripeClient } from "@/lib/stripe/client";
 import { ensureLocalStripeEmulator } from "@/lib/stripe/emulator-runtime";
 
-/** Node-runtime start-up: validate configuration (naming each bad variable), open the database, start the local Stripe emulator when no key is set. */
+/**
+ * Node-runtime start-up: validate configuration (naming each bad variable), open the database,
+ * start the local Stripe emulator when no key is set, and make the demo organizations real
+ * customers of that emulator.
+ */
 export async function startServer(): Promise<void> {
   try {
     env();
@@ -13,6 +18,28 @@ export async function startServer(): Promise<void> {
     }
     throw err;
   }
-  await getDatabase();
+  const database = await getDatabase();
   await ensureLocalStripeEmulator();
+  if (env().useStripeEmulator) await linkDemoData(database.db);
+}
+
+const g = globalThis as unknown as { __demoLink?: Promise<void> };
+
+/**
+ * Once per process: link the seeded paid demo organizations to subscriptions in the local
+ * emulator (lib/billing/demo-link.ts). Never stops the app: a failure is one warning.
+ */
+function linkDemoData(db: Awaited<ReturnType<typeof getDatabase>>["db"]): Promise<void> {
+  g.__demoLink ??= (async () => {
+    try {
+      const { linkDemoOrganizations } = await import("@/lib/billing/demo-link");
+      // A client of its own, not getStripe()'s: that one is cached on globalThis for the whole
+      // process, and should be made by the app's own code, not by this instrumentation bundle.
+      const stripe = createStripeClient({ kind: "emulator", port: env().stripeEmulatorPort });
+      await linkDemoOrganizations(db, stripe, { log: (line) => console.log(line), warn: (line) => console.warn(line) });
+    } catch (err) {
+      console.warn(`Demo data: linking the demo organizations to the local Stripe emulator failed (${err instanceof Error ? err.message : String(err)}). The app starts anyway.`);
+    }
+  })();
+  return g.__demoLink;
 }

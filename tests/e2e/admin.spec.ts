@@ -69,6 +69,14 @@ test("a platform admin finds an organization by owner email, overrides a limit t
   await page.goto("/admin/audit?org=umbrella");
   await expect(page.getByTestId("audit-row").filter({ hasText: "organization.suspended" })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasText: "subscription.limit_override_set" })).toHaveCount(1);
+  // The filter bar keeps its filters in the address: narrow to one action, then clear them all.
+  await expect(page.getByLabel("Organization")).toHaveValue("umbrella");
+  await page.getByLabel("Action").fill("organization.suspended");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=organization\.suspended/);
+  await expect(page.getByTestId("audit-row")).toHaveCount(1);
+  await page.getByRole("link", { name: "Clear" }).click();
+  await expect(page).toHaveURL(/\/admin\/audit$/);
 
   // Undo: reactivate and remove the override.
   await page.goto(orgUrl);

@@ -4,15 +4,7 @@ import type { Database } from "@/db/connect";
 import { rowsOf, type Db } from "@/db/types";
 import { apiKeys, organizations, subscriptions } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import {
-  extendTrial,
-  reactivateOrganization,
-  removeLimitOverride,
-  revokeOrganizationApiKey,
-  setEnterpriseTerms,
-  setLimitOverride,
-  suspendOrganization,
-} from "@/lib/admin";
+import { extendTrial, reactivateOrganization, removeLimitOverride, revokeOrganizationApiKey, setLimitOverride, suspendOrganization } from "@/lib/admin";
 import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
@@ -20,8 +12,10 @@ import { getUsageOverview } from "@/lib/usage/summary";
 import { GET as getFlags } from "@/app/api/v1/flags/route";
 import { POST as checkLimitRoute } from "@/app/api/v1/limits/check/route";
 import { POST as ingestRoute } from "@/app/api/v1/usage/events/route";
+import { adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { createTestDatabase } from "../support/db";
-import { auditAfter, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
+import { auditAfter, expectOneAuditRow, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
 
 let database: Database;
 let db: Db;
@@ -35,13 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
-
-/** Run an admin write and return the audit rows it wrote. */
-async function audited(write: () => Promise<unknown>) {
-  const before = await lastAuditId(db);
-  await write();
-  return auditAfter(db, before);
-}
 
 async function expectNothingWritten(write: () => Promise<unknown>, code: string) {
   const before = await lastAuditId(db);
@@ -72,9 +59,10 @@ describe("limit overrides", () => {
   it("override one limit, show in the customer's effective limits, and write one audit row", async () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
-    const rows = await audited(() => setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
+    const { row } = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_set", actor, () =>
+      setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor),
+    );
+    expect(row).toMatchObject({
       action: "subscription.limit_override_set",
       actorUserId: actor.id,
       actorLabel: actor.email,
@@ -90,12 +78,17 @@ describe("limit overrides", () => {
   it("lift a limit with null (unlimited), then remove the override", async () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
-    const set = await audited(() => setLimitOverride(db, umbrella, { key: "maxGateways", value: null, reason: "unlimited gateways trial" }, actor));
-    expect(set).toHaveLength(1);
+    const set = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_set", actor, () =>
+      setLimitOverride(db, umbrella, { key: "maxGateways", value: null, reason: "unlimited gateways trial" }, actor),
+    );
+    expect(set.row.details).toMatchObject({ after: { limitOverrides: { maxGateways: null } }, reason: "unlimited gateways trial" });
     expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBeNull();
-    const removed = await audited(() => removeLimitOverride(db, umbrella, { key: "maxGateways", reason: "trial over" }, actor));
-    expect(removed).toHaveLength(1);
-    expect(removed[0]).toMatchObject({ action: "subscription.limit_override_removed", details: { after: { limitOverrides: { maxAgents: 25 } } } });
+    const removed = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_removed", actor, () =>
+      removeLimitOverride(db, umbrella, { key: "maxGateways", reason: "trial over" }, actor),
+    );
+    expect(removed.row).toMatchObject({
+      details: { before: { limitOverrides: { maxAgents: 25, maxGateways: null } }, after: { limitOverrides: { maxAgents: 25 } }, reason: "trial over" },
+    });
     expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBe(1);
   });
 
@@ -111,52 +104,61 @@ describe("limit overrides", () => {
   });
 });
 
-describe("Enterprise terms", () => {
-  it("set custom limits and price on a custom-priced plan, with before and after", async () => {
-    const actor = await staffActor(db);
-    const initech = await orgIdOf(db, "initech");
-    const rows = await audited(() =>
-      setEnterpriseTerms(
-        db,
-        initech,
-        {
-          maxUsers: null,
-          maxAgents: "800",
-          maxExecutionsPerMonth: "3000000",
-          maxStorageGb: "2500",
-          maxGateways: "60",
-          customPricePerSeatCents: "39900",
-          reason: "renewal signed 2026",
-        },
+describe("Enterprise terms (the console's path: the Stripe-backed billing service)", () => {
+  let env: BillingEnv;
+  beforeAll(async () => {
+    env = await startBillingEnv();
+  });
+  afterAll(async () => {
+    await env?.stop();
+    useAsAppDatabase(database); // the billing environment took the app's database slot
+  });
+
+  it("put an organization on Enterprise, then renew its terms: one audit row each, with before, after and the reason", async () => {
+    const { org, actor } = await makeOrg(env.database, { members: 2 });
+    const ctx = { db: env.database.db, stripe: env.stripe };
+    const first = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
+      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: "42000", limits: { maxAgents: "500", maxGateways: "50" }, reason: "contract signed" }, actor),
+    );
+    expect(first.row).toMatchObject({
+      actorUserId: actor.id,
+      details: {
+        before: { plan: "free", cycle: "monthly", customPricePerSeatCents: null },
+        after: { plan: "enterprise", cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500, maxGateways: 50 }, seats: 2 },
+        reason: "contract signed",
+      },
+    });
+    await env.settle();
+    const renewed = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
+      adminSetEnterpriseTerms(
+        ctx,
+        org.id,
+        { cycle: "annual", pricePerSeatCents: 39_900, limits: { maxUsers: null, maxAgents: 800, maxExecutionsPerMonth: 3_000_000, maxStorageGb: 2_500, maxGateways: 60 }, reason: "renewal signed 2026" },
         actor,
       ),
     );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: "subscription.enterprise_terms_set",
-      details: {
-        before: { limits: { maxAgents: 500, maxGateways: 50 }, customPricePerSeatCents: 42_000 },
-        after: { limits: { maxAgents: 800, maxUsers: null, maxGateways: 60 }, customPricePerSeatCents: 39_900 },
-      },
+    expect(renewed.row.details).toMatchObject({
+      before: { plan: "enterprise", cycle: "annual", customPricePerSeatCents: 42_000 },
+      after: { pricePerSeatCents: 39_900, limits: { maxAgents: 800, maxUsers: null, maxGateways: 60 } },
+      reason: "renewal signed 2026",
     });
-    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.organizationId, initech));
-    expect(sub).toMatchObject({ maxAgents: 800, maxExecutionsPerMonth: 3_000_000, customPricePerSeatCents: 39_900 });
+    expect(await localSubscription(env.database, org.id)).toMatchObject({
+      planId: "enterprise",
+      maxAgents: 800,
+      maxExecutionsPerMonth: 3_000_000,
+      customPricePerSeatCents: 39_900,
+    });
+    await env.settle();
   });
 
-  it("refuse them on a plan with a list price", async () => {
-    const actor = await staffActor(db);
-    const acme = await orgIdOf(db, "acme");
-    const err = await expectNothingWritten(
-      () =>
-        setEnterpriseTerms(
-          db,
-          acme,
-          { maxUsers: null, maxAgents: 1, maxExecutionsPerMonth: 1, maxStorageGb: 1, maxGateways: 1, customPricePerSeatCents: 1, reason: "wrong org" },
-          actor,
-        ),
-      "unprocessable",
-    );
-    expect(err.message).toMatch(/acme is on Pro\. Change its plan first/);
+  it("refuse bad terms or a missing reason without writing anything", async () => {
+    const { org, actor } = await makeOrg(env.database);
+    const ctx = { db: env.database.db, stripe: env.stripe };
+    const before = await lastAuditId(env.database.db);
+    await expect(adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: -5, reason: "negative" }, actor)).rejects.toThrow();
+    await expect(adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: 100 }, actor)).rejects.toThrow(/reason/);
+    expect(await auditAfter(env.database.db, before)).toEqual([]);
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "free" });
   });
 });
 
@@ -168,11 +170,11 @@ describe("trials", () => {
     const now = new Date("2026-05-01T00:00:00Z");
     const end = new Date("2026-05-10T00:00:00Z");
     await db.update(subscriptions).set({ status: "trialing", trialEnd: end }).where(eq(subscriptions.organizationId, hooli));
-    const rows = await audited(() => extendTrial(db, hooli, { days: "14", reason: "sales asked for two more weeks" }, actor, now));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: "subscription.trial_extended",
-      details: { days: 14, before: { trialEnd: end.toISOString() }, after: { trialEnd: "2026-05-24T00:00:00.000Z" } },
+    const { row } = await expectOneAuditRow(db, { organizationId: hooli }, "subscription.trial_extended", actor, () =>
+      extendTrial(db, hooli, { days: "14", reason: "sales asked for two more weeks" }, actor, now),
+    );
+    expect(row).toMatchObject({
+      details: { days: 14, before: { trialEnd: end.toISOString() }, after: { trialEnd: "2026-05-24T00:00:00.000Z" }, reason: "sales asked for two more weeks" },
     });
     await db.update(subscriptions).set({ status: "past_due", trialEnd: null }).where(eq(subscriptions.organizationId, hooli));
   });
@@ -186,10 +188,10 @@ describe("suspension", () => {
     const { key: globexKey } = await createApiKey(db, { organizationId: globex, name: "test", actor });
 
     expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
-    const rows = await audited(() => suspendOrganization(db, acme, { reason: "Chargeback under review" }, actor));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: "organization.suspended",
+    const { row } = await expectOneAuditRow(db, { organizationId: acme }, "organization.suspended", actor, () =>
+      suspendOrganization(db, acme, { reason: "Chargeback under review" }, actor),
+    );
+    expect(row).toMatchObject({
       targetId: acme,
       details: { before: { status: "active" }, after: { status: "suspended", suspendedReason: "Chargeback under review" }, reason: "Chargeback under review" },
     });
@@ -219,9 +221,12 @@ describe("suspension", () => {
     expect(org?.name).toBe("Acme Robotics");
 
     await expectNothingWritten(() => suspendOrganization(db, acme, { reason: "again" }, actor), "conflict");
-    const back = await audited(() => reactivateOrganization(db, acme, { reason: "Chargeback resolved" }, actor));
-    expect(back).toHaveLength(1);
-    expect(back[0]).toMatchObject({ action: "organization.reactivated", details: { after: { status: "active", suspendedReason: null } } });
+    const back = await expectOneAuditRow(db, { organizationId: acme }, "organization.reactivated", actor, () =>
+      reactivateOrganization(db, acme, { reason: "Chargeback resolved" }, actor),
+    );
+    expect(back.row).toMatchObject({
+      details: { before: { status: "suspended" }, after: { status: "active", suspendedReason: null }, reason: "Chargeback resolved" },
+    });
     expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
     expect((await ingest(DEMO_API_KEY, "reactivated-1")).status).toBe(200);
     await expectNothingWritten(() => reactivateOrganization(db, acme, { reason: "again" }, actor), "conflict");
@@ -244,13 +249,13 @@ describe("API keys", () => {
     expect((await callFlags(key)).status).toBe(200);
     // Another organization's id cannot reach this key.
     await expectNothingWritten(() => revokeOrganizationApiKey(db, acme, { apiKeyId: item.id, reason: "wrong org" }, actor), "not_found");
-    const rows = await audited(() => revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "key leaked in a public repo" }, actor));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: "api_key.revoked",
+    const { row: revoked } = await expectOneAuditRow(db, { organizationId: umbrella }, "api_key.revoked", actor, () =>
+      revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "key leaked in a public repo" }, actor),
+    );
+    expect(revoked).toMatchObject({
       targetId: item.id,
       organizationId: umbrella,
-      details: { prefix: item.prefix, before: { revokedAt: null }, reason: "key leaked in a public repo" },
+      details: { prefix: item.prefix, before: { revokedAt: null }, after: { revokedAt: expect.any(String) }, reason: "key leaked in a public repo" },
     });
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, item.id));
     expect(row?.revokedAt).not.toBeNull();

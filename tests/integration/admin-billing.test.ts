@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditLog, invoiceLines, invoices, stripeEvents } from "@/db/schema";
+import { auditLog, invoiceLines, invoices, stripeEvents, subscriptions } from "@/db/schema";
 import { attachPaymentMethod, changePlan } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
 import { adminChangePlan, adminCreateManualInvoice, adminResync, adminSetEnterpriseTerms, describeResync } from "@/app/admin/orgs/[id]/billing-ops";
 import { adminReplayEvent, adminReplayFailed } from "@/app/admin/webhooks/replay-ops";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
-import { auditAfter, lastAuditId } from "./admin-helpers";
+import { auditAfter, auditCount, expectOneAuditRow, lastAuditId } from "./admin-helpers";
 
 /**
  * The billing actions of the admin console, through the same helpers its server actions and
@@ -47,45 +47,81 @@ describe("change plan", () => {
     await expect(adminChangePlan(ctx(), org.id, { planId: "enterprise", cycle: "monthly", reason: "Because" }, actor)).rejects.toThrow(/Free or Pro/);
   });
 
-  it("changes plan through Stripe and records the reason in its own audit row", async () => {
+  it("changes plan through Stripe: one audit row with before, after and the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
     await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
-    const before = await lastAuditId(env.database.db);
-    const result = await adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor);
+    const { row, result } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.created", actor, () =>
+      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor),
+    );
     expect(result.unchanged).toBe(false);
+    expect(row).toMatchObject({
+      actorUserId: actor.id,
+      targetId: result.subscriptionId,
+      details: { before: { plan: "free", cycle: "monthly" }, after: { plan: "pro", cycle: "annual", seats: 2 }, reason: "Annual deal agreed" },
+    });
     expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "pro", billingCycle: "annual" });
-    const rows = await auditAfter(env.database.db, before);
-    expect(rows.map((r) => r.action)).toContain("subscription.created");
-    const reasonRow = rows.find((r) => r.action === "admin.plan_change_requested");
-    expect(reasonRow?.details).toMatchObject({ planId: "pro", cycle: "annual", reason: "Annual deal agreed", subscriptionId: result.subscriptionId });
+    await env.settle();
+
+    // Pro monthly: the change of a live subscription.
+    const changed = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.plan_changed", actor, () =>
+      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Back to monthly" }, actor),
+    );
+    expect(changed.row.details).toMatchObject({ before: { plan: "pro", cycle: "annual" }, after: { plan: "pro", cycle: "monthly" }, reason: "Back to monthly" });
+    await env.settle();
+
+    // Already there: nothing changes and nothing is recorded.
+    const before = await auditCount(env.database.db, { organizationId: org.id });
+    expect((await adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Twice" }, actor)).unchanged).toBe(true);
+    expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(before);
+
+    // To Free: a cancellation at the end of the period.
+    const toFree = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.cancel_scheduled", actor, () =>
+      adminChangePlan(ctx(), org.id, { planId: "free", cycle: "monthly", reason: "Customer is winding down" }, actor),
+    );
+    expect(toFree.row.details).toMatchObject({ before: { plan: "pro", cancelAtPeriodEnd: false }, after: { cancelAtPeriodEnd: true }, reason: "Customer is winding down" });
+    await env.settle();
   });
 });
 
 describe("enterprise terms", () => {
-  it("moves the organization to Enterprise through the billing service, which audits the reason", async () => {
+  it("moves the organization to Enterprise through the billing service: one audit row with the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    const before = await lastAuditId(env.database.db);
-    await adminSetEnterpriseTerms(ctx(), org.id, { cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500 }, reason: "Signed contract" }, actor);
+    const { row } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
+      adminSetEnterpriseTerms(ctx(), org.id, { cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500 }, reason: "Signed contract" }, actor),
+    );
     expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "enterprise", customPricePerSeatCents: 42_000, maxAgents: 500 });
-    const rows = await auditAfter(env.database.db, before);
-    const terms = rows.find((r) => r.action === "subscription.enterprise_terms_set");
-    expect(terms?.details).toMatchObject({ reason: "Signed contract" });
-    expect(rows.some((r) => r.action.startsWith("admin."))).toBe(false);
+    expect(row.details).toMatchObject({ before: { plan: "free" }, after: { plan: "enterprise", pricePerSeatCents: 42_000 }, reason: "Signed contract" });
+    await env.settle();
   });
 });
 
 describe("resync", () => {
-  it("answers the report and records the reason", async () => {
+  it("answers the report and records one audit row with before, after and the reason", async () => {
     const { org, actor } = await subscribedOrg();
     await env.database.db.delete(invoices).where(eq(invoices.organizationId, org.id));
-    const before = await lastAuditId(env.database.db);
-    const report = await adminResync(ctx(), org.id, { reason: "Customer says invoices are missing" }, actor);
+    const { row, result: report } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "billing.resynced", actor, () =>
+      adminResync(ctx(), org.id, { reason: "Customer says invoices are missing" }, actor),
+    );
     expect(report).toMatchObject({ invoices: 1, card: "visa 4242" });
     expect(report.subscription).toMatch(/^sub_.*\(active\)$/);
     expect(describeResync(report)).toContain("Invoices: 1");
-    const rows = await auditAfter(env.database.db, before);
-    expect(rows.find((r) => r.action === "billing.resynced")?.details).toMatchObject({ invoices: 1 });
-    expect(rows.find((r) => r.action === "admin.resync_requested")?.details).toMatchObject({ reason: "Customer says invoices are missing" });
+    expect(row.details).toMatchObject({
+      invoices: 1,
+      before: { plan: "pro", status: "active", card: "visa 4242" },
+      after: { plan: "pro", status: "active", card: "visa 4242" },
+      reason: "Customer says invoices are missing",
+    });
+  });
+
+  it("repairs a drifted subscription in the same single row", async () => {
+    const { org, actor } = await subscribedOrg();
+    // Our row says Free; Stripe says Pro: the resync puts it back, recording both.
+    await env.database.db.update(subscriptions).set({ planId: "free", status: "canceled" }).where(eq(subscriptions.organizationId, org.id));
+    const { row } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "billing.resynced", actor, () =>
+      adminResync(ctx(), org.id, { reason: "Plan shows Free but they pay for Pro" }, actor),
+    );
+    expect(row.details).toMatchObject({ before: { plan: "free", status: "canceled" }, after: { plan: "pro", status: "active" } });
+    expect(await auditCount(env.database.db, { organizationId: org.id }, "subscription.updated")).toBe(0);
   });
 
   it("reports an organization without a Stripe customer", async () => {
@@ -95,23 +131,20 @@ describe("resync", () => {
 });
 
 describe("manual invoice", () => {
-  it("writes the invoice, its lines and the audit rows", async () => {
+  it("writes the invoice, its lines and one audit row with the reason", async () => {
     const { org, actor } = await makeOrg(env.database);
-    const before = await lastAuditId(env.database.db);
-    const inv = await adminCreateManualInvoice(
-      env.database.db,
-      org.id,
-      {
-        currency: "usd",
-        dueInDays: "14",
-        memo: "Onboarding",
-        lines: [
-          { description: "Onboarding workshop", quantity: "2", unitAmountCents: 150_000 },
-          { description: "Support pack", quantity: 1, unitAmountCents: 9_999 },
-        ],
-        reason: "Agreed in the kickoff call",
-      },
-      actor,
+    const input = {
+      currency: "usd",
+      dueInDays: "14",
+      memo: "Onboarding",
+      lines: [
+        { description: "Onboarding workshop", quantity: "2", unitAmountCents: 150_000 },
+        { description: "Support pack", quantity: 1, unitAmountCents: 9_999 },
+      ],
+      reason: "Agreed in the kickoff call",
+    };
+    const { row: audit, result: inv } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "invoice.manual_created", actor, () =>
+      adminCreateManualInvoice(env.database.db, org.id, input, actor),
     );
     expect(inv.number).toBe(`${org.slug.toUpperCase()}-M-0001`);
     expect(inv.totalCents).toBe(309_999);
@@ -122,9 +155,10 @@ describe("manual invoice", () => {
       ["Onboarding workshop", 2, 300_000],
       ["Support pack", 1, 9_999],
     ]);
-    const rows = await auditAfter(env.database.db, before);
-    expect(rows.map((r) => r.action)).toEqual(["invoice.manual_created", "admin.manual_invoice_requested"]);
-    expect(rows[1]!.details).toMatchObject({ number: inv.number, reason: "Agreed in the kickoff call" });
+    expect(audit).toMatchObject({
+      targetId: inv.id,
+      details: { number: inv.number, before: null, after: { status: "open", totalCents: 309_999, currency: "usd", lines: 2 }, reason: "Agreed in the kickoff call" },
+    });
   });
 
   it("refuses more than five lines, no lines, or no reason, writing nothing", async () => {
@@ -170,15 +204,21 @@ describe("webhook replay", () => {
     const sub = await env.stripe.subscriptions.retrieve(local.stripeSubscriptionId!);
     await failedEvent("evt_admin_replay_one", sub);
     const staff = { kind: "user" as const, id: owner.id, email: owner.email };
-    const before = await lastAuditId(env.database.db);
-    const result = await adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Outage over" }, staff);
+    const { row: audit, result } = await expectOneAuditRow(env.database.db, { targetId: "evt_admin_replay_one" }, "webhook.replayed", staff, () =>
+      adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Outage over" }, staff),
+    );
     expect(result).toEqual({ id: "evt_admin_replay_one", outcome: "processed" });
     const [row] = await env.database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_admin_replay_one"));
     expect(row).toMatchObject({ status: "processed", attempts: 2, lastError: null });
-    const audit = await env.database.db.select().from(auditLog).where(and(eq(auditLog.action, "webhook.replayed"), eq(auditLog.targetId, "evt_admin_replay_one")));
-    expect(audit).toHaveLength(1);
-    expect(audit[0]!.details).toMatchObject({ eventIds: ["evt_admin_replay_one"], outcome: "processed", reason: "Outage over" });
-    expect((await auditAfter(env.database.db, before)).some((r) => r.action === "webhook.replayed")).toBe(true);
+    expect(audit.details).toMatchObject({
+      eventIds: ["evt_admin_replay_one"],
+      outcome: "processed",
+      before: { status: "failed", attempts: 1 },
+      after: { status: "processed", attempts: 2 },
+      reason: "Outage over",
+    });
+    // The replayed handler changed nothing of the organization's, so the admin wrote nothing else.
+    expect(await auditCount(env.database.db, { organizationId: org.id }, "subscription.updated")).toBe(0);
 
     // Replaying it again is refused (nothing to do) and not audited.
     const again = adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff);
@@ -194,13 +234,28 @@ describe("webhook replay", () => {
     await failedEvent("evt_admin_replay_all_1", sub);
     await failedEvent("evt_admin_replay_all_2", sub);
     const staff = { kind: "user" as const, id: owner.id, email: owner.email };
+    const replayedBefore = await auditCount(env.database.db, { organizationId: org.id });
+    const lastId = await lastAuditId(env.database.db);
     const results = await adminReplayFailed(ctx(), { reason: "Bulk replay after fix" }, staff);
     expect(results.map((r) => r.id).sort()).toEqual(["evt_admin_replay_all_1", "evt_admin_replay_all_2"]);
     expect(results.every((r) => r.outcome === "processed")).toBe(true);
-    const audit = await env.database.db.select().from(auditLog).where(eq(auditLog.action, "webhook.replayed"));
-    const bulk = audit.find((a) => a.targetId === null);
-    expect(bulk?.details).toMatchObject({ reason: "Bulk replay after fix" });
-    expect((bulk!.details as { eventIds: string[] }).eventIds.sort()).toEqual(["evt_admin_replay_all_1", "evt_admin_replay_all_2"]);
+    // One row for the whole run, with each event's state before and after.
+    const rows = (await auditAfter(env.database.db, lastId)).filter((r) => r.actorUserId === staff.id);
+    expect(rows.map((r) => r.action)).toEqual(["webhook.replayed"]);
+    expect(rows[0]!.targetId).toBeNull();
+    expect(rows[0]!.details).toMatchObject({
+      reason: "Bulk replay after fix",
+      before: [
+        { id: "evt_admin_replay_all_1", status: "failed", attempts: 1 },
+        { id: "evt_admin_replay_all_2", status: "failed", attempts: 1 },
+      ],
+      after: [
+        { id: "evt_admin_replay_all_1", status: "processed", attempts: 2 },
+        { id: "evt_admin_replay_all_2", status: "processed", attempts: 2 },
+      ],
+    });
+    expect((rows[0]!.details as { eventIds: string[] }).eventIds.sort()).toEqual(["evt_admin_replay_all_1", "evt_admin_replay_all_2"]);
+    expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(replayedBefore);
     await expect(adminReplayFailed(ctx(), { reason: "Nothing left" }, staff)).rejects.toThrow(/No failed events/);
   });
 });

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditDetails } from "@/components/admin/audit-details";
 import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
-import { Notice, PageHeader } from "@/components/admin/page-header";
+import { FilterButtons, FilterForm, FilterInput, FiltersReset } from "@/components/admin/filter-form";
+import { secondaryButtonClass } from "@/components/admin/form-fields";
+import { PageHeader } from "@/components/admin/page-header";
 import { getDb } from "@/db/client";
 import { AUDIT_EXPORT_MAX, auditQuerySchema, listAudit, listAuditActions, type AuditQuery } from "@/lib/admin";
 import { firstValues, hrefWith } from "@/lib/admin/urls";
@@ -32,58 +33,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         }
       />
-      {!parsed.success ? (
-        <Notice tone="amber" role="alert">
-          Some filters were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
-        </Notice>
-      ) : null}
-      <form method="get" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-2 lg:grid-cols-6 dark:bg-zinc-900 dark:ring-zinc-800">
-        <div>
-          <label htmlFor="actor" className="block text-sm font-medium">
-            Actor
-          </label>
-          <input id="actor" name="actor" defaultValue={query.actor ?? ""} placeholder="email" className={`mt-1 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="org" className="block text-sm font-medium">
-            Organization
-          </label>
-          <input id="org" name="org" defaultValue={query.org ?? ""} placeholder="slug or id" className={`mt-1 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="action" className="block text-sm font-medium">
-            Action
-          </label>
-          <input id="action" name="action" list="audit-actions" defaultValue={query.action ?? ""} placeholder="organization." className={`mt-1 ${inputClass}`} />
-          <datalist id="audit-actions">
-            {actions.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </div>
-        <div>
-          <label htmlFor="from" className="block text-sm font-medium">
-            From
-          </label>
-          <input id="from" name="from" type="date" defaultValue={query.from ?? ""} className={`mt-1 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="to" className="block text-sm font-medium">
-            To
-          </label>
-          <input id="to" name="to" type="date" defaultValue={query.to ?? ""} className={`mt-1 ${inputClass}`} />
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className={buttonClass}>
-            Filter
-          </button>
-          {filtered ? (
-            <Link href="/admin/audit" className={secondaryButtonClass}>
-              Clear
-            </Link>
-          ) : null}
-        </div>
-      </form>
+      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
+      <FilterForm className="sm:grid-cols-2 lg:grid-cols-6">
+        <FilterInput name="actor" label="Actor" value={query.actor} placeholder="email" />
+        <FilterInput name="org" label="Organization" value={query.org} placeholder="slug or id" />
+        <FilterInput name="action" label="Action" value={query.action} placeholder="organization." suggestions={actions} />
+        <FilterInput name="from" label="From" value={query.from} type="date" />
+        <FilterInput name="to" label="To" value={query.to} type="date" />
+        <FilterButtons filtered={filtered} clearHref="/admin/audit" />
+      </FilterForm>
 
       {result.rows.length === 0 ? (
         <EmptyState title={filtered ? "Nothing matches these filters" : "Nothing recorded yet"}>

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState, Pagination, SortTh, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
-import { Notice, PageHeader } from "@/components/admin/page-header";
+import { FilterButtons, FilterForm, FilterInput, FilterSelect, FiltersReset } from "@/components/admin/filter-form";
+import { inputClass } from "@/components/admin/form-fields";
+import { PageHeader } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
@@ -16,6 +17,11 @@ export const metadata: Metadata = { title: "Organizations" };
 export const dynamic = "force-dynamic";
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
+
+const ORG_STATUSES = [
+  { value: "active", label: "Active" },
+  { value: "suspended", label: "Suspended" },
+];
 
 function OrgBadges({ row }: { row: OrgListRow }) {
   return (
@@ -56,42 +62,11 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
         title="Organizations"
         description={`${formatNumber(result.total)} ${filtered ? "matching" : "in all"}${result.pages > 1 ? ` · page ${result.page} of ${formatNumber(result.pages)}` : ""}`}
       />
-      {!parsed.success ? (
-        <Notice tone="amber" role="alert">
-          Some filters in the address were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
-        </Notice>
-      ) : null}
-
-      <form method="get" action="/admin/orgs" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-2 lg:grid-cols-6 dark:bg-zinc-900 dark:ring-zinc-800">
-        <div className="sm:col-span-2 lg:col-span-3">
-          <label htmlFor="q" className="block text-sm font-medium">
-            Search
-          </label>
-          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name, slug, owner email, cus_…" className={`mt-1 ${inputClass}`} />
-        </div>
-        <div>
-          <label htmlFor="plan" className="block text-sm font-medium">
-            Plan
-          </label>
-          <select id="plan" name="plan" defaultValue={query.plan ?? ""} className={`mt-1 ${inputClass}`}>
-            <option value="">Any plan</option>
-            {PLAN_CATALOG.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="block text-sm font-medium">
-            Status
-          </label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} className={`mt-1 ${inputClass}`}>
-            <option value="">Any status</option>
-            <option value="active">Active</option>
-            <option value="suspended">Suspended</option>
-          </select>
-        </div>
+      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
+      <FilterForm action="/admin/orgs" className="sm:grid-cols-2 lg:grid-cols-6">
+        <FilterInput name="q" label="Search" value={query.q} type="search" placeholder="Name, slug, owner email, cus_…" className="sm:col-span-2 lg:col-span-3" />
+        <FilterSelect name="plan" label="Plan" value={query.plan} anyLabel="Any plan" options={PLAN_CATALOG.map((p) => ({ value: p.id, label: p.name }))} />
+        <FilterSelect name="status" label="Status" value={query.status} anyLabel="Any status" options={ORG_STATUSES} />
         <fieldset className="space-y-1 text-sm">
           <legend className="font-medium">Only</legend>
           <label className="flex items-center gap-2">
@@ -101,14 +76,15 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
             <input type="checkbox" name="overLimit" value="1" defaultChecked={query.overLimit} /> At or over a limit
           </label>
         </fieldset>
-        <div className="flex flex-wrap items-center justify-end gap-2 sm:col-span-2 lg:col-span-6">
+        <FilterButtons
+          filtered={filtered}
+          clearHref="/admin/orgs"
+          clearLabel="Clear filters"
+          submitLabel="Search"
+          className="flex flex-wrap items-center justify-end gap-2 sm:col-span-2 lg:col-span-6"
+        >
           <input type="hidden" name="sort" value={query.sort} />
           {query.dir ? <input type="hidden" name="dir" value={query.dir} /> : null}
-          {filtered ? (
-            <Link href="/admin/orgs" className={secondaryButtonClass}>
-              Clear filters
-            </Link>
-          ) : null}
           <select name="perPage" aria-label="Organizations per page" defaultValue={String(query.perPage)} className={inputClass.replace("w-full", "w-auto")}>
             {PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
@@ -116,11 +92,8 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
               </option>
             ))}
           </select>
-          <button type="submit" className={buttonClass}>
-            Search
-          </button>
-        </div>
-      </form>
+        </FilterButtons>
+      </FilterForm>
 
       {result.rows.length === 0 ? (
         <EmptyState title={filtered ? "No organization matches" : "No organizations yet"}>

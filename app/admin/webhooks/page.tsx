@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
 import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { buttonClass, inputClass, secondaryButtonClass } from "@/components/admin/form-fields";
-import { Notice, PageHeader } from "@/components/admin/page-header";
+import { FilterButtons, FilterForm, FilterInput, FilterSelect, FiltersReset } from "@/components/admin/filter-form";
+import { PageHeader } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { getDb } from "@/db/client";
 import { countFailedWebhookEvents } from "./replay-ops";
@@ -28,11 +28,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   return (
     <div className="space-y-5">
       <PageHeader title="Webhook events" description={`${formatNumber(result.total)} ${filtered ? "matching" : "received"}, newest first. Times in UTC.`} />
-      {!parsed.success ? (
-        <Notice tone="amber" role="alert">
-          Some filters were not understood and were reset: {parsed.error.issues.map((i) => i.message).join(" ")}
-        </Notice>
-      ) : null}
+      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
       {failedCount > 0 ? (
         <section aria-labelledby="replay-failed" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
           <h2 id="replay-failed" className="font-semibold">
@@ -48,48 +44,12 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
           />
         </section>
       ) : null}
-      <form method="get" role="search" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 sm:grid-cols-4 dark:bg-zinc-900 dark:ring-zinc-800">
-        <div>
-          <label htmlFor="type" className="block text-sm font-medium">
-            Type
-          </label>
-          <input id="type" name="type" list="event-types" defaultValue={query.type ?? ""} placeholder="invoice. or invoice.paid" className={`mt-1 ${inputClass}`} />
-          <datalist id="event-types">
-            {types.map((t) => (
-              <option key={t} value={t} />
-            ))}
-          </datalist>
-        </div>
-        <div>
-          <label htmlFor="status" className="block text-sm font-medium">
-            Status
-          </label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} className={`mt-1 ${inputClass}`}>
-            <option value="">Any status</option>
-            {WEBHOOK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="q" className="block text-sm font-medium">
-            Event or object id
-          </label>
-          <input id="q" name="q" defaultValue={query.q ?? ""} placeholder="evt_… or in_…" className={`mt-1 ${inputClass}`} />
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className={buttonClass}>
-            Filter
-          </button>
-          {filtered ? (
-            <Link href="/admin/webhooks" className={secondaryButtonClass}>
-              Clear
-            </Link>
-          ) : null}
-        </div>
-      </form>
+      <FilterForm className="sm:grid-cols-4">
+        <FilterInput name="type" label="Type" value={query.type} placeholder="invoice. or invoice.paid" suggestions={types} />
+        <FilterSelect name="status" label="Status" value={query.status} anyLabel="Any status" options={WEBHOOK_STATUSES.map((s) => ({ value: s, label: s }))} />
+        <FilterInput name="q" label="Event or object id" value={query.q} placeholder="evt_… or in_…" />
+        <FilterButtons filtered={filtered} clearHref="/admin/webhooks" />
+      </FilterForm>
 
       {result.rows.length === 0 ? (
         <EmptyState title={filtered ? "No event matches" : "No webhook events yet"}>

@@ -36,12 +36,7 @@ export default async function FlagPage({ params }: { params: Params }) {
   const flag = await load((await params).key);
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <Link href="/admin/flags" className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">
-          ← Feature flags
-        </Link>
-        <PageHeader title={flag.key} description={flag.description || "No description."} />
-      </div>
+      <PageHeader back={{ href: "/admin/flags", label: "Feature flags" }} title={flag.key} description={flag.description || "No description."} />
 
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>

@@ -5,7 +5,7 @@ import type { ActionState } from "@/components/admin/action-form";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { reasonSchema } from "@/lib/admin/reason";
-import { recordAudit, userActor, type UserActor } from "@/lib/audit";
+import { userActor, type UserActor } from "@/lib/audit";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { changePlan, enterpriseTermsSchema, resyncOrganization, setEnterpriseTerms, type ResyncReport } from "@/lib/billing";
 import { runAction } from "@/lib/http/action";
@@ -15,8 +15,9 @@ import type { Stripe } from "@/lib/stripe/client";
 
 /**
  * The billing actions of the organization page, shared by the console's server actions and the
- * JSON routes under /api/admin/orgs/[id]: each parses its input (with a required reason), calls
- * one billing service (so Stripe follows), and makes sure the reason lands in the audit log.
+ * JSON routes under /api/admin/orgs/[id]: each parses its input (with a required reason) and
+ * calls one billing service (so Stripe follows), which writes the change and its one audit row
+ * (the admin as actor, before, after and the reason) in one transaction.
  */
 
 export type BillingCtx = { db: Db; stripe: Stripe };
@@ -40,52 +41,33 @@ export const adminManualInvoiceSchema = manualInvoiceSchema.extend({
 });
 export type AdminManualInvoiceInput = z.input<typeof adminManualInvoiceSchema>;
 
-/** Change plan: changePlan takes no reason, so the reason goes into its own audit row after it. */
+/** Change plan (to Free: cancel at the end of the period). Already on that plan and cycle: nothing written. */
 export async function adminChangePlan(ctx: BillingCtx, organizationId: string, raw: AdminChangePlanInput | Record<string, unknown>, actor: UserActor) {
   const input = adminChangePlanSchema.parse(raw);
-  const result = await changePlan(ctx, { organizationId, planId: input.planId, cycle: input.cycle, actor });
-  await recordAudit(ctx.db, {
-    actor,
-    action: "admin.plan_change_requested",
-    targetType: "organization",
-    targetId: organizationId,
-    organizationId,
-    details: { planId: input.planId, cycle: input.cycle, subscriptionId: result.subscriptionId, unchanged: result.unchanged, reason: input.reason },
-  });
-  return result;
+  return changePlan(ctx, { organizationId, planId: input.planId, cycle: input.cycle, actor, reason: input.reason });
 }
 
-/** Enterprise terms: the service writes its own audit row with the reason. */
+/** Enterprise terms. */
 export async function adminSetEnterpriseTerms(ctx: BillingCtx, organizationId: string, raw: AdminEnterpriseTermsInput | Record<string, unknown>, actor: UserActor) {
   const input = adminEnterpriseTermsSchema.parse(raw);
   return setEnterpriseTerms(ctx, { organizationId, actor, reason: input.reason, cycle: input.cycle, pricePerSeatCents: input.pricePerSeatCents, limits: input.limits });
 }
 
-/** Resync from Stripe: the service audits its report; the reason gets its own row. */
+/** Resync from Stripe: one `billing.resynced` row with the report, before, after and the reason. */
 export async function adminResync(ctx: BillingCtx, organizationId: string, raw: z.input<typeof adminResyncSchema> | Record<string, unknown>, actor: UserActor): Promise<ResyncReport> {
   const { reason } = adminResyncSchema.parse(raw);
-  const report = await resyncOrganization(ctx.db, ctx.stripe, { organizationId, actor });
-  await recordAudit(ctx.db, { actor, action: "admin.resync_requested", targetType: "organization", targetId: organizationId, organizationId, details: { report, reason } });
-  return report;
+  return resyncOrganization(ctx.db, ctx.stripe, { organizationId, actor, reason });
 }
 
 export function describeResync(report: ResyncReport): string {
   return `Resynced from Stripe. Subscription: ${report.subscription}. Invoices: ${report.invoices}. Card: ${report.card ?? "none"}.`;
 }
 
-/** Manual invoice: the service audits the invoice; the reason gets its own row. */
+/** Manual invoice: one `invoice.manual_created` row with the reason. */
 export async function adminCreateManualInvoice(db: Db, organizationId: string, raw: AdminManualInvoiceInput | Record<string, unknown>, actor: UserActor) {
-  const { reason, ...input } = adminManualInvoiceSchema.parse(raw);
+  const input = adminManualInvoiceSchema.parse(raw);
   const invoice = await createManualInvoice(db, { organizationId, actor, ...input });
   const totalCents = sumMinor(input.lines.map((l) => multiplyMinor(l.unitAmountCents, l.quantity)));
-  await recordAudit(db, {
-    actor,
-    action: "admin.manual_invoice_requested",
-    targetType: "invoice",
-    targetId: invoice.id,
-    organizationId,
-    details: { number: invoice.number, reason },
-  });
   return { ...invoice, totalCents, currency: input.currency };
 }
 

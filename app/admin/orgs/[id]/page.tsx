@@ -51,20 +51,16 @@ export default async function OrganizationPage({ params }: { params: Params }) {
   const org = detail.organization;
   return (
     <div className="space-y-8">
-      <div className="space-y-2">
-        <Link href="/admin/orgs" className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">
-          ← Organizations
-        </Link>
-        <PageHeader
-          title={org.name}
-          description={`${org.slug} · ${detail.usage.plan.name}`}
-          actions={
-            <Link href={`/orgs/${org.slug}/billing`} className={secondaryButtonClass}>
-              Customer’s billing page
-            </Link>
-          }
-        />
-      </div>
+      <PageHeader
+        back={{ href: "/admin/orgs", label: "Organizations" }}
+        title={org.name}
+        description={`${org.slug} · ${detail.usage.plan.name}`}
+        actions={
+          <Link href={`/orgs/${org.slug}/billing`} className={secondaryButtonClass}>
+            Customer’s billing page
+          </Link>
+        }
+      />
       {org.status === "suspended" ? (
         <Notice tone="red" role="status">
           <strong>Suspended.</strong> {org.suspendedReason ?? "No reason recorded."} Its API keys and limit checks answer 403.

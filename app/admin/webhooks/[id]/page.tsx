@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/admin/action-form";
 import { JsonView } from "@/components/admin/json-view";
@@ -28,12 +27,7 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
   });
   return (
     <div className="space-y-6">
-      <div className="space-y-2">
-        <Link href="/admin/webhooks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">
-          ← Webhook events
-        </Link>
-        <PageHeader title={event.type} description={<Mono>{event.id}</Mono>} />
-      </div>
+      <PageHeader back={{ href: "/admin/webhooks", label: "Webhook events" }} title={event.type} description={<Mono>{event.id}</Mono>} />
       <Card>
         <div className="mb-3">
           <StatusBadge status={event.status} />

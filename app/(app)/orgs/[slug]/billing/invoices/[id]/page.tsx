@@ -17,6 +17,12 @@ import { getInvoiceDetail } from "@/lib/invoices";
 
 export const metadata: Metadata = { title: "Invoice" };
 
+/*
+ * No loading.tsx here or above this route (the dashboard's and the list's live in route groups):
+ * the page renders before the response starts, so an unknown invoice's notFound() answers a real
+ * 404 rather than a 200 whose streamed body says "not found".
+ */
+
 async function loadInvoice(id: string, organizationId: string) {
   try {
     return await getInvoiceDetail(await getDb(), id, organizationId);

@@ -16,8 +16,8 @@ import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
 import { describeChange, describeProjection, parseRangeDays, periodChartPoints, projectToPeriodEnd, RANGE_DAYS } from "@/lib/usage/projection";
 import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
-import { requestLocale } from "./_dashboard/locale";
-import { resumeSubscriptionAction } from "./plan/actions";
+import { requestLocale } from "../_dashboard/locale";
+import { resumeSubscriptionAction } from "../plan/actions";
 
 export const metadata: Metadata = { title: "Billing & usage" };
 

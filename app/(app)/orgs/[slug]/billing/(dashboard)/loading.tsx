@@ -2,8 +2,9 @@ import { LoadingRegion, Skeleton } from "@/components/ui/skeleton";
 
 /**
  * The dashboard's skeleton while the server reads usage: the same blocks at about the same sizes
- * as the page, so little moves when it arrives. Pages below /billing with their own loading.tsx
- * show theirs instead.
+ * as the page, so little moves when it arrives. It lives in the (dashboard) route group so it wraps
+ * only this page: a loading boundary above /billing/invoices/[id] would stream the page before
+ * notFound() runs, and an unknown invoice would answer 200 instead of 404.
  */
 const block = "rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800";
 

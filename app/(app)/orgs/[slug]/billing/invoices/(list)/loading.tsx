@@ -1,5 +1,6 @@
 import { LoadingRegion, Skeleton } from "@/components/ui/skeleton";
 
+/** The invoice list's skeleton; in the (list) route group so it does not wrap /invoices/[id] (see that page). */
 export default function InvoicesLoading() {
   return (
     <LoadingRegion label="Loading invoices…">

@@ -1,0 +1,1 @@
+CREATE INDEX "usage_counters_period_end_idx" ON "usage_counters" USING btree ("period_end");
