@@ -36,7 +36,16 @@ export function useCardSaved(result: Outcome, onSaved?: (card: CardSummary) => v
     if (!result || seen.current === result) return;
     seen.current = result;
     if (result.ok && result.data.status === "succeeded") {
-      toast({ tone: "success", title: `${cardLabel(result.data.card)} saved`, description: "It’s used for your subscription from now on." });
+      const { paid, stillOpen } = result.data.retried;
+      toast(
+        stillOpen > 0
+          ? { tone: "error", title: `${cardLabel(result.data.card)} saved, but the overdue invoice was declined`, description: "Try another card, or contact your bank." }
+          : {
+              tone: "success",
+              title: `${cardLabel(result.data.card)} saved`,
+              description: paid > 0 ? "The overdue invoice is paid: your subscription is active again." : "It’s used for your subscription from now on.",
+            },
+      );
       onSaved?.(result.data.card);
     }
     // Refusals are shown in place (CardOutcome), where the card is chosen.

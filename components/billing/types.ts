@@ -47,7 +47,7 @@ export type PlanChangePreview = {
   effectiveAt: string | null;
 };
 
-export type CardResult = { status: "succeeded"; card: CardSummary } | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
+export type CardResult = { status: "succeeded"; card: CardSummary; retried: { paid: number; stillOpen: number } } | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
 
 export type TestCard = { id: string; label: string; last4: string };
 

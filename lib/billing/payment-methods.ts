@@ -8,7 +8,9 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
-import { idOf } from "./subscription-sync";
+import { upsertStripeInvoice, invoiceSubscriptionId } from "@/lib/invoices/sync";
+import { applyStripeSubscription, idOf } from "./subscription-sync";
+import { lockOrganizationBilling } from "./subscriptions";
 
 /** Stripe's test payment methods offered by the card picker when running on the emulator or test mode. */
 export const TEST_CARDS = [
@@ -27,8 +29,11 @@ export const attachCardSchema = z.object({
     .max(255),
 });
 
+/** Open invoices that had already failed (dunning), charged again with the new card. */
+export type RetriedInvoices = { paid: number; stillOpen: number };
+
 export type AttachResult =
-  | { status: "succeeded"; card: PaymentMethodSummary }
+  | { status: "succeeded"; card: PaymentMethodSummary; retried: RetriedInvoices }
   | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
 
 export function summarize(pm: Stripe.PaymentMethod): PaymentMethodSummary {
@@ -118,5 +123,48 @@ async function finalizeIntent(db: Queryable, stripe: Stripe, organizationId: str
       details: { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear },
     });
   });
-  return { status: "succeeded", card };
+  const retried = await retryFailedInvoices(db, stripe, organizationId, org.customer, pmId, actor);
+  return { status: "succeeded", card, retried };
+}
+
+/**
+ * A new card while payments are failing: charge the open invoices Stripe already tried, at
+ * once, instead of waiting for its next retry. Our rows are written from Stripe's answers
+ * (the invoice and the subscription, re-read), so the past-due banner goes away with this
+ * request; the webhooks that follow find the same state. A card that fails too leaves the
+ * invoice open: the card is still saved, and the answer says so.
+ */
+async function retryFailedInvoices(
+  db: Queryable,
+  stripe: Stripe,
+  organizationId: string,
+  customer: string,
+  paymentMethod: string,
+  actor: Actor,
+): Promise<RetriedInvoices> {
+  const open = await stripeCall(() => stripe.invoices.list({ customer, status: "open", limit: 20 }));
+  const failed = open.data.filter((inv) => inv.id && inv.attempt_count > 0);
+  const out: RetriedInvoices = { paid: 0, stillOpen: 0 };
+  for (const inv of failed) {
+    let result: Stripe.Invoice;
+    try {
+      result = await stripe.invoices.pay(inv.id!, { payment_method: paymentMethod });
+    } catch {
+      out.stillOpen++;
+      continue;
+    }
+    if (result.status !== "paid") {
+      out.stillOpen++;
+      continue;
+    }
+    out.paid++;
+    const subscriptionId = invoiceSubscriptionId(result);
+    const sub = subscriptionId ? await stripeCall(() => stripe.subscriptions.retrieve(subscriptionId)) : null;
+    await db.transaction(async (tx) => {
+      await lockOrganizationBilling(tx, organizationId);
+      await upsertStripeInvoice(tx, result);
+      if (sub) await applyStripeSubscription(tx, sub, { actor });
+    });
+  }
+  return out;
 }

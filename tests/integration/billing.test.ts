@@ -160,7 +160,7 @@ describe("seats and time", () => {
     expect(ours.every((i) => i.status === "paid")).toBe(true);
   });
 
-  it("a renewal on a card that starts declining puts the organization past due; a new card and payment recover it", async () => {
+  it("a renewal on a card that starts declining puts the organization past due; a new card pays the overdue invoice at once", async () => {
     const { org, actor, clockId } = await subscribedOrg({ members: 1, clock: true });
     await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
     const before = await localSubscription(env.database, org.id);
@@ -173,8 +173,17 @@ describe("seats and time", () => {
     expect(open).toBeDefined();
     expect(open!.attemptCount).toBeGreaterThanOrEqual(1);
 
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_mastercard", actor });
-    await env.stripe.invoices.pay(open!.stripeInvoiceId!);
+    // Another card that fails: saved, the invoice stays open, still past due.
+    const declined = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
+    expect(declined).toMatchObject({ status: "succeeded", retried: { paid: 0, stillOpen: 1 } });
+    expect((await localSubscription(env.database, org.id)).status).toBe("past_due");
+
+    // A good card pays the overdue invoice at once; our rows follow in the same request.
+    const saved = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_mastercard", actor });
+    expect(saved).toMatchObject({ status: "succeeded", retried: { paid: 1, stillOpen: 0 } });
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ status: "active", pastDueSince: null });
+    const [paid] = await env.database.db.select().from(invoices).where(eq(invoices.id, open!.id));
+    expect(paid).toMatchObject({ status: "paid", amountPaidCents: open!.amountDueCents });
     await env.settle();
     expect(await localSubscription(env.database, org.id)).toMatchObject({ status: "active", pastDueSince: null });
     const remote = await env.stripe.subscriptions.retrieve(before.stripeSubscriptionId!);

@@ -91,13 +91,14 @@ export async function resumeSubscriptionAction(slug: string): Promise<ActionResu
 
 function cardResult(r: Awaited<ReturnType<typeof attachPaymentMethod>>): CardResult {
   if (r.status === "requires_action") return { status: "requires_action", setupIntentId: r.setupIntentId, clientSecret: r.clientSecret };
-  return { status: "succeeded", card: { brand: r.card.brand, last4: r.card.last4, expMonth: r.card.expMonth, expYear: r.card.expYear } };
+  return { status: "succeeded", card: { brand: r.card.brand, last4: r.card.last4, expMonth: r.card.expMonth, expYear: r.card.expYear }, retried: r.retried };
 }
 
 function cardMessage(r: CardResult): string {
-  return r.status === "succeeded"
-    ? "Card saved. It's used for your subscription from now on."
-    : "Your bank needs you to authenticate this card. It was not saved yet.";
+  if (r.status !== "succeeded") return "Your bank needs you to authenticate this card. It was not saved yet.";
+  if (r.retried.stillOpen > 0) return "Card saved, but the overdue invoice could not be charged to it. Try another card, or contact your bank.";
+  if (r.retried.paid > 0) return "Card saved and the overdue invoice is paid: your subscription is active again.";
+  return "Card saved. It's used for your subscription from now on.";
 }
 
 /** Save a card (a Stripe payment method id: the test-card picker) as the organization's default. */
