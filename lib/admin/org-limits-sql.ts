@@ -1,5 +1,5 @@
 import "server-only";
-import { inArray, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { memberships, organizations, subscriptions, usageCounters, type LimitKey } from "@/db/schema";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { BYTES_PER_GB, limitForMetric, METRIC_LIMIT_KEY, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
@@ -7,12 +7,13 @@ import { calendarMonth } from "@/lib/plans/period";
 
 /**
  * SQL twins of the customer dashboard's "limit reached" (lib/usage/summary.ts getUsageOverview:
- * the limits of lib/plans/state.ts effectiveLimits, percentUsed ≥ 100), for lists that look at
- * thousands of organizations at once. Tests compare them with getUsageOverview organization by
- * organization.
+ * the limits of lib/plans/state.ts effectiveLimits, percentUsed ≥ 100), for the organizations
+ * list's filter, which looks at every organization at once (the rows of a page are computed by
+ * the dashboard's own functions: limit-state.ts). Tests compare both with getUsageOverview
+ * organization by organization.
  *
- * One expression serves the whole-table filter and the rows of a page. It reads, beside
- * `organizations` and the left-joined `subscriptions`, two derived tables: {@link usageNowSql}
+ * The filter reads, beside `organizations` and the left-joined `subscriptions`, two derived
+ * tables hash-joined once: {@link usageNowSql}
  * (this period's counter rows, pivoted: one hash join, found through the
  * `usage_counters_period_end_idx` index so past periods are never read) and
  * {@link memberCountsSql}. The rare cases a pivot can't answer exactly (a gauge with no row this
@@ -82,9 +83,9 @@ function usagePeriodStartSql(ctx: LimitContext): SQL {
 /**
  * This period's counter rows (those whose period contains now), one row per organization: per
  * metric how many there are and, for the one there usually is, its use (the sum for executions,
- * with the row's start; the current value for gauges). `orgIds` limits it to a page's organizations.
+ * with the row's start; the current value for gauges).
  */
-export function usageNowSql(ctx: LimitContext, orgIds?: string[]): SQL {
+export function usageNowSql(ctx: LimitContext): SQL {
   const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const per = (m: (typeof INGESTED)[number]) => {
     const only = sql`filter (where ${usageCounters.metric} = ${literal(m)})`;
@@ -94,28 +95,21 @@ export function usageNowSql(ctx: LimitContext, orgIds?: string[]): SQL {
     }
     return sql`count(*) ${only} as ${name(m, "n")}, max(${usageCounters.current}) ${only} as ${name(m, "used")}`;
   };
-  const scope = orgIds ? sql` and ${inArray(usageCounters.organizationId, orgIds)}` : sql``;
   return sql`(select ${usageCounters.organizationId} as organization_id, ${sql.join(INGESTED.map(per), sql`, `)}
     from ${usageCounters}
-    where ${usageCounters.periodEnd} > ${now} and ${usageCounters.periodStart} <= ${now}${scope}
+    where ${usageCounters.periodEnd} > ${now} and ${usageCounters.periodStart} <= ${now}
     group by ${usageCounters.organizationId}) ${sql.raw(USAGE)}`;
 }
 
-/** Members per organization (`orgIds`: only those). */
-export function memberCountsSql(orgIds?: string[]): SQL {
-  const scope = orgIds ? sql` where ${inArray(memberships.organizationId, orgIds)}` : sql``;
-  return sql`(select ${memberships.organizationId} as organization_id, count(*) as n from ${memberships}${scope}
+/** Members per organization. */
+export function memberCountsSql(): SQL {
+  return sql`(select ${memberships.organizationId} as organization_id, count(*) as n from ${memberships}
     group by ${memberships.organizationId}) ${sql.raw(MEMBERS)}`;
 }
 
 /** Join conditions of the two derived tables. */
 export const usageNowOn = sql`${sql.raw(USAGE)}.organization_id = ${organizations.id}`;
 export const memberCountsOn = sql`${sql.raw(MEMBERS)}.organization_id = ${organizations.id}`;
-
-/** Members of the organization in scope (0 without any). */
-export function memberCountSql(): SQL<number> {
-  return sql<number>`coalesce(${sql.raw(MEMBERS)}.n, 0)`;
-}
 
 /** The dashboard's own read for one metric: the latest counter row at or before now (any period). */
 function latestRow(metric: Metric, ctx: LimitContext, pick: SQL): SQL {
@@ -132,7 +126,7 @@ function latestRow(metric: Metric, ctx: LimitContext, pick: SQL): SQL {
  * than a month, such as a trial's, and it is not looked for); with none or several, the latest row.
  */
 function usedSql(metric: Metric, ctx: LimitContext, periodStart: SQL): SQL {
-  if (metric === "users") return memberCountSql();
+  if (metric === "users") return sql`coalesce(${sql.raw(MEMBERS)}.n, 0)`;
   const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const n = col(metric, "n");
   if (metric === "executions") {

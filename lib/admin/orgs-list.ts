@@ -1,14 +1,15 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
-import { memberships, organizations, plans, subscriptions, users, type SubscriptionStatus } from "@/db/schema";
+import { memberships, organizations, plans, subscriptions, users, type Plan, type SubscriptionStatus } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { limitsOf } from "@/lib/plans/limits";
 import { getPlan } from "@/lib/plans/state";
 import { isUuid } from "./reason";
-import { atOrOverLimitSql, memberCountSql, memberCountsOn, memberCountsSql, usageNowOn, usageNowSql, type LimitContext } from "./org-limits-sql";
+import { latestCountersOf, limitReached } from "./limit-state";
+import { atOrOverLimitSql, memberCountsOn, memberCountsSql, usageNowOn, usageNowSql, type LimitContext } from "./org-limits-sql";
 import type { OrgListQuery } from "./schemas";
 
 /**
@@ -66,10 +67,18 @@ function searchCondition(q: string): SQL {
   return sql`(lower(${organizations.name}) like ${contains} or ${organizations.slug} like ${contains} or ${ownerEmailLike(contains)})`;
 }
 
-export async function limitContext(db: Queryable, now: Date): Promise<LimitContext> {
+async function freePlanOrThrow(db: Queryable): Promise<Plan> {
   const free = await getPlan(db, FREE_PLAN_ID);
   if (!free) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  return free;
+}
+
+function contextOf(free: Plan, now: Date): LimitContext {
   return { free: limitsOf(free), graceCutoff: new Date(now.getTime() - env().dunningGraceDays * 86_400_000), now };
+}
+
+export async function limitContext(db: Queryable, now: Date): Promise<LimitContext> {
+  return contextOf(await freePlanOrThrow(db), now);
 }
 
 /**
@@ -78,7 +87,8 @@ export async function limitContext(db: Queryable, now: Date): Promise<LimitConte
  * full rows of just those ids.
  */
 export async function listOrganizations(db: Queryable, query: OrgListQuery, now = new Date()): Promise<OrgListResult> {
-  const ctx = await limitContext(db, now);
+  const free = await freePlanOrThrow(db);
+  const ctx = contextOf(free, now);
   const where: SQL[] = [];
   if (query.q) where.push(searchCondition(query.q));
   if (query.plan) where.push(sql`coalesce(${subscriptions.planId}, ${FREE_PLAN_ID}) = ${query.plan}`);
@@ -132,7 +142,7 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
     ids = rows.map((r) => r.id);
     total = n;
   }
-  const byId = await pageRows(db, ids, ctx);
+  const byId = await pageRows(db, ids, free, now);
   return {
     rows: ids.map((id) => byId.get(id)).filter((r): r is OrgListRow => Boolean(r)),
     total,
@@ -143,34 +153,42 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
 }
 
 /** The full rows of the organizations on the page: plan, owner, member count and limit state. */
-async function pageRows(db: Queryable, ids: string[], ctx: LimitContext): Promise<Map<string, OrgListRow>> {
+async function pageRows(db: Queryable, ids: string[], free: Plan, now: Date): Promise<Map<string, OrgListRow>> {
   const out = new Map<string, OrgListRow>();
   if (ids.length === 0) return out;
-  const rows = await db
-    .select({
-      id: organizations.id,
-      slug: organizations.slug,
-      name: organizations.name,
-      status: organizations.status,
-      createdAt: organizations.createdAt,
-      stripeCustomerId: organizations.stripeCustomerId,
-      planId: sql<string>`coalesce(${plans.id}, ${FREE_PLAN_ID})`,
-      planName: sql<string>`coalesce(${plans.name}, 'Free')`,
-      subscriptionStatus: subscriptions.status,
-      billingCycle: subscriptions.billingCycle,
-      seats: subscriptions.seats,
-      ownerEmail: sql<string | null>`(select ${users.email} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
-        where ${memberships.organizationId} = ${organizations.id} and ${memberships.role} = 'owner'
-        order by ${memberships.createdAt} limit 1)`,
-      members: memberCountSql().mapWith(Number),
-      atOrOverLimit: sql<boolean>`${atOrOverLimitSql(ctx)}`.mapWith(Boolean),
-    })
-    .from(organizations)
-    .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
-    .leftJoin(plans, eq(plans.id, subscriptions.planId))
-    .leftJoin(usageNowSql(ctx, ids), usageNowOn)
-    .leftJoin(memberCountsSql(ids), memberCountsOn)
-    .where(inArray(organizations.id, ids));
-  for (const r of rows) out.set(r.id, r);
+  const [rows, counters] = await Promise.all([
+    db
+      .select({
+        id: organizations.id,
+        slug: organizations.slug,
+        name: organizations.name,
+        status: organizations.status,
+        createdAt: organizations.createdAt,
+        stripeCustomerId: organizations.stripeCustomerId,
+        subscription: subscriptions,
+        plan: plans,
+        ownerEmail: sql<string | null>`(select ${users.email} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
+          where ${memberships.organizationId} = ${organizations.id} and ${memberships.role} = 'owner'
+          order by ${memberships.createdAt} limit 1)`,
+        members: sql<number>`(select count(*) from ${memberships} where ${memberships.organizationId} = ${organizations.id})`.mapWith(Number),
+      })
+      .from(organizations)
+      .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
+      .leftJoin(plans, eq(plans.id, subscriptions.planId))
+      .where(inArray(organizations.id, ids)),
+    latestCountersOf(db, ids, now),
+  ]);
+  for (const r of rows) {
+    const { subscription, plan, ...org } = r;
+    out.set(r.id, {
+      ...org,
+      planId: plan?.id ?? FREE_PLAN_ID,
+      planName: plan?.name ?? "Free",
+      subscriptionStatus: subscription?.status ?? null,
+      billingCycle: subscription?.billingCycle ?? null,
+      seats: subscription?.seats ?? null,
+      atOrOverLimit: limitReached(r, counters, free, now),
+    });
+  }
   return out;
 }
