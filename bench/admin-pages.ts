@@ -3,13 +3,13 @@ import fs from "node:fs";
 import os from "node:os";
 import postgres from "postgres";
 import { openDatabase } from "../db/connect";
-import { seedDemo } from "../db/seed";
+import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import type { Db } from "../db/types";
 import { getOrganizationDetailOrThrow, getOverviewMetrics, getSystemHealth, listOrganizations, orgListQuerySchema } from "../lib/admin";
 import { DEV_WEBHOOK_SECRET } from "../lib/env";
 import { startEmulator } from "../lib/stripe/emulator";
 import { seedManyOrganizations } from "./admin-seed";
-import { fmt, percentile, startApp, withDatabase } from "./admin-support";
+import { fmt, percentile, signIn, startApp, withDatabase } from "./admin-support";
 
 /**
  * npm run bench:admin — the admin console at 10,000 organizations on the real PostgreSQL.
@@ -79,31 +79,6 @@ async function services(db: Db): Promise<string> {
   return id;
 }
 
-/** Sign in through next-auth's credentials endpoint; answers the cookie header. */
-async function signIn(base: string): Promise<string> {
-  const csrfRes = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = pair!.split("=");
-      jar.set(k!, v.join("="));
-    }
-  };
-  keep(csrfRes);
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email: "staff@agentbill.test", password: "demo-password", callbackUrl: `${base}/admin` }),
-  });
-  keep(res);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed (HTTP ${res.status})`);
-  return cookie();
-}
-
 async function pages(url: string, orgId: string): Promise<void> {
   if (!fs.existsSync(`${DIST_DIR}/BUILD_ID`)) {
     console.log(`\nPages: skipped (no build in ${DIST_DIR}; run npm run build or set NEXT_DIST_DIR).`);
@@ -112,7 +87,7 @@ async function pages(url: string, orgId: string): Promise<void> {
   const emulatorPort = 12_400 + Math.floor(Math.random() * 500);
   const app = await startApp({ distDir: DIST_DIR, port: PORT, env: { DATABASE_URL: url, STRIPE_EMULATOR_PORT: String(emulatorPort), AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh" } });
   try {
-    const cookie = await signIn(app.url);
+    const cookie = await signIn(app.url, "staff@agentbill.test", DEMO_PASSWORD);
     const get = async (path: string) => {
       const res = await fetch(`${app.url}${path}`, { headers: { cookie } });
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase } from "../db/connect";
 import { apiKeys, organizations, subscriptions } from "../db/schema";
@@ -165,6 +166,14 @@ async function main() {
     console.log("raw baseline (multi-row INSERT … ON CONFLICT DO NOTHING straight into usage_events, batch 1,000)");
     console.log(`  ${fmtInt(rawRate)} events/s   statement p50 ${fmt(summarize(rawLat).p50)} ms, p99 ${fmt(summarize(rawLat).p99)} ms`);
     console.log(`  ratio at batch 1,000: ${fmt((b1000.eventsPerSec / rawRate) * 100, 0)}% of the baseline (target ≥ 50%; ≥ 20,000 events/s)`);
+    // Limit checks are timed in steady state, not in the wake of 405,000 inserts: the database
+    // checkpoints and vacuums what the ingest wrote (autovacuum and the checkpointer would do it
+    // anyway, in the middle of the measurement), and the machine gets up to 60 s to calm down.
+    const settle = performance.now();
+    await db.execute(sql`vacuum analyze usage_events, usage_counters, usage_daily`);
+    await admin.unsafe("checkpoint");
+    while (os.loadavg()[0]! > os.cpus().length && performance.now() - settle < 60_000) await new Promise((r) => setTimeout(r, 2_000));
+    console.log(`settled before the limit checks in ${fmt((performance.now() - settle) / 1000)} s (vacuum analyze, checkpoint; load average ${load()})`);
     // Limit checks: first one client in a loop (also the warm-up), then a steady 200 requests/s.
     const metrics: Metric[] = ["executions", "agents", "gateways", "users", "storage_bytes"];
     const sequential: number[] = [];

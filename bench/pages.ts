@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { openDatabase } from "../db/connect";
 import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import { rowsOf } from "../db/types";
-import { fmt, percentile, startApp, withDatabase } from "./admin-support";
+import { fmt, percentile, signIn, startApp, withDatabase } from "./admin-support";
 import { seedManyOrganizations } from "./admin-seed";
 import { prepareMeasuredOrganization, seedUsageHistory } from "./pages-seed";
 
@@ -62,31 +62,6 @@ const verdict = (ok: boolean, target: string) => {
   if (!ok) misses++;
   return ok ? "✓" : `✗ (target ${target})`;
 };
-
-/** Sign in through next-auth's credentials endpoint; answers the cookie header. */
-async function signIn(base: string, email: string): Promise<string> {
-  const csrfRes = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = pair!.split("=");
-      jar.set(k!, v.join("="));
-    }
-  };
-  keep(csrfRes);
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email, password: DEMO_PASSWORD, callbackUrl: `${base}/` }),
-  });
-  keep(res);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed (HTTP ${res.status})`);
-  return cookie();
-}
 
 type Page = { name: string; path: string; expect: string };
 
@@ -304,7 +279,7 @@ async function main() {
       env: { DATABASE_URL: url, STRIPE_EMULATOR_PORT: String(PORT + 1), AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh" },
     });
     try {
-      const cookie = await signIn(app.url, measured.ownerEmail);
+      const cookie = await signIn(app.url, measured.ownerEmail, DEMO_PASSWORD);
       const base = `/orgs/${measured.slug}/billing`;
       const pages: Page[] = [
         { name: "dashboard", path: base, expect: "Billing &amp; usage" },

@@ -26,6 +26,8 @@ import type { Db } from "./types";
  */
 
 export const DEMO_PASSWORD = "demo-password";
+/** The memo of the seeded history invoices (demo-link removes those of periods Stripe then bills). */
+export const SEEDED_INVOICE_MEMO = "Demo history (seeded)";
 
 type DemoOrg = {
   slug: string;
@@ -305,7 +307,7 @@ async function seedInvoices(db: Db, organizationId: string, o: DemoOrg, seats: n
         paidAt: unpaid ? null : start,
         billingReason: n === 1 ? "subscription_create" : "subscription_cycle",
         attemptCount: 1,
-        memo: "Demo history (seeded)",
+        memo: SEEDED_INVOICE_MEMO,
         issuedAt: start,
       })
       .onConflictDoNothing()

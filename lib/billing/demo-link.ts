@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { invoices, organizations, plans, subscriptions, usageCounters } from "@/db/schema";
-import { DEMO_ORGS, paidPeriod } from "@/db/seed";
+import { DEMO_ORGS, SEEDED_INVOICE_MEMO, paidPeriod } from "@/db/seed";
 import type { Db, Queryable } from "@/db/types";
 import type { Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -39,8 +39,8 @@ export type DemoLinkResult = { slug: string; outcome: DemoLinkOutcome; message: 
 
 /**
  * Acme's and Initech's Stripe subscriptions start on their seeded period start (so this period's
- * usage and history stay theirs), one minute later so that Stripe's first invoice sorts after the
- * seeded history invoice of the same day.
+ * usage and history stay theirs), one minute later, so the seeded invoice of the period before,
+ * which ends at that instant, stays: Stripe bills from there on.
  */
 const START_OFFSET_SECONDS = 60;
 
@@ -167,6 +167,19 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
       await upsertStripeInvoice(tx, inv);
       if (inv.status === "open" && invoiceSubscriptionId(inv) === sub.id) open.push(inv);
     }
+    // Stripe bills the organization from `start` on: a seeded invoice for a period that reaches
+    // past it would bill the same time twice (two $294 invoices for Acme's month, two open ones
+    // for Hooli). Only the seeded history older than the subscription stays.
+    await tx
+      .delete(invoices)
+      .where(
+        and(
+          eq(invoices.organizationId, organizationId),
+          eq(invoices.source, "manual"),
+          eq(invoices.memo, SEEDED_INVOICE_MEMO),
+          gt(invoices.periodEnd, new Date(start * 1000)),
+        ),
+      );
     await rebuildUsageCounters(tx, organizationId, now);
 
     const [card] = await tx.select({ card: organizations.paymentMethod }).from(organizations).where(eq(organizations.id, organizationId));
