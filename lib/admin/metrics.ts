@@ -36,6 +36,21 @@ export type OverviewMetrics = {
 export async function getOverviewMetrics(db: Queryable, now = new Date()): Promise<OverviewMetrics> {
   const month = calendarMonth(now);
   const ctx = await limitContext(db, now);
+  // One executions counter per organization: the latest usage period containing now. After a plan
+  // change mid-period the period before (e.g. Free's calendar month) still contains now too.
+  const currentExecutions = db
+    .selectDistinctOn([usageCounters.organizationId], { organizationId: usageCounters.organizationId, value: usageCounters.value })
+    .from(usageCounters)
+    .where(
+      and(
+        eq(usageCounters.metric, "executions"),
+        sql`${usageCounters.periodStart} <= ${now.toISOString()}::timestamptz`,
+        sql`${usageCounters.periodEnd} > ${now.toISOString()}::timestamptz`,
+        isNotNull(usageCounters.value),
+      ),
+    )
+    .orderBy(usageCounters.organizationId, desc(usageCounters.periodStart))
+    .as("current_executions");
   const [[totals], byPlan, byStatus, groups, [newRow], [churnRow], [pastDueRow], pastDueMoney, leaders] = await Promise.all([
     db
       .select({ all: count(), suspended: sql<number>`count(*) filter (where ${organizations.status} = 'suspended')`.mapWith(Number) })
@@ -83,22 +98,14 @@ export async function getOverviewMetrics(db: Queryable, now = new Date()): Promi
         slug: organizations.slug,
         name: organizations.name,
         planName: sql<string>`coalesce(${plans.name}, 'Free')`,
-        executions: usageCounters.value,
+        executions: currentExecutions.value,
         limit: sql<number | null>`${effectiveLimitSql("maxExecutionsPerMonth", ctx)}`.mapWith((v) => (v === null ? null : Number(v))),
       })
-      .from(usageCounters)
-      .innerJoin(organizations, eq(organizations.id, usageCounters.organizationId))
+      .from(currentExecutions)
+      .innerJoin(organizations, eq(organizations.id, currentExecutions.organizationId))
       .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
       .leftJoin(plans, eq(plans.id, subscriptions.planId))
-      .where(
-        and(
-          eq(usageCounters.metric, "executions"),
-          sql`${usageCounters.periodStart} <= ${now.toISOString()}::timestamptz`,
-          sql`${usageCounters.periodEnd} > ${now.toISOString()}::timestamptz`,
-          isNotNull(usageCounters.value),
-        ),
-      )
-      .orderBy(desc(usageCounters.value))
+      .orderBy(desc(currentExecutions.value))
       .limit(5),
   ]);
   return {

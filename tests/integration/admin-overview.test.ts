@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
-import { subscriptions } from "@/db/schema";
+import { subscriptions, usageCounters } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import {
   auditCsv,
@@ -43,6 +43,24 @@ describe("overview metrics", () => {
     expect(m.leaders[0]?.limit).toBe(2_000_000);
     expect(m.newThisMonth).toBe(5);
     expect(m.churnedThisMonth).toBe(0);
+  });
+
+  it("list each organization once among the usage leaders, with the counter of its latest period", async () => {
+    // Globex moved to a new usage period a day ago (as on an upgrade mid-month): its calendar
+    // month's counter still contains now, and must not make Globex a leader twice.
+    const globex = await orgIdOf(db, "globex");
+    const now = new Date();
+    const start = new Date(now.getTime() - 86_400_000);
+    await db.insert(usageCounters).values({ organizationId: globex, metric: "executions", periodStart: start, periodEnd: new Date(start.getTime() + 30 * 86_400_000), value: 5_000_000 });
+    try {
+      const m = await getOverviewMetrics(db, now);
+      const ids = m.leaders.map((l) => l.organizationId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(m.leaders[0]).toMatchObject({ slug: "globex", executions: 5_000_000 });
+      expect(m.leaders.filter((l) => l.slug === "globex")).toHaveLength(1);
+    } finally {
+      await db.delete(usageCounters).where(and(eq(usageCounters.organizationId, globex), eq(usageCounters.periodStart, start)));
+    }
   });
 
   it("count a cancellation this month as churn", async () => {
