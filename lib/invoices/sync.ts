@@ -40,6 +40,18 @@ function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | 
 }
 
 /**
+ * The period an invoice bills: the span of its lines' periods. Stripe's own invoice period is
+ * the one usage would be metered for, which on a renewal is the period just ended and on a
+ * subscription's first invoice is empty (start = end): shown as "Period" it read as the same
+ * month billed twice. Stripe's period stays the answer for an invoice whose lines have none.
+ */
+export function coveredPeriod(inv: Pick<Stripe.Invoice, "period_start" | "period_end" | "lines">): { periodStart: Date | null; periodEnd: Date | null } {
+  const lines = (inv.lines?.data ?? []).flatMap((l) => (l.period?.start != null && l.period.end != null && l.period.end > l.period.start ? [l.period] : []));
+  if (lines.length === 0) return { periodStart: fromUnix(inv.period_start), periodEnd: fromUnix(inv.period_end) };
+  return { periodStart: fromUnix(Math.min(...lines.map((p) => p.start))), periodEnd: fromUnix(Math.max(...lines.map((p) => p.end))) };
+}
+
+/**
  * Mirror a Stripe invoice (and its lines) into our tables: absolute state, applied only when
  * `eventCreated` is not older than what the row last applied. Lines are replaced as a whole.
  */
@@ -71,8 +83,7 @@ export async function upsertStripeInvoice(
     totalCents: inv.total,
     amountDueCents: inv.amount_due,
     amountPaidCents: inv.amount_paid,
-    periodStart: fromUnix(inv.period_start),
-    periodEnd: fromUnix(inv.period_end),
+    ...coveredPeriod(inv),
     dueDate: fromUnix(inv.due_date),
     paidAt: inv.status === "paid" ? fromUnix(inv.status_transitions?.paid_at ?? null) ?? new Date() : null,
     hostedInvoiceUrl: inv.hosted_invoice_url ?? null,

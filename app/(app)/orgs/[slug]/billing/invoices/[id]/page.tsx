@@ -11,7 +11,7 @@ import { PageHeader, SectionHeading } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { requireOrgRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
-import { formatDate, formatDateRange } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 import { getRequestLocale } from "@/lib/http/locale";
 import { getInvoiceDetail } from "@/lib/invoices";
 
@@ -38,20 +38,11 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
   const { organization } = await requireOrgRole(slug, "member");
   const [{ invoice, lines, organization: billedTo, usage }, locale] = await Promise.all([loadInvoice(id, organization.id), getRequestLocale()]);
   const now = new Date();
-  // A subscription's first invoice has an empty period of its own: its lines say what it covers.
-  const starts = lines.flatMap((l) => (l.periodStart ? [l.periodStart.getTime()] : []));
-  const ends = lines.flatMap((l) => (l.periodEnd ? [l.periodEnd.getTime()] : []));
-  const covered =
-    invoice.periodStart && invoice.periodEnd && invoice.periodEnd.getTime() - invoice.periodStart.getTime() >= 86_400_000
-      ? formatDateRange(invoice.periodStart, invoice.periodEnd, locale)
-      : starts.length > 0 && ends.length > 0
-        ? formatDateRange(new Date(Math.min(...starts)), new Date(Math.max(...ends)), locale)
-        : periodText(invoice.periodStart, invoice.periodEnd, locale);
   const facts: { label: string; value: React.ReactNode }[] = [
     { label: "Issued", value: formatDate(invoice.issuedAt, locale) },
     { label: "Due", value: invoice.dueDate ? formatDate(invoice.dueDate, locale) : "On issue, charged to the card on file" },
     { label: "Paid", value: invoice.paidAt ? formatDate(invoice.paidAt, locale) : "Not yet" },
-    { label: "Period", value: covered },
+    { label: "Period", value: periodText(invoice.periodStart, invoice.periodEnd, locale) },
     {
       label: "Billed to",
       value: (
