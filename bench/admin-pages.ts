@@ -1,15 +1,12 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import postgres from "postgres";
-import { openDatabase } from "../db/connect";
 import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import type { Db } from "../db/types";
 import { getOrganizationDetailOrThrow, getOverviewMetrics, getSystemHealth, listOrganizations, orgListQuerySchema } from "../lib/admin";
 import { DEV_WEBHOOK_SECRET } from "../lib/env";
 import { startEmulator } from "../lib/stripe/emulator";
 import { seedManyOrganizations } from "./admin-seed";
-import { fmt, percentile, signIn, startApp, withDatabase } from "./admin-support";
+import { fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 
 /**
  * npm run bench:admin — the admin console at 10,000 organizations on the real PostgreSQL.
@@ -68,6 +65,7 @@ async function services(db: Db): Promise<string> {
     await measure(name, () => listOrganizations(db, query), 150);
   }
   const [{ id } = { id: "" }] = (await listOrganizations(db, orgListQuerySchema.parse({ q: "org-4242" }))).rows;
+  if (!id) throw new Error(`The detail cases need organization org-4242 of the benchmark seed: run with BENCH_ORGS of at least 4243 (now ${ORGS}).`);
   await measure("organization detail", () => getOrganizationDetailOrThrow(db, id));
   const emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
   try {
@@ -108,13 +106,7 @@ async function pages(url: string, orgId: string): Promise<void> {
 }
 
 async function main() {
-  const name = `agentbill_bench_admin_${Date.now().toString(36)}_${randomBytes(2).toString("hex")}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(ADMIN_URL, name);
-  const database = await openDatabase({ url, max: 10 });
-  try {
-    await database.migrate();
+  await withBenchDatabase(ADMIN_URL, "admin", async (database, url) => {
     const t = performance.now();
     await seedDemo(database.db);
     await seedManyOrganizations(database.db, ORGS);
@@ -124,12 +116,7 @@ async function main() {
     const misses = rows.filter((r) => r.target && r.p95 >= r.target);
     console.log(misses.length ? `\n${misses.length} measurement(s) over target.` : "\nEvery measurement within its target.");
     console.log(`At the end: ${load()}.`);
-  } finally {
-    await database.close();
-    if (process.env.BENCH_KEEP === "1") console.log(`Kept the database ${name} (BENCH_KEEP=1): drop it when done.`);
-    else await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end({ timeout: 5 });
-  }
+  });
 }
 
 main().catch((err: unknown) => {

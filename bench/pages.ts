@@ -1,15 +1,12 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
-import { openDatabase } from "../db/connect";
 import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import { rowsOf } from "../db/types";
-import { fmt, percentile, signIn, startApp, withDatabase } from "./admin-support";
+import { fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 import { seedManyOrganizations } from "./admin-seed";
 import { prepareMeasuredOrganization, seedUsageHistory } from "./pages-seed";
 
@@ -245,13 +242,7 @@ async function lighthouse(base: string, cookie: string, pages: Page[]): Promise<
 async function main() {
   if (!fs.existsSync(`${DIST_DIR}/BUILD_ID`)) throw new Error(`No build in ${DIST_DIR}: run npm run build (or set NEXT_DIST_DIR to a folder built with NEXT_DIST_DIR=… npx next build).`);
   console.log(`bench:pages — ${os.cpus().length} CPUs, load average (1 / 5 / 15 min) ${load()}`);
-  const name = `agentbill_bench_pages_${Date.now().toString(36)}_${randomBytes(2).toString("hex")}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = withDatabase(ADMIN_URL, name);
-  const database = await openDatabase({ url, max: 10 });
-  try {
-    await database.migrate();
+  await withBenchDatabase(ADMIN_URL, "pages", async (database, url) => {
     const t = performance.now();
     await seedDemo(database.db);
     await seedManyOrganizations(database.db, ORGS);
@@ -293,12 +284,7 @@ async function main() {
       await app.stop();
     }
     console.log(misses ? `\n${misses} measurement(s) miss their target (load average now ${load()}).` : `\nEvery measurement within its target (load average now ${load()}).`);
-  } finally {
-    await database.close();
-    if (process.env.BENCH_KEEP === "1") console.log(`Kept the database ${name} (BENCH_KEEP=1): drop it when done.`);
-    else await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end({ timeout: 5 });
-  }
+  });
 }
 
 main().catch((err: unknown) => {
