@@ -1,8 +1,9 @@
 import { formatDateRange } from "@/lib/format";
+import { amountRemainingCents } from "@/lib/invoices/amounts";
 import { formatMoney } from "@/lib/money";
 
 type Line = { id: string; description: string; quantity: number; unitAmountCents: number | null; amountCents: number; periodStart: Date | null; periodEnd: Date | null; proration: boolean };
-type Totals = { currency: string; subtotalCents: number; taxCents: number; totalCents: number; amountPaidCents: number; amountDueCents: number };
+type Totals = { status: string; currency: string; subtotalCents: number; taxCents: number; totalCents: number; amountPaidCents: number; amountDueCents: number };
 
 /** The invoice's lines (with their periods and prorations) and its totals. */
 export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals: Totals; locale: string }) {
@@ -68,7 +69,7 @@ export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals:
           {totals.taxCents !== 0 ? total("Tax", totals.taxCents) : null}
           {total("Total", totals.totalCents, true)}
           {total("Amount paid", totals.amountPaidCents)}
-          {total("Amount due", totals.amountDueCents, true)}
+          {total("Amount due", amountRemainingCents(totals), true)}
         </tfoot>
       </table>
     </div>

@@ -16,14 +16,18 @@ const PER: Record<string, string> = { executions: " per 1,000", storage_bytes: "
 const value = (m: string, n: number) => (isMetric(m) ? fmt(n, m) : n.toLocaleString("en-US"));
 
 /** The usage behind an invoice's period, against the limits then in force, and any overage billed. */
-export function UsageBreakdown({ usage, currency, locale }: { usage: Breakdown; currency: string; locale: string }) {
+export function UsageBreakdown({ usage, currency, locale, now }: { usage: Breakdown; currency: string; locale: string; now: Date }) {
   // Limits are recorded with the period when it closes; live counters carry none.
   const withLimits = usage.source === "period record";
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Usage period {formatDateRange(usage.periodStart, usage.periodEnd, locale)} ·{" "}
-        {withLimits ? "from the closed period’s record" : "live counters: the period is still open, and its limits are recorded when it closes"}
+        {withLimits
+          ? "from the closed period’s record"
+          : usage.periodEnd.getTime() > now.getTime()
+            ? "live counters: the period is still open, and its limits are recorded when it closes"
+            : "from the usage counters: the period has ended, and its final record with the limits that applied is not written yet"}
       </p>
       <div className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
         <table className="w-full text-sm" data-testid="usage-breakdown">

@@ -4,6 +4,7 @@ import { formatDate, formatDateRange } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { fmt, METRIC_LABEL, type Metric } from "@/lib/plans/limits";
 import type { InvoiceDetail } from "./queries";
+import { amountRemainingCents } from "./amounts";
 
 export const SELLER = {
   name: "AgentBill Inc.",
@@ -105,7 +106,7 @@ export async function renderInvoicePdf(detail: InvoiceDetail): Promise<Uint8Arra
     ["Tax", inv.taxCents, false],
     ["Total", inv.totalCents, true],
     ["Amount paid", inv.amountPaidCents, false],
-    ["Amount due", inv.status === "paid" ? 0 : inv.amountDueCents - inv.amountPaidCents, true],
+    ["Amount due", amountRemainingCents(inv), true],
   ];
   for (const [label, cents, strong] of totals) {
     ensureRoom(16);

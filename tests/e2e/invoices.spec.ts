@@ -40,7 +40,10 @@ test("an owner lists invoices newest first, opens one with its lines and usage, 
   await acme2.getByRole("link", { name: "ACME-0002", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Invoice ACME-0002");
   await expect(page.getByTestId("invoice-line")).toHaveCount(1);
-  await expect(page.getByRole("table", { name: "Invoice lines and totals" })).toContainText("$294.00");
+  const totals = page.getByRole("table", { name: "Invoice lines and totals" });
+  await expect(totals).toContainText("$294.00");
+  // Paid: nothing is left to pay (Stripe's amount_due would still say $294.00).
+  await expect(totals.getByRole("row").filter({ hasText: "Amount due" })).toContainText("$0.00");
   await expect(page.getByTestId("usage-breakdown")).toContainText("Executions");
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "invoice-detail-acme");

@@ -102,7 +102,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
       <section aria-labelledby="usage-heading">
         <SectionHeading id="usage-heading">Usage in this period</SectionHeading>
         {usage ? (
-          <UsageBreakdown usage={usage} currency={invoice.currency} locale={locale} />
+          <UsageBreakdown usage={usage} currency={invoice.currency} locale={locale} now={now} />
         ) : (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">This invoice has no billing period, so there is no usage to show.</p>
         )}
