@@ -37,12 +37,6 @@ type DemoOrg = (typeof DEMO_ORGS)[number];
 export type DemoLinkOutcome = "linked" | "already_linked" | "skipped" | "failed";
 export type DemoLinkResult = { slug: string; outcome: DemoLinkOutcome; message: string };
 
-/**
- * Acme's and Initech's Stripe subscriptions start on their seeded period start (so this period's
- * usage and history stay theirs), one minute later, so the seeded invoice of the period before,
- * which ends at that instant, stays: Stripe bills from there on.
- */
-const START_OFFSET_SECONDS = 60;
 
 export async function linkDemoOrganizations(
   db: Db,
@@ -118,7 +112,9 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
     // retry, 3 days later, is still to come); the period since then has two days of usage.
     const start = hooli
       ? Math.floor(addMonths(new Date(now.getTime() - 2 * 86_400_000), -1).getTime() / 1000)
-      : Math.floor(paidPeriod(demo, now).start.getTime() / 1000) + START_OFFSET_SECONDS;
+      : // Acme and Initech subscribe on their seeded period's start: this period's usage and the
+        // seeded history before it stay theirs, and Stripe bills from there on.
+        Math.floor(paidPeriod(demo, now).start.getTime() / 1000);
 
     const customer = await findOrCreateCustomer(tx, stripe, { organizationId, name: demo.name, start });
     const clock = await clockOf(stripe, customer);
