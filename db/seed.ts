@@ -4,6 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { multiplyMinor } from "@/lib/money";
 import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
 import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
+import { closeEndedPeriods } from "@/lib/usage/period-close";
 import { rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage/rollup";
 import {
   apiKeys,
@@ -183,6 +184,9 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
       .onConflictDoNothing();
 
     await seedUsage(db, org.id, o, now);
+    // The history's ended periods closed, as the usage job would have done: each gets its
+    // record (usage, limits then in force, cost), which invoices show as their usage breakdown.
+    await closeEndedPeriods(db, org, { now, lookbackDays: HISTORY_DAYS });
     await seedInvoices(db, org.id, o, seats, billingPeriod, now);
   }
 
