@@ -23,3 +23,25 @@ export function SkeletonCard({ lines = 3, className = "" }: { lines?: number; cl
     </div>
   );
 }
+
+/** A page header's place: the title (`title`: its height and width) and the line under it (`text`: its width). */
+export function SkeletonHeader({ title = "h-7 w-32", text = "w-72" }: { title?: string; text?: string }) {
+  return (
+    <div className="space-y-2">
+      <Skeleton className={title} />
+      <Skeleton className={`h-4 ${text}`} />
+    </div>
+  );
+}
+
+/** A list's place: `rows` flat rows of `rowClass` (height, opacity) in a framed box, after an optional header row. */
+export function SkeletonRows({ rows, rowClass, header = false }: { rows: number; rowClass: string; header?: boolean }) {
+  return (
+    <div className="space-y-px overflow-hidden rounded-xl ring-1 ring-zinc-200 dark:ring-zinc-800">
+      {header ? <Skeleton className="h-9 w-full rounded-none" /> : null}
+      {Array.from({ length: rows }, (_, i) => (
+        <Skeleton key={i} className={`w-full rounded-none ${rowClass}`} />
+      ))}
+    </div>
+  );
+}

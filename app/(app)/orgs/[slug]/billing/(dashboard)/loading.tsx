@@ -1,4 +1,4 @@
-import { LoadingRegion, Skeleton } from "@/components/ui/skeleton";
+import { LoadingRegion, Skeleton, SkeletonHeader } from "@/components/ui/skeleton";
 
 /**
  * The dashboard's skeleton while the server reads usage: the same blocks at about the same sizes
@@ -11,10 +11,7 @@ const block = "rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-9
 export default function Loading() {
   return (
     <LoadingRegion label="Loading billing and usage…">
-      <div className="space-y-2">
-        <Skeleton className="h-8 w-56" />
-        <Skeleton className="h-4 w-72 max-w-full" />
-      </div>
+      <SkeletonHeader title="h-8 w-56" text="w-72 max-w-full" />
       <div className={`${block} space-y-4 p-5`}>
         <Skeleton className="h-4 w-24" />
         <Skeleton className="h-8 w-40" />

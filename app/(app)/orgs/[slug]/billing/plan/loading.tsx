@@ -1,12 +1,9 @@
-import { LoadingRegion, Skeleton, SkeletonCard } from "@/components/ui/skeleton";
+import { LoadingRegion, Skeleton, SkeletonCard, SkeletonHeader } from "@/components/ui/skeleton";
 
 export default function PlanLoading() {
   return (
     <LoadingRegion label="Loading the plan page…">
-      <div className="space-y-2">
-        <Skeleton className="h-7 w-24" />
-        <Skeleton className="h-4 w-full max-w-xl" />
-      </div>
+      <SkeletonHeader title="h-7 w-24" text="w-full max-w-xl" />
       <SkeletonCard lines={2} className="h-36" />
       <div className="space-y-4">
         <Skeleton className="h-6 w-20" />
