@@ -16,7 +16,7 @@ export type InvoiceRow = {
   hostedInvoiceUrl: string | null;
 };
 
-/** Stripe gives a subscription's first invoice an empty period (start = end): show that one day. */
+/** An invoice period, or its one day when it is shorter than a day (a Stripe invoice without line periods has start = end). */
 export function periodText(start: Date | null, end: Date | null, locale: string): string {
   if (!start || !end) return "—";
   if (end.getTime() - start.getTime() < 86_400_000) return formatDate(start, locale);
