@@ -9,7 +9,21 @@ const stripeOnlyInLibStripe = {
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", ".next-*/**", ".data-*/**", "test-results-*/**", "tests/artifacts/**", "node_modules/**", ".data/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".next-*/**",
+      ".data-*/**",
+      "test-results-*/**",
+      "tests/artifacts/**",
+      "node_modules/**",
+      ".data/**",
+      "drizzle/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
   {
     rules: {
       "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe] }],
@@ -27,9 +41,15 @@ const config = [
         {
           paths: [stripeOnlyInLibStripe],
           patterns: [
-            { group: ["@/db", "@/db/*", "../db/*", "../../db/*"], message: "components/ never touches the database: take data as props." },
+            {
+              group: ["@/db", "@/db/*", "../db/*", "../../db/*"],
+              message: "components/ never touches the database: take data as props.",
+            },
             { group: ["@/lib/stripe", "@/lib/stripe/*"], message: "components/ never imports lib/stripe." },
-            { group: ["@/lib/*/server", "@/lib/auth", "@/lib/auth/*"], message: "components/ never imports server-only services." },
+            {
+              group: ["@/lib/*/server", "@/lib/auth", "@/lib/auth/*"],
+              message: "components/ never imports server-only services.",
+            },
           ],
         },
       ],
@@ -41,7 +61,15 @@ const config = [
   },
   {
     // The one reader of process.env, plus tooling that runs outside the app.
-    files: ["lib/env.ts", "scripts/**", "tests/**", "bench/**", "*.config.*", "playwright.config.ts", "vitest.config.ts"],
+    files: [
+      "lib/env.ts",
+      "scripts/**",
+      "tests/**",
+      "bench/**",
+      "*.config.*",
+      "playwright.config.ts",
+      "vitest.config.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
 ];

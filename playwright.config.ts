@@ -35,7 +35,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", testIgnore: /subscription\.spec\.ts$/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "chromium",
+      testIgnore: /subscription\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
     // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer: it runs once the
     // specs that count organizations by plan, or act on Umbrella themselves, are done.
     {

@@ -2,7 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import type { Db } from "../db/types";
-import { getOrganizationDetailOrThrow, getOverviewMetrics, getSystemHealth, listOrganizations, orgListQuerySchema } from "../lib/admin";
+import {
+  getOrganizationDetailOrThrow,
+  getOverviewMetrics,
+  getSystemHealth,
+  listOrganizations,
+  orgListQuerySchema,
+} from "../lib/admin";
 import { DEV_WEBHOOK_SECRET } from "../lib/env";
 import { startEmulator } from "../lib/stripe/emulator";
 import { seedManyOrganizations } from "./admin-seed";
@@ -20,7 +26,8 @@ import { fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-su
  * and drops it at the end. Everything is sequential, on loopback and bounded.
  */
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const PORT = Number(process.env.BENCH_PORT || 3302);
 const ORGS = Number(process.env.BENCH_ORGS || 10_000);
@@ -29,7 +36,11 @@ const RUNS = Number(process.env.BENCH_RUNS || 100);
 type Row = { name: string; p50: number; p95: number; max: number; target?: number };
 
 /** The machine is shared: every section says how busy it was (1, 5 and 15 minute load averages). */
-const load = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${os.cpus().length} cores`;
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} on ${os.cpus().length} cores`;
 const rows: Row[] = [];
 
 async function measure(name: string, fn: () => Promise<unknown>, target?: number, runs = RUNS): Promise<void> {
@@ -43,7 +54,9 @@ async function measure(name: string, fn: () => Promise<unknown>, target?: number
   ms.sort((a, b) => a - b);
   const row = { name, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms[ms.length - 1]!, target };
   rows.push(row);
-  console.log(`  ${name.padEnd(58)} p50 ${fmt(row.p50).padStart(7)} ms  p95 ${fmt(row.p95).padStart(7)} ms${target ? (row.p95 < target ? "  ✓" : `  ✗ (target ${target})`) : ""}`);
+  console.log(
+    `  ${name.padEnd(58)} p50 ${fmt(row.p50).padStart(7)} ms  p95 ${fmt(row.p95).padStart(7)} ms${target ? (row.p95 < target ? "  ✓" : `  ✗ (target ${target})`) : ""}`,
+  );
 }
 
 const LIST_CASES: [string, Record<string, string>][] = [
@@ -65,11 +78,18 @@ async function services(db: Db): Promise<string> {
     await measure(name, () => listOrganizations(db, query), 150);
   }
   const [{ id } = { id: "" }] = (await listOrganizations(db, orgListQuerySchema.parse({ q: "org-4242" }))).rows;
-  if (!id) throw new Error(`The detail cases need organization org-4242 of the benchmark seed: run with BENCH_ORGS of at least 4243 (now ${ORGS}).`);
+  if (!id)
+    throw new Error(
+      `The detail cases need organization org-4242 of the benchmark seed: run with BENCH_ORGS of at least 4243 (now ${ORGS}).`,
+    );
   await measure("organization detail", () => getOrganizationDetailOrThrow(db, id));
   const emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
   try {
-    await measure("health (emulator up)", () => getSystemHealth(db, { stripe: { mode: "emulator", url: `${emulator.url}/health` } }), 200);
+    await measure(
+      "health (emulator up)",
+      () => getSystemHealth(db, { stripe: { mode: "emulator", url: `${emulator.url}/health` } }),
+      200,
+    );
   } finally {
     await emulator.stop();
   }
@@ -83,7 +103,15 @@ async function pages(url: string, orgId: string): Promise<void> {
     return;
   }
   const emulatorPort = 12_400 + Math.floor(Math.random() * 500);
-  const app = await startApp({ distDir: DIST_DIR, port: PORT, env: { DATABASE_URL: url, STRIPE_EMULATOR_PORT: String(emulatorPort), AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh" } });
+  const app = await startApp({
+    distDir: DIST_DIR,
+    port: PORT,
+    env: {
+      DATABASE_URL: url,
+      STRIPE_EMULATOR_PORT: String(emulatorPort),
+      AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
+    },
+  });
   try {
     const cookie = await signIn(app.url, "staff@agentbill.test", DEMO_PASSWORD);
     const get = async (path: string) => {
@@ -110,11 +138,15 @@ async function main() {
     const t = performance.now();
     await seedDemo(database.db);
     await seedManyOrganizations(database.db, ORGS);
-    console.log(`Seeded ${ORGS.toLocaleString("en-US")} organizations (plus the demo data) in ${fmt((performance.now() - t) / 1000)} s.`);
+    console.log(
+      `Seeded ${ORGS.toLocaleString("en-US")} organizations (plus the demo data) in ${fmt((performance.now() - t) / 1000)} s.`,
+    );
     const orgId = await services(database.db);
     await pages(url, orgId);
     const misses = rows.filter((r) => r.target && r.p95 >= r.target);
-    console.log(misses.length ? `\n${misses.length} measurement(s) over target.` : "\nEvery measurement within its target.");
+    console.log(
+      misses.length ? `\n${misses.length} measurement(s) over target.` : "\nEvery measurement within its target.",
+    );
     console.log(`At the end: ${load()}.`);
   });
 }

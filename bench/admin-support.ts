@@ -10,7 +10,11 @@ export { fmt, startApp, withDatabase } from "./ingest-support";
  * Runs `fn` on a fresh, migrated database of its own on the PostgreSQL at `adminUrl`, dropped at
  * the end (kept with BENCH_KEEP=1, and its name printed).
  */
-export async function withBenchDatabase(adminUrl: string, prefix: string, fn: (database: Database, url: string) => Promise<void>): Promise<void> {
+export async function withBenchDatabase(
+  adminUrl: string,
+  prefix: string,
+  fn: (database: Database, url: string) => Promise<void>,
+): Promise<void> {
   const name = `agentbill_bench_${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -54,6 +58,7 @@ export async function signIn(base: string, email: string, password: string): Pro
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }),
   });
   keep(res);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
+  if (![...jar.keys()].some((k) => k.includes("session-token")))
+    throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
   return cookie();
 }

@@ -16,7 +16,8 @@ export function summarize(latenciesMs: number[]) {
   return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
 }
 
-export const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 1) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 export const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export function withDatabase(url: string, name: string): string {
@@ -38,16 +39,28 @@ export function freePort(): Promise<number> {
 }
 
 /** Start `next start` from an existing build; resolves when /api/health answers. */
-export async function startApp(opts: { distDir: string; port: number; env: Record<string, string> }): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startApp(opts: {
+  distDir: string;
+  port: number;
+  env: Record<string, string>;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
   const buildId = path.resolve(opts.distDir, "BUILD_ID");
   if (!fs.existsSync(buildId)) {
-    throw new Error(`No build found in ${opts.distDir}. Run \`npm run build\` first (or set NEXT_DIST_DIR to a folder built with NEXT_DIST_DIR=… npx next build).`);
+    throw new Error(
+      `No build found in ${opts.distDir}. Run \`npm run build\` first (or set NEXT_DIST_DIR to a folder built with NEXT_DIST_DIR=… npx next build).`,
+    );
   }
   const url = `http://127.0.0.1:${opts.port}`;
   const logPath = path.join(os.tmpdir(), `agentbill-bench-server-${opts.port}.log`);
   const log = fs.openSync(logPath, "w");
   const child: ChildProcess = spawn("./node_modules/.bin/next", ["start", "-p", String(opts.port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...opts.env, NEXT_DIST_DIR: opts.distDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      ...opts.env,
+      NEXT_DIST_DIR: opts.distDir,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", log, log],
   });
   const stop = async () => {
@@ -86,7 +99,12 @@ export async function startApp(opts: { distDir: string; port: number; env: Recor
 }
 
 /** Run `jobs` with `concurrency` workers, stopping early at `deadline` (epoch ms). */
-export async function pool<T, R>(jobs: readonly T[], concurrency: number, deadline: number, run: (job: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  jobs: readonly T[],
+  concurrency: number,
+  deadline: number,
+  run: (job: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = [];
   let next = 0;
   await Promise.all(

@@ -19,7 +19,8 @@ import { fmt, fmtInt, freePort, paced, pool, startApp, summarize, withDatabase }
  * database and drops it at the end; everything runs on loopback and is bounded in count and time.
  */
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const CONCURRENCY = 16;
 const RUNS = [
@@ -85,7 +86,12 @@ async function main() {
     const app = await startApp({
       distDir: DIST_DIR,
       port,
-      env: { DATABASE_URL: url, AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefghij", STRIPE_EMULATOR_PORT: String(await freePort()), CRON_SECRET: "bench-cron-secret" },
+      env: {
+        DATABASE_URL: url,
+        AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefghij",
+        STRIPE_EMULATOR_PORT: String(await freePort()),
+        CRON_SECRET: "bench-cron-secret",
+      },
     });
     stopApp = app.stop;
     const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
@@ -97,15 +103,35 @@ async function main() {
       return { ms: performance.now() - started, accepted: json.accepted ?? 0, duplicates: json.duplicates ?? 0 };
     };
 
-    const load = () => os.loadavg().map((n) => n.toFixed(1)).join(" ");
-    console.log(`AgentBill ingest benchmark — ${CONCURRENCY} concurrent clients over HTTP (loopback), PostgreSQL database ${dbName}`);
-    console.log(`${os.cpus().length} CPUs, load average at start ${load()} (other processes on the machine skew every figure)\n`);
+    const load = () =>
+      os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" ");
+    console.log(
+      `AgentBill ingest benchmark — ${CONCURRENCY} concurrent clients over HTTP (loopback), PostgreSQL database ${dbName}`,
+    );
+    console.log(
+      `${os.cpus().length} CPUs, load average at start ${load()} (other processes on the machine skew every figure)\n`,
+    );
     // Warm-up: JIT, connection pool, prepared statements.
-    await pool(chunks(makeEvents("warm", 5_000), 100).map((c) => JSON.stringify({ events: c })), 4, Date.now() + 30_000, send);
+    await pool(
+      chunks(makeEvents("warm", 5_000), 100).map((c) => JSON.stringify({ events: c })),
+      4,
+      Date.now() + 30_000,
+      send,
+    );
 
     let sentDistinct = 5_000;
     let expectedSum = makeEvents("warm", 5_000).reduce((n, e) => n + e.quantity, 0);
-    const results: { batch: number; events: number; seconds: number; eventsPerSec: number; p50: number; p99: number }[] = [];
+    const results: {
+      batch: number;
+      events: number;
+      seconds: number;
+      eventsPerSec: number;
+      p50: number;
+      p99: number;
+    }[] = [];
     let bodies1000: Event[][] = [];
     for (const run of RUNS) {
       const events = makeEvents(`b${run.batch}`, run.events);
@@ -117,9 +143,19 @@ async function main() {
       const seconds = (performance.now() - started) / 1_000;
       const accepted = out.reduce((n, r) => n + r.accepted, 0);
       sentDistinct += accepted;
-      expectedSum += batches.slice(0, out.length).flat().reduce((n, e) => n + e.quantity, 0);
+      expectedSum += batches
+        .slice(0, out.length)
+        .flat()
+        .reduce((n, e) => n + e.quantity, 0);
       const lat = summarize(out.map((r) => r.ms));
-      results.push({ batch: run.batch, events: accepted, seconds, eventsPerSec: accepted / seconds, p50: lat.p50, p99: lat.p99 });
+      results.push({
+        batch: run.batch,
+        events: accepted,
+        seconds,
+        eventsPerSec: accepted / seconds,
+        p50: lat.p50,
+        p99: lat.p99,
+      });
     }
 
     // Replays: 10% of the batch-1,000 requests again; nothing may change.
@@ -136,12 +172,21 @@ async function main() {
     await verify.end({ timeout: 5 });
     if (!row) throw new Error("verification query returned nothing");
     const countersOk =
-      Number(row.events) === sentDistinct && Number(row.counters) === expectedSum && Number(row.quantity) === expectedSum && Number(row.days) === expectedSum;
+      Number(row.events) === sentDistinct &&
+      Number(row.counters) === expectedSum &&
+      Number(row.quantity) === expectedSum &&
+      Number(row.days) === expectedSum;
 
     // Raw baseline: the same batch-1,000 rows, a plain multi-row INSERT … ON CONFLICT DO NOTHING, same concurrency.
     const raw = postgres(url, { max: CONCURRENCY, onnotice: () => {}, prepare: true });
     const rawRows = bodies1000.map((c) =>
-      c.map((e) => ({ organization_id: baselineOrg!.id, metric: e.metric, quantity: e.quantity, occurred_at: new Date(e.occurred_at), idempotency_key: e.idempotency_key })),
+      c.map((e) => ({
+        organization_id: baselineOrg!.id,
+        metric: e.metric,
+        quantity: e.quantity,
+        occurred_at: new Date(e.occurred_at),
+        idempotency_key: e.idempotency_key,
+      })),
     );
     await pool(rawRows.slice(0, 20), 4, Date.now() + 30_000, async (rows) => {
       await raw`insert into usage_events ${raw(rows.map((r) => ({ ...r, idempotency_key: `warm-${r.idempotency_key}` })))} on conflict do nothing`;
@@ -159,27 +204,44 @@ async function main() {
     const b1000 = results.find((r) => r.batch === 1_000)!;
     console.log("ingest over HTTP (POST /api/v1/usage/events)");
     for (const r of results) {
-      console.log(`  batch ${String(r.batch).padStart(5)}: ${fmtInt(r.events).padStart(8)} events in ${fmt(r.seconds)} s = ${fmtInt(r.eventsPerSec).padStart(7)} events/s   request p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`);
+      console.log(
+        `  batch ${String(r.batch).padStart(5)}: ${fmtInt(r.events).padStart(8)} events in ${fmt(r.seconds)} s = ${fmtInt(r.eventsPerSec).padStart(7)} events/s   request p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`,
+      );
     }
-    console.log(`  replayed ${fmtInt(replays.length)} batches of 1,000: ${fmtInt(replayAccepted)} accepted (expected 0)`);
-    console.log(`  counters == distinct events: ${countersOk ? "OK" : "MISMATCH"} (${fmtInt(Number(row.events))} events, quantity ${fmtInt(Number(row.quantity))}, counters ${fmtInt(Number(row.counters))}, daily ${fmtInt(Number(row.days))})`);
+    console.log(
+      `  replayed ${fmtInt(replays.length)} batches of 1,000: ${fmtInt(replayAccepted)} accepted (expected 0)`,
+    );
+    console.log(
+      `  counters == distinct events: ${countersOk ? "OK" : "MISMATCH"} (${fmtInt(Number(row.events))} events, quantity ${fmtInt(Number(row.quantity))}, counters ${fmtInt(Number(row.counters))}, daily ${fmtInt(Number(row.days))})`,
+    );
     console.log("raw baseline (multi-row INSERT … ON CONFLICT DO NOTHING straight into usage_events, batch 1,000)");
-    console.log(`  ${fmtInt(rawRate)} events/s   statement p50 ${fmt(summarize(rawLat).p50)} ms, p99 ${fmt(summarize(rawLat).p99)} ms`);
-    console.log(`  ratio at batch 1,000: ${fmt((b1000.eventsPerSec / rawRate) * 100, 0)}% of the baseline (target ≥ 50%; ≥ 20,000 events/s)`);
+    console.log(
+      `  ${fmtInt(rawRate)} events/s   statement p50 ${fmt(summarize(rawLat).p50)} ms, p99 ${fmt(summarize(rawLat).p99)} ms`,
+    );
+    console.log(
+      `  ratio at batch 1,000: ${fmt((b1000.eventsPerSec / rawRate) * 100, 0)}% of the baseline (target ≥ 50%; ≥ 20,000 events/s)`,
+    );
     // Limit checks are timed in steady state, not in the wake of 405,000 inserts: the database
     // checkpoints and vacuums what the ingest wrote (autovacuum and the checkpointer would do it
     // anyway, in the middle of the measurement), and the machine gets up to 60 s to calm down.
     const settle = performance.now();
     await db.execute(sql`vacuum analyze usage_events, usage_counters, usage_daily`);
     await admin.unsafe("checkpoint");
-    while (os.loadavg()[0]! > os.cpus().length && performance.now() - settle < 60_000) await new Promise((r) => setTimeout(r, 2_000));
-    console.log(`settled before the limit checks in ${fmt((performance.now() - settle) / 1000)} s (vacuum analyze, checkpoint; load average ${load()})`);
+    while (os.loadavg()[0]! > os.cpus().length && performance.now() - settle < 60_000)
+      await new Promise((r) => setTimeout(r, 2_000));
+    console.log(
+      `settled before the limit checks in ${fmt((performance.now() - settle) / 1000)} s (vacuum analyze, checkpoint; load average ${load()})`,
+    );
     // Limit checks: first one client in a loop (also the warm-up), then a steady 200 requests/s.
     const metrics: Metric[] = ["executions", "agents", "gateways", "users", "storage_bytes"];
     const sequential: number[] = [];
     for (let i = 0; i < 300; i++) {
       const t = performance.now();
-      const res = await fetch(`${app.url}/api/v1/limits/check`, { method: "POST", headers, body: JSON.stringify({ metric: metrics[i % metrics.length], amount: 1 }) });
+      const res = await fetch(`${app.url}/api/v1/limits/check`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ metric: metrics[i % metrics.length], amount: 1 }),
+      });
       await res.arrayBuffer();
       if (i >= 100) sequential.push(performance.now() - t);
     }
@@ -215,8 +277,12 @@ async function main() {
     console.log("limit checks (POST /api/v1/limits/check)");
     console.log(`  one client, back to back: p50 ${fmt(seq.p50, 2)} ms, p99 ${fmt(seq.p99, 2)} ms`);
     console.log(`  open loop at ${LIMIT_RATE} requests/s for ${LIMIT_SECONDS} s:`);
-    console.log(`    ${fmtInt(checks.n)} answered, ${checkErrors} errors, ${transportErrors} connection failures   p50 ${fmt(checks.p50, 2)} ms, p99 ${fmt(checks.p99, 2)} ms, max ${fmt(checks.max, 2)} ms (target p99 < 10 ms)`);
-    console.log(`  checkLimit() in process (no HTTP) at ${LIMIT_RATE}/s: p50 ${fmt(service.p50, 2)} ms, p99 ${fmt(service.p99, 2)} ms`);
+    console.log(
+      `    ${fmtInt(checks.n)} answered, ${checkErrors} errors, ${transportErrors} connection failures   p50 ${fmt(checks.p50, 2)} ms, p99 ${fmt(checks.p99, 2)} ms, max ${fmt(checks.max, 2)} ms (target p99 < 10 ms)`,
+    );
+    console.log(
+      `  checkLimit() in process (no HTTP) at ${LIMIT_RATE}/s: p50 ${fmt(service.p50, 2)} ms, p99 ${fmt(service.p99, 2)} ms`,
+    );
     console.log(`load average at end ${load()}`);
     if (!countersOk || replayAccepted !== 0 || checkErrors + transportErrors > 0) process.exitCode = 1;
   } finally {

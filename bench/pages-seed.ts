@@ -9,7 +9,10 @@ import { hashPassword } from "../lib/auth/password";
  * days add up to, a closed usage record per past month, and invoices with their lines for every
  * month of the history of paying organizations.
  */
-export async function seedUsageHistory(db: Db, opts: { orgs: number; days: number; onProgress?: (step: string) => void }): Promise<void> {
+export async function seedUsageHistory(
+  db: Db,
+  opts: { orgs: number; days: number; onProgress?: (step: string) => void },
+): Promise<void> {
   const chunk = 1_000;
   // usage_daily: executions scale with the plan's monthly limit (45–95% of it over a month,
   // quieter at weekends, growing over the history); gauges a share of their limits.
@@ -42,7 +45,9 @@ export async function seedUsageHistory(db: Db, opts: { orgs: number; days: numbe
       ) v
       -- In primary-key order: the index then grows at a few places instead of everywhere (~3x faster).
       order by organization_id, metric, day`);
-    opts.onProgress?.(`daily usage of ${last.toLocaleString("en-US")} / ${opts.orgs.toLocaleString("en-US")} organizations`);
+    opts.onProgress?.(
+      `daily usage of ${last.toLocaleString("en-US")} / ${opts.orgs.toLocaleString("en-US")} organizations`,
+    );
   }
   const statements = [
     // The monthly counters of those days (replacing the three periods seedManyOrganizations wrote).
@@ -106,7 +111,11 @@ export async function seedUsageHistory(db: Db, opts: { orgs: number; days: numbe
  * owner's email: Pro, monthly, six members (its owner can sign in with `password`), a card on
  * file, a Stripe customer, created well before the history starts. Run before `seedUsageHistory`.
  */
-export async function prepareMeasuredOrganization(db: Db, g: number, password: string): Promise<{ slug: string; ownerEmail: string }> {
+export async function prepareMeasuredOrganization(
+  db: Db,
+  g: number,
+  password: string,
+): Promise<{ slug: string; ownerEmail: string }> {
   const slug = `org-${g}`;
   const ownerEmail = `owner${g}@bench.test`;
   const passwordHash = await hashPassword(password);
@@ -122,7 +131,10 @@ export async function prepareMeasuredOrganization(db: Db, g: number, password: s
         payment_method = ${JSON.stringify({ id: `pm_bench_${g}`, brand: "visa", last4: "4242", expMonth: 12, expYear: new Date().getUTCFullYear() + 2 })}::jsonb
       where slug = ${slug}`,
     sql`update users set password_hash = ${passwordHash}, name = 'Ada Owner' where email = ${ownerEmail}`,
-    ...extra.map(([email, name]) => sql`insert into users (email, name, password_hash) values (${email}, ${name}, ${passwordHash})`),
+    ...extra.map(
+      ([email, name]) =>
+        sql`insert into users (email, name, password_hash) values (${email}, ${name}, ${passwordHash})`,
+    ),
     ...extra.map(
       ([email, , role]) => sql`insert into memberships (organization_id, user_id, role)
         select o.id, u.id, ${role}::member_role from organizations o, users u where o.slug = ${slug} and u.email = ${email}`,

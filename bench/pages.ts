@@ -32,7 +32,8 @@ import { prepareMeasuredOrganization, seedUsageHistory } from "./pages-seed";
  * bounded. Prints the load average with each figure: on a shared machine they move with it.
  */
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const PORT = Number(process.env.BENCH_PORT || 3400);
 const ORGS = Number(process.env.BENCH_ORGS || 10_000);
@@ -53,7 +54,11 @@ const RENDER_TARGET_MS = 150;
 const DASHBOARD_JS_TARGET_KB = 250;
 const LIGHTHOUSE_TARGET = 95;
 
-const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" / ");
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" / ");
 let misses = 0;
 const verdict = (ok: boolean, target: string) => {
   if (!ok) misses++;
@@ -63,17 +68,23 @@ const verdict = (ok: boolean, target: string) => {
 type Page = { name: string; path: string; expect: string };
 
 async function render(base: string, cookie: string, page: Page): Promise<string> {
-  const res = await fetch(`${base}${page.path}`, { headers: { cookie, "accept-language": "en-US,en;q=0.9" }, redirect: "manual" });
+  const res = await fetch(`${base}${page.path}`, {
+    headers: { cookie, "accept-language": "en-US,en;q=0.9" },
+    redirect: "manual",
+  });
   const html = await res.text();
   if (res.status !== 200) throw new Error(`${page.path}: HTTP ${res.status}`);
   return html;
 }
 
 async function timeRenders(base: string, cookie: string, pages: Page[]): Promise<void> {
-  console.log(`\nServer render over HTTP (${RUNS} sequential GETs each after ${WARMUP} warm-up, whole body read); load average ${load()}:`);
+  console.log(
+    `\nServer render over HTTP (${RUNS} sequential GETs each after ${WARMUP} warm-up, whole body read); load average ${load()}:`,
+  );
   for (const page of pages) {
     const first = await render(base, cookie, page);
-    if (!first.includes(page.expect)) throw new Error(`${page.path}: the page does not show "${page.expect}" (signed out?)`);
+    if (!first.includes(page.expect))
+      throw new Error(`${page.path}: the page does not show "${page.expect}" (signed out?)`);
     for (let i = 0; i < WARMUP; i++) await render(base, cookie, page);
     const ms: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -98,7 +109,9 @@ async function firstLoadJs(base: string, cookie: string, pages: Page[]): Promise
     const html = await render(base, cookie, page);
     // Module browsers skip `nomodule` scripts (the legacy polyfills): they are not loaded.
     const tags = [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => !/\snomodule\b/i.test(tag));
-    const srcs = [...new Set(tags.flatMap((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]?.replaceAll("&amp;", "&") ?? []))].filter((src) => src.startsWith("/_next/static/"));
+    const srcs = [
+      ...new Set(tags.flatMap((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]?.replaceAll("&amp;", "&") ?? [])),
+    ].filter((src) => src.startsWith("/_next/static/"));
     let raw = 0;
     let gzip = 0;
     for (const src of srcs) {
@@ -114,12 +127,22 @@ async function firstLoadJs(base: string, cookie: string, pages: Page[]): Promise
       gzip += size.gzip;
     }
     const kb = gzip / 1024;
-    const check = page.name === "dashboard" ? `  ${verdict(kb < DASHBOARD_JS_TARGET_KB, `< ${DASHBOARD_JS_TARGET_KB} KB`)}` : "";
-    console.log(`  ${page.name.padEnd(10)} ${String(srcs.length).padStart(2)} scripts  ${fmt(kb).padStart(6)} KB gzip  (${fmt(raw / 1024).padStart(6)} KB raw)${check}`);
+    const check =
+      page.name === "dashboard" ? `  ${verdict(kb < DASHBOARD_JS_TARGET_KB, `< ${DASHBOARD_JS_TARGET_KB} KB`)}` : "";
+    console.log(
+      `  ${page.name.padEnd(10)} ${String(srcs.length).padStart(2)} scripts  ${fmt(kb).padStart(6)} KB gzip  (${fmt(raw / 1024).padStart(6)} KB raw)${check}`,
+    );
   }
 }
 
-type Audit = { id: string; title: string; score: number | null; scoreDisplayMode: string; displayValue?: string; details?: { items?: { node?: { selector?: string }; resourceType?: string; transferSize?: number }[] } };
+type Audit = {
+  id: string;
+  title: string;
+  score: number | null;
+  scoreDisplayMode: string;
+  displayValue?: string;
+  details?: { items?: { node?: { selector?: string }; resourceType?: string; transferSize?: number }[] };
+};
 type Lhr = {
   finalDisplayedUrl: string;
   runWarnings: string[];
@@ -140,7 +163,10 @@ function runLighthouse(url: string, cookie: string, out: string): Promise<Lhr> {
     "--quiet",
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn("./node_modules/.bin/lighthouse", args, { env: { ...process.env, CHROME_PATH: CHROME }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("./node_modules/.bin/lighthouse", args, {
+      env: { ...process.env, CHROME_PATH: CHROME },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
@@ -162,7 +188,16 @@ async function quieter(): Promise<number> {
   return os.loadavg()[0]!;
 }
 
-type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+type TraceEvent = {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+};
 
 /**
  * From a run's trace: the page's main-thread time past 50 ms per task after first contentful
@@ -177,9 +212,14 @@ function blockingTime(tracePath: string): { wall: number; cpu: number } | null {
     const fcp = events.find((e) => e.name === "firstContentfulPaint");
     if (!fcp) return null;
     const main = events.find((e) => e.name === "thread_name" && e.pid === fcp.pid && e.args?.name === "CrRendererMain");
-    const tasks = events.filter((e) => e.name === "RunTask" && e.ph === "X" && e.pid === fcp.pid && e.tid === main?.tid && e.ts >= fcp.ts);
+    const tasks = events.filter(
+      (e) => e.name === "RunTask" && e.ph === "X" && e.pid === fcp.pid && e.tid === main?.tid && e.ts >= fcp.ts,
+    );
     const over = (us: number | undefined) => Math.max(0, (us ?? 0) / 1000 - 50);
-    return { wall: tasks.reduce((sum, t) => sum + over(t.dur), 0), cpu: tasks.reduce((sum, t) => sum + over(t.tdur), 0) };
+    return {
+      wall: tasks.reduce((sum, t) => sum + over(t.dur), 0),
+      cpu: tasks.reduce((sum, t) => sum + over(t.tdur), 0),
+    };
   } catch {
     return null;
   }
@@ -187,46 +227,80 @@ function blockingTime(tracePath: string): { wall: number; cpu: number } | null {
 
 /** The run with the median performance score of `runs` (Lighthouse's own advice for variable machines). */
 function median(lhrs: Lhr[]): Lhr {
-  return [...lhrs].sort((a, b) => (a.categories.performance?.score ?? 0) - (b.categories.performance?.score ?? 0))[Math.floor(lhrs.length / 2)]!;
+  return [...lhrs].sort((a, b) => (a.categories.performance?.score ?? 0) - (b.categories.performance?.score ?? 0))[
+    Math.floor(lhrs.length / 2)
+  ]!;
 }
 
 async function lighthouse(base: string, cookie: string, pages: Page[]): Promise<void> {
   if (!LIGHTHOUSE) return void console.log("\nLighthouse: skipped (BENCH_LIGHTHOUSE=0).");
-  if (!fs.existsSync(CHROME)) return void console.log(`\nLighthouse: skipped (no Chromium at ${CHROME}; set CHROME_PATH).`);
+  if (!fs.existsSync(CHROME))
+    return void console.log(`\nLighthouse: skipped (no Chromium at ${CHROME}; set CHROME_PATH).`);
   fs.mkdirSync(REPORT_DIR, { recursive: true });
   console.log(
     `\nLighthouse ${LH_RUNS}× per page (desktop preset, ${CHROME}; each run waits up to ${QUIET_WAIT_S} s for a 1-minute load ≤ ${QUIET_LOAD}), median run shown; reports in ${REPORT_DIR}:`,
   );
-  const metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"];
-  const short = (id: string) => id.split("-").map((w) => w[0]!.toUpperCase()).join("");
+  const metrics = [
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+  ];
+  const short = (id: string) =>
+    id
+      .split("-")
+      .map((w) => w[0]!.toUpperCase())
+      .join("");
   for (const page of pages) {
     const lhrs: Lhr[] = [];
     const loads: number[] = [];
     const blocking: ({ wall: number; cpu: number } | null)[] = [];
     for (let i = 0; i < LH_RUNS; i++) {
       loads.push(await quieter());
-      const lhr = await runLighthouse(`${base}${page.path}`, cookie, path.join(REPORT_DIR, `${page.name}-${i + 1}.json`));
+      const lhr = await runLighthouse(
+        `${base}${page.path}`,
+        cookie,
+        path.join(REPORT_DIR, `${page.name}-${i + 1}.json`),
+      );
       blocking.push(blockingTime(path.join(REPORT_DIR, `${page.name}-${i + 1}-0.trace.json`)));
-      if (new URL(lhr.finalDisplayedUrl).pathname !== page.path) throw new Error(`Lighthouse ended on ${lhr.finalDisplayedUrl}, not ${page.path} (signed out?)`);
+      if (new URL(lhr.finalDisplayedUrl).pathname !== page.path)
+        throw new Error(`Lighthouse ended on ${lhr.finalDisplayedUrl}, not ${page.path} (signed out?)`);
       lhrs.push(lhr);
     }
     const score = (lhr: Lhr, c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const lhr = median(lhrs);
     const [perf, a11y] = [score(lhr, "performance"), score(lhr, "accessibility")];
     const ok = perf >= LIGHTHOUSE_TARGET && a11y >= LIGHTHOUSE_TARGET;
-    const all = lhrs.map((l, i) => `${score(l, "performance")}/${score(l, "accessibility")} (TBT ${l.audits["total-blocking-time"]?.displayValue ?? "?"}, load ${loads[i]!.toFixed(1)})`).join(", ");
-    console.log(`  ${page.name.padEnd(10)} performance ${String(perf).padStart(3)}  accessibility ${String(a11y).padStart(3)}  ${verdict(ok, `≥ ${LIGHTHOUSE_TARGET} each`)}   runs: ${all}`);
-    console.log(`             ${metrics.map((id) => `${short(id)} ${lhr.audits[id]?.displayValue ?? "?"}`).join(", ")}`);
+    const all = lhrs
+      .map(
+        (l, i) =>
+          `${score(l, "performance")}/${score(l, "accessibility")} (TBT ${l.audits["total-blocking-time"]?.displayValue ?? "?"}, load ${loads[i]!.toFixed(1)})`,
+      )
+      .join(", ");
+    console.log(
+      `  ${page.name.padEnd(10)} performance ${String(perf).padStart(3)}  accessibility ${String(a11y).padStart(3)}  ${verdict(ok, `≥ ${LIGHTHOUSE_TARGET} each`)}   runs: ${all}`,
+    );
+    console.log(
+      `             ${metrics.map((id) => `${short(id)} ${lhr.audits[id]?.displayValue ?? "?"}`).join(", ")}`,
+    );
     const scripts = (lhr.audits["network-requests"]?.details?.items ?? []).filter((r) => r.resourceType === "Script");
     const kb = scripts.reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024;
-    console.log(`             all JavaScript the page loaded (including chunks imported after hydration): ${scripts.length} scripts, ${fmt(kb)} KB transferred (gzip)`);
+    console.log(
+      `             all JavaScript the page loaded (including chunks imported after hydration): ${scripts.length} scripts, ${fmt(kb)} KB transferred (gzip)`,
+    );
     // What costs points: weighted audits below full marks.
     for (const category of ["performance", "accessibility"]) {
       for (const ref of lhr.categories[category]?.auditRefs ?? []) {
         const audit = lhr.audits[ref.id];
-        if (!audit || ref.weight === 0 || audit.score === null || audit.score >= 0.9 || metrics.includes(audit.id)) continue;
-        const nodes = (audit.details?.items ?? []).flatMap((i) => (i.node?.selector ? [i.node.selector] : [])).slice(0, 3);
-        console.log(`             - ${category}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ""}${nodes.length ? `: ${nodes.join(", ")}` : ""}`);
+        if (!audit || ref.weight === 0 || audit.score === null || audit.score >= 0.9 || metrics.includes(audit.id))
+          continue;
+        const nodes = (audit.details?.items ?? [])
+          .flatMap((i) => (i.node?.selector ? [i.node.selector] : []))
+          .slice(0, 3);
+        console.log(
+          `             - ${category}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ""}${nodes.length ? `: ${nodes.join(", ")}` : ""}`,
+        );
       }
     }
     for (const w of lhr.runWarnings) console.log(`             ! ${w}`);
@@ -240,7 +314,10 @@ async function lighthouse(base: string, cookie: string, pages: Page[]): Promise<
 }
 
 async function main() {
-  if (!fs.existsSync(`${DIST_DIR}/BUILD_ID`)) throw new Error(`No build in ${DIST_DIR}: run npm run build (or set NEXT_DIST_DIR to a folder built with NEXT_DIST_DIR=… npx next build).`);
+  if (!fs.existsSync(`${DIST_DIR}/BUILD_ID`))
+    throw new Error(
+      `No build in ${DIST_DIR}: run npm run build (or set NEXT_DIST_DIR to a folder built with NEXT_DIST_DIR=… npx next build).`,
+    );
   console.log(`bench:pages — ${os.cpus().length} CPUs, load average (1 / 5 / 15 min) ${load()}`);
   await withBenchDatabase(ADMIN_URL, "pages", async (database, url) => {
     const t = performance.now();
@@ -255,7 +332,8 @@ async function main() {
     await database.db.execute(sql`vacuum analyze`);
     console.log(`  ${fmt((performance.now() - t) / 1000).padStart(6)} s  vacuum analyze`);
     const [counts] = rowsOf<Record<string, string>>(
-      await database.db.execute(sql`select (select count(*) from organizations) as orgs, (select count(*) from usage_daily) as daily,
+      await database.db
+        .execute(sql`select (select count(*) from organizations) as orgs, (select count(*) from usage_daily) as daily,
         (select count(*) from usage_counters) as counters, (select count(*) from usage_records) as records, (select count(*) from invoices) as invoices`),
     );
     console.log(
@@ -267,7 +345,11 @@ async function main() {
     const app = await startApp({
       distDir: DIST_DIR,
       port: PORT,
-      env: { DATABASE_URL: url, STRIPE_EMULATOR_PORT: String(PORT + 1), AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh" },
+      env: {
+        DATABASE_URL: url,
+        STRIPE_EMULATOR_PORT: String(PORT + 1),
+        AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
+      },
     });
     try {
       const cookie = await signIn(app.url, measured.ownerEmail, DEMO_PASSWORD);
@@ -283,7 +365,11 @@ async function main() {
     } finally {
       await app.stop();
     }
-    console.log(misses ? `\n${misses} measurement(s) miss their target (load average now ${load()}).` : `\nEvery measurement within its target (load average now ${load()}).`);
+    console.log(
+      misses
+        ? `\n${misses} measurement(s) miss their target (load average now ${load()}).`
+        : `\nEvery measurement within its target (load average now ${load()}).`,
+    );
   });
 }
 

@@ -44,8 +44,16 @@ try {
   let needed = 1;
   while (orgs.length < needed) {
     const slug = `bench-${orgs.length}`;
-    const [org] = await db.insert(organizations).values({ slug, name: `Bench ${orgs.length}` }).returning({ id: organizations.id });
-    await db.insert(subscriptions).values({ organizationId: org!.id, planId: "free", currentPeriodStart: period.start, currentPeriodEnd: period.end });
+    const [org] = await db
+      .insert(organizations)
+      .values({ slug, name: `Bench ${orgs.length}` })
+      .returning({ id: organizations.id });
+    await db.insert(subscriptions).values({
+      organizationId: org!.id,
+      planId: "free",
+      currentPeriodStart: period.start,
+      currentPeriodEnd: period.end,
+    });
     const customer = await stripe.customers.create({
       name: slug,
       metadata: { organization_id: org!.id },
@@ -59,7 +67,10 @@ try {
       metadata: { organization_id: org!.id },
     });
     // Changes after creation, so that order matters: seats up, then a scheduled cancellation for some.
-    await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, quantity: 6 }], proration_behavior: "create_prorations" });
+    await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, quantity: 6 }],
+      proration_behavior: "create_prorations",
+    });
     if (rand() < 0.5) await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
     orgs.push({ id: org!.id, customer: customer.id, subscription: sub.id });
     if (orgs.length === 1) needed = Math.ceil(distinctTarget / (await countEvents(stripe))) + 1;
@@ -87,7 +98,14 @@ try {
   const send = async (e: Stripe.Event) => {
     const body = JSON.stringify(e);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const res = await fetch(target, { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signWebhookPayload(body, DEV_WEBHOOK_SECRET) } });
+      const res = await fetch(target, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": signWebhookPayload(body, DEV_WEBHOOK_SECRET),
+        },
+      });
       await res.text();
       if (res.ok) return;
       non2xx++;
@@ -105,7 +123,14 @@ try {
   // signature, answered 400 after the signature check, without touching the database.
   const forged = async (e: Stripe.Event) => {
     const body = JSON.stringify(e);
-    const res = await fetch(target, { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signWebhookPayload(body, "whsec_forged_for_the_ceiling") } });
+    const res = await fetch(target, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": signWebhookPayload(body, "whsec_forged_for_the_ceiling"),
+      },
+    });
     await res.text();
     if (res.status !== 400) throw new Error(`a forged delivery answered ${res.status}`);
   };
@@ -127,7 +152,10 @@ try {
       local.seats === item.quantity &&
       local.cancelAtPeriodEnd === remote.cancel_at_period_end &&
       local.currentPeriodEnd.getTime() === item.current_period_end * 1000;
-    if (!same) problems.push(`subscription of ${o.id}: ours ${JSON.stringify({ s: local?.status, q: local?.seats, c: local?.cancelAtPeriodEnd })} vs Stripe ${JSON.stringify({ s: remote.status, q: item.quantity, c: remote.cancel_at_period_end })}`);
+    if (!same)
+      problems.push(
+        `subscription of ${o.id}: ours ${JSON.stringify({ s: local?.status, q: local?.seats, c: local?.cancelAtPeriodEnd })} vs Stripe ${JSON.stringify({ s: remote.status, q: item.quantity, c: remote.cancel_at_period_end })}`,
+      );
     const remoteInvoices = (await stripe.invoices.list({ customer: o.customer, limit: 100 })).data;
     for (const ri of remoteInvoices) {
       const [li] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, ri.id!));
@@ -135,27 +163,50 @@ try {
         problems.push(`invoice ${ri.id} missing`);
         continue;
       }
-      if (li.status !== ri.status || li.amountPaidCents !== ri.amount_paid) problems.push(`invoice ${ri.id}: ours ${li.status}/${li.amountPaidCents} vs ${ri.status}/${ri.amount_paid}`);
-      const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${invoiceLines} where invoice_id = ${li.id}`)) as [{ n: number }];
-      if (Number(n) !== ri.lines.data.length) problems.push(`invoice ${ri.id}: ${n} lines, Stripe has ${ri.lines.data.length}`);
+      if (li.status !== ri.status || li.amountPaidCents !== ri.amount_paid)
+        problems.push(`invoice ${ri.id}: ours ${li.status}/${li.amountPaidCents} vs ${ri.status}/${ri.amount_paid}`);
+      const [{ n }] = rowsOf<{ n: number }>(
+        await db.execute(sql`select count(*)::int as n from ${invoiceLines} where invoice_id = ${li.id}`),
+      ) as [{ n: number }];
+      if (Number(n) !== ri.lines.data.length)
+        problems.push(`invoice ${ri.id}: ${n} lines, Stripe has ${ri.lines.data.length}`);
     }
   }
-  const counts = rowsOf<{ status: string; n: number }>(await db.execute(sql`select status::text, count(*)::int as n from ${stripeEvents} group by status`));
+  const counts = rowsOf<{ status: string; n: number }>(
+    await db.execute(sql`select status::text, count(*)::int as n from ${stripeEvents} group by status`),
+  );
   const recorded = counts.reduce((n, c) => n + Number(c.n), 0);
-  if (recorded !== distinct.length) problems.push(`stripe_events has ${recorded} rows for ${distinct.length} distinct events`);
-  if (counts.some((c) => c.status === "failed" || c.status === "pending")) problems.push(`events not processed: ${JSON.stringify(counts)}`);
+  if (recorded !== distinct.length)
+    problems.push(`stripe_events has ${recorded} rows for ${distinct.length} distinct events`);
+  if (counts.some((c) => c.status === "failed" || c.status === "pending"))
+    problems.push(`events not processed: ${JSON.stringify(counts)}`);
 
   console.log("\nWebhook benchmark (built app, real PostgreSQL, local Stripe emulator)");
-  console.log(`  organizations ${orgs.length}, distinct events ${distinct.length}, deliveries ${schedule.length} (30% duplicates, ~20% out of order), concurrency ${CONCURRENCY}`);
+  console.log(
+    `  organizations ${orgs.length}, distinct events ${distinct.length}, deliveries ${schedule.length} (30% duplicates, ~20% out of order), concurrency ${CONCURRENCY}`,
+  );
   console.log(`  throughput    ${Math.round(schedule.length / seconds)} events/s  (${seconds.toFixed(1)} s)`);
-  console.log(`  latency       p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   max ${Math.max(...latencies).toFixed(1)} ms`);
-  console.log(`  app CPU       ${appCpuMs.toFixed(2)} ms per delivery (the app server process, whatever else the machine is doing); load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-  console.log(`  ceiling       ${Math.round(schedule.length / floorSeconds)} requests/s, p50 ${percentile(floorLatencies, 50).toFixed(1)} ms, p99 ${percentile(floorLatencies, 99).toFixed(1)} ms, app CPU ${floorCpuMs.toFixed(2)} ms per request: the same deliveries with a forged signature (400 after the check, no database), i.e. the framework's own cost per request here`);
+  console.log(
+    `  latency       p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   max ${Math.max(...latencies).toFixed(1)} ms`,
+  );
+  console.log(
+    `  app CPU       ${appCpuMs.toFixed(2)} ms per delivery (the app server process, whatever else the machine is doing); load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+  console.log(
+    `  ceiling       ${Math.round(schedule.length / floorSeconds)} requests/s, p50 ${percentile(floorLatencies, 50).toFixed(1)} ms, p99 ${percentile(floorLatencies, 99).toFixed(1)} ms, app CPU ${floorCpuMs.toFixed(2)} ms per request: the same deliveries with a forged signature (400 after the check, no database), i.e. the framework's own cost per request here`,
+  );
   console.log(`  retried (non-2xx answers) ${non2xx}`);
   console.log(`  event rows    ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);
-  console.log(`  final state   ${problems.length === 0 ? "equal to Stripe's for every subscription and invoice; no event applied twice" : `${problems.length} PROBLEMS`}`);
+  console.log(
+    `  final state   ${problems.length === 0 ? "equal to Stripe's for every subscription and invoice; no event applied twice" : `${problems.length} PROBLEMS`}`,
+  );
   for (const p of problems.slice(0, 10)) console.log(`    - ${p}`);
-  console.log(`  targets       ≥1000 events/s: ${schedule.length / seconds >= 1000 ? "met" : "NOT met"}; p99 < 50 ms: ${percentile(latencies, 99) < 50 ? "met" : "NOT met"}`);
+  console.log(
+    `  targets       ≥1000 events/s: ${schedule.length / seconds >= 1000 ? "met" : "NOT met"}; p99 < 50 ms: ${percentile(latencies, 99) < 50 ? "met" : "NOT met"}`,
+  );
   console.log(`  (whole run ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   process.exitCode = problems.length === 0 ? 0 : 1;
 } finally {

@@ -55,7 +55,10 @@ export function AppHeader({
         </div>
         <div className="flex items-center gap-3 text-sm">
           {isPlatformAdmin ? (
-            <Link href="/admin" className="rounded px-2 py-1 font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            <Link
+              href="/admin"
+              className="rounded px-2 py-1 font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
               Admin
             </Link>
           ) : null}
@@ -63,7 +66,10 @@ export function AppHeader({
             {user.name}
           </span>
           <form action={signOut}>
-            <button type="submit" className="rounded px-2 py-1 text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800">
+            <button
+              type="submit"
+              className="rounded px-2 py-1 text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800"
+            >
               Sign out
             </button>
           </form>

@@ -4,12 +4,23 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 /** Section tabs of an organization; the current one is marked for screen readers too. */
-export function SectionNav({ items, label }: { items: { href: string; label: string; exact?: boolean }[]; label: string }) {
+export function SectionNav({
+  items,
+  label,
+}: {
+  items: { href: string; label: string; exact?: boolean }[];
+  label: string;
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label={label} className="-mb-px flex gap-1 overflow-x-auto border-b border-zinc-200 text-sm dark:border-zinc-800">
+    <nav
+      aria-label={label}
+      className="-mb-px flex gap-1 overflow-x-auto border-b border-zinc-200 text-sm dark:border-zinc-800"
+    >
       {items.map((item) => {
-        const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = item.exact
+          ? pathname === item.href
+          : pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <Link
             key={item.href}

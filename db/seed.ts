@@ -38,9 +38,20 @@ type DemoOrg = {
   /** Day of the month the paid subscription renews on (paid plans). */
   anchor?: { month: number; day: number };
   members: { email: string; name: string; role: MemberRole }[];
-  usage: { executionsPerDay: number; agents: [number, number]; gateways: [number, number]; storageGb: [number, number] };
+  usage: {
+    executionsPerDay: number;
+    agents: [number, number];
+    gateways: [number, number];
+    storageGb: [number, number];
+  };
   status?: "past_due";
-  custom?: { pricePerSeatCents: number; maxAgents: number; maxExecutionsPerMonth: number; maxStorageGb: number; maxGateways: number };
+  custom?: {
+    pricePerSeatCents: number;
+    maxAgents: number;
+    maxExecutionsPerMonth: number;
+    maxStorageGb: number;
+    maxGateways: number;
+  };
 };
 
 export const DEMO_ADMIN = { email: "staff@agentbill.test", name: "Pat Platform" };
@@ -87,7 +98,13 @@ export const DEMO_ORGS: DemoOrg[] = [
       { email: "milton@initech.test", name: "Milton Waddams", role: "member" },
     ],
     usage: { executionsPerDay: 41_000, agents: [180, 240], gateways: [18, 24], storageGb: [410, 520] },
-    custom: { pricePerSeatCents: 420_00, maxAgents: 500, maxExecutionsPerMonth: 2_000_000, maxStorageGb: 2_000, maxGateways: 50 },
+    custom: {
+      pricePerSeatCents: 420_00,
+      maxAgents: 500,
+      maxExecutionsPerMonth: 2_000_000,
+      maxStorageGb: 2_000,
+      maxGateways: 50,
+    },
   },
   {
     slug: "umbrella",
@@ -146,14 +163,22 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
   for (const o of DEMO_ORGS) for (const m of o.members) emails.set(m.email, m.name);
   await db
     .insert(users)
-    .values([...emails].map(([email, name]) => ({ email, name, passwordHash, isPlatformAdmin: email === DEMO_ADMIN.email })))
+    .values(
+      [...emails].map(([email, name]) => ({ email, name, passwordHash, isPlatformAdmin: email === DEMO_ADMIN.email })),
+    )
     .onConflictDoNothing({ target: users.email });
   const userRows = await db.select({ id: users.id, email: users.email }).from(users);
   const userId = new Map(userRows.map((u) => [u.email, u.id]));
 
   for (const o of DEMO_ORGS) {
-    await db.insert(organizations).values({ slug: o.slug, name: o.name, billingEmail: o.members[0]?.email }).onConflictDoNothing();
-    const [org] = await db.select().from(organizations).where(sql`${organizations.slug} = ${o.slug}`);
+    await db
+      .insert(organizations)
+      .values({ slug: o.slug, name: o.name, billingEmail: o.members[0]?.email })
+      .onConflictDoNothing();
+    const [org] = await db
+      .select()
+      .from(organizations)
+      .where(sql`${organizations.slug} = ${o.slug}`);
     if (!org) throw new Error(`seed: organization ${o.slug} missing`);
     await db
       .insert(memberships)
@@ -190,18 +215,36 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
     await seedInvoices(db, org.id, o, seats, billingPeriod, now);
   }
 
-  const [acme] = await db.select({ id: organizations.id }).from(organizations).where(sql`${organizations.slug} = 'acme'`);
+  const [acme] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(sql`${organizations.slug} = 'acme'`);
   if (acme) {
     await db
       .insert(apiKeys)
-      .values({ organizationId: acme.id, name: "Demo key (development)", prefix: displayPrefix(DEMO_API_KEY), keyHash: hashApiKey(DEMO_API_KEY) })
+      .values({
+        organizationId: acme.id,
+        name: "Demo key (development)",
+        prefix: displayPrefix(DEMO_API_KEY),
+        keyHash: hashApiKey(DEMO_API_KEY),
+      })
       .onConflictDoNothing();
   }
   await db
     .insert(featureFlags)
     .values([
-      { key: "agent-marketplace", description: "Browse and install community agents.", defaultEnabled: false, rolloutPercent: 25 },
-      { key: "usage-forecast", description: "Show the projection to period end on the usage chart.", defaultEnabled: true, rolloutPercent: 100 },
+      {
+        key: "agent-marketplace",
+        description: "Browse and install community agents.",
+        defaultEnabled: false,
+        rolloutPercent: 25,
+      },
+      {
+        key: "usage-forecast",
+        description: "Show the projection to period end on the usage chart.",
+        defaultEnabled: true,
+        rolloutPercent: 100,
+      },
     ])
     .onConflictDoNothing();
 }
@@ -247,12 +290,30 @@ async function seedUsage(db: Db, organizationId: string, o: DemoOrg, now: Date):
     for (let slot = 0; slot < 4; slot++) {
       const at = new Date(day.getTime() + (3 + slot * 6) * 3_600_000);
       if (at >= now) continue;
-      rows.push({ organizationId, metric: "executions", quantity: Math.round(dayTotal / 4), occurredAt: at, idempotencyKey: `seed-${key}-exec-${slot}` });
+      rows.push({
+        organizationId,
+        metric: "executions",
+        quantity: Math.round(dayTotal / 4),
+        occurredAt: at,
+        idempotencyKey: `seed-${key}-exec-${slot}`,
+      });
     }
     const noon = new Date(day.getTime() + 12 * 3_600_000);
     if (noon >= now) continue;
-    rows.push({ organizationId, metric: "agents", quantity: Math.round(lerp(o.usage.agents, t)), occurredAt: noon, idempotencyKey: `seed-${key}-agents` });
-    rows.push({ organizationId, metric: "gateways", quantity: Math.round(lerp(o.usage.gateways, t)), occurredAt: noon, idempotencyKey: `seed-${key}-gateways` });
+    rows.push({
+      organizationId,
+      metric: "agents",
+      quantity: Math.round(lerp(o.usage.agents, t)),
+      occurredAt: noon,
+      idempotencyKey: `seed-${key}-agents`,
+    });
+    rows.push({
+      organizationId,
+      metric: "gateways",
+      quantity: Math.round(lerp(o.usage.gateways, t)),
+      occurredAt: noon,
+      idempotencyKey: `seed-${key}-gateways`,
+    });
     rows.push({
       organizationId,
       metric: "storage_bytes",
@@ -262,7 +323,10 @@ async function seedUsage(db: Db, organizationId: string, o: DemoOrg, now: Date):
     });
   }
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insert(usageEvents).values(rows.slice(i, i + 500)).onConflictDoNothing();
+    await db
+      .insert(usageEvents)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing();
   }
   const from = new Date(today.getTime() - HISTORY_DAYS * 86_400_000);
   await rebuildDaily(db, { from, to: now, organizationId });
@@ -278,11 +342,20 @@ async function seedUsage(db: Db, organizationId: string, o: DemoOrg, now: Date):
   for (const period of periods) await rebuildCounters(db, organizationId, period);
 }
 
-async function seedInvoices(db: Db, organizationId: string, o: DemoOrg, seats: number, current: Period, now: Date): Promise<void> {
+async function seedInvoices(
+  db: Db,
+  organizationId: string,
+  o: DemoOrg,
+  seats: number,
+  current: Period,
+  now: Date,
+): Promise<void> {
   if (o.plan === "free") return;
   const plan = catalogPlan(o.plan);
   const unit =
-    o.custom?.pricePerSeatCents ?? (o.cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents) ?? 0;
+    o.custom?.pricePerSeatCents ??
+    (o.cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents) ??
+    0;
   const months = o.cycle === "annual" ? 12 : 1;
   const count = o.cycle === "annual" ? 2 : 3;
   for (let k = count; k >= 1; k--) {

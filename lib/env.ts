@@ -18,11 +18,7 @@ export const DEV_CRON_SECRET = "dev-cron-secret";
 const serverSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    DATABASE_URL: opt(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL"),
-    ),
+    DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")),
     /** Folder for the embedded database and other local state when DATABASE_URL is unset. */
     DATA_DIR: opt(z.string()).transform((v) => v ?? ".data"),
     AUTH_SECRET: opt(z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)")),

@@ -5,12 +5,16 @@ import { env } from "../lib/env";
 /** Open the database the app would use (DATABASE_URL, or the embedded one under DATA_DIR), migrated. */
 export async function openAppDatabase(): Promise<Database> {
   const e = env();
-  const database = await openDatabase(e.databaseUrl ? { url: e.databaseUrl, max: 4 } : { pgliteDir: path.resolve(e.dataDir, "pglite") });
+  const database = await openDatabase(
+    e.databaseUrl ? { url: e.databaseUrl, max: 4 } : { pgliteDir: path.resolve(e.dataDir, "pglite") },
+  );
   await database.migrate();
   return database;
 }
 
 export function describeTarget(): string {
   const e = env();
-  return e.databaseUrl ? e.databaseUrl.replace(/\/\/[^@]*@/, "//***@") : `embedded PGlite in ${path.resolve(e.dataDir, "pglite")}`;
+  return e.databaseUrl
+    ? e.databaseUrl.replace(/\/\/[^@]*@/, "//***@")
+    : `embedded PGlite in ${path.resolve(e.dataDir, "pglite")}`;
 }

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
 
   const webhookUrl = process.argv.includes("--no-webhooks")
     ? undefined
-    : (flag("webhook-url") ?? process.env.STRIPE_EMULATOR_WEBHOOK_URL ?? new URL("/api/webhooks/stripe", config.appUrl ?? "http://localhost:3000").toString());
+    : (flag("webhook-url") ??
+      process.env.STRIPE_EMULATOR_WEBHOOK_URL ??
+      new URL("/api/webhooks/stripe", config.appUrl ?? "http://localhost:3000").toString());
 
   const emulator = await startEmulator({
     port,
@@ -39,7 +41,9 @@ async function main(): Promise<void> {
     dataFile,
     log: (msg) => console.log(`[stripe-emulator] ${msg}`),
   });
-  console.log(`[stripe-emulator] ready at ${emulator.url}; webhooks → ${webhookUrl ?? "(none)"}${dataFile ? `; state: ${dataFile}` : ""}`);
+  console.log(
+    `[stripe-emulator] ready at ${emulator.url}; webhooks → ${webhookUrl ?? "(none)"}${dataFile ? `; state: ${dataFile}` : ""}`,
+  );
 
   const shutdown = async () => {
     await emulator.stop();

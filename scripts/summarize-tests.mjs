@@ -2,7 +2,9 @@
 // A tier that wrote no report counts as one failure, so a crash can never look green.
 import fs from "node:fs";
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of process.argv.slice(2)) {
   if (!fs.existsSync(file)) {
     console.log(`${file}: no report (the tier did not run to the end)`);

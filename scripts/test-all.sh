@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 rm -rf test-results && mkdir -p test-results
 status=0
 
-echo "== static checks (types, lint)"
+echo "== static checks (types, lint, format)"
 static_pass=0; static_fail=0
 if npx tsc --noEmit; then static_pass=$((static_pass+1)); else echo "type check failed"; static_fail=$((static_fail+1)); status=1; fi
 if npx eslint . --max-warnings=0; then static_pass=$((static_pass+1)); else echo "lint failed"; static_fail=$((static_fail+1)); status=1; fi
+if npx prettier --check . --log-level warn; then static_pass=$((static_pass+1)); else echo "format check failed: run npm run format"; static_fail=$((static_fail+1)); status=1; fi
 echo "{\"numPassedTests\":$static_pass,\"numFailedTests\":$static_fail,\"numPendingTests\":0}" > test-results/static.json
 
 echo "== unit"

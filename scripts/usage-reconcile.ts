@@ -28,7 +28,9 @@ const parsed = reconcileParamsSchema.safeParse({
   close: values["no-close"] ? "0" : "1",
 });
 if (!parsed.success) {
-  console.error(`Invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  console.error(
+    `Invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
   process.exit(2);
 }
 
@@ -42,10 +44,17 @@ try {
   } else {
     const c = report.counters;
     console.log(`Usage reconciliation on ${describeTarget()} (${Date.now() - started} ms, run ${runId})`);
-    console.log(`  window          ${report.window.from} → ${report.window.to}, ${report.organizations} organization(s)`);
-    console.log(`  daily roll-ups  ${report.daily.checked} checked, ${report.daily.upserted} repaired, ${report.daily.deleted} removed, drift ${report.daily.drift}`);
-    console.log(`  counters        ${c.checked} checked, ${c.repaired} repaired (drift ${c.drift}), ${c.created} empty periods materialised`);
-    for (const r of report.repairs.slice(0, 20)) console.log(`    ${r.organizationId} ${r.metric} ${r.periodStart}: ${r.before ?? "missing"} → ${r.after}`);
+    console.log(
+      `  window          ${report.window.from} → ${report.window.to}, ${report.organizations} organization(s)`,
+    );
+    console.log(
+      `  daily roll-ups  ${report.daily.checked} checked, ${report.daily.upserted} repaired, ${report.daily.deleted} removed, drift ${report.daily.drift}`,
+    );
+    console.log(
+      `  counters        ${c.checked} checked, ${c.repaired} repaired (drift ${c.drift}), ${c.created} empty periods materialised`,
+    );
+    for (const r of report.repairs.slice(0, 20))
+      console.log(`    ${r.organizationId} ${r.metric} ${r.periodStart}: ${r.before ?? "missing"} → ${r.after}`);
     console.log(`  periods closed  ${report.periodsClosed.length}`);
     console.log(`  alerts raised   ${report.alertsRaised}`);
   }

@@ -39,13 +39,23 @@ export default async function AdminOverviewPage() {
   await requirePlatformAdmin();
   const db = await getDb();
   const now = new Date();
-  const [m, mrrSeries, signups] = await Promise.all([getOverviewMetrics(db, now), mrrByMonth(db, now), signupsByMonth(db, now)]);
+  const [m, mrrSeries, signups] = await Promise.all([
+    getOverviewMetrics(db, now),
+    mrrByMonth(db, now),
+    signupsByMonth(db, now),
+  ]);
   return (
     <div className="space-y-8">
-      <PageHeader title="Platform overview" description={`${formatNumber(m.totalOrganizations)} organizations in all, ${formatNumber(m.suspended)} suspended.`} />
+      <PageHeader
+        title="Platform overview"
+        description={`${formatNumber(m.totalOrganizations)} organizations in all, ${formatNumber(m.suspended)} suspended.`}
+      />
 
       <section aria-label="Key figures" className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3">
-        <Stat title="MRR" note={`From ${formatNumber(m.recurring.paying)} paying active subscriptions; annual plans count a twelfth.${m.recurring.unpriced ? ` ${m.recurring.unpriced} custom-priced without a price are not counted.` : ""}`}>
+        <Stat
+          title="MRR"
+          note={`From ${formatNumber(m.recurring.paying)} paying active subscriptions; annual plans count a twelfth.${m.recurring.unpriced ? ` ${m.recurring.unpriced} custom-priced without a price are not counted.` : ""}`}
+        >
           <Money amounts={m.recurring.mrr} testId="mrr" />
         </Stat>
         <Stat title="ARR" note="Monthly × 12 plus annual amounts.">
@@ -55,13 +65,18 @@ export default async function AdminOverviewPage() {
           title="Past due"
           note={
             <>
-              {m.pastDue.outstanding.length ? m.pastDue.outstanding.map((a) => formatMoney(a.cents, a.currency)).join(" + ") : formatMoney(0, "usd")} outstanding
-              on open invoices
+              {m.pastDue.outstanding.length
+                ? m.pastDue.outstanding.map((a) => formatMoney(a.cents, a.currency)).join(" + ")
+                : formatMoney(0, "usd")}{" "}
+              outstanding on open invoices
             </>
           }
         >
           <span data-testid="past-due-count">{formatNumber(m.pastDue.organizations)}</span>
-          <span className="text-sm font-normal text-zinc-500"> {m.pastDue.organizations === 1 ? "organization" : "organizations"}</span>
+          <span className="text-sm font-normal text-zinc-500">
+            {" "}
+            {m.pastDue.organizations === 1 ? "organization" : "organizations"}
+          </span>
         </Stat>
         <Stat title="New this month" note="Organizations created since the 1st (UTC).">
           {formatNumber(m.newThisMonth)}
@@ -85,7 +100,10 @@ export default async function AdminOverviewPage() {
         <ul className="grid grid-cols-3 gap-3 sm:gap-4">
           {m.byPlan.map((p) => (
             <li key={p.planId}>
-              <Link href={`/admin/orgs?plan=${p.planId}`} className="block rounded-xl focus-visible:outline-2 focus-visible:outline-indigo-600">
+              <Link
+                href={`/admin/orgs?plan=${p.planId}`}
+                className="block rounded-xl focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
                 <Card className="hover:ring-indigo-300 dark:hover:ring-indigo-800">
                   <CardTitle>{p.planName}</CardTitle>
                   <p className="tabular mt-2 text-3xl font-semibold" data-testid={`plan-count-${p.planId}`}>
@@ -104,7 +122,9 @@ export default async function AdminOverviewPage() {
       <section aria-label="Trends" className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardTitle>MRR by month</CardTitle>
-          <p className="mb-2 text-xs text-zinc-500">From subscription invoices; an annual invoice counts a twelfth each month.</p>
+          <p className="mb-2 text-xs text-zinc-500">
+            From subscription invoices; an annual invoice counts a twelfth each month.
+          </p>
           {mrrSeries.length === 0 ? (
             <EmptyState title="No subscription invoices yet" />
           ) : (
@@ -134,7 +154,10 @@ export default async function AdminOverviewPage() {
               {m.leaders.map((l) => (
                 <tr key={l.organizationId}>
                   <Td>
-                    <Link href={`/admin/orgs/${l.organizationId}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                    <Link
+                      href={`/admin/orgs/${l.organizationId}`}
+                      className="font-medium text-indigo-700 hover:underline dark:text-indigo-400"
+                    >
                       {l.name}
                     </Link>
                     <span className="block text-xs text-zinc-500">{l.slug}</span>

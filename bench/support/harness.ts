@@ -14,7 +14,9 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-export async function freshDatabase(label: string): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+export async function freshDatabase(
+  label: string,
+): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
   const name = `agentbill_bench_${label}_${randomBytes(3).toString("hex")}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -33,16 +35,33 @@ export async function freshDatabase(label: string): Promise<{ database: Database
 }
 
 /** Build once into its own folder (so a dev server's .next is left alone), then `next start`. */
-export async function startApp(opts: { port: number; env: Record<string, string>; distDir?: string }): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
+export async function startApp(opts: {
+  port: number;
+  env: Record<string, string>;
+  distDir?: string;
+}): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const distDir = opts.distDir ?? ".next-bench";
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh", ...opts.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: distDir,
+    AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
+    ...opts.env,
+  };
   if (!fs.existsSync(`${distDir}/BUILD_ID`) || process.env.BENCH_REBUILD === "1") {
     console.log(`building the app into ${distDir} …`);
     await run("./node_modules/.bin/next", ["build"], env);
   }
   // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of the app server there when it stops.
-  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(opts.port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(opts.port), "-H", "127.0.0.1"],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
@@ -54,7 +73,8 @@ export async function startApp(opts: { port: number; env: Record<string, string>
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the app did not start:\n${log.slice(-2000)}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`the app did not start:\n${log.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 300));
   }
   return {
@@ -87,7 +107,11 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void>
 }
 
 /** Run `work` over `items` with at most `concurrency` in flight; returns each call's latency in ms. */
-export async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<number[]> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, i: number) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -4,7 +4,8 @@ import { useActionState, useEffect, useId, useRef, startTransition } from "react
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "./form-fields";
 
 /** What an admin server action answers (lib/http/action's ActionResult, as the client sees it). */
-export type ActionState = { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+export type ActionState =
+  { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
 
 type Props = {
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
@@ -24,7 +25,16 @@ type Props = {
  * an optional confirmation dialog, and the action's answer (success, or what to fix).
  * Submitting does not clear what was typed when the server refuses it.
  */
-export function ActionForm({ action, submitLabel, children, confirm, danger, reason = true, reasonLabel = "Reason (for the audit log)", className = "" }: Props) {
+export function ActionForm({
+  action,
+  submitLabel,
+  children,
+  confirm,
+  danger,
+  reason = true,
+  reasonLabel = "Reason (for the audit log)",
+  className = "",
+}: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const formRef = useRef<HTMLFormElement>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -76,7 +86,10 @@ export function ActionForm({ action, submitLabel, children, confirm, danger, rea
       ) : null}
 
       {state && !state.ok ? (
-        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200 dark:bg-red-950/50 dark:text-red-200 dark:ring-red-900">
+        <div
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200 dark:bg-red-950/50 dark:text-red-200 dark:ring-red-900"
+        >
           <p>{state.error}</p>
           {otherErrors.length ? (
             <ul className="mt-1 list-disc pl-5">
@@ -88,7 +101,10 @@ export function ActionForm({ action, submitLabel, children, confirm, danger, rea
         </div>
       ) : null}
       {state?.ok && state.message ? (
-        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900">
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900"
+        >
           {state.message}
         </p>
       ) : null}

@@ -16,7 +16,10 @@ const LINKS = [
 export function AdminNav() {
   const path = usePathname();
   return (
-    <nav aria-label="Admin sections" className="-mx-4 flex gap-1 overflow-x-auto border-b border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800">
+    <nav
+      aria-label="Admin sections"
+      className="-mx-4 flex gap-1 overflow-x-auto border-b border-zinc-200 px-4 py-2 text-sm dark:border-zinc-800"
+    >
       {LINKS.map((l) => {
         const current = l.href === "/admin" ? path === "/admin" : path === l.href || path.startsWith(`${l.href}/`);
         return (

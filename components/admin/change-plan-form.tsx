@@ -22,7 +22,12 @@ export function ChangePlanForm({ action, orgName, currentPlanId, currentCycle }:
     >
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Plan" htmlFor="f-plan">
-          <select id="f-plan" name="planId" className={inputClass} defaultValue={currentPlanId === "free" ? "pro" : "free"}>
+          <select
+            id="f-plan"
+            name="planId"
+            className={inputClass}
+            defaultValue={currentPlanId === "free" ? "pro" : "free"}
+          >
             <option value="free">Free</option>
             <option value="pro">Pro</option>
           </select>

@@ -23,7 +23,15 @@ export function THead({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function Th({ children, className = "", align = "left" }: { children?: React.ReactNode; className?: string; align?: "left" | "right" }) {
+export function Th({
+  children,
+  className = "",
+  align = "left",
+}: {
+  children?: React.ReactNode;
+  className?: string;
+  align?: "left" | "right";
+}) {
   return (
     <th scope="col" className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : ""} ${className}`}>
       {children}
@@ -59,9 +67,15 @@ export function SortTh({
       aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}
       className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : ""} ${className}`}
     >
-      <Link href={href(sortKey, next)} className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100">
+      <Link
+        href={href(sortKey, next)}
+        className="inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100"
+      >
         {label}
-        <span aria-hidden className={active ? "text-indigo-600 dark:text-indigo-400" : "text-zinc-300 dark:text-zinc-600"}>
+        <span
+          aria-hidden
+          className={active ? "text-indigo-600 dark:text-indigo-400" : "text-zinc-300 dark:text-zinc-600"}
+        >
           {active ? (dir === "asc" ? "▲" : "▼") : "↕"}
         </span>
       </Link>
@@ -73,8 +87,18 @@ export function TBody({ children }: { children: React.ReactNode }) {
   return <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">{children}</tbody>;
 }
 
-export function Td({ children, className = "", align = "left" }: { children?: React.ReactNode; className?: string; align?: "left" | "right" }) {
-  return <td className={`px-3 py-2 align-top ${align === "right" ? "tabular text-right" : ""} ${className}`}>{children}</td>;
+export function Td({
+  children,
+  className = "",
+  align = "left",
+}: {
+  children?: React.ReactNode;
+  className?: string;
+  align?: "left" | "right";
+}) {
+  return (
+    <td className={`px-3 py-2 align-top ${align === "right" ? "tabular text-right" : ""} ${className}`}>{children}</td>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
@@ -87,10 +111,23 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 /** Previous / next and a few page numbers around the current one. */
-export function Pagination({ page, pages, href, label = "Pages" }: { page: number; pages: number; href: (page: number) => string; label?: string }) {
+export function Pagination({
+  page,
+  pages,
+  href,
+  label = "Pages",
+}: {
+  page: number;
+  pages: number;
+  href: (page: number) => string;
+  label?: string;
+}) {
   if (pages <= 1 && page <= 1) return null;
-  const around = [...new Set([1, page - 1, page, page + 1, pages])].filter((p) => p >= 1 && p <= pages).sort((a, b) => a - b);
-  const link = "rounded-md px-3 py-1.5 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800";
+  const around = [...new Set([1, page - 1, page, page + 1, pages])]
+    .filter((p) => p >= 1 && p <= pages)
+    .sort((a, b) => a - b);
+  const link =
+    "rounded-md px-3 py-1.5 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800";
   return (
     <nav aria-label={label} className="flex flex-wrap items-center gap-2 text-sm">
       {page > 1 ? (
@@ -100,7 +137,11 @@ export function Pagination({ page, pages, href, label = "Pages" }: { page: numbe
       ) : null}
       {around.map((p, i) => (
         <span key={p} className="flex items-center gap-2">
-          {i > 0 && p - around[i - 1]! > 1 ? <span aria-hidden className="text-zinc-400">…</span> : null}
+          {i > 0 && p - around[i - 1]! > 1 ? (
+            <span aria-hidden className="text-zinc-400">
+              …
+            </span>
+          ) : null}
           {p === page ? (
             <span aria-current="page" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white">
               {p}

@@ -8,7 +8,15 @@ import { Notice } from "./page-header";
  */
 
 /** The frame: a card laid out as a grid (`className` gives the columns). */
-export function FilterForm({ action, className, children }: { action?: string; className: string; children: React.ReactNode }) {
+export function FilterForm({
+  action,
+  className,
+  children,
+}: {
+  action?: string;
+  className: string;
+  children: React.ReactNode;
+}) {
   return (
     <form
       method="get"
@@ -42,7 +50,15 @@ export function FilterInput({
   const listId = suggestions ? `${name}-suggestions` : undefined;
   return (
     <Field label={label} htmlFor={name} className={className}>
-      <input id={name} name={name} type={type} list={listId} defaultValue={value ?? ""} placeholder={placeholder} className={inputClass} />
+      <input
+        id={name}
+        name={name}
+        type={type}
+        list={listId}
+        defaultValue={value ?? ""}
+        placeholder={placeholder}
+        className={inputClass}
+      />
       {suggestions ? (
         <datalist id={listId}>
           {suggestions.map((s) => (

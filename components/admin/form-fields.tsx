@@ -12,7 +12,19 @@ export const secondaryButtonClass =
 export const dangerButtonClass =
   "inline-flex items-center justify-center rounded-md bg-red-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600 disabled:opacity-60";
 
-export function Field({ label, htmlFor, hint, children, className = "" }: { label: string; htmlFor: string; hint?: string; children: React.ReactNode; className?: string }) {
+export function Field({
+  label,
+  htmlFor,
+  hint,
+  children,
+  className = "",
+}: {
+  label: string;
+  htmlFor: string;
+  hint?: string;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`space-y-1 ${className}`}>
       <label htmlFor={htmlFor} className="block text-sm font-medium">

@@ -16,7 +16,11 @@ export function ManualInvoiceForm({ action, orgName, currency, lines }: Props) {
     <ActionForm
       action={action}
       submitLabel="Create invoice"
-      confirm={{ title: `Create an invoice for ${orgName}?`, body: "An open invoice is issued now with the lines given; it shows on the customer’s billing page.", confirmLabel: "Create invoice" }}
+      confirm={{
+        title: `Create an invoice for ${orgName}?`,
+        body: "An open invoice is issued now with the lines given; it shows on the customer’s billing page.",
+        confirmLabel: "Create invoice",
+      }}
     >
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Lines (unused rows are skipped)</legend>
@@ -30,8 +34,23 @@ export function ManualInvoiceForm({ action, orgName, currency, lines }: Props) {
               required={i === 0}
               className={inputClass}
             />
-            <input name={`line${i}Quantity`} aria-label={`Line ${i + 1} quantity`} type="number" min={1} step={1} defaultValue={1} className={inputClass} />
-            <input name={`line${i}Amount`} aria-label={`Line ${i + 1} unit amount (${cur})`} inputMode="decimal" placeholder={`Unit ${cur}, e.g. 420.00`} required={i === 0} className={inputClass} />
+            <input
+              name={`line${i}Quantity`}
+              aria-label={`Line ${i + 1} quantity`}
+              type="number"
+              min={1}
+              step={1}
+              defaultValue={1}
+              className={inputClass}
+            />
+            <input
+              name={`line${i}Amount`}
+              aria-label={`Line ${i + 1} unit amount (${cur})`}
+              inputMode="decimal"
+              placeholder={`Unit ${cur}, e.g. 420.00`}
+              required={i === 0}
+              className={inputClass}
+            />
           </div>
         ))}
       </fieldset>

@@ -32,7 +32,15 @@ export function PageHeader({
   );
 }
 
-export function SectionTitle({ id, children, aside }: { id?: string; children: React.ReactNode; aside?: React.ReactNode }) {
+export function SectionTitle({
+  id,
+  children,
+  aside,
+}: {
+  id?: string;
+  children: React.ReactNode;
+  aside?: React.ReactNode;
+}) {
   return (
     <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
       <h2 id={id} className="text-lg font-semibold">
@@ -43,12 +51,21 @@ export function SectionTitle({ id, children, aside }: { id?: string; children: R
   );
 }
 
-export function Notice({ tone = "neutral", children, role }: { tone?: "neutral" | "red" | "amber" | "green"; children: React.ReactNode; role?: "alert" | "status" }) {
+export function Notice({
+  tone = "neutral",
+  children,
+  role,
+}: {
+  tone?: "neutral" | "red" | "amber" | "green";
+  children: React.ReactNode;
+  role?: "alert" | "status";
+}) {
   const tones = {
     neutral: "bg-zinc-100 text-zinc-800 ring-zinc-200 dark:bg-zinc-900 dark:text-zinc-200 dark:ring-zinc-800",
     red: "bg-red-50 text-red-900 ring-red-200 dark:bg-red-950/40 dark:text-red-200 dark:ring-red-900",
     amber: "bg-amber-50 text-amber-900 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-200 dark:ring-amber-900",
-    green: "bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900",
+    green:
+      "bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900",
   } as const;
   return (
     <div role={role} className={`rounded-lg px-4 py-3 text-sm ring-1 ${tones[tone]}`}>
@@ -74,5 +91,7 @@ export function Facts({ items }: { items: { label: string; value: React.ReactNod
 }
 
 export function Mono({ children }: { children: React.ReactNode }) {
-  return <code className="break-all rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">{children}</code>;
+  return (
+    <code className="break-all rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs dark:bg-zinc-800">{children}</code>
+  );
 }

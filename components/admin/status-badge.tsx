@@ -32,7 +32,11 @@ const TONE: Record<string, BadgeTone> = {
   not_checked: "neutral",
 };
 
-const LABEL: Record<string, string> = { not_checked: "not checked", past_due: "past due", incomplete_expired: "expired" };
+const LABEL: Record<string, string> = {
+  not_checked: "not checked",
+  past_due: "past due",
+  incomplete_expired: "expired",
+};
 
 /** A status word in its colour; the word itself carries the meaning (not the colour alone). */
 export function StatusBadge({ status }: { status: string }) {

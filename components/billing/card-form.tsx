@@ -8,15 +8,36 @@ import { CardOutcome, useCardSaved } from "./card-outcome";
 import type { CardActions, CardEntryMode, CardSummary } from "./types";
 
 // Stripe.js loads only when a publishable key is configured, and only on demand.
-const StripeCardForm = dynamic(() => import("./stripe-card-form"), { ssr: false, loading: () => <Skeleton className="h-40 w-full" /> });
+const StripeCardForm = dynamic(() => import("./stripe-card-form"), {
+  ssr: false,
+  loading: () => <Skeleton className="h-40 w-full" />,
+});
 
 /**
  * Collect a card: Stripe's Payment Element with a publishable key; otherwise (the local emulator
  * or tests) a clearly labelled picker of Stripe's test cards. Both end in the same server
  * actions; declines and 3-D Secure are shown here, in words.
  */
-export function CardForm({ mode, actions, onSaved, submitLabel = "Save card" }: { mode: CardEntryMode; actions: CardActions; onSaved?: (card: CardSummary) => void; submitLabel?: string }) {
-  if (mode.kind === "stripe") return <StripeCardForm publishableKey={mode.publishableKey} actions={actions} onSaved={onSaved} submitLabel={submitLabel} />;
+export function CardForm({
+  mode,
+  actions,
+  onSaved,
+  submitLabel = "Save card",
+}: {
+  mode: CardEntryMode;
+  actions: CardActions;
+  onSaved?: (card: CardSummary) => void;
+  submitLabel?: string;
+}) {
+  if (mode.kind === "stripe")
+    return (
+      <StripeCardForm
+        publishableKey={mode.publishableKey}
+        actions={actions}
+        onSaved={onSaved}
+        submitLabel={submitLabel}
+      />
+    );
   return <TestCardPicker cards={mode.cards} attach={actions.attach} onSaved={onSaved} submitLabel={submitLabel} />;
 }
 
@@ -41,10 +62,14 @@ function TestCardPicker({
     <form action={formAction} className="space-y-3" data-testid="test-card-form">
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">
-          Test card <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900 dark:bg-amber-900/60 dark:text-amber-100">Test mode</span>
+          Test card{" "}
+          <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900 dark:bg-amber-900/60 dark:text-amber-100">
+            Test mode
+          </span>
         </legend>
         <p className="text-xs text-zinc-600 dark:text-zinc-400">
-          Payments run against a test environment: no real card is charged. Pick one of Stripe’s test cards to see how each behaves.
+          Payments run against a test environment: no real card is charged. Pick one of Stripe’s test cards to see how
+          each behaves.
         </p>
         <div className="grid gap-2 sm:grid-cols-2">
           {cards.map((c) => (

@@ -21,8 +21,8 @@ export function CardOutcome({ result }: { result: Outcome }) {
   if (result.data.status === "requires_action") {
     return (
       <Notice tone="warning" role="alert" title="Needs authentication" testId="card-needs-auth">
-        Your bank asks you to confirm this card with 3-D Secure before it can be used. The card was not saved. Complete the
-        bank’s check when it appears, or use another card.
+        Your bank asks you to confirm this card with 3-D Secure before it can be used. The card was not saved. Complete
+        the bank’s check when it appears, or use another card.
       </Notice>
     );
   }
@@ -39,11 +39,18 @@ export function useCardSaved(result: Outcome, onSaved?: (card: CardSummary) => v
       const { paid, stillOpen } = result.data.retried;
       toast(
         stillOpen > 0
-          ? { tone: "error", title: `${cardLabel(result.data.card)} saved, but the overdue invoice was declined`, description: "Try another card, or contact your bank." }
+          ? {
+              tone: "error",
+              title: `${cardLabel(result.data.card)} saved, but the overdue invoice was declined`,
+              description: "Try another card, or contact your bank.",
+            }
           : {
               tone: "success",
               title: `${cardLabel(result.data.card)} saved`,
-              description: paid > 0 ? "The overdue invoice is paid: your subscription is active again." : "It’s used for your subscription from now on.",
+              description:
+                paid > 0
+                  ? "The overdue invoice is paid: your subscription is active again."
+                  : "It’s used for your subscription from now on.",
             },
       );
       onSaved?.(result.data.card);
@@ -51,4 +58,3 @@ export function useCardSaved(result: Outcome, onSaved?: (card: CardSummary) => v
     // Refusals are shown in place (CardOutcome), where the card is chosen.
   }, [result, onSaved]);
 }
-

@@ -58,7 +58,11 @@ export function CurrentPlanCard({
         <div>
           <dt className="text-zinc-600 dark:text-zinc-400">Price</dt>
           <dd className="tabular font-medium">
-            {recurringCents === null ? "Custom" : recurringCents === 0 ? "Free" : `${money(recurringCents, currency, locale)} / ${perCycle(current.cycle)}`}
+            {recurringCents === null
+              ? "Custom"
+              : recurringCents === 0
+                ? "Free"
+                : `${money(recurringCents, currency, locale)} / ${perCycle(current.cycle)}`}
           </dd>
         </div>
         <div>
@@ -66,14 +70,19 @@ export function CurrentPlanCard({
           <dd className="tabular font-medium">{free ? "—" : current.seats}</dd>
         </div>
         <div>
-          <dt className="text-zinc-600 dark:text-zinc-400">{free ? "Usage resets" : current.cancelAtPeriodEnd ? "Moves to Free" : "Renews"}</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">
+            {free ? "Usage resets" : current.cancelAtPeriodEnd ? "Moves to Free" : "Renews"}
+          </dt>
           <dd className="font-medium">{formatDay(current.periodEnd, locale)}</dd>
         </div>
         <div>
           <dt className="text-zinc-600 dark:text-zinc-400">Payment method</dt>
           <dd className="font-medium">
             {card ? (
-              <a href="#payment-method" className="underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-500">
+              <a
+                href="#payment-method"
+                className="underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-500"
+              >
                 {cardLabel(card)}
               </a>
             ) : (

@@ -34,7 +34,15 @@ export function money(cents: number, currency: string, locale: string, compact =
   return formatMoney(cents, currency, locale, { compact });
 }
 
-const BRAND: Record<string, string> = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover", jcb: "JCB", unionpay: "UnionPay", diners: "Diners Club" };
+const BRAND: Record<string, string> = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+  jcb: "JCB",
+  unionpay: "UnionPay",
+  diners: "Diners Club",
+};
 
 export function cardLabel(card: CardSummary): string {
   return `${BRAND[card.brand] ?? card.brand.charAt(0).toUpperCase() + card.brand.slice(1)} •••• ${card.last4}`;

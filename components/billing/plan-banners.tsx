@@ -56,8 +56,8 @@ export function PlanBanners({
       ) : null}
       {!current.billedInStripe && current.planId !== "free" ? (
         <Notice tone="neutral" role="note" title="Not billed through Stripe">
-          {organizationName}’s {current.planName} plan was set up by hand, without a Stripe subscription, so nothing is charged here yet.
-          “Start paying through Stripe”, or choosing another plan or cycle below, starts one.
+          {organizationName}’s {current.planName} plan was set up by hand, without a Stripe subscription, so nothing is
+          charged here yet. “Start paying through Stripe”, or choosing another plan or cycle below, starts one.
         </Notice>
       ) : null}
     </>

@@ -11,7 +11,15 @@ import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import type { Limits } from "@/lib/plans/limits";
 import { CardForm } from "./card-form";
 import { cardLabel, compareLimit, formatDay, LIMIT_LABEL, LIMIT_METRICS, limitText, money, perCycle } from "./format";
-import type { CardActions, CardEntryMode, CardSummary, Cycle, CurrentSubscription, PlanActions, PlanChangePreview } from "./types";
+import type {
+  CardActions,
+  CardEntryMode,
+  CardSummary,
+  Cycle,
+  CurrentSubscription,
+  PlanActions,
+  PlanChangePreview,
+} from "./types";
 
 type Target = { planId: string; cycle: Cycle };
 
@@ -60,7 +68,11 @@ export function PlanChangeDialog({
   const { title, verb } = titleFor(target, planName, current);
   const p = preview?.ok ? preview.data : null;
   const needsCard = !toFree && !cardOnFile;
-  const confirmLabel = toFree ? verb : p && p.dueNowCents > 0 ? `Pay ${money(p.dueNowCents, p.currency, locale)} and ${verb}` : `Confirm: ${verb}`;
+  const confirmLabel = toFree
+    ? verb
+    : p && p.dueNowCents > 0
+      ? `Pay ${money(p.dueNowCents, p.currency, locale)} and ${verb}`
+      : `Confirm: ${verb}`;
 
   const close = () => {
     setError(null);
@@ -76,7 +88,11 @@ export function PlanChangeDialog({
       if (r?.ok) {
         toast({
           tone: "success",
-          title: toFree ? "Downgrade scheduled" : r.data.unchanged ? "Nothing changed" : `You're on ${planName}, billed ${target.cycle}`,
+          title: toFree
+            ? "Downgrade scheduled"
+            : r.data.unchanged
+              ? "Nothing changed"
+              : `You're on ${planName}, billed ${target.cycle}`,
           description: r.message,
         });
         close();
@@ -115,7 +131,13 @@ export function PlanChangeDialog({
           {preview.error}
         </Notice>
       ) : (
-        <PreviewBody preview={preview.data} currentLimits={currentLimits} locale={locale} membersHref={membersHref} toFree={toFree} />
+        <PreviewBody
+          preview={preview.data}
+          currentLimits={currentLimits}
+          locale={locale}
+          membersHref={membersHref}
+          toFree={toFree}
+        />
       )}
 
       {p && p.fits && !toFree ? (
@@ -142,12 +164,29 @@ export function PlanChangeDialog({
   );
 }
 
-function PreviewBody({ preview: p, currentLimits, locale, membersHref, toFree }: { preview: PlanChangePreview; currentLimits: Limits; locale: string; membersHref: string; toFree: boolean }) {
+function PreviewBody({
+  preview: p,
+  currentLimits,
+  locale,
+  membersHref,
+  toFree,
+}: {
+  preview: PlanChangePreview;
+  currentLimits: Limits;
+  locale: string;
+  membersHref: string;
+  toFree: boolean;
+}) {
   const m = (n: number) => money(n, p.currency, locale);
   return (
     <div className="space-y-4" data-testid="proration-preview">
       {!p.fits ? (
-        <Notice tone="error" role="alert" title={`Your current use doesn’t fit ${p.planName} yet`} testId="plan-change-problems">
+        <Notice
+          tone="error"
+          role="alert"
+          title={`Your current use doesn’t fit ${p.planName} yet`}
+          testId="plan-change-problems"
+        >
           <ul className="mt-1 list-disc space-y-1 pl-5">
             {p.problems.map((x) => (
               <li key={x.metric}>{x.message}</li>
@@ -176,9 +215,13 @@ function PreviewBody({ preview: p, currentLimits, locale, membersHref, toFree }:
                 <tr key={i}>
                   <td className="py-2 pr-3 text-zinc-700 dark:text-zinc-300">
                     {l.description}
-                    {l.proration ? <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">(prorated)</span> : null}
+                    {l.proration ? (
+                      <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">(prorated)</span>
+                    ) : null}
                   </td>
-                  <td className={`tabular py-2 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}>
+                  <td
+                    className={`tabular py-2 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+                  >
                     {l.amountCents < 0 ? `Credit ${m(-l.amountCents)}` : m(l.amountCents)}
                   </td>
                 </tr>
@@ -207,7 +250,11 @@ function PreviewBody({ preview: p, currentLimits, locale, membersHref, toFree }:
               <dd className="tabular text-lg font-semibold" data-testid="due-now">
                 {m(Math.max(0, p.dueNowCents))}
               </dd>
-              {p.dueNowCents < 0 ? <dd className="text-xs text-zinc-600 dark:text-zinc-400">{m(-p.dueNowCents)} is credited to your next invoices.</dd> : null}
+              {p.dueNowCents < 0 ? (
+                <dd className="text-xs text-zinc-600 dark:text-zinc-400">
+                  {m(-p.dueNowCents)} is credited to your next invoices.
+                </dd>
+              ) : null}
             </div>
             <div>
               <dt className="text-zinc-600 dark:text-zinc-400">Then</dt>
@@ -246,7 +293,9 @@ function PreviewBody({ preview: p, currentLimits, locale, membersHref, toFree }:
                   {LIMIT_LABEL[metric]}
                 </th>
                 <td className="tabular py-1.5 text-right">{limitText(currentLimits, metric)}</td>
-                <td className={`tabular py-1.5 text-right font-medium ${dir < 0 ? "text-amber-800 dark:text-amber-300" : dir > 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}>
+                <td
+                  className={`tabular py-1.5 text-right font-medium ${dir < 0 ? "text-amber-800 dark:text-amber-300" : dir > 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+                >
                   {limitText(p.limits, metric)}
                   {dir !== 0 ? <span className="sr-only">{dir < 0 ? " (lower)" : " (higher)"}</span> : null}
                   {dir < 0 ? <span aria-hidden="true"> ↓</span> : dir > 0 ? <span aria-hidden="true"> ↑</span> : null}

@@ -5,7 +5,15 @@ import type { ActionState } from "@/components/ui/action-state";
 import { Button, type ButtonSize, type ButtonVariant } from "@/components/ui/button";
 import type { Limits } from "@/lib/plans/limits";
 import { PlanChangeDialog } from "./plan-change-dialog";
-import type { CardActions, CardEntryMode, CardSummary, Cycle, CurrentSubscription, PlanActions, PlanChangePreview } from "./types";
+import type {
+  CardActions,
+  CardEntryMode,
+  CardSummary,
+  Cycle,
+  CurrentSubscription,
+  PlanActions,
+  PlanChangePreview,
+} from "./types";
 
 /**
  * One confirmation dialog for every plan change on the page (plan cards, the recommendation,
@@ -104,11 +112,23 @@ export function ChangePlanButton({
   size = "md",
   className,
   testId,
-}: ChangeTarget & { children: React.ReactNode; variant?: ButtonVariant; size?: ButtonSize; className?: string; testId?: string }) {
+}: ChangeTarget & {
+  children: React.ReactNode;
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  className?: string;
+  testId?: string;
+}) {
   const { open, canManage } = usePlanChange();
   if (!canManage) return null;
   return (
-    <Button variant={variant} size={size} className={className} data-testid={testId} onClick={() => open({ planId, cycle })}>
+    <Button
+      variant={variant}
+      size={size}
+      className={className}
+      data-testid={testId}
+      onClick={() => open({ planId, cycle })}
+    >
       {children}
     </Button>
   );

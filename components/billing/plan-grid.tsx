@@ -16,29 +16,59 @@ type Choice =
   | { kind: "blocked"; label: string; note: string };
 
 /** What the button on a plan card does, given the chosen cycle and the current subscription. */
-export function choiceFor(plan: PlanOption, cycle: Cycle, current: CurrentSubscription, rank: (id: string) => number, locale: string): Choice {
+export function choiceFor(
+  plan: PlanOption,
+  cycle: Cycle,
+  current: CurrentSubscription,
+  rank: (id: string) => number,
+  locale: string,
+): Choice {
   const custom = plan.monthlyCents === null || plan.annualCents === null;
   if (custom) return plan.id === current.planId ? { kind: "current", label: "Current plan" } : { kind: "contact" };
   if (plan.id === FREE_PLAN_ID) {
     if (current.planId === FREE_PLAN_ID) return { kind: "current", label: "Current plan" };
-    if (current.cancelAtPeriodEnd) return { kind: "blocked", label: "Downgrade scheduled", note: `Free starts on ${formatDay(current.periodEnd, locale)}.` };
+    if (current.cancelAtPeriodEnd)
+      return {
+        kind: "blocked",
+        label: "Downgrade scheduled",
+        note: `Free starts on ${formatDay(current.periodEnd, locale)}.`,
+      };
     if (!current.billedInStripe) {
-      return { kind: "blocked", label: "Downgrade to Free", note: "This plan was set up by hand and isn’t billed through Stripe: contact support to move to Free." };
+      return {
+        kind: "blocked",
+        label: "Downgrade to Free",
+        note: "This plan was set up by hand and isn’t billed through Stripe: contact support to move to Free.",
+      };
     }
     return { kind: "change", label: "Downgrade to Free", variant: "secondary" };
   }
   if (plan.id === current.planId) {
     // A paid plan set up by hand: the same plan and cycle can start being billed through Stripe.
-    if (cycle === current.cycle && !current.billedInStripe) return { kind: "change", label: "Start paying through Stripe", variant: "primary" };
+    if (cycle === current.cycle && !current.billedInStripe)
+      return { kind: "change", label: "Start paying through Stripe", variant: "primary" };
     if (cycle === current.cycle) return { kind: "current", label: "Current plan" };
     return { kind: "change", label: `Switch to ${cycle} billing`, variant: "primary" };
   }
   const up = rank(plan.id) > rank(current.planId);
-  return { kind: "change", label: up ? `Upgrade to ${plan.name}` : `Change to ${plan.name}`, variant: up ? "primary" : "secondary" };
+  return {
+    kind: "change",
+    label: up ? `Upgrade to ${plan.name}` : `Change to ${plan.name}`,
+    variant: up ? "primary" : "secondary",
+  };
 }
 
 /** The plans side by side, with a monthly/annual switch showing the annual saving. */
-export function PlanGrid({ plans, current, members, locale }: { plans: PlanOption[]; current: CurrentSubscription; members: number; locale: string }) {
+export function PlanGrid({
+  plans,
+  current,
+  members,
+  locale,
+}: {
+  plans: PlanOption[];
+  current: CurrentSubscription;
+  members: number;
+  locale: string;
+}) {
   const [cycle, setCycle] = useState<Cycle>(current.planId === FREE_PLAN_ID ? "monthly" : current.cycle);
   const { canManage } = usePlanChange();
   const group = useId();
@@ -57,9 +87,20 @@ export function PlanGrid({ plans, current, members, locale }: { plans: PlanOptio
             key={c}
             className="relative cursor-pointer rounded-md px-3 py-1.5 font-medium text-zinc-700 has-[:checked]:bg-white has-[:checked]:text-zinc-900 has-[:checked]:shadow-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600 dark:text-zinc-300 dark:has-[:checked]:bg-zinc-950 dark:has-[:checked]:text-zinc-100"
           >
-            <input type="radio" name={group} value={c} checked={cycle === c} onChange={() => setCycle(c)} className="sr-only" />
+            <input
+              type="radio"
+              name={group}
+              value={c}
+              checked={cycle === c}
+              onChange={() => setCycle(c)}
+              className="sr-only"
+            />
             {c === "monthly" ? "Monthly" : "Annual"}
-            {c === "annual" && saving > 0 ? <span className="ml-1.5 text-xs font-semibold text-emerald-700 dark:text-emerald-400">save {saving}%</span> : null}
+            {c === "annual" && saving > 0 ? (
+              <span className="ml-1.5 text-xs font-semibold text-emerald-700 dark:text-emerald-400">
+                save {saving}%
+              </span>
+            ) : null}
           </label>
         ))}
       </fieldset>
@@ -70,7 +111,8 @@ export function PlanGrid({ plans, current, members, locale }: { plans: PlanOptio
           const unit = cycle === "annual" ? plan.annualCents : plan.monthlyCents;
           const seats = plan.perSeat ? Math.max(1, members) : 1;
           const choice = choiceFor(plan, cycle, current, rank, locale);
-          const planSaving = plan.monthlyCents && plan.annualCents ? annualSavingPercent(plan.monthlyCents, plan.annualCents) : 0;
+          const planSaving =
+            plan.monthlyCents && plan.annualCents ? annualSavingPercent(plan.monthlyCents, plan.annualCents) : 0;
           return (
             <li
               key={plan.id}
@@ -79,7 +121,9 @@ export function PlanGrid({ plans, current, members, locale }: { plans: PlanOptio
             >
               <div className="flex items-center justify-between gap-2">
                 <h3 className="text-lg font-semibold">{plan.name}</h3>
-                {isCurrent ? <Badge tone="indigo">Current{plan.id !== FREE_PLAN_ID ? ` · ${current.cycle}` : ""}</Badge> : null}
+                {isCurrent ? (
+                  <Badge tone="indigo">Current{plan.id !== FREE_PLAN_ID ? ` · ${current.cycle}` : ""}</Badge>
+                ) : null}
               </div>
               <p className="mt-1 min-h-10 text-sm text-zinc-600 dark:text-zinc-400">{plan.description}</p>
 
@@ -103,8 +147,15 @@ export function PlanGrid({ plans, current, members, locale }: { plans: PlanOptio
                       </span>
                     </p>
                     <p className="tabular text-sm text-zinc-600 dark:text-zinc-400">
-                      {plan.perSeat ? `${money(multiplyMinor(unit, seats), plan.currency, locale)} / ${perCycle(cycle)} for ${seats} ${seats === 1 ? "seat" : "seats"}` : null}
-                      {cycle === "annual" && planSaving > 0 ? <span className="font-medium text-emerald-700 dark:text-emerald-400"> · save {planSaving}%</span> : null}
+                      {plan.perSeat
+                        ? `${money(multiplyMinor(unit, seats), plan.currency, locale)} / ${perCycle(cycle)} for ${seats} ${seats === 1 ? "seat" : "seats"}`
+                        : null}
+                      {cycle === "annual" && planSaving > 0 ? (
+                        <span className="font-medium text-emerald-700 dark:text-emerald-400">
+                          {" "}
+                          · save {planSaving}%
+                        </span>
+                      ) : null}
                     </p>
                   </>
                 )}
@@ -121,20 +172,31 @@ export function PlanGrid({ plans, current, members, locale }: { plans: PlanOptio
 
               <div className="mt-5 flex min-h-10 flex-1 flex-col justify-end gap-1">
                 {choice.kind === "current" ? (
-                  <p className="rounded-md py-2 text-center text-sm font-semibold text-indigo-700 ring-1 ring-indigo-200 dark:text-indigo-300 dark:ring-indigo-900">{choice.label}</p>
+                  <p className="rounded-md py-2 text-center text-sm font-semibold text-indigo-700 ring-1 ring-indigo-200 dark:text-indigo-300 dark:ring-indigo-900">
+                    {choice.label}
+                  </p>
                 ) : choice.kind === "contact" ? (
                   <a href="#enterprise" className={buttonClass({ variant: "secondary", className: "w-full" })}>
                     Contact us
                   </a>
                 ) : !canManage ? null : choice.kind === "blocked" ? (
                   <>
-                    <button type="button" disabled className={buttonClass({ variant: "secondary", className: "w-full" })}>
+                    <button
+                      type="button"
+                      disabled
+                      className={buttonClass({ variant: "secondary", className: "w-full" })}
+                    >
                       {choice.label}
                     </button>
                     <p className="text-xs text-zinc-600 dark:text-zinc-400">{choice.note}</p>
                   </>
                 ) : (
-                  <ChangePlanButton planId={plan.id} cycle={plan.id === FREE_PLAN_ID ? "monthly" : cycle} variant={choice.variant} className="w-full">
+                  <ChangePlanButton
+                    planId={plan.id}
+                    cycle={plan.id === FREE_PLAN_ID ? "monthly" : cycle}
+                    variant={choice.variant}
+                    className="w-full"
+                  >
                     {choice.label}
                   </ChangePlanButton>
                 )}

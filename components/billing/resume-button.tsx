@@ -6,7 +6,15 @@ import { Button, type ButtonSize } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 
 /** Undo a scheduled cancellation; shows progress and the outcome. Pass `resumeSubscriptionAction.bind(null, slug)`. */
-export function ResumeButton({ resume, size = "md", label = "Resume subscription" }: { resume: () => Promise<ActionState<{ unchanged: boolean }>>; size?: ButtonSize; label?: string }) {
+export function ResumeButton({
+  resume,
+  size = "md",
+  label = "Resume subscription",
+}: {
+  resume: () => Promise<ActionState<{ unchanged: boolean }>>;
+  size?: ButtonSize;
+  label?: string;
+}) {
   const [pending, startTransition] = useTransition();
   return (
     <Button

@@ -54,13 +54,24 @@ export default function StripeCardForm({
   if (!secret) return <Skeleton className="h-40 w-full" />;
   const dark = typeof window !== "undefined" && window.matchMedia?.("(prefers-color-scheme: dark)").matches;
   return (
-    <Elements stripe={stripeFor(publishableKey)} options={{ clientSecret: secret, appearance: { theme: dark ? "night" : "stripe" } }}>
+    <Elements
+      stripe={stripeFor(publishableKey)}
+      options={{ clientSecret: secret, appearance: { theme: dark ? "night" : "stripe" } }}
+    >
       <ElementForm actions={actions} onSaved={onSaved} submitLabel={submitLabel} />
     </Elements>
   );
 }
 
-function ElementForm({ actions, onSaved, submitLabel }: { actions: CardActions; onSaved?: (card: CardSummary) => void; submitLabel: string }) {
+function ElementForm({
+  actions,
+  onSaved,
+  submitLabel,
+}: {
+  actions: CardActions;
+  onSaved?: (card: CardSummary) => void;
+  submitLabel: string;
+}) {
   const stripe = useStripe();
   const elements = useElements();
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -73,7 +84,11 @@ function ElementForm({ actions, onSaved, submitLabel }: { actions: CardActions; 
         e.preventDefault();
         if (!stripe || !elements) return;
         startTransition(async () => {
-          const { error, setupIntent } = await stripe.confirmSetup({ elements, redirect: "if_required", confirmParams: { return_url: window.location.href } });
+          const { error, setupIntent } = await stripe.confirmSetup({
+            elements,
+            redirect: "if_required",
+            confirmParams: { return_url: window.location.href },
+          });
           if (error || !setupIntent) {
             setOutcome({ ok: false, error: error?.message ?? "The card could not be saved. Try another card." });
             return;
@@ -81,7 +96,11 @@ function ElementForm({ actions, onSaved, submitLabel }: { actions: CardActions; 
           const fd = new FormData();
           fd.set("setupIntentId", setupIntent.id);
           const r = await actions.finalize(null, fd);
-          setOutcome(r && r.ok ? { ok: true, data: r.data } : { ok: false, error: r?.error ?? "The card could not be saved. Try again." });
+          setOutcome(
+            r && r.ok
+              ? { ok: true, data: r.data }
+              : { ok: false, error: r?.error ?? "The card could not be saved. Try again." },
+          );
         });
       }}
     >

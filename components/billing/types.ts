@@ -47,7 +47,9 @@ export type PlanChangePreview = {
   effectiveAt: string | null;
 };
 
-export type CardResult = { status: "succeeded"; card: CardSummary; retried: { paid: number; stillOpen: number } } | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
+export type CardResult =
+  | { status: "succeeded"; card: CardSummary; retried: { paid: number; stillOpen: number } }
+  | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
 
 export type TestCard = { id: string; label: string; last4: string };
 
@@ -62,6 +64,9 @@ export type CardActions = {
 
 export type PlanActions = {
   preview: (formData: FormData) => Promise<ActionState<PlanChangePreview>>;
-  change: (prev: ActionState<{ unchanged: boolean }>, formData: FormData) => Promise<ActionState<{ unchanged: boolean }>>;
+  change: (
+    prev: ActionState<{ unchanged: boolean }>,
+    formData: FormData,
+  ) => Promise<ActionState<{ unchanged: boolean }>>;
   resume: () => Promise<ActionState<{ unchanged: boolean }>>;
 };

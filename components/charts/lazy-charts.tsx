@@ -27,7 +27,9 @@ function WhenNear({ height, children }: { height: string; children: React.ReactN
   useEffect(() => {
     const box = ref.current;
     if (near || !box) return;
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: AHEAD });
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), {
+      rootMargin: AHEAD,
+    });
     observer.observe(box);
     const print = () => setNear(true);
     window.addEventListener("beforeprint", print);

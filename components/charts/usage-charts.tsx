@@ -1,6 +1,17 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { formatBytes } from "@/lib/plans/limits";
 import { CHART_COLORS } from "./colors";
 
@@ -36,16 +47,44 @@ function Frame({ children, height = "h-60" }: { children: React.ReactElement; he
 }
 
 /** One bar per day (executions per day over the chosen range). */
-export function DailyBarsChart({ points, locale, name }: { points: { day: string; value: number }[]; locale: string; name: string }) {
+export function DailyBarsChart({
+  points,
+  locale,
+  name,
+}: {
+  points: { day: string; value: number }[];
+  locale: string;
+  name: string;
+}) {
   const day = dayFormatter(locale);
   const full = valueFormatter(locale, "count", false);
   return (
     <Frame>
       <BarChart data={points} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-        <XAxis dataKey="day" tickFormatter={day} tick={axisTick} minTickGap={28} stroke="currentColor" strokeOpacity={0.3} />
-        <YAxis tickFormatter={valueFormatter(locale, "count", true)} tick={axisTick} width={52} stroke="currentColor" strokeOpacity={0.3} allowDecimals={false} />
-        <Tooltip contentStyle={tooltipStyle} labelStyle={tooltipLabel} labelFormatter={day} formatter={(v) => [full(Number(v)), name]} cursor={{ fillOpacity: 0.1 }} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={day}
+          tick={axisTick}
+          minTickGap={28}
+          stroke="currentColor"
+          strokeOpacity={0.3}
+        />
+        <YAxis
+          tickFormatter={valueFormatter(locale, "count", true)}
+          tick={axisTick}
+          width={52}
+          stroke="currentColor"
+          strokeOpacity={0.3}
+          allowDecimals={false}
+        />
+        <Tooltip
+          contentStyle={tooltipStyle}
+          labelStyle={tooltipLabel}
+          labelFormatter={day}
+          formatter={(v) => [full(Number(v)), name]}
+          cursor={{ fillOpacity: 0.1 }}
+        />
         <Bar dataKey="value" fill={CHART_COLORS.bars} radius={[2, 2, 0, 0]} isAnimationActive={false} />
       </BarChart>
     </Frame>
@@ -73,7 +112,14 @@ export function GaugeChart({
     <Frame height="h-44">
       <LineChart data={points} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-        <XAxis dataKey="day" tickFormatter={day} tick={axisTick} minTickGap={32} stroke="currentColor" strokeOpacity={0.3} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={day}
+          tick={axisTick}
+          minTickGap={32}
+          stroke="currentColor"
+          strokeOpacity={0.3}
+        />
         <YAxis
           domain={[0, "auto"]}
           tickFormatter={short}
@@ -83,7 +129,12 @@ export function GaugeChart({
           strokeOpacity={0.3}
           allowDecimals={unit === "bytes"}
         />
-        <Tooltip contentStyle={tooltipStyle} labelStyle={tooltipLabel} labelFormatter={day} formatter={(v) => [full(Number(v)), name]} />
+        <Tooltip
+          contentStyle={tooltipStyle}
+          labelStyle={tooltipLabel}
+          labelFormatter={day}
+          formatter={(v) => [full(Number(v)), name]}
+        />
         {limit !== null ? (
           <ReferenceLine
             y={limit}
@@ -91,10 +142,22 @@ export function GaugeChart({
             strokeDasharray="6 4"
             strokeWidth={1.5}
             ifOverflow="extendDomain"
-            label={{ value: `Limit ${short(limit)}`, position: "insideTopLeft", fill: CHART_COLORS.limit, fontSize: 12 }}
+            label={{
+              value: `Limit ${short(limit)}`,
+              position: "insideTopLeft",
+              fill: CHART_COLORS.limit,
+              fontSize: 12,
+            }}
           />
         ) : null}
-        <Line type="stepAfter" dataKey="value" stroke={CHART_COLORS.gauge} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line
+          type="stepAfter"
+          dataKey="value"
+          stroke={CHART_COLORS.gauge}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </Frame>
   );

@@ -12,7 +12,13 @@ export type BannerData = {
   now: Date;
   canManage: boolean;
   /** Past due (or unpaid): the open invoice when there is one; `freeLimitsFrom` is when the grace period ends. */
-  pastDue: { amountCents: number | null; currency: string; number: string | null; nextRetry: Date | null; freeLimitsFrom: Date | null } | null;
+  pastDue: {
+    amountCents: number | null;
+    currency: string;
+    number: string | null;
+    nextRetry: Date | null;
+    freeLimitsFrom: Date | null;
+  } | null;
   degraded: boolean;
   cancelScheduled: { endsOn: Date } | null;
   trial: { endsOn: Date } | null;
@@ -28,7 +34,10 @@ export function BillingBanners(b: BannerData) {
   const cardHref = `/orgs/${b.slug}/billing/plan#payment-method`;
   const banners: React.ReactNode[] = [];
   if (b.pastDue) {
-    const due = b.pastDue.amountCents === null ? "Your latest payment" : formatMoney(b.pastDue.amountCents, b.pastDue.currency, b.locale);
+    const due =
+      b.pastDue.amountCents === null
+        ? "Your latest payment"
+        : formatMoney(b.pastDue.amountCents, b.pastDue.currency, b.locale);
     banners.push(
       <Notice
         key="past-due"
@@ -36,12 +45,22 @@ export function BillingBanners(b: BannerData) {
         role="alert"
         testId="banner-past-due"
         title="Payment failed"
-        action={b.canManage ? <ButtonLink href={cardHref} variant="danger" size="sm">Update card</ButtonLink> : null}
+        action={
+          b.canManage ? (
+            <ButtonLink href={cardHref} variant="danger" size="sm">
+              Update card
+            </ButtonLink>
+          ) : null
+        }
       >
         <p>
           {due} is past due{b.pastDue.number ? ` (invoice ${b.pastDue.number})` : ""}.{" "}
-          {b.pastDue.nextRetry ? `We will retry the card on ${date(b.pastDue.nextRetry)}.` : "Update the card to pay it."}
-          {!b.degraded && b.pastDue.freeLimitsFrom ? ` If it stays unpaid, Free plan limits apply from ${date(b.pastDue.freeLimitsFrom)}.` : ""}
+          {b.pastDue.nextRetry
+            ? `We will retry the card on ${date(b.pastDue.nextRetry)}.`
+            : "Update the card to pay it."}
+          {!b.degraded && b.pastDue.freeLimitsFrom
+            ? ` If it stays unpaid, Free plan limits apply from ${date(b.pastDue.freeLimitsFrom)}.`
+            : ""}
         </p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,
@@ -51,8 +70,8 @@ export function BillingBanners(b: BannerData) {
     banners.push(
       <Notice key="degraded" tone="error" role="status" testId="banner-degraded" title="Free plan limits apply">
         <p>
-          The payment is overdue past the grace period, so your organization runs on Free limits until it is paid. Paying restores
-          your {b.planName} limits at once.
+          The payment is overdue past the grace period, so your organization runs on Free limits until it is paid.
+          Paying restores your {b.planName} limits at once.
         </p>
       </Notice>,
     );
@@ -66,9 +85,17 @@ export function BillingBanners(b: BannerData) {
       </ButtonLink>
     );
     banners.push(
-      <Notice key="cancel" tone="warning" role="status" testId="banner-cancel" title="Cancellation scheduled" action={b.canManage ? resume : null}>
+      <Notice
+        key="cancel"
+        tone="warning"
+        role="status"
+        testId="banner-cancel"
+        title="Cancellation scheduled"
+        action={b.canManage ? resume : null}
+      >
         <p>
-          Your {b.planName} plan ends on {date(b.cancelScheduled.endsOn)}. After that Free limits apply and no further invoices are sent.
+          Your {b.planName} plan ends on {date(b.cancelScheduled.endsOn)}. After that Free limits apply and no further
+          invoices are sent.
         </p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,
@@ -83,10 +110,17 @@ export function BillingBanners(b: BannerData) {
         role="status"
         testId="banner-trial"
         title={left === 0 ? "Your trial ends today" : `Your trial ends in ${plural(left, "day")}`}
-        action={b.canManage ? <ButtonLink href={cardHref} size="sm">Add a card</ButtonLink> : null}
+        action={
+          b.canManage ? (
+            <ButtonLink href={cardHref} size="sm">
+              Add a card
+            </ButtonLink>
+          ) : null
+        }
       >
         <p>
-          The {b.planName} trial ends on {date(b.trial.endsOn)}. Add a card before then to keep the plan without interruption.
+          The {b.planName} trial ends on {date(b.trial.endsOn)}. Add a card before then to keep the plan without
+          interruption.
         </p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,

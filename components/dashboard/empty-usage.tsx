@@ -9,14 +9,17 @@ export function EmptyUsage({ slug, canManage }: { slug: string; canManage: boole
         title="No usage yet"
         action={
           canManage ? (
-            <Link href={`/orgs/${slug}/settings/api-keys`} className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+            <Link
+              href={`/orgs/${slug}/settings/api-keys`}
+              className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-400"
+            >
               Create an API key to report usage
             </Link>
           ) : null
         }
       >
-        When your agents run, executions, agents, storage and gateways show up here within seconds, with graphs, trends and a projection to
-        the end of the period.
+        When your agents run, executions, agents, storage and gateways show up here within seconds, with graphs, trends
+        and a projection to the end of the period.
       </EmptyState>
     </section>
   );

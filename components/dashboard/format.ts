@@ -25,5 +25,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** A UTC day without the year ("Nov 8"), for tables whose caption already says which period. */
 export function formatDayShort(day: string, locale: string): string {
-  return dateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  return dateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
 }

@@ -5,7 +5,15 @@ export function Legend({ items }: { items: { label: string; color: string; dashe
       {items.map((item) => (
         <li key={item.label} className="flex items-center gap-1.5">
           <svg width="20" height="8" aria-hidden="true">
-            <line x1="0" y1="4" x2="20" y2="4" stroke={item.color} strokeWidth="2.5" strokeDasharray={item.dashed ? "4 3" : undefined} />
+            <line
+              x1="0"
+              y1="4"
+              x2="20"
+              y2="4"
+              stroke={item.color}
+              strokeWidth="2.5"
+              strokeDasharray={item.dashed ? "4 3" : undefined}
+            />
           </svg>
           {item.label}
         </li>

@@ -5,12 +5,16 @@ import { METRIC_NAME } from "./format";
 export type AlertItem = { id: string; metric: string; thresholdPercent: number; used: number; limit: number; at: Date };
 
 const name = (metric: string) => METRIC_NAME[metric as Metric] ?? metric;
-const value = (metric: string, n: number, locale: string) => (metric === "storage_bytes" ? formatBytes(n) : formatNumber(n, locale));
+const value = (metric: string, n: number, locale: string) =>
+  metric === "storage_bytes" ? formatBytes(n) : formatNumber(n, locale);
 
 /** The usage alerts recorded this period (80% and 100% of a limit), newest first. */
 export function PeriodAlerts({ alerts, locale }: { alerts: AlertItem[]; locale: string }) {
   return (
-    <section aria-labelledby="alerts-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <section
+      aria-labelledby="alerts-heading"
+      className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       <h2 id="alerts-heading" className="text-lg font-semibold">
         Alerts this period
       </h2>
@@ -32,7 +36,8 @@ export function PeriodAlerts({ alerts, locale }: { alerts: AlertItem[]; locale: 
                 >
                   {a.thresholdPercent >= 100 ? "Limit reached" : `${a.thresholdPercent}%`}
                 </span>
-                {name(a.metric)} reached {a.thresholdPercent}% of the limit ({value(a.metric, a.used, locale)} of {value(a.metric, a.limit, locale)})
+                {name(a.metric)} reached {a.thresholdPercent}% of the limit ({value(a.metric, a.used, locale)} of{" "}
+                {value(a.metric, a.limit, locale)})
               </span>
               <time dateTime={a.at.toISOString()} className="text-xs text-zinc-500 dark:text-zinc-400">
                 {formatDate(a.at, locale)}

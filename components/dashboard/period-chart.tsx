@@ -27,7 +27,10 @@ export function PeriodChart({ points, used, limit, projection, change, locale }:
       ? `${n(used)} executions so far, in day ${elapsed} of ${points.length} of this period. Your plan has no execution limit.`
       : `${n(used)} of ${n(limit)} executions used (${percentUsed(used, limit)}%), in day ${elapsed} of ${points.length} of this period.`;
   return (
-    <section aria-labelledby="period-chart-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <section
+      aria-labelledby="period-chart-heading"
+      className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       <h2 id="period-chart-heading" className="text-lg font-semibold">
         Executions this period
       </h2>
@@ -45,13 +48,18 @@ export function PeriodChart({ points, used, limit, projection, change, locale }:
           </div>
         ) : null}
       </div>
-      <figure className="mt-4" aria-label="Chart: executions used so far this period, the projection to period end and the limit">
+      <figure
+        className="mt-4"
+        aria-label="Chart: executions used so far this period, the projection to period end and the limit"
+      >
         <PeriodSvgChart points={points} limit={limit} locale={locale} />
         <figcaption>
           <Legend
             items={[
               { label: "Used so far (running total)", color: CHART_COLORS.used },
-              ...(projection ? [{ label: "Projected at this pace", color: CHART_COLORS.projection, dashed: true }] : []),
+              ...(projection
+                ? [{ label: "Projected at this pace", color: CHART_COLORS.projection, dashed: true }]
+                : []),
               ...(limit !== null ? [{ label: "Limit", color: CHART_COLORS.limit, dashed: true }] : []),
             ]}
           />
@@ -61,7 +69,12 @@ export function PeriodChart({ points, used, limit, projection, change, locale }:
         testId="period-table"
         summary="Show this period as a table"
         caption="Executions per day this period, with the running total"
-        columns={[{ label: "Day" }, { label: "Executions", numeric: true }, { label: "Running total", numeric: true }, ...(limit !== null ? [{ label: "Of limit", numeric: true }] : [])]}
+        columns={[
+          { label: "Day" },
+          { label: "Executions", numeric: true },
+          { label: "Running total", numeric: true },
+          ...(limit !== null ? [{ label: "Of limit", numeric: true }] : []),
+        ]}
         rows={points
           .filter((p) => p.cumulative !== null)
           .map((p) => ({

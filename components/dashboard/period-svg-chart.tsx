@@ -28,7 +28,15 @@ function niceStep(max: number): number {
 const across = (f: number) => `calc(${INSET.left}px + (100% - ${INSET.left + INSET.right}px) * ${f.toFixed(4)})`;
 const down = (f: number) => `calc(${INSET.top}px + (100% - ${INSET.top + INSET.bottom}px) * ${f.toFixed(4)})`;
 
-export function PeriodSvgChart({ points, limit, locale }: { points: PeriodChartPoint[]; limit: number | null; locale: string }) {
+export function PeriodSvgChart({
+  points,
+  limit,
+  locale,
+}: {
+  points: PeriodChartPoint[];
+  limit: number | null;
+  locale: string;
+}) {
   const n = points.length;
   const max = Math.max(1, limit ?? 0, ...points.map((p) => Math.max(p.cumulative ?? 0, p.projected ?? 0)));
   const step = niceStep(max);
@@ -42,8 +50,12 @@ export function PeriodSvgChart({ points, limit, locale }: { points: PeriodChartP
 
   const used = points.flatMap((p, i) => (p.cumulative === null ? [] : [[x(i), y(p.cumulative)] as const]));
   const projected = points.flatMap((p, i) => (p.projected === null ? [] : [[x(i), y(p.projected)] as const]));
-  const line = (pts: readonly (readonly [number, number])[]) => pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ");
-  const area = used.length > 0 ? `M${used[0]![0].toFixed(1)},${H} L${line(used).replaceAll(" ", " L")} L${used.at(-1)![0].toFixed(1)},${H} Z` : null;
+  const line = (pts: readonly (readonly [number, number])[]) =>
+    pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ");
+  const area =
+    used.length > 0
+      ? `M${used[0]![0].toFixed(1)},${H} L${line(used).replaceAll(" ", " L")} L${used.at(-1)![0].toFixed(1)},${H} Z`
+      : null;
   // About eight day labels on a wide screen, every other one on a phone.
   const every = Math.max(1, Math.ceil(n / 8));
   const labelled = points.map((p, i) => ({ p, i })).filter(({ i }) => i % every === 0);
@@ -54,19 +66,62 @@ export function PeriodSvgChart({ points, limit, locale }: { points: PeriodChartP
       <svg
         aria-hidden="true"
         className="absolute overflow-visible"
-        style={{ left: INSET.left, top: INSET.top, width: `calc(100% - ${INSET.left + INSET.right}px)`, height: `calc(100% - ${INSET.top + INSET.bottom}px)` }}
+        style={{
+          left: INSET.left,
+          top: INSET.top,
+          width: `calc(100% - ${INSET.left + INSET.right}px)`,
+          height: `calc(100% - ${INSET.top + INSET.bottom}px)`,
+        }}
         viewBox={`0 0 ${W} ${H}`}
         preserveAspectRatio="none"
       >
         {ticks.map((t) => (
-          <line key={t} x1={0} x2={W} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={t === 0 ? 0.3 : 0.15} strokeWidth={1} {...stroke} />
+          <line
+            key={t}
+            x1={0}
+            x2={W}
+            y1={y(t)}
+            y2={y(t)}
+            stroke="currentColor"
+            strokeOpacity={t === 0 ? 0.3 : 0.15}
+            strokeWidth={1}
+            {...stroke}
+          />
         ))}
         {area ? <path d={area} fill={CHART_COLORS.used} fillOpacity={0.15} stroke="none" /> : null}
-        {used.length > 0 ? <polyline points={line(used)} stroke={CHART_COLORS.used} strokeWidth={2} strokeLinejoin="round" {...stroke} /> : null}
-        {projected.length > 1 ? <polyline points={line(projected)} stroke={CHART_COLORS.projection} strokeWidth={2} strokeDasharray="4 4" {...stroke} /> : null}
-        {limit !== null ? <line x1={0} x2={W} y1={y(limit)} y2={y(limit)} stroke={CHART_COLORS.limit} strokeWidth={1.5} strokeDasharray="6 4" {...stroke} /> : null}
+        {used.length > 0 ? (
+          <polyline points={line(used)} stroke={CHART_COLORS.used} strokeWidth={2} strokeLinejoin="round" {...stroke} />
+        ) : null}
+        {projected.length > 1 ? (
+          <polyline
+            points={line(projected)}
+            stroke={CHART_COLORS.projection}
+            strokeWidth={2}
+            strokeDasharray="4 4"
+            {...stroke}
+          />
+        ) : null}
+        {limit !== null ? (
+          <line
+            x1={0}
+            x2={W}
+            y1={y(limit)}
+            y2={y(limit)}
+            stroke={CHART_COLORS.limit}
+            strokeWidth={1.5}
+            strokeDasharray="6 4"
+            {...stroke}
+          />
+        ) : null}
         {points.map((p, i) => (
-          <rect key={p.day} x={x(i) - W / Math.max(1, n - 1) / 2} width={W / Math.max(1, n - 1)} y={0} height={H} fill="transparent">
+          <rect
+            key={p.day}
+            x={x(i) - W / Math.max(1, n - 1) / 2}
+            width={W / Math.max(1, n - 1)}
+            y={0}
+            height={H}
+            fill="transparent"
+          >
             <title>
               {p.cumulative !== null
                 ? `${dayOf(p.day)}: ${formatNumber(p.used ?? 0, locale)} executions, ${formatNumber(p.cumulative, locale)} so far`
@@ -78,7 +133,12 @@ export function PeriodSvgChart({ points, limit, locale }: { points: PeriodChartP
         ))}
       </svg>
       {ticks.map((t) => (
-        <span key={t} aria-hidden="true" className="absolute -translate-y-1/2 pr-2 text-right tabular-nums" style={{ top: down(1 - t / top), left: 0, width: INSET.left }}>
+        <span
+          key={t}
+          aria-hidden="true"
+          className="absolute -translate-y-1/2 pr-2 text-right tabular-nums"
+          style={{ top: down(1 - t / top), left: 0, width: INSET.left }}
+        >
           {compact.format(t)}
         </span>
       ))}
@@ -93,7 +153,11 @@ export function PeriodSvgChart({ points, limit, locale }: { points: PeriodChartP
         </span>
       ))}
       {limit !== null ? (
-        <span aria-hidden="true" className="absolute pl-1.5 font-medium text-red-700 dark:text-red-400" style={{ left: INSET.left, top: `calc(${down(1 - limit / top)} + 2px)` }}>
+        <span
+          aria-hidden="true"
+          className="absolute pl-1.5 font-medium text-red-700 dark:text-red-400"
+          style={{ left: INSET.left, top: `calc(${down(1 - limit / top)} + 2px)` }}
+        >
           Limit {compact.format(limit)}
         </span>
       ) : null}

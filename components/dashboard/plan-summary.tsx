@@ -36,10 +36,17 @@ export function PlanSummary(p: PlanSummaryProps) {
   const status = STATUS[p.status ?? "active"] ?? { label: p.status ?? "Active", tone: "neutral" as const };
   const per = p.cycle === "annual" ? "year" : "month";
   const price =
-    p.priceCents === null ? "Custom" : p.priceCents === 0 ? "Free" : `${formatMoney(p.priceCents, p.plan.currency, p.locale)} / ${per}`;
+    p.priceCents === null
+      ? "Custom"
+      : p.priceCents === 0
+        ? "Free"
+        : `${formatMoney(p.priceCents, p.plan.currency, p.locale)} / ${per}`;
   const paid = p.nextInvoice.kind !== "none";
   return (
-    <section aria-labelledby="plan-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <section
+      aria-labelledby="plan-heading"
+      className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h2 id="plan-heading" className="text-sm font-medium text-zinc-600 dark:text-zinc-400">

@@ -1,7 +1,15 @@
 import Link from "next/link";
 
 /** 30 / 90 / 365 days as links (server-rendered, keyboard reachable); the current one is marked. */
-export function RangeSwitch({ options, current, hrefFor }: { options: readonly number[]; current: number; hrefFor: (days: number) => string }) {
+export function RangeSwitch({
+  options,
+  current,
+  hrefFor,
+}: {
+  options: readonly number[];
+  current: number;
+  hrefFor: (days: number) => string;
+}) {
   return (
     <nav aria-label="History range">
       <ul className="inline-flex rounded-lg bg-zinc-100 p-0.5 text-sm dark:bg-zinc-800">

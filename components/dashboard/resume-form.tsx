@@ -6,7 +6,10 @@ import { Button } from "@/components/ui/button";
 import { useResultToast } from "@/components/ui/toast";
 
 /** A server action bound to the organization: resumes a scheduled cancellation (it checks the role itself). */
-export type ResumeAction = (prev: ActionState<{ unchanged: boolean }>, formData: FormData) => Promise<ActionState<{ unchanged: boolean }>>;
+export type ResumeAction = (
+  prev: ActionState<{ unchanged: boolean }>,
+  formData: FormData,
+) => Promise<ActionState<{ unchanged: boolean }>>;
 
 /** "Resume plan": a form posting to the server action; shows progress, then the outcome as a toast (and inline if refused). */
 export function ResumeForm({ action }: { action: ResumeAction }) {

@@ -38,7 +38,10 @@ export function UsageHistory({ days, options, rangeHref, exportHref, points, lim
     exec.max ? `; the busiest day was ${d(exec.max.day)} with ${n(exec.max.value)}` : ""
   }.`;
   return (
-    <section aria-labelledby="history-heading" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <section
+      aria-labelledby="history-heading"
+      className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 id="history-heading" className="text-lg font-semibold">
@@ -50,7 +53,12 @@ export function UsageHistory({ days, options, rangeHref, exportHref, points, lim
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <RangeSwitch options={options} current={days} hrefFor={rangeHref} />
-          <a href={exportHref} download className={buttonClass({ variant: "secondary", size: "sm" })} data-testid="export-csv">
+          <a
+            href={exportHref}
+            download
+            className={buttonClass({ variant: "secondary", size: "sm" })}
+            data-testid="export-csv"
+          >
             Export CSV
           </a>
         </div>
@@ -64,7 +72,11 @@ export function UsageHistory({ days, options, rangeHref, exportHref, points, lim
           {execSummary}
         </p>
         <div className="mt-2">
-          <DailyBarsChart points={points.map((p) => ({ day: p.day, value: p.executions }))} locale={locale} name="Executions" />
+          <DailyBarsChart
+            points={points.map((p) => ({ day: p.day, value: p.executions }))}
+            locale={locale}
+            name="Executions"
+          />
         </div>
       </figure>
 
@@ -82,7 +94,13 @@ export function UsageHistory({ days, options, rangeHref, exportHref, points, lim
               </h3>
               <p className="min-h-10 text-sm text-zinc-600 dark:text-zinc-400">{text}</p>
               <div className="mt-2">
-                <GaugeChart points={points.map((p) => ({ day: p.day, value: p[g.key] }))} limit={limit} unit={g.unit} locale={locale} name={g.name} />
+                <GaugeChart
+                  points={points.map((p) => ({ day: p.day, value: p[g.key] }))}
+                  limit={limit}
+                  unit={g.unit}
+                  locale={locale}
+                  name={g.name}
+                />
               </div>
             </figure>
           );

@@ -2,21 +2,47 @@ import { formatDateRange } from "@/lib/format";
 import { amountRemainingCents } from "@/lib/invoices/amounts";
 import { formatMoney } from "@/lib/money";
 
-type Line = { id: string; description: string; quantity: number; unitAmountCents: number | null; amountCents: number; periodStart: Date | null; periodEnd: Date | null; proration: boolean };
-type Totals = { status: string; currency: string; subtotalCents: number; taxCents: number; totalCents: number; amountPaidCents: number; amountDueCents: number };
+type Line = {
+  id: string;
+  description: string;
+  quantity: number;
+  unitAmountCents: number | null;
+  amountCents: number;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  proration: boolean;
+};
+type Totals = {
+  status: string;
+  currency: string;
+  subtotalCents: number;
+  taxCents: number;
+  totalCents: number;
+  amountPaidCents: number;
+  amountDueCents: number;
+};
 
 /** The invoice's lines (with their periods and prorations) and its totals. */
 export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals: Totals; locale: string }) {
   const m = (n: number) => formatMoney(n, totals.currency, locale);
   const total = (label: string, amount: number, strong = false) => (
     <tr>
-      <th scope="row" colSpan={3} className={`hidden px-4 py-1.5 text-right sm:table-cell ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}>
+      <th
+        scope="row"
+        colSpan={3}
+        className={`hidden px-4 py-1.5 text-right sm:table-cell ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
+      >
         {label}
       </th>
-      <th scope="row" className={`px-4 py-1.5 text-left sm:hidden ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}>
+      <th
+        scope="row"
+        className={`px-4 py-1.5 text-left sm:hidden ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
+      >
         {label}
       </th>
-      <td className={`tabular px-4 py-1.5 text-right whitespace-nowrap ${strong ? "font-semibold" : ""}`}>{m(amount)}</td>
+      <td className={`tabular px-4 py-1.5 text-right whitespace-nowrap ${strong ? "font-semibold" : ""}`}>
+        {m(amount)}
+      </td>
     </tr>
   );
   return (
@@ -58,8 +84,14 @@ export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals:
                   </span>
                 </td>
                 <td className="tabular hidden px-4 py-3 text-right sm:table-cell">{l.quantity}</td>
-                <td className="tabular hidden px-4 py-3 text-right whitespace-nowrap sm:table-cell">{l.unitAmountCents === null ? "—" : m(l.unitAmountCents)}</td>
-                <td className={`tabular px-4 py-3 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}>{m(l.amountCents)}</td>
+                <td className="tabular hidden px-4 py-3 text-right whitespace-nowrap sm:table-cell">
+                  {l.unitAmountCents === null ? "—" : m(l.unitAmountCents)}
+                </td>
+                <td
+                  className={`tabular px-4 py-3 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+                >
+                  {m(l.amountCents)}
+                </td>
               </tr>
             ))
           )}

@@ -26,7 +26,17 @@ export function periodText(start: Date | null, end: Date | null, locale: string)
 const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
 
 /** The invoice history: number, date, period, amount, status, and the PDF / hosted page. Period and date fold away on a phone. */
-export function InvoiceTable({ invoices, detailHref, locale, now }: { invoices: InvoiceRow[]; detailHref: (id: string) => string; locale: string; now: Date }) {
+export function InvoiceTable({
+  invoices,
+  detailHref,
+  locale,
+  now,
+}: {
+  invoices: InvoiceRow[];
+  detailHref: (id: string) => string;
+  locale: string;
+  now: Date;
+}) {
   return (
     <div className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
       <table className="w-full text-sm">
@@ -60,18 +70,27 @@ export function InvoiceTable({ invoices, detailHref, locale, now }: { invoices: 
                 <Link href={detailHref(inv.id)} className={linkClass}>
                   {inv.number ?? "Draft invoice"}
                 </Link>
-                <span className="block text-xs text-zinc-600 sm:hidden dark:text-zinc-400">{formatDate(inv.issuedAt, locale)}</span>
+                <span className="block text-xs text-zinc-600 sm:hidden dark:text-zinc-400">
+                  {formatDate(inv.issuedAt, locale)}
+                </span>
               </td>
               <td className="hidden px-4 py-3 whitespace-nowrap sm:table-cell">{formatDate(inv.issuedAt, locale)}</td>
               <td className="hidden px-4 py-3 whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
                 {periodText(inv.periodStart, inv.periodEnd, locale)}
               </td>
-              <td className="tabular px-4 py-3 text-right font-medium whitespace-nowrap">{formatMoney(inv.totalCents, inv.currency, locale)}</td>
+              <td className="tabular px-4 py-3 text-right font-medium whitespace-nowrap">
+                {formatMoney(inv.totalCents, inv.currency, locale)}
+              </td>
               <td className="px-4 py-3">
                 <InvoiceStatusBadge status={inv.status} dueDate={inv.dueDate} now={now} />
               </td>
               <td className="px-4 py-3 text-right whitespace-nowrap">
-                <a href={`/api/invoices/${inv.id}/pdf`} download className={linkClass} aria-label={`Download invoice ${inv.number ?? ""} as PDF`}>
+                <a
+                  href={`/api/invoices/${inv.id}/pdf`}
+                  download
+                  className={linkClass}
+                  aria-label={`Download invoice ${inv.number ?? ""} as PDF`}
+                >
                   PDF
                 </a>
                 {inv.hostedInvoiceUrl ? (

@@ -16,7 +16,17 @@ const PER: Record<string, string> = { executions: " per 1,000", storage_bytes: "
 const value = (m: string, n: number) => (isMetric(m) ? fmt(n, m) : n.toLocaleString("en-US"));
 
 /** The usage behind an invoice's period, against the limits then in force, and any overage billed. */
-export function UsageBreakdown({ usage, currency, locale, now }: { usage: Breakdown; currency: string; locale: string; now: Date }) {
+export function UsageBreakdown({
+  usage,
+  currency,
+  locale,
+  now,
+}: {
+  usage: Breakdown;
+  currency: string;
+  locale: string;
+  now: Date;
+}) {
   // Limits are recorded with the period when it closes; live counters carry none.
   const withLimits = usage.source === "period record";
   return (
@@ -63,8 +73,12 @@ export function UsageBreakdown({ usage, currency, locale, now }: { usage: Breakd
                   <td className="tabular px-4 py-2.5 text-right">{value(r.metric, r.used)}</td>
                   {withLimits ? (
                     <>
-                      <td className="tabular px-4 py-2.5 text-right text-zinc-600 dark:text-zinc-400">{r.limit === null ? "Unlimited" : value(r.metric, r.limit)}</td>
-                      <td className={`tabular hidden px-4 py-2.5 text-right sm:table-cell ${pct !== null && pct >= 100 ? "font-medium text-red-700 dark:text-red-400" : ""}`}>
+                      <td className="tabular px-4 py-2.5 text-right text-zinc-600 dark:text-zinc-400">
+                        {r.limit === null ? "Unlimited" : value(r.metric, r.limit)}
+                      </td>
+                      <td
+                        className={`tabular hidden px-4 py-2.5 text-right sm:table-cell ${pct !== null && pct >= 100 ? "font-medium text-red-700 dark:text-red-400" : ""}`}
+                      >
                         {pct === null ? "—" : `${pct}%`}
                       </td>
                     </>
@@ -80,7 +94,8 @@ export function UsageBreakdown({ usage, currency, locale, now }: { usage: Breakd
           {usage.overage.map((o) => (
             <li key={o.metric} className="flex justify-between gap-3">
               <span>
-                Overage: {value(o.metric, o.quantity)} {label(o.metric).toLowerCase()} at {formatMoney(o.unitCents, currency, locale)}
+                Overage: {value(o.metric, o.quantity)} {label(o.metric).toLowerCase()} at{" "}
+                {formatMoney(o.unitCents, currency, locale)}
                 {PER[o.metric] ?? " each"}
               </span>
               <span className="tabular font-medium">{formatMoney(o.amountCents, currency, locale)}</span>

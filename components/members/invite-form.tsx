@@ -8,7 +8,10 @@ import { Field, fieldAria, inputClass, selectClass } from "@/components/ui/field
 import { Notice } from "@/components/ui/notice";
 import { useResultToast } from "@/components/ui/toast";
 
-export type InviteAction = (prev: ActionState<{ email: string; seats: number }>, fd: FormData) => Promise<ActionState<{ email: string; seats: number }>>;
+export type InviteAction = (
+  prev: ActionState<{ email: string; seats: number }>,
+  fd: FormData,
+) => Promise<ActionState<{ email: string; seats: number }>>;
 
 /**
  * Invite by email with a role. At the plan's user limit the form is replaced by the reason and a
@@ -39,7 +42,17 @@ export function InviteForm({
   const emailError = fieldError(state, "email");
   if (atLimit) {
     return (
-      <Notice tone="warning" role="note" title="You’ve reached your plan’s member limit" testId="member-limit" action={<Link href={planHref} className="font-semibold underline underline-offset-2">See plans</Link>}>
+      <Notice
+        tone="warning"
+        role="note"
+        title="You’ve reached your plan’s member limit"
+        testId="member-limit"
+        action={
+          <Link href={planHref} className="font-semibold underline underline-offset-2">
+            See plans
+          </Link>
+        }
+      >
         {atLimit}
       </Notice>
     );
@@ -48,7 +61,9 @@ export function InviteForm({
     <form action={formAction} noValidate className="space-y-3" data-testid="invite-form">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
         <Field id="invite-email" label="Email" error={emailError} className="flex-1">
-          <input {...fieldAria("invite-email", { error: emailError })} name="email"
+          <input
+            {...fieldAria("invite-email", { error: emailError })}
+            name="email"
             type="email"
             autoComplete="off"
             required
@@ -59,7 +74,13 @@ export function InviteForm({
           />
         </Field>
         <Field id="invite-role" label="Role" className="sm:w-40">
-          <select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)} className={selectClass}>
+          <select
+            id="invite-role"
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            className={selectClass}
+          >
             <option value="member">Member</option>
             <option value="admin">Admin</option>
             {canGrantOwner ? <option value="owner">Owner</option> : null}

@@ -51,12 +51,25 @@ export function MemberActions({
             </option>
           ))}
         </select>
-        <Button type="submit" variant="secondary" size="sm" pending={rolePending} pendingLabel="Saving…" aria-label={`Save role of ${who}`}>
+        <Button
+          type="submit"
+          variant="secondary"
+          size="sm"
+          pending={rolePending}
+          pendingLabel="Saving…"
+          aria-label={`Save role of ${who}`}
+        >
           Save
         </Button>
       </form>
       {canRemove ? (
-        <Button variant="ghost" size="sm" className="text-red-700 dark:text-red-400" onClick={() => setConfirming(true)} aria-label={`Remove ${who}`}>
+        <Button
+          variant="ghost"
+          size="sm"
+          className="text-red-700 dark:text-red-400"
+          onClick={() => setConfirming(true)}
+          aria-label={`Remove ${who}`}
+        >
           Remove
         </Button>
       ) : null}
@@ -86,7 +99,11 @@ export function MemberActions({
           })
         }
       >
-        {removeEffect ? <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="remove-seat-effect">{removeEffect}</p> : null}
+        {removeEffect ? (
+          <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="remove-seat-effect">
+            {removeEffect}
+          </p>
+        ) : null}
         {removeError ? (
           <Notice tone="error" role="alert">
             {removeError}

@@ -19,15 +19,33 @@ function initials(name: string, email: string) {
 }
 
 /** The members, owners first; `actions` renders the controls of a row (nothing for read-only viewers). */
-export function MemberList({ members, actions, locale }: { members: MemberItem[]; actions: (m: MemberItem) => React.ReactNode; locale: string }) {
+export function MemberList({
+  members,
+  actions,
+  locale,
+}: {
+  members: MemberItem[];
+  actions: (m: MemberItem) => React.ReactNode;
+  locale: string;
+}) {
   return (
-    <ul className="divide-y divide-zinc-100 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800" aria-label="Members">
+    <ul
+      className="divide-y divide-zinc-100 overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800"
+      aria-label="Members"
+    >
       {members.map((m) => {
         const controls = actions(m);
         return (
-          <li key={m.membershipId} data-testid="member-row" className="flex flex-col gap-3 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
+          <li
+            key={m.membershipId}
+            data-testid="member-row"
+            className="flex flex-col gap-3 px-4 py-3 sm:flex-row sm:items-center sm:justify-between"
+          >
             <div className="flex min-w-0 items-center gap-3">
-              <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+              <span
+                aria-hidden="true"
+                className="flex size-9 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+              >
                 {initials(m.name, m.email)}
               </span>
               <div className="min-w-0">

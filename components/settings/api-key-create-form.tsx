@@ -4,10 +4,17 @@ import { useActionState, useState } from "react";
 import { inputClass, primaryButtonClass, secondaryButtonClass } from "./styles";
 
 type Created = { key: string; name: string; prefix: string };
-export type CreateKeyState = { ok: true; data: Created; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+export type CreateKeyState =
+  | { ok: true; data: Created; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> }
+  | null;
 
 /** Name a key and create it; the whole key is shown here once, with a copy button. */
-export function ApiKeyCreateForm({ action }: { action: (prev: CreateKeyState, formData: FormData) => Promise<CreateKeyState> }) {
+export function ApiKeyCreateForm({
+  action,
+}: {
+  action: (prev: CreateKeyState, formData: FormData) => Promise<CreateKeyState>;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const [copied, setCopied] = useState<string | null>(null);
   const nameError = state && !state.ok ? (state.fieldErrors?.name ?? null) : null;
@@ -44,12 +51,18 @@ export function ApiKeyCreateForm({ action }: { action: (prev: CreateKeyState, fo
         </p>
       ) : null}
       {state?.ok ? (
-        <div role="status" className="space-y-2 rounded-lg bg-emerald-50 p-4 text-sm ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:ring-emerald-900">
+        <div
+          role="status"
+          className="space-y-2 rounded-lg bg-emerald-50 p-4 text-sm ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:ring-emerald-900"
+        >
           <p className="font-medium text-emerald-900 dark:text-emerald-200">
             “{state.data.name}” created. Copy the key now: it will not be shown again.
           </p>
           <div className="flex flex-wrap items-center gap-2">
-            <code data-testid="new-api-key" className="break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-emerald-200 dark:bg-zinc-900 dark:ring-emerald-900">
+            <code
+              data-testid="new-api-key"
+              className="break-all rounded bg-white px-2 py-1 font-mono text-xs ring-1 ring-emerald-200 dark:bg-zinc-900 dark:ring-emerald-900"
+            >
               {state.data.key}
             </code>
             <button

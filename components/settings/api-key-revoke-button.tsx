@@ -3,7 +3,10 @@
 import { useActionState, useState } from "react";
 import { dangerButtonClass, secondaryButtonClass } from "./styles";
 
-export type RevokeState = { ok: true; data?: undefined; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+export type RevokeState =
+  | { ok: true; data?: undefined; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> }
+  | null;
 
 /** Revoke in two steps: the first click asks, the second revokes. */
 export function ApiKeyRevokeButton({
@@ -19,7 +22,12 @@ export function ApiKeyRevokeButton({
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
-      <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(true)} aria-label={`Revoke ${name}`}>
+      <button
+        type="button"
+        className={secondaryButtonClass}
+        onClick={() => setConfirming(true)}
+        aria-label={`Revoke ${name}`}
+      >
         Revoke
       </button>
     );

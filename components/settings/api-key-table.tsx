@@ -2,10 +2,23 @@ import { Badge } from "@/components/ui/badge";
 import { formatDate } from "@/lib/format";
 import { ApiKeyRevokeButton, type RevokeState } from "./api-key-revoke-button";
 
-type Key = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+type Key = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 /** The organization's keys: name, prefix, created, last used, and (for owners and admins) revoke. */
-export function ApiKeyTable({ keys, revoke }: { keys: Key[]; revoke: ((prev: RevokeState, formData: FormData) => Promise<RevokeState>) | null }) {
+export function ApiKeyTable({
+  keys,
+  revoke,
+}: {
+  keys: Key[];
+  revoke: ((prev: RevokeState, formData: FormData) => Promise<RevokeState>) | null;
+}) {
   if (keys.length === 0) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No keys yet.</p>;
   }
@@ -14,10 +27,18 @@ export function ApiKeyTable({ keys, revoke }: { keys: Key[]; revoke: ((prev: Rev
       <table className="min-w-full text-left text-sm">
         <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Name</th>
-            <th scope="col" className="px-4 py-2 font-medium">Key</th>
-            <th scope="col" className="hidden px-4 py-2 font-medium sm:table-cell">Created</th>
-            <th scope="col" className="hidden px-4 py-2 font-medium sm:table-cell">Last used</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Key
+            </th>
+            <th scope="col" className="hidden px-4 py-2 font-medium sm:table-cell">
+              Created
+            </th>
+            <th scope="col" className="hidden px-4 py-2 font-medium sm:table-cell">
+              Last used
+            </th>
             <th scope="col" className="px-4 py-2 font-medium">
               <span className="sr-only">Status and actions</span>
             </th>
@@ -36,7 +57,9 @@ export function ApiKeyTable({ keys, revoke }: { keys: Key[]; revoke: ((prev: Rev
                 <code className="font-mono text-xs">{k.prefix}…</code>
               </td>
               <td className="hidden px-4 py-2 whitespace-nowrap sm:table-cell">{formatDate(k.createdAt)}</td>
-              <td className="hidden px-4 py-2 whitespace-nowrap sm:table-cell">{k.lastUsedAt ? formatDate(k.lastUsedAt) : "Never"}</td>
+              <td className="hidden px-4 py-2 whitespace-nowrap sm:table-cell">
+                {k.lastUsedAt ? formatDate(k.lastUsedAt) : "Never"}
+              </td>
               <td className="px-4 py-2 text-right">
                 {k.revokedAt ? (
                   <Badge>Revoked {formatDate(k.revokedAt)}</Badge>

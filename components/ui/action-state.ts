@@ -4,9 +4,7 @@
  * before the first run.
  */
 export type ActionState<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> }
-  | null;
+  { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
 
 /** The message for one field, if the last run refused it. */
 export function fieldError(state: ActionState<unknown>, name: string): string | null {

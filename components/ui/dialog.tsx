@@ -71,7 +71,11 @@ export function Dialog({ open, onClose, title, description, children, footer, si
             </button>
           </div>
           {children}
-          {footer ? <div className="flex flex-col-reverse gap-2 border-t border-zinc-200 pt-4 sm:flex-row sm:justify-end dark:border-zinc-800">{footer}</div> : null}
+          {footer ? (
+            <div className="flex flex-col-reverse gap-2 border-t border-zinc-200 pt-4 sm:flex-row sm:justify-end dark:border-zinc-800">
+              {footer}
+            </div>
+          ) : null}
         </div>
       ) : null}
     </dialog>
@@ -114,7 +118,13 @@ export function ConfirmDialog({
           <Button variant="secondary" onClick={onClose} disabled={pending}>
             Cancel
           </Button>
-          <Button variant={variant} onClick={onConfirm} pending={pending} pendingLabel={pendingLabel} disabled={confirmDisabled}>
+          <Button
+            variant={variant}
+            onClick={onConfirm}
+            pending={pending}
+            pendingLabel={pendingLabel}
+            disabled={confirmDisabled}
+          >
             {confirmLabel}
           </Button>
         </>

@@ -1,5 +1,13 @@
 /** The title block of a page, with optional actions on the right (they wrap below on a phone). */
-export function PageHeader({ title, description, actions }: { title: React.ReactNode; description?: React.ReactNode; actions?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: React.ReactNode;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+}) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
@@ -12,7 +20,15 @@ export function PageHeader({ title, description, actions }: { title: React.React
 }
 
 /** A section heading inside a page. */
-export function SectionHeading({ id, children, aside }: { id?: string; children: React.ReactNode; aside?: React.ReactNode }) {
+export function SectionHeading({
+  id,
+  children,
+  aside,
+}: {
+  id?: string;
+  children: React.ReactNode;
+  aside?: React.ReactNode;
+}) {
   return (
     <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
       <h2 id={id} className="text-lg font-semibold">

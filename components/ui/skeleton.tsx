@@ -15,7 +15,9 @@ export function LoadingRegion({ label, children }: { label: string; children: Re
 
 export function SkeletonCard({ lines = 3, className = "" }: { lines?: number; className?: string }) {
   return (
-    <div className={`space-y-3 rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800 ${className}`}>
+    <div
+      className={`space-y-3 rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800 ${className}`}
+    >
       <Skeleton className="h-4 w-1/3" />
       {Array.from({ length: lines }, (_, i) => (
         <Skeleton key={i} className={`h-3 ${i % 2 ? "w-2/3" : "w-5/6"}`} />

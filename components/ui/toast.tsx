@@ -33,7 +33,11 @@ export function toast(input: Omit<ToastItem, "id">): number {
   return id;
 }
 
-type Result = { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null | undefined;
+type Result =
+  | { ok: true; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> }
+  | null
+  | undefined;
 
 /**
  * Toast the outcome of a server action once per new result (a form's useActionState state).
@@ -86,7 +90,10 @@ export function Toaster() {
           data-tone={t.tone}
           className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-lg bg-white p-3 text-sm shadow-lg ring-1 dark:bg-zinc-900 ${TONE[t.tone]}`}
         >
-          <span aria-hidden="true" className={`mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${ICON_TONE[t.tone]}`}>
+          <span
+            aria-hidden="true"
+            className={`mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${ICON_TONE[t.tone]}`}
+          >
             {ICON[t.tone]}
           </span>
           <div className="min-w-0 flex-1">

@@ -21,7 +21,17 @@ export function UsageBar({ percent, label }: { percent: number | null; label: st
       </div>
       <p className="mt-1 flex justify-between text-xs text-zinc-500">
         <span>{percent}% used</span>
-        {state ? <span className={percent >= 100 ? "font-medium text-red-700 dark:text-red-400" : "font-medium text-amber-700 dark:text-amber-400"}>{state}</span> : null}
+        {state ? (
+          <span
+            className={
+              percent >= 100
+                ? "font-medium text-red-700 dark:text-red-400"
+                : "font-medium text-amber-700 dark:text-amber-400"
+            }
+          >
+            {state}
+          </span>
+        ) : null}
       </p>
     </div>
   );

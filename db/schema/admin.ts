@@ -1,4 +1,15 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { jobStatus } from "./enums";
 import { organizations, users } from "./orgs";
 
@@ -24,7 +35,10 @@ export const featureFlagOverrides = pgTable(
     enabled: boolean().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.flagKey, t.organizationId] }), index("feature_flag_overrides_org_idx").on(t.organizationId)],
+  (t) => [
+    primaryKey({ columns: [t.flagKey, t.organizationId] }),
+    index("feature_flag_overrides_org_idx").on(t.organizationId),
+  ],
 );
 
 /** Every admin and billing mutation. */

@@ -1,4 +1,15 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { invoiceLineKind, invoiceSource, invoiceStatus, stripeEventStatus } from "./enums";
 import { organizations } from "./orgs";
 import { usageRecords } from "./usage";
@@ -89,10 +100,7 @@ export const stripeEvents = pgTable(
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [
-    index("stripe_events_status_idx").on(t.status, t.receivedAt),
-    index("stripe_events_type_idx").on(t.type),
-  ],
+  (t) => [index("stripe_events_status_idx").on(t.status, t.receivedAt), index("stripe_events_type_idx").on(t.type)],
 );
 
 export type Invoice = typeof invoices.$inferSelect;

@@ -99,7 +99,10 @@ export const enterpriseRequests = pgTable(
     status: text().notNull().default("open"),
     createdAt: createdAt(),
   },
-  (t) => [index("enterprise_requests_org_idx").on(t.organizationId), index("enterprise_requests_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("enterprise_requests_org_idx").on(t.organizationId),
+    index("enterprise_requests_status_idx").on(t.status, t.createdAt),
+  ],
 );
 
 export type Organization = typeof organizations.$inferSelect;

@@ -128,9 +128,7 @@ export const usageAlerts = pgTable(
     limit: bigint({ mode: "number" }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("usage_alerts_once_key").on(t.organizationId, t.metric, t.periodStart, t.thresholdPercent),
-  ],
+  (t) => [uniqueIndex("usage_alerts_once_key").on(t.organizationId, t.metric, t.periodStart, t.thresholdPercent)],
 );
 
 /** Messages for a mailer to send; nothing here sends mail itself. */

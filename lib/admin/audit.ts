@@ -71,7 +71,18 @@ export async function listAuditActions(db: Queryable): Promise<string[]> {
   return rows.map((r) => r.action);
 }
 
-export const AUDIT_CSV_HEADER = ["id", "at", "actor", "action", "target_type", "target_id", "organization_id", "organization_slug", "reason", "details"];
+export const AUDIT_CSV_HEADER = [
+  "id",
+  "at",
+  "actor",
+  "action",
+  "target_type",
+  "target_id",
+  "organization_id",
+  "organization_slug",
+  "reason",
+  "details",
+];
 
 /**
  * The matching rows as CSV lines, newest first (by id, which only grows), read in batches by
@@ -91,7 +102,18 @@ export async function* auditCsv(db: Queryable, q: Filters, batch = 1_000): Async
       .limit(Math.min(batch, AUDIT_EXPORT_MAX - sent))) as AuditRow[];
     for (const r of rows) {
       const { reason, ...rest } = r.details as { reason?: unknown };
-      yield csvRow([r.id, r.createdAt, r.actorLabel, r.action, r.targetType, r.targetId, r.organizationId, r.organizationSlug, reason ?? "", rest]);
+      yield csvRow([
+        r.id,
+        r.createdAt,
+        r.actorLabel,
+        r.action,
+        r.targetType,
+        r.targetId,
+        r.organizationId,
+        r.organizationSlug,
+        reason ?? "",
+        rest,
+      ]);
     }
     sent += rows.length;
     if (rows.length < batch) break;

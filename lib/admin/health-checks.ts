@@ -25,7 +25,13 @@ export async function pingDatabase(db: Queryable): Promise<void> {
   await db.execute(sql`select 1`);
 }
 
-export type MigrationFacts = { applied: number; expected: number; pending: string[]; unknown: number; lastAppliedAt: Date | null };
+export type MigrationFacts = {
+  applied: number;
+  expected: number;
+  pending: string[];
+  unknown: number;
+  lastAppliedAt: Date | null;
+};
 
 /** Compare drizzle's record of applied migrations with the journal this build ships. */
 export async function migrationFacts(db: Queryable, folder = MIGRATIONS_FOLDER): Promise<MigrationFacts> {
@@ -47,10 +53,20 @@ export async function migrationFacts(db: Queryable, folder = MIGRATIONS_FOLDER):
   };
 }
 
-export type WebhookFacts = { pending: number; failed: number; oldestPendingAt: Date | null; lastReceivedAt: Date | null };
+export type WebhookFacts = {
+  pending: number;
+  failed: number;
+  oldestPendingAt: Date | null;
+  lastReceivedAt: Date | null;
+};
 
 export async function webhookFacts(db: Queryable): Promise<WebhookFacts> {
-  const [row] = rowsOf<{ pending: number | string; failed: number | string; oldest_pending: string | Date | null; last_received: string | Date | null }>(
+  const [row] = rowsOf<{
+    pending: number | string;
+    failed: number | string;
+    oldest_pending: string | Date | null;
+    last_received: string | Date | null;
+  }>(
     await db.execute(sql`
       select
         (select count(*) from stripe_events where status = 'pending') as pending,
@@ -77,11 +93,22 @@ export type JobFacts = {
 } | null;
 
 export async function lastJobRun(db: Queryable, job: string): Promise<JobFacts> {
-  const [row] = rowsOf<{ status: "running" | "succeeded" | "failed"; started_at: string | Date; finished_at: string | Date | null; details: unknown; error: string | null }>(
-    await db.execute(sql`select status, started_at, finished_at, details, error from job_runs where job = ${job} order by started_at desc limit 1`),
+  const [row] = rowsOf<{
+    status: "running" | "succeeded" | "failed";
+    started_at: string | Date;
+    finished_at: string | Date | null;
+    details: unknown;
+    error: string | null;
+  }>(
+    await db.execute(
+      sql`select status, started_at, finished_at, details, error from job_runs where job = ${job} order by started_at desc limit 1`,
+    ),
   );
   if (!row) return null;
-  const details = typeof row.details === "string" ? (JSON.parse(row.details) as Record<string, unknown>) : ((row.details ?? {}) as Record<string, unknown>);
+  const details =
+    typeof row.details === "string"
+      ? (JSON.parse(row.details) as Record<string, unknown>)
+      : ((row.details ?? {}) as Record<string, unknown>);
   return {
     status: row.status,
     startedAt: new Date(row.started_at),
@@ -107,11 +134,16 @@ export async function ingestFacts(db: Queryable, now: Date): Promise<IngestFacts
 }
 
 /** GET the emulator's (or a Stripe proxy's) health URL with a short timeout. */
-export async function probeHttp(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: number; error?: string }> {
+export async function probeHttp(
+  url: string,
+  timeoutMs: number,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), cache: "no-store" });
     await res.body?.cancel();
-    return res.ok ? { ok: true, status: res.status } : { ok: false, status: res.status, error: `answered HTTP ${res.status}` };
+    return res.ok
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, error: `answered HTTP ${res.status}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const reason = e.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
@@ -124,7 +156,9 @@ let cachedVersion: string | undefined;
 export async function appVersion(): Promise<string> {
   if (cachedVersion) return cachedVersion;
   try {
-    const pkg = JSON.parse(await fs.readFile(path.resolve(process.cwd(), "package.json"), "utf8")) as { version?: string };
+    const pkg = JSON.parse(await fs.readFile(path.resolve(process.cwd(), "package.json"), "utf8")) as {
+      version?: string;
+    };
     cachedVersion = pkg.version ?? "unknown";
   } catch {
     cachedVersion = "unknown";

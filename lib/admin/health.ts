@@ -44,10 +44,27 @@ export type SystemHealth = {
   durationMs: number;
   database: { status: PartStatus; latencyMs: number | null; error?: string };
   migrations: { status: PartStatus; facts: MigrationFacts | null; error?: string };
-  stripe: { status: PartStatus; mode: "emulator" | "stripe"; target: string | null; latencyMs: number | null; error?: string };
+  stripe: {
+    status: PartStatus;
+    mode: "emulator" | "stripe";
+    target: string | null;
+    latencyMs: number | null;
+    error?: string;
+  };
   webhooks: { status: PartStatus; facts: WebhookFacts | null; oldestPendingSeconds: number | null; error?: string };
-  reconciliation: { status: PartStatus; lastRun: JobFacts; summary: { label: string; value: number }[]; error?: string };
-  ingest: { status: PartStatus; facts: IngestFacts | null; perMinute5m: number | null; perMinute15m: number | null; error?: string };
+  reconciliation: {
+    status: PartStatus;
+    lastRun: JobFacts;
+    summary: { label: string; value: number }[];
+    error?: string;
+  };
+  ingest: {
+    status: PartStatus;
+    facts: IngestFacts | null;
+    perMinute5m: number | null;
+    perMinute15m: number | null;
+    error?: string;
+  };
   app: { version: string; uptimeSeconds: number; node: string };
 };
 
@@ -74,7 +91,12 @@ async function settle<T>(fn: () => Promise<T>, what: string, timeoutMs: number):
 
 export async function getSystemHealth(
   db: Queryable,
-  opts: { stripe?: StripeTarget; now?: Date; migrationsFolder?: string; limits?: Partial<Record<keyof typeof HEALTH_LIMITS, number>> } = {},
+  opts: {
+    stripe?: StripeTarget;
+    now?: Date;
+    migrationsFolder?: string;
+    limits?: Partial<Record<keyof typeof HEALTH_LIMITS, number>>;
+  } = {},
 ): Promise<SystemHealth> {
   const started = performance.now();
   const now = opts.now ?? new Date();
@@ -87,9 +109,7 @@ export async function getSystemHealth(
     settle(() => webhookFacts(db), "the webhook table", t),
     settle(() => lastJobRun(db, RECONCILE_JOB), "the job table", t),
     settle(() => ingestFacts(db, now), "the usage table", t),
-    stripeTarget.url
-      ? timed(() => probeHttp(stripeTarget.url!, L.stripeTimeoutMs))
-      : Promise.resolve(null),
+    stripeTarget.url ? timed(() => probeHttp(stripeTarget.url!, L.stripeTimeoutMs)) : Promise.resolve(null),
     appVersion(),
   ]);
 
@@ -110,7 +130,14 @@ export async function getSystemHealth(
     : { status: judge("down", `The database is unreachable: ${ping.error}.`), latencyMs: null, error: ping.error };
 
   const migrationPart: SystemHealth["migrations"] = !migrations.ok
-    ? { status: judge(ping.ok ? "degraded" : "not_checked", `Applied migrations could not be read: ${migrations.error}.`), facts: null, error: migrations.error }
+    ? {
+        status: judge(
+          ping.ok ? "degraded" : "not_checked",
+          `Applied migrations could not be read: ${migrations.error}.`,
+        ),
+        facts: null,
+        error: migrations.error,
+      }
     : {
         status: judge(
           migrations.value.pending.length || migrations.value.unknown ? "degraded" : "ok",
@@ -143,10 +170,17 @@ export async function getSystemHealth(
 
   let webhookPart: SystemHealth["webhooks"];
   if (!webhooks.ok) {
-    webhookPart = { status: judge(ping.ok ? "degraded" : "not_checked", `Webhook events could not be read: ${webhooks.error}.`), facts: null, oldestPendingSeconds: null, error: webhooks.error };
+    webhookPart = {
+      status: judge(ping.ok ? "degraded" : "not_checked", `Webhook events could not be read: ${webhooks.error}.`),
+      facts: null,
+      oldestPendingSeconds: null,
+      error: webhooks.error,
+    };
   } else {
     const f = webhooks.value;
-    const age = f.oldestPendingAt ? Math.max(0, Math.round((now.getTime() - f.oldestPendingAt.getTime()) / 1000)) : null;
+    const age = f.oldestPendingAt
+      ? Math.max(0, Math.round((now.getTime() - f.oldestPendingAt.getTime()) / 1000))
+      : null;
     const stale = age !== null && age > L.webhookBacklogSeconds;
     const problems = [
       f.failed ? `${f.failed} webhook event(s) failed` : null,
@@ -200,7 +234,14 @@ export async function getSystemHealth(
         error: ingest.error,
       };
 
-  const parts = [database.status, migrationPart.status, stripePart.status, webhookPart.status, reconciliation.status, ingestPart.status];
+  const parts = [
+    database.status,
+    migrationPart.status,
+    stripePart.status,
+    webhookPart.status,
+    reconciliation.status,
+    ingestPart.status,
+  ];
   const status: OverallStatus = parts.includes("down") ? "down" : parts.includes("degraded") ? "degraded" : "ok";
   return {
     status,
@@ -224,7 +265,10 @@ export function reconcileSummary(details: Record<string, unknown>): { label: str
   const daily = obj(details.daily);
   const counters = obj(details.counters);
   const closed = Array.isArray(details.periodsClosed) ? details.periodsClosed.length : null;
-  const dailyRepaired = num(daily.upserted) !== null || num(daily.deleted) !== null ? (num(daily.upserted) ?? 0) + (num(daily.deleted) ?? 0) : null;
+  const dailyRepaired =
+    num(daily.upserted) !== null || num(daily.deleted) !== null
+      ? (num(daily.upserted) ?? 0) + (num(daily.deleted) ?? 0)
+      : null;
   const rows: [string, number | null][] = [
     ["Organizations checked", num(details.organizations)],
     ["Daily roll-ups repaired", dailyRepaired],

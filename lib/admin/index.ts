@@ -8,7 +8,20 @@ export { suspendOrganization, reactivateOrganization, revokeOrganizationApiKey }
 export { countOrganizationsByPlan, type PlanCount } from "./overview";
 export { getOverviewMetrics, type OverviewMetrics, type UsageLeader } from "./metrics";
 export { mrrByMonth, signupsByMonth, type MrrSeries, type SignupPoint } from "./series";
-export { getSystemHealth, defaultStripeTarget, HEALTH_LIMITS, RECONCILE_JOB, type SystemHealth, type PartStatus } from "./health";
-export { listWebhookEvents, listWebhookTypes, getWebhookEventOrThrow, WEBHOOK_PAGE_SIZE, type WebhookEventRow } from "./webhooks";
+export {
+  getSystemHealth,
+  defaultStripeTarget,
+  HEALTH_LIMITS,
+  RECONCILE_JOB,
+  type SystemHealth,
+  type PartStatus,
+} from "./health";
+export {
+  listWebhookEvents,
+  listWebhookTypes,
+  getWebhookEventOrThrow,
+  WEBHOOK_PAGE_SIZE,
+  type WebhookEventRow,
+} from "./webhooks";
 export { listAudit, listAuditActions, auditCsv, AUDIT_PAGE_SIZE, AUDIT_EXPORT_MAX, type AuditRow } from "./audit";
 export * from "./schemas";

@@ -16,7 +16,13 @@ import { usedFrom } from "@/lib/usage/limits";
  */
 
 type Counter = { periodStart: Date; value: number; current: number | null };
-type CounterRow = { organization_id: string; metric: string; ps: number | string; value: number | string; current: number | string | null };
+type CounterRow = {
+  organization_id: string;
+  metric: string;
+  ps: number | string;
+  value: number | string;
+  current: number | string | null;
+};
 
 /** Each organization's latest counter row per metric at or before now, keyed `orgId:metric`. */
 export async function latestCountersOf(db: Queryable, ids: string[], now: Date): Promise<Map<string, Counter>> {
@@ -26,10 +32,17 @@ export async function latestCountersOf(db: Queryable, ids: string[], now: Date):
     select distinct on (organization_id, metric) organization_id, metric::text as metric,
       (extract(epoch from period_start) * 1000)::bigint as ps, value, current
     from usage_counters
-    where organization_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) and period_start <= ${now.toISOString()}::timestamptz
+    where organization_id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}) and period_start <= ${now.toISOString()}::timestamptz
     order by organization_id, metric, period_start desc`);
   for (const r of rowsOf<CounterRow>(result)) {
-    out.set(`${r.organization_id}:${r.metric}`, { periodStart: new Date(Number(r.ps)), value: Number(r.value), current: r.current === null ? null : Number(r.current) });
+    out.set(`${r.organization_id}:${r.metric}`, {
+      periodStart: new Date(Number(r.ps)),
+      value: Number(r.value),
+      current: r.current === null ? null : Number(r.current),
+    });
   }
   return out;
 }

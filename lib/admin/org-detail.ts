@@ -85,7 +85,13 @@ export async function getOrganizationDetailOrThrow(db: Queryable, id: string, no
   const usage = await getUsageOverview(db, id, now);
   const [members, invoiceRows, apiKeys, flags, audit, daily] = await Promise.all([
     db
-      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+      .select({
+        userId: users.id,
+        email: users.email,
+        name: users.name,
+        role: memberships.role,
+        joinedAt: memberships.createdAt,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.organizationId, id))
@@ -152,7 +158,11 @@ export function cumulativeByDay(rows: { day: string; value: number }[], start: D
   const out: ExecutionPoint[] = [];
   let total = 0;
   const last = utcDay(now);
-  for (let d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate())); utcDay(d) <= last; d = new Date(d.getTime() + 86_400_000)) {
+  for (
+    let d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+    utcDay(d) <= last;
+    d = new Date(d.getTime() + 86_400_000)
+  ) {
     const day = utcDay(d);
     const executions = byDay.get(day) ?? 0;
     total += executions;

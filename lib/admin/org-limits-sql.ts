@@ -64,7 +64,8 @@ function usagePeriodStartSql(ctx: LimitContext): SQL {
   const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const nowUtc = sql`(${now} at time zone 'UTC')`;
   const annual = sql`${subscriptions.billingCycle} = 'annual'`;
-  const plus = (at: SQL, months: SQL) => sql`((${at} at time zone 'UTC') + make_interval(months => ${months})) at time zone 'UTC'`;
+  const plus = (at: SQL, months: SQL) =>
+    sql`((${at} at time zone 'UTC') + make_interval(months => ${months})) at time zone 'UTC'`;
   /** The usage period of a subscription period starting at `anchor`: itself (monthly) or its month slice containing now (annual). */
   const sliceOf = (anchor: SQL) => {
     const a = sql`(${anchor} at time zone 'UTC')`;
@@ -131,7 +132,11 @@ function usedSql(metric: Metric, ctx: LimitContext, periodStart: SQL): SQL {
   const n = col(metric, "n");
   if (metric === "executions") {
     // This usage period's row; when the period start is unknown (see usagePeriodStartSql), a row whose period contains now.
-    const latest = latestRow(metric, ctx, sql`case when coalesce(c.period_start = ${periodStart}, c.period_end > ${now}) then c.value else 0 end`);
+    const latest = latestRow(
+      metric,
+      ctx,
+      sql`case when coalesce(c.period_start = ${periodStart}, c.period_end > ${now}) then c.value else 0 end`,
+    );
     return sql`(case when ${n} = 1 then (case when coalesce(${col(metric, "start")} = ${periodStart}, true) then ${col(metric, "used")} else 0 end)
       when ${n} > 1 then coalesce(${latest}, 0) else 0 end)`;
   }

@@ -17,7 +17,12 @@ import { reactivateSchema, revokeKeySchema, suspendSchema } from "./schemas";
 async function lockOrganization(tx: Queryable, id: string) {
   if (!isUuid(id)) throw new AppError("not_found", "No organization with that id.");
   const [org] = await tx
-    .select({ id: organizations.id, slug: organizations.slug, status: organizations.status, suspendedReason: organizations.suspendedReason })
+    .select({
+      id: organizations.id,
+      slug: organizations.slug,
+      status: organizations.status,
+      suspendedReason: organizations.suspendedReason,
+    })
     .from(organizations)
     .where(eq(organizations.id, id))
     .for("update")
@@ -27,7 +32,12 @@ async function lockOrganization(tx: Queryable, id: string) {
 }
 
 /** The reason is shown to the organization's API clients in the 403, and recorded in the audit log. */
-export async function suspendOrganization(db: Queryable, organizationId: string, raw: { reason: string }, actor: Actor) {
+export async function suspendOrganization(
+  db: Queryable,
+  organizationId: string,
+  raw: { reason: string },
+  actor: Actor,
+) {
   const input = parseWith(suspendSchema, raw, "suspension");
   return db.transaction(async (tx) => {
     const org = await lockOrganization(tx, organizationId);
@@ -52,12 +62,20 @@ export async function suspendOrganization(db: Queryable, organizationId: string,
   });
 }
 
-export async function reactivateOrganization(db: Queryable, organizationId: string, raw: { reason: string }, actor: Actor) {
+export async function reactivateOrganization(
+  db: Queryable,
+  organizationId: string,
+  raw: { reason: string },
+  actor: Actor,
+) {
   const input = parseWith(reactivateSchema, raw, "reactivation");
   return db.transaction(async (tx) => {
     const org = await lockOrganization(tx, organizationId);
     if (org.status === "active") throw new AppError("conflict", `${org.slug} is already active.`);
-    await tx.update(organizations).set({ status: "active", suspendedReason: null, updatedAt: sql`now()` }).where(eq(organizations.id, org.id));
+    await tx
+      .update(organizations)
+      .set({ status: "active", suspendedReason: null, updatedAt: sql`now()` })
+      .where(eq(organizations.id, org.id));
     await recordAudit(tx, {
       actor,
       action: "organization.reactivated",
@@ -75,7 +93,12 @@ export async function reactivateOrganization(db: Queryable, organizationId: stri
 }
 
 /** Revoke one of the organization's API keys (one audit row, written by the key service). */
-export async function revokeOrganizationApiKey(db: Queryable, organizationId: string, raw: { apiKeyId: string; reason: string }, actor: Actor) {
+export async function revokeOrganizationApiKey(
+  db: Queryable,
+  organizationId: string,
+  raw: { apiKeyId: string; reason: string },
+  actor: Actor,
+) {
   const input = parseWith(revokeKeySchema, raw, "request");
   if (!isUuid(organizationId)) throw new AppError("not_found", "No organization with that id.");
   await revokeApiKey(db, { organizationId, apiKeyId: input.apiKeyId, actor, reason: input.reason });

@@ -1,7 +1,15 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
-import { memberships, organizations, plans, subscriptions, users, type Plan, type SubscriptionStatus } from "@/db/schema";
+import {
+  memberships,
+  organizations,
+  plans,
+  subscriptions,
+  users,
+  type Plan,
+  type SubscriptionStatus,
+} from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
@@ -9,7 +17,14 @@ import { limitsOf } from "@/lib/plans/limits";
 import { getPlan } from "@/lib/plans/state";
 import { isUuid } from "./reason";
 import { latestCountersOf, limitReached } from "./limit-state";
-import { atOrOverLimitSql, memberCountsOn, memberCountsSql, usageNowOn, usageNowSql, type LimitContext } from "./org-limits-sql";
+import {
+  atOrOverLimitSql,
+  memberCountsOn,
+  memberCountsSql,
+  usageNowOn,
+  usageNowSql,
+  type LimitContext,
+} from "./org-limits-sql";
 import type { OrgListQuery } from "./schemas";
 
 /**
@@ -113,9 +128,11 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
   const offset = (query.page - 1) * query.perPage;
   const joined = <Q extends PgSelect>(q: Q): Q => {
     let out = q;
-    if (needsSubscription) out = out.leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id)) as unknown as Q;
+    if (needsSubscription)
+      out = out.leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id)) as unknown as Q;
     if (query.sort === "plan") out = out.leftJoin(plans, eq(plans.id, subscriptions.planId)) as unknown as Q;
-    if (query.overLimit) out = out.leftJoin(usageNowSql(ctx), usageNowOn).leftJoin(memberCountsSql(), memberCountsOn) as unknown as Q;
+    if (query.overLimit)
+      out = out.leftJoin(usageNowSql(ctx), usageNowOn).leftJoin(memberCountsSql(), memberCountsOn) as unknown as Q;
     return out;
   };
   const countMatches = async () => {
@@ -127,7 +144,12 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
   let total: number;
   if (query.overLimit) {
     // An expensive filter: one pass evaluates it and counts the matches (a window over the result).
-    const rows = await joined(db.select({ id: organizations.id, total: sql<number>`count(*) over ()`.mapWith(Number) }).from(organizations).$dynamic())
+    const rows = await joined(
+      db
+        .select({ id: organizations.id, total: sql<number>`count(*) over ()`.mapWith(Number) })
+        .from(organizations)
+        .$dynamic(),
+    )
       .where(condition)
       .orderBy(...order)
       .limit(query.perPage)
@@ -136,7 +158,11 @@ export async function listOrganizations(db: Queryable, query: OrgListQuery, now 
     total = rows[0]?.total ?? (offset > 0 ? await countMatches() : 0);
   } else {
     const [rows, n] = await Promise.all([
-      joined(db.select({ id: organizations.id }).from(organizations).$dynamic()).where(condition).orderBy(...order).limit(query.perPage).offset(offset),
+      joined(db.select({ id: organizations.id }).from(organizations).$dynamic())
+        .where(condition)
+        .orderBy(...order)
+        .limit(query.perPage)
+        .offset(offset),
       countMatches(),
     ]);
     ids = rows.map((r) => r.id);
@@ -167,10 +193,15 @@ async function pageRows(db: Queryable, ids: string[], free: Plan, now: Date): Pr
         stripeCustomerId: organizations.stripeCustomerId,
         subscription: subscriptions,
         plan: plans,
-        ownerEmail: sql<string | null>`(select ${users.email} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
+        ownerEmail: sql<
+          string | null
+        >`(select ${users.email} from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId}
           where ${memberships.organizationId} = ${organizations.id} and ${memberships.role} = 'owner'
           order by ${memberships.createdAt} limit 1)`,
-        members: sql<number>`(select count(*) from ${memberships} where ${memberships.organizationId} = ${organizations.id})`.mapWith(Number),
+        members:
+          sql<number>`(select count(*) from ${memberships} where ${memberships.organizationId} = ${organizations.id})`.mapWith(
+            Number,
+          ),
       })
       .from(organizations)
       .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))

@@ -19,5 +19,9 @@ export async function countOrganizationsByPlan(db: Queryable): Promise<PlanCount
     .leftJoin(organizations, eq(organizations.id, subscriptions.organizationId))
     .groupBy(plans.id, plans.name, plans.sortOrder)
     .orderBy(plans.sortOrder);
-  return rows.map((r) => ({ ...r, organizations: Number(r.organizations), active: Number(r.organizations) - r.suspended }));
+  return rows.map((r) => ({
+    ...r,
+    organizations: Number(r.organizations),
+    active: Number(r.organizations) - r.suspended,
+  }));
 }

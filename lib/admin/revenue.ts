@@ -40,7 +40,8 @@ export function recurringRevenue(groups: PriceGroup[]): Recurring {
       unpriced += g.subscriptions;
       continue;
     }
-    const amount = g.perSeat || g.custom ? multiplyMinor(g.unitCents, g.seats) : multiplyMinor(g.unitCents, g.subscriptions);
+    const amount =
+      g.perSeat || g.custom ? multiplyMinor(g.unitCents, g.seats) : multiplyMinor(g.unitCents, g.subscriptions);
     if (amount > 0) paying += g.subscriptions;
     const bucket = g.cycle === "annual" ? annual : monthly;
     bucket.set(g.currency, [...(bucket.get(g.currency) ?? []), amount]);
@@ -64,5 +65,7 @@ export function monthlyShare(totalCents: number, periodMonths: number): number {
 
 /** Outstanding = due − paid, per currency. */
 export function outstanding(rows: { currency: string; dueCents: number; paidCents: number }[]): MoneyByCurrency {
-  return rows.map((r) => ({ currency: r.currency, cents: sumMinor([r.dueCents, -r.paidCents]) })).filter((r) => r.cents !== 0);
+  return rows
+    .map((r) => ({ currency: r.currency, cents: sumMinor([r.dueCents, -r.paidCents]) }))
+    .filter((r) => r.cents !== 0);
 }

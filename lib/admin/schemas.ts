@@ -21,14 +21,23 @@ export const orgListQuerySchema = z.object({
   q: z.preprocess(blankAsUndefined, z.string().trim().max(200, "Keep the search under 200 characters.").optional()),
   plan: z.preprocess(
     blankAsUndefined,
-    z.string().regex(/^[a-z0-9_-]{1,40}$/, "Choose a plan from the list.").optional(),
+    z
+      .string()
+      .regex(/^[a-z0-9_-]{1,40}$/, "Choose a plan from the list.")
+      .optional(),
   ),
-  status: z.preprocess(blankAsUndefined, z.enum(["active", "suspended"], { error: "Status is active or suspended." }).optional()),
+  status: z.preprocess(
+    blankAsUndefined,
+    z.enum(["active", "suspended"], { error: "Status is active or suspended." }).optional(),
+  ),
   pastDue: flag.default(false),
   overLimit: flag.default(false),
   sort: z.preprocess(blankAsUndefined, z.enum(ORG_SORTS, { error: "Sort by name, created or plan." }).default("name")),
   dir: z.preprocess(blankAsUndefined, z.enum(["asc", "desc"], { error: "Direction is asc or desc." }).optional()),
-  page: z.preprocess(blankAsUndefined, z.coerce.number().int("Page is a whole number.").min(1, "Pages start at 1.").max(100_000).default(1)),
+  page: z.preprocess(
+    blankAsUndefined,
+    z.coerce.number().int("Page is a whole number.").min(1, "Pages start at 1.").max(100_000).default(1),
+  ),
   perPage: z.preprocess(
     blankAsUndefined,
     z.coerce
@@ -39,21 +48,23 @@ export const orgListQuerySchema = z.object({
 });
 export type OrgListQuery = z.output<typeof orgListQuerySchema>;
 
-const limitKeySchema = z.enum(LIMIT_KEYS as [LimitKey, ...LimitKey[]], { error: `Choose one of: ${LIMIT_KEYS.join(", ")}.` });
+const limitKeySchema = z.enum(LIMIT_KEYS as [LimitKey, ...LimitKey[]], {
+  error: `Choose one of: ${LIMIT_KEYS.join(", ")}.`,
+});
 
 /** A limit value: a whole number of the limit's unit (GB for storage), or null for unlimited. */
 export const limitValueSchema = z.preprocess(
   blankAsUndefined,
   z.union(
-  [
-    z.null(),
-    z.coerce
-      .number({ error: "Enter a whole number, or choose unlimited." })
-      .int("Enter a whole number, or choose unlimited.")
-      .min(0, "A limit can't be negative.")
-      .max(1_000_000_000_000, "That limit is too large; choose unlimited instead."),
-  ],
-  { error: "Enter a whole number, or choose unlimited." },
+    [
+      z.null(),
+      z.coerce
+        .number({ error: "Enter a whole number, or choose unlimited." })
+        .int("Enter a whole number, or choose unlimited.")
+        .min(0, "A limit can't be negative.")
+        .max(1_000_000_000_000, "That limit is too large; choose unlimited instead."),
+    ],
+    { error: "Enter a whole number, or choose unlimited." },
   ),
 );
 
@@ -95,7 +106,10 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 export const WEBHOOK_STATUSES = ["pending", "processed", "failed", "ignored"] as const;
 export const webhookQuerySchema = z.object({
   type: z.preprocess(blankAsUndefined, z.string().trim().max(100).optional()),
-  status: z.preprocess(blankAsUndefined, z.enum(WEBHOOK_STATUSES, { error: "Status is pending, processed, failed or ignored." }).optional()),
+  status: z.preprocess(
+    blankAsUndefined,
+    z.enum(WEBHOOK_STATUSES, { error: "Status is pending, processed, failed or ignored." }).optional(),
+  ),
   q: z.preprocess(blankAsUndefined, z.string().trim().max(200).optional()),
   page: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1, "Pages start at 1.").max(100_000).default(1)),
 });

@@ -57,7 +57,9 @@ export async function mrrByMonth(db: Queryable, now = new Date(), months = 12): 
       and i.period_end > ${list[0]!.toISOString()}::timestamptz and i.period_start <= ${list[list.length - 1]!.toISOString()}::timestamptz
     group by 1, 2, 3
   `);
-  const rows = rowsOf<{ month: string; currency: string; period_months: number | string; total: number | string }>(result);
+  const rows = rowsOf<{ month: string; currency: string; period_months: number | string; total: number | string }>(
+    result,
+  );
   const byCurrency = new Map<string, Map<string, number[]>>();
   for (const r of rows) {
     const months = byCurrency.get(r.currency) ?? new Map<string, number[]>();

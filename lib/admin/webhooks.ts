@@ -60,15 +60,27 @@ export async function listWebhookEvents(db: Queryable, query: WebhookQuery) {
     db.select({ n: count() }).from(stripeEvents).where(condition),
   ]);
   const n = Number(total?.n ?? 0);
-  return { rows: rows as WebhookEventRow[], total: n, page: query.page, pages: Math.max(1, Math.ceil(n / WEBHOOK_PAGE_SIZE)) };
+  return {
+    rows: rows as WebhookEventRow[],
+    total: n,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(n / WEBHOOK_PAGE_SIZE)),
+  };
 }
 
 export async function listWebhookTypes(db: Queryable): Promise<string[]> {
-  const rows = await db.selectDistinct({ type: stripeEvents.type }).from(stripeEvents).orderBy(asc(stripeEvents.type)).limit(200);
+  const rows = await db
+    .selectDistinct({ type: stripeEvents.type })
+    .from(stripeEvents)
+    .orderBy(asc(stripeEvents.type))
+    .limit(200);
   return rows.map((r) => r.type);
 }
 
-export async function getWebhookEventOrThrow(db: Queryable, id: string): Promise<WebhookEventRow & { payload: Record<string, unknown> }> {
+export async function getWebhookEventOrThrow(
+  db: Queryable,
+  id: string,
+): Promise<WebhookEventRow & { payload: Record<string, unknown> }> {
   const [row] = await db
     .select({ ...columns, payload: stripeEvents.payload })
     .from(stripeEvents)

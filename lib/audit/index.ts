@@ -2,9 +2,7 @@ import "server-only";
 import { auditLog } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 
-export type Actor =
-  | { kind: "user"; id: string; email: string }
-  | { kind: "system"; label: string };
+export type Actor = { kind: "user"; id: string; email: string } | { kind: "system"; label: string };
 
 export type AuditInput = {
   actor: Actor;

@@ -8,12 +8,22 @@ import { AppError } from "@/lib/errors";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
 
 export const createApiKeySchema = z.object({
-  name: z.string().trim().min(1, "Give the key a name so you can recognise it later.").max(80, "Keep the name under 80 characters."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the key a name so you can recognise it later.")
+    .max(80, "Keep the name under 80 characters."),
 });
 
 export type ApiKeyCaller = {
   apiKeyId: string;
-  organization: { id: string; slug: string; name: string; status: "active" | "suspended"; suspendedReason: string | null };
+  organization: {
+    id: string;
+    slug: string;
+    name: string;
+    status: "active" | "suspended";
+    suspendedReason: string | null;
+  };
 };
 
 /**
@@ -45,19 +55,44 @@ export async function authenticateApiKey(db: Queryable, presented: string | null
     await db
       .update(apiKeys)
       .set({ lastUsedAt: new Date() })
-      .where(and(eq(apiKeys.id, row.apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+      .where(
+        and(
+          eq(apiKeys.id, row.apiKeyId),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`)),
+        ),
+      );
   }
   return {
     apiKeyId: row.apiKeyId,
-    organization: { id: row.id, slug: row.slug, name: row.name, status: row.status, suspendedReason: row.suspendedReason },
+    organization: {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      status: row.status,
+      suspendedReason: row.suspendedReason,
+    },
   };
 }
 
-export type ApiKeyListItem = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+export type ApiKeyListItem = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 export async function listApiKeys(db: Queryable, organizationId: string): Promise<ApiKeyListItem[]> {
   return db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.organizationId, organizationId))
     .orderBy(desc(apiKeys.createdAt));
@@ -73,7 +108,13 @@ export async function createApiKey(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ organizationId: input.organizationId, name, prefix: generated.prefix, keyHash: generated.hash, createdByUserId: input.actor.id })
+      .values({
+        organizationId: input.organizationId,
+        name,
+        prefix: generated.prefix,
+        keyHash: generated.hash,
+        createdByUserId: input.actor.id,
+      })
       .returning();
     await recordAudit(tx, {
       actor: input.actor,
@@ -85,7 +126,14 @@ export async function createApiKey(
     });
     return {
       key: generated.key,
-      item: { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, lastUsedAt: null, revokedAt: null },
+      item: {
+        id: row!.id,
+        name: row!.name,
+        prefix: row!.prefix,
+        createdAt: row!.createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+      },
     };
   });
 }
@@ -99,7 +147,13 @@ export async function revokeApiKey(
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, input.apiKeyId), eq(apiKeys.organizationId, input.organizationId), isNull(apiKeys.revokedAt)))
+      .where(
+        and(
+          eq(apiKeys.id, input.apiKeyId),
+          eq(apiKeys.organizationId, input.organizationId),
+          isNull(apiKeys.revokedAt),
+        ),
+      )
       .returning({ id: apiKeys.id, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
     if (!row) throw new AppError("not_found", "No active API key with that id in this organization.");
     await recordAudit(tx, {

@@ -22,7 +22,10 @@ export async function requireUser(): Promise<CurrentUser> {
 }
 
 /** Pages and server actions: signed out → /login; not allowed here → the 403 page. */
-export async function requireOrgRole(slug: string, minRole: MemberRole = "member"): Promise<OrgContext & { user: CurrentUser }> {
+export async function requireOrgRole(
+  slug: string,
+  minRole: MemberRole = "member",
+): Promise<OrgContext & { user: CurrentUser }> {
   const user = await requireUser();
   const access = await resolveOrgAccess(await getDb(), user, slug, minRole);
   if (!access.ok) forbidden();

@@ -18,7 +18,13 @@ export async function ensureCustomer(
   opts: { testClock?: string } = {},
 ): Promise<string> {
   const [org] = await db
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, email: organizations.billingEmail, customer: organizations.stripeCustomerId })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      email: organizations.billingEmail,
+      customer: organizations.stripeCustomerId,
+    })
     .from(organizations)
     .where(eq(organizations.id, organizationId))
     .limit(1);
@@ -39,6 +45,9 @@ export async function ensureCustomer(
     .update(organizations)
     .set({ stripeCustomerId: customer.id, updatedAt: new Date() })
     .where(and(eq(organizations.id, org.id), isNull(organizations.stripeCustomerId)));
-  const [after] = await db.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, org.id));
+  const [after] = await db
+    .select({ customer: organizations.stripeCustomerId })
+    .from(organizations)
+    .where(eq(organizations.id, org.id));
   return after!.customer!;
 }

@@ -37,7 +37,6 @@ type DemoOrg = (typeof DEMO_ORGS)[number];
 export type DemoLinkOutcome = "linked" | "already_linked" | "skipped" | "failed";
 export type DemoLinkResult = { slug: string; outcome: DemoLinkOutcome; message: string };
 
-
 export async function linkDemoOrganizations(
   db: Db,
   stripe: Stripe,
@@ -56,22 +55,35 @@ export async function linkDemoOrganizations(
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       results.push({ slug: demo.slug, outcome: "failed", message });
-      warn(`Demo data: could not link ${demo.slug} to the local Stripe emulator (${message}). The app starts anyway; ${demo.slug} keeps its seeded, unbilled plan.`);
+      warn(
+        `Demo data: could not link ${demo.slug} to the local Stripe emulator (${message}). The app starts anyway; ${demo.slug} keeps its seeded, unbilled plan.`,
+      );
       // The emulator is not answering: the other organizations would fail the same way, slowly.
-      if ((err instanceof AppError && err.code === "upstream_unavailable") || err instanceof Stripe.errors.StripeConnectionError) break;
+      if (
+        (err instanceof AppError && err.code === "upstream_unavailable") ||
+        err instanceof Stripe.errors.StripeConnectionError
+      )
+        break;
     }
   }
   return results;
 }
 
-async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog: { checked: boolean }): Promise<DemoLinkResult> {
+async function linkOne(
+  db: Db,
+  stripe: Stripe,
+  demo: DemoOrg,
+  now: Date,
+  catalog: { checked: boolean },
+): Promise<DemoLinkResult> {
   const [found] = await db
     .select({ id: organizations.id, billingEmail: organizations.billingEmail })
     .from(organizations)
     .where(eq(organizations.slug, demo.slug))
     .limit(1);
   // Only the seeded organization: same slug and the seeded billing email.
-  if (!found || found.billingEmail !== demo.members[0]?.email) return { slug: demo.slug, outcome: "skipped", message: "no demo organization" };
+  if (!found || found.billingEmail !== demo.members[0]?.email)
+    return { slug: demo.slug, outcome: "skipped", message: "no demo organization" };
   const organizationId = found.id;
 
   // One transaction per organization under its billing lock: a second instance starting at the
@@ -83,24 +95,46 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
     if (!org || !row) return { slug: demo.slug, outcome: "skipped" as const, message: "no subscription row" };
 
     // Forget Stripe ids this Stripe doesn't know (e.g. the emulator's data file was deleted).
-    const customerKnown = org.stripeCustomerId ? await exists(() => stripe.customers.retrieve(org.stripeCustomerId!)) : false;
+    const customerKnown = org.stripeCustomerId
+      ? await exists(() => stripe.customers.retrieve(org.stripeCustomerId!))
+      : false;
     if (org.stripeCustomerId && !customerKnown) {
-      await tx.update(organizations).set({ stripeCustomerId: null, paymentMethod: null, updatedAt: new Date() }).where(eq(organizations.id, organizationId));
+      await tx
+        .update(organizations)
+        .set({ stripeCustomerId: null, paymentMethod: null, updatedAt: new Date() })
+        .where(eq(organizations.id, organizationId));
       // Our copies of that customer's invoices mirror nothing any more (an old "open" one would
       // even stand in for the new one in the dunning banner); the seeded history stays.
       await tx.delete(invoices).where(and(eq(invoices.organizationId, organizationId), eq(invoices.source, "stripe")));
     }
     if (row.stripeSubscriptionId) {
       if (customerKnown && (await exists(() => stripe.subscriptions.retrieve(row.stripeSubscriptionId!)))) {
-        return { slug: demo.slug, outcome: "already_linked" as const, message: `already linked (${row.stripeSubscriptionId})` };
+        return {
+          slug: demo.slug,
+          outcome: "already_linked" as const,
+          message: `already linked (${row.stripeSubscriptionId})`,
+        };
       }
       await tx
         .update(subscriptions)
-        .set({ stripeSubscriptionId: null, stripeCustomerId: null, stripePriceId: null, stripeLastEventCreated: null, cancelAtPeriodEnd: false, canceledAt: null, updatedAt: new Date() })
+        .set({
+          stripeSubscriptionId: null,
+          stripeCustomerId: null,
+          stripePriceId: null,
+          stripeLastEventCreated: null,
+          cancelAtPeriodEnd: false,
+          canceledAt: null,
+          updatedAt: new Date(),
+        })
         .where(eq(subscriptions.organizationId, organizationId));
     }
     // Someone moved it off its demo plan (e.g. canceled to Free): that is theirs to keep.
-    if (row.planId !== demo.plan) return { slug: demo.slug, outcome: "skipped" as const, message: `on ${row.planId}, not the demo's ${demo.plan}: left alone` };
+    if (row.planId !== demo.plan)
+      return {
+        slug: demo.slug,
+        outcome: "skipped" as const,
+        message: `on ${row.planId}, not the demo's ${demo.plan}: left alone`,
+      };
 
     if (!catalog.checked) {
       await forgetUnknownCatalogIds(tx, stripe);
@@ -120,7 +154,9 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
     const clock = await clockOf(stripe, customer);
     await ensureCard(tx, stripe, organizationId, customer);
 
-    const existing = (await stripe.subscriptions.list({ customer, status: "all", limit: 10 })).data.find((s) => s.status !== "canceled" && s.status !== "incomplete_expired");
+    const existing = (await stripe.subscriptions.list({ customer, status: "all", limit: 10 })).data.find(
+      (s) => s.status !== "canceled" && s.status !== "incomplete_expired",
+    );
     let subscriptionId: string;
     if (existing) {
       await applyStripeSubscription(tx, existing, { actor: DEMO_LINK_ACTOR });
@@ -135,11 +171,19 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
           reason: "Demo data: the seeded Enterprise terms, billed through the local Stripe emulator",
           cycle: demo.cycle,
           pricePerSeatCents: custom.pricePerSeatCents,
-          limits: { maxAgents: custom.maxAgents, maxExecutionsPerMonth: custom.maxExecutionsPerMonth, maxStorageGb: custom.maxStorageGb, maxGateways: custom.maxGateways },
+          limits: {
+            maxAgents: custom.maxAgents,
+            maxExecutionsPerMonth: custom.maxExecutionsPerMonth,
+            maxStorageGb: custom.maxStorageGb,
+            maxGateways: custom.maxGateways,
+          },
         },
       ));
     } else {
-      ({ subscriptionId } = await changePlan({ db: tx, stripe }, { organizationId, planId: demo.plan, cycle: demo.cycle, actor: DEMO_LINK_ACTOR }));
+      ({ subscriptionId } = await changePlan(
+        { db: tx, stripe },
+        { organizationId, planId: demo.plan, cycle: demo.cycle, actor: DEMO_LINK_ACTOR },
+      ));
     }
 
     let sub = await stripe.subscriptions.retrieve(subscriptionId);
@@ -147,7 +191,11 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
       const frozen = (await stripe.testHelpers.testClocks.retrieve(clock)).frozen_time;
       if (hooli && sub.status === "active") {
         // The card starts declining, then time passes the period end: the renewal fails.
-        await attachPaymentMethod(tx, stripe, { organizationId, paymentMethod: "pm_card_chargeCustomerFail", actor: DEMO_LINK_ACTOR });
+        await attachPaymentMethod(tx, stripe, {
+          organizationId,
+          paymentMethod: "pm_card_chargeCustomerFail",
+          actor: DEMO_LINK_ACTOR,
+        });
         const end = sub.items.data[0]?.current_period_end ?? nowSec;
         await stripe.testHelpers.testClocks.advance(clock, { frozen_time: Math.max(end + 60, nowSec, frozen + 1) });
       } else if (!hooli && frozen < nowSec) {
@@ -178,7 +226,10 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
       );
     await rebuildUsageCounters(tx, organizationId, now);
 
-    const [card] = await tx.select({ card: organizations.paymentMethod }).from(organizations).where(eq(organizations.id, organizationId));
+    const [card] = await tx
+      .select({ card: organizations.paymentMethod })
+      .from(organizations)
+      .where(eq(organizations.id, organizationId));
     const item = sub.items.data[0];
     const cycle = item?.price.recurring?.interval === "year" ? "annual" : "monthly";
     const due = open[0]
@@ -192,10 +243,20 @@ async function linkOne(db: Db, stripe: Stripe, demo: DemoOrg, now: Date, catalog
 }
 
 /** The organization's customer: the one on its row, one Stripe already has for it, or a new one on a test clock frozen at `start`. */
-async function findOrCreateCustomer(tx: Queryable, stripe: Stripe, input: { organizationId: string; name: string; start: number }): Promise<string> {
-  const [org] = await tx.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, input.organizationId));
+async function findOrCreateCustomer(
+  tx: Queryable,
+  stripe: Stripe,
+  input: { organizationId: string; name: string; start: number },
+): Promise<string> {
+  const [org] = await tx
+    .select({ customer: organizations.stripeCustomerId })
+    .from(organizations)
+    .where(eq(organizations.id, input.organizationId));
   if (org?.customer) return org.customer;
-  const found = await stripe.customers.search({ query: `metadata['organization_id']:'${input.organizationId}'`, limit: 10 });
+  const found = await stripe.customers.search({
+    query: `metadata['organization_id']:'${input.organizationId}'`,
+    limit: 10,
+  });
   const reuse = found.data[0];
   if (reuse) {
     await tx
@@ -215,15 +276,27 @@ async function clockOf(stripe: Stripe, customer: string): Promise<string | null>
 
 /** A card on file: the customer's default card if Stripe has one, else the test Visa through the same path as the card picker. */
 async function ensureCard(tx: Queryable, stripe: Stripe, organizationId: string, customer: string): Promise<void> {
-  const [org] = await tx.select({ card: organizations.paymentMethod }).from(organizations).where(eq(organizations.id, organizationId));
+  const [org] = await tx
+    .select({ card: organizations.paymentMethod })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
   if (org?.card) return;
-  const c = (await stripe.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+  const c = (await stripe.customers.retrieve(customer, {
+    expand: ["invoice_settings.default_payment_method"],
+  })) as Stripe.Customer;
   const pm = c.invoice_settings?.default_payment_method;
   if (pm && typeof pm !== "string") {
-    await tx.update(organizations).set({ paymentMethod: summarize(pm), updatedAt: new Date() }).where(eq(organizations.id, organizationId));
+    await tx
+      .update(organizations)
+      .set({ paymentMethod: summarize(pm), updatedAt: new Date() })
+      .where(eq(organizations.id, organizationId));
     return;
   }
-  const attached = await attachPaymentMethod(tx, stripe, { organizationId, paymentMethod: "pm_card_visa", actor: DEMO_LINK_ACTOR });
+  const attached = await attachPaymentMethod(tx, stripe, {
+    organizationId,
+    paymentMethod: "pm_card_visa",
+    actor: DEMO_LINK_ACTOR,
+  });
   if (attached.status !== "succeeded") throw new Error("the test Visa was not saved");
 }
 
@@ -237,7 +310,11 @@ async function forgetUnknownCatalogIds(tx: Queryable, stripe: Stripe): Promise<v
     ].filter((c) => c !== null);
     let known = true;
     for (const check of checks) known = known && (await exists(check));
-    if (!known) await tx.update(plans).set({ stripeProductId: null, stripePriceMonthlyId: null, stripePriceAnnualId: null }).where(eq(plans.id, plan.id));
+    if (!known)
+      await tx
+        .update(plans)
+        .set({ stripeProductId: null, stripePriceMonthlyId: null, stripePriceAnnualId: null })
+        .where(eq(plans.id, plan.id));
   }
 }
 
@@ -251,7 +328,9 @@ async function rebuildUsageCounters(tx: Queryable, organizationId: string, now: 
   if (!row) return;
   const source = periodSourceOf({ subscription: row, planId: row.planId, freePlanId: FREE_PLAN_ID });
   const current = usagePeriodFor(source, now);
-  await tx.delete(usageCounters).where(and(eq(usageCounters.organizationId, organizationId), gt(usageCounters.periodStart, current.start)));
+  await tx
+    .delete(usageCounters)
+    .where(and(eq(usageCounters.organizationId, organizationId), gt(usageCounters.periodStart, current.start)));
   await rebuildCounters(tx, organizationId, current);
   await rebuildCounters(tx, organizationId, usagePeriodFor(source, new Date(current.start.getTime() - 1)));
 }
@@ -261,7 +340,11 @@ async function exists(retrieve: () => Promise<object>): Promise<boolean> {
     const obj = await retrieve();
     return !("deleted" in obj && obj.deleted);
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.code === "resource_missing" || err.statusCode === 404)) return false;
+    if (
+      err instanceof Stripe.errors.StripeInvalidRequestError &&
+      (err.code === "resource_missing" || err.statusCode === 404)
+    )
+      return false;
     throw err;
   }
 }

@@ -18,7 +18,13 @@ export const enterpriseTermsSchema = z.object({
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
   pricePerSeatCents: z.coerce.number().int("The price is in cents: a whole number.").min(0).max(100_000_000),
   limits: z
-    .object({ maxUsers: limitField, maxAgents: limitField, maxExecutionsPerMonth: limitField, maxStorageGb: limitField, maxGateways: limitField })
+    .object({
+      maxUsers: limitField,
+      maxAgents: limitField,
+      maxExecutionsPerMonth: limitField,
+      maxStorageGb: limitField,
+      maxGateways: limitField,
+    })
     .partial()
     .default({}),
 });
@@ -77,7 +83,9 @@ export async function setEnterpriseTerms(
             customer,
             items: [{ price: price.id, quantity: seats }],
             metadata: { organization_id: input.organizationId },
-            ...(row.card ? { default_payment_method: row.card.id } : { collection_method: "send_invoice", days_until_due: 30 }),
+            ...(row.card
+              ? { default_payment_method: row.card.id }
+              : { collection_method: "send_invoice", days_until_due: 30 }),
           },
           { idempotencyKey: `enterprise-sub-${input.organizationId}-${price.id}-${current?.updatedAt.getTime() ?? 0}` },
         ),
@@ -95,7 +103,10 @@ export async function setEnterpriseTerms(
       maxGateways: plan!.maxGateways,
       ...terms.limits,
     };
-    await tx.update(subscriptions).set({ ...limits, customPricePerSeatCents: terms.pricePerSeatCents, updatedAt: new Date() }).where(eq(subscriptions.organizationId, input.organizationId));
+    await tx
+      .update(subscriptions)
+      .set({ ...limits, customPricePerSeatCents: terms.pricePerSeatCents, updatedAt: new Date() })
+      .where(eq(subscriptions.organizationId, input.organizationId));
     await recordAudit(tx, {
       actor: input.actor,
       action: "subscription.enterprise_terms_set",
@@ -103,7 +114,13 @@ export async function setEnterpriseTerms(
       targetId: sub.id,
       organizationId: input.organizationId,
       details: {
-        before: current ? { plan: current.planId, cycle: current.billingCycle, customPricePerSeatCents: current.customPricePerSeatCents } : null,
+        before: current
+          ? {
+              plan: current.planId,
+              cycle: current.billingCycle,
+              customPricePerSeatCents: current.customPricePerSeatCents,
+            }
+          : null,
         after: { plan: "enterprise", cycle: terms.cycle, pricePerSeatCents: terms.pricePerSeatCents, limits, seats },
         reason: input.reason,
       },
@@ -117,7 +134,10 @@ async function ensureEnterpriseProduct(db: Queryable, stripe: Stripe): Promise<s
   if (!plan) throw new Error("The Enterprise plan is missing from the catalog");
   if (plan.productId) return plan.productId;
   const product = await stripeCall(() =>
-    stripe.products.create({ name: "AgentBill Enterprise", metadata: { plan_id: "enterprise" } }, { idempotencyKey: "product-enterprise" }),
+    stripe.products.create(
+      { name: "AgentBill Enterprise", metadata: { plan_id: "enterprise" } },
+      { idempotencyKey: "product-enterprise" },
+    ),
   );
   await db.update(plans).set({ stripeProductId: product.id }).where(eq(plans.id, "enterprise"));
   return product.id;

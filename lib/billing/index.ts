@@ -1,5 +1,11 @@
 export { ensureCustomer } from "./customers";
-export { attachPaymentMethod, createSetupIntent, finalizeSetupIntent, TEST_CARDS, attachCardSchema } from "./payment-methods";
+export {
+  attachPaymentMethod,
+  createSetupIntent,
+  finalizeSetupIntent,
+  TEST_CARDS,
+  attachCardSchema,
+} from "./payment-methods";
 export { changePlan, cancelAtPeriodEnd, resumeSubscription, planChangeSchema, assertFits } from "./subscriptions";
 export { previewPlanChange, type ChangePreview } from "./preview";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";

@@ -75,10 +75,19 @@ export async function attachPaymentMethod(
 }
 
 /** A SetupIntent for Stripe's Payment Element (the browser collects and confirms the card). */
-export async function createSetupIntent(db: Queryable, stripe: Stripe, organizationId: string): Promise<{ clientSecret: string }> {
+export async function createSetupIntent(
+  db: Queryable,
+  stripe: Stripe,
+  organizationId: string,
+): Promise<{ clientSecret: string }> {
   const customer = await ensureCustomer(db, stripe, organizationId);
   const intent = await stripeCall(() =>
-    stripe.setupIntents.create({ customer, usage: "off_session", allowed_payment_method_types: ["card"], metadata: { organization_id: organizationId } }),
+    stripe.setupIntents.create({
+      customer,
+      usage: "off_session",
+      allowed_payment_method_types: ["card"],
+      metadata: { organization_id: organizationId },
+    }),
   );
   if (!intent.client_secret) throw new AppError("internal", "The payment provider did not return a setup secret.");
   return { clientSecret: intent.client_secret };
@@ -94,16 +103,32 @@ export async function finalizeSetupIntent(
   return finalizeIntent(db, stripe, input.organizationId, intent, input.actor);
 }
 
-async function finalizeIntent(db: Queryable, stripe: Stripe, organizationId: string, intent: Stripe.SetupIntent, actor: Actor): Promise<AttachResult> {
-  const [org] = await db.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, organizationId));
-  if (!org?.customer || idOf(intent.customer) !== org.customer) throw new AppError("not_found", "No such card setup for this organization.");
-  if (intent.status === "requires_action") return { status: "requires_action", setupIntentId: intent.id, clientSecret: intent.client_secret };
+async function finalizeIntent(
+  db: Queryable,
+  stripe: Stripe,
+  organizationId: string,
+  intent: Stripe.SetupIntent,
+  actor: Actor,
+): Promise<AttachResult> {
+  const [org] = await db
+    .select({ customer: organizations.stripeCustomerId })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  if (!org?.customer || idOf(intent.customer) !== org.customer)
+    throw new AppError("not_found", "No such card setup for this organization.");
+  if (intent.status === "requires_action")
+    return { status: "requires_action", setupIntentId: intent.id, clientSecret: intent.client_secret };
   if (intent.status !== "succeeded") {
-    throw new AppError("payment_failed", intent.last_setup_error?.message ?? "The card could not be saved. Try another card.");
+    throw new AppError(
+      "payment_failed",
+      intent.last_setup_error?.message ?? "The card could not be saved. Try another card.",
+    );
   }
   const pmId = idOf(intent.payment_method);
   if (!pmId) throw new AppError("payment_failed", "The card could not be saved. Try another card.");
-  await stripeCall(() => stripe.customers.update(org.customer!, { invoice_settings: { default_payment_method: pmId } }));
+  await stripeCall(() =>
+    stripe.customers.update(org.customer!, { invoice_settings: { default_payment_method: pmId } }),
+  );
   const subs = await stripeCall(() => stripe.subscriptions.list({ customer: org.customer!, status: "all", limit: 10 }));
   for (const s of subs.data) {
     if (s.status !== "canceled" && s.status !== "incomplete_expired") {
@@ -113,7 +138,10 @@ async function finalizeIntent(db: Queryable, stripe: Stripe, organizationId: str
   const pm = await stripeCall(() => stripe.paymentMethods.retrieve(pmId));
   const card = summarize(pm);
   await db.transaction(async (tx) => {
-    await tx.update(organizations).set({ paymentMethod: card, updatedAt: new Date() }).where(eq(organizations.id, organizationId));
+    await tx
+      .update(organizations)
+      .set({ paymentMethod: card, updatedAt: new Date() })
+      .where(eq(organizations.id, organizationId));
     await recordAudit(tx, {
       actor,
       action: "payment_method.updated",

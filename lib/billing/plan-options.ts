@@ -16,6 +16,10 @@ export async function listPlanOptions(db: Queryable, currentPlanId: string): Pro
 
 /** The default card as last confirmed by Stripe (brand, last 4, expiry), or null. */
 export async function getPaymentMethod(db: Queryable, organizationId: string): Promise<PaymentMethodSummary | null> {
-  const [row] = await db.select({ card: organizations.paymentMethod }).from(organizations).where(eq(organizations.id, organizationId)).limit(1);
+  const [row] = await db
+    .select({ card: organizations.paymentMethod })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
   return row?.card ?? null;
 }

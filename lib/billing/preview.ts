@@ -43,18 +43,41 @@ export async function previewPlanChange(
   const limits = applyOverrides(limitsOf(plan), overview.subscription?.limitOverrides);
   const problems = checkFit(overview.metrics, limits, plan.name);
   const seats = plan.perSeat ? Math.max(1, await memberCount(db, input.organizationId)) : 1;
-  const base = { planId: plan.id, planName: plan.name, cycle: input.cycle, seats, currency: plan.currency, limits, fits: problems.length === 0, problems };
+  const base = {
+    planId: plan.id,
+    planName: plan.name,
+    cycle: input.cycle,
+    seats,
+    currency: plan.currency,
+    limits,
+    fits: problems.length === 0,
+    problems,
+  };
 
   if (plan.id === FREE_PLAN_ID) {
-    return { ...base, dueNowCents: 0, recurringCents: 0, lines: [], effectiveAt: overview.subscription?.currentPeriodEnd ?? null };
+    return {
+      ...base,
+      dueNowCents: 0,
+      recurringCents: 0,
+      lines: [],
+      effectiveAt: overview.subscription?.currentPeriodEnd ?? null,
+    };
   }
   const price = priceIdFor(plan, input.cycle);
   const unit = input.cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents;
-  if (!price || unit === null) throw new AppError("unprocessable", `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`);
+  if (!price || unit === null)
+    throw new AppError(
+      "unprocessable",
+      `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`,
+    );
   const recurringCents = multiplyMinor(unit, seats);
 
   const [row] = await db
-    .select({ customer: organizations.stripeCustomerId, subId: subscriptions.stripeSubscriptionId, status: subscriptions.status })
+    .select({
+      customer: organizations.stripeCustomerId,
+      subId: subscriptions.stripeSubscriptionId,
+      status: subscriptions.status,
+    })
     .from(organizations)
     .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
     .where(eq(organizations.id, input.organizationId));
@@ -65,7 +88,13 @@ export async function previewPlanChange(
       ...base,
       dueNowCents: recurringCents,
       recurringCents,
-      lines: [{ description: `${plan.name} × ${seats} seat${seats === 1 ? "" : "s"} (${input.cycle})`, amountCents: recurringCents, proration: false }],
+      lines: [
+        {
+          description: `${plan.name} × ${seats} seat${seats === 1 ? "" : "s"} (${input.cycle})`,
+          amountCents: recurringCents,
+          proration: false,
+        },
+      ],
       effectiveAt: null,
     };
   }

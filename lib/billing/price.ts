@@ -7,7 +7,8 @@ export function recurringAmount(
   sub: Pick<Subscription, "billingCycle" | "seats" | "customPricePerSeatCents"> | null,
 ): number | null {
   const cycle = sub?.billingCycle ?? "monthly";
-  const unit = sub?.customPricePerSeatCents ?? (cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents);
+  const unit =
+    sub?.customPricePerSeatCents ?? (cycle === "annual" ? plan.pricePerSeatAnnualCents : plan.pricePerSeatMonthlyCents);
   if (unit === null) return null;
   return plan.perSeat || sub?.customPricePerSeatCents != null ? multiplyMinor(unit, sub?.seats ?? 1) : unit;
 }

@@ -54,7 +54,13 @@ const NOUN: Record<Metric, string> = {
   gateways: "gateways",
 };
 
-const ONE: Record<Metric, string> = { users: "member", agents: "agent", executions: "execution", storage_bytes: "storage", gateways: "gateway" };
+const ONE: Record<Metric, string> = {
+  users: "member",
+  agents: "agent",
+  executions: "execution",
+  storage_bytes: "storage",
+  gateways: "gateway",
+};
 
 /** "3 members", "1 gateway", "1 GB of storage", "10,000 executions". */
 function quantity(metric: Metric, n: number): string {
@@ -88,7 +94,10 @@ function upgradeAdvice(input: RecommendInput): Recommendation | null {
   const current = input.plans[index]!;
   const pressed = input.usage
     .map((u) => ({ ...u, percent: percentUsed(u.used, u.limit) }))
-    .filter((u): u is typeof u & { limit: number; percent: number } => u.limit !== null && u.percent !== null && u.percent >= PRESSURE_PERCENT)
+    .filter(
+      (u): u is typeof u & { limit: number; percent: number } =>
+        u.limit !== null && u.percent !== null && u.percent >= PRESSURE_PERCENT,
+    )
     .sort((a, b) => b.percent - a.percent);
   const top = pressed[0];
   if (!top) return null;
@@ -104,7 +113,8 @@ function upgradeAdvice(input: RecommendInput): Recommendation | null {
     title = `You've reached ${current.name}'s limit of ${quantity(top.metric, top.limit)}.`;
   } else if (top.metric === "executions") {
     const running = periodsRunning(top.used, input.previousExecutions ?? [], top.limit);
-    const when = running > 1 ? `this period, and ${PRESSURE_PERCENT}% or more ${running} periods running` : "this period";
+    const when =
+      running > 1 ? `this period, and ${PRESSURE_PERCENT}% or more ${running} periods running` : "this period";
     title = `You used ${top.percent}% of ${current.name}'s executions ${when}.`;
   } else {
     title = `You're using ${top.percent}% of ${current.name}'s ${NOUN[top.metric]} (${fmt(top.used, top.metric)} of ${fmt(top.limit, top.metric)}).`;

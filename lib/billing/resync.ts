@@ -43,7 +43,10 @@ export async function resyncOrganization(
   stripe: Stripe,
   input: { organizationId: string; actor: Actor; reason?: string },
 ): Promise<ResyncReport> {
-  const [org] = await db.select({ customer: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, input.organizationId));
+  const [org] = await db
+    .select({ customer: organizations.stripeCustomerId })
+    .from(organizations)
+    .where(eq(organizations.id, input.organizationId));
   if (!org?.customer) return { subscription: "no Stripe customer: nothing to sync", invoices: 0, card: null };
   const customerId = org.customer;
   const [subs, customer] = await Promise.all([
@@ -63,7 +66,11 @@ export async function resyncOrganization(
       await applyStripeSubscription(tx, live, { actor: input.actor, audit: false });
       subscription = `${live.id} (${live.status})`;
     } else {
-      await moveToFree(tx, input.organizationId, { actor: input.actor, reason: "resync: no live Stripe subscription", audit: false });
+      await moveToFree(tx, input.organizationId, {
+        actor: input.actor,
+        reason: "resync: no live Stripe subscription",
+        audit: false,
+      });
       subscription = "none: on Free";
     }
     for (const inv of invoices) await upsertStripeInvoice(tx, inv);
@@ -71,7 +78,10 @@ export async function resyncOrganization(
     if (!("deleted" in customer && customer.deleted)) {
       const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
       const summary = pm && typeof pm !== "string" ? summarize(pm) : null;
-      await tx.update(organizations).set({ paymentMethod: summary, updatedAt: new Date() }).where(eq(organizations.id, input.organizationId));
+      await tx
+        .update(organizations)
+        .set({ paymentMethod: summary, updatedAt: new Date() })
+        .where(eq(organizations.id, input.organizationId));
       card = summary ? `${summary.brand} ${summary.last4}` : idOf(pm ?? null);
     }
     const report = { subscription, invoices: invoices.length, card };

@@ -13,7 +13,12 @@ type Ctx = { db: Queryable; stripe: Stripe };
 
 async function perSeatSubscription(db: Queryable, organizationId: string) {
   const [row] = await db
-    .select({ sub: subscriptions, perSeat: plans.perSeat, customer: organizations.stripeCustomerId, planName: plans.name })
+    .select({
+      sub: subscriptions,
+      perSeat: plans.perSeat,
+      customer: organizations.stripeCustomerId,
+      planName: plans.name,
+    })
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
     .innerJoin(organizations, eq(organizations.id, subscriptions.organizationId))
@@ -27,7 +32,10 @@ async function perSeatSubscription(db: Queryable, organizationId: string) {
  * Seats follow membership: set the Stripe quantity to the member count. More seats are
  * charged now (prorated); fewer are credited on the next invoice. No-op off per-seat plans.
  */
-export async function syncSeats(ctx: Ctx, input: { organizationId: string; actor: Actor }): Promise<{ seats: number; changed: boolean }> {
+export async function syncSeats(
+  ctx: Ctx,
+  input: { organizationId: string; actor: Actor },
+): Promise<{ seats: number; changed: boolean }> {
   return ctx.db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const row = await perSeatSubscription(tx, input.organizationId);
@@ -45,7 +53,11 @@ export async function syncSeats(ctx: Ctx, input: { organizationId: string; actor
         current.id,
         increase
           ? // A new seat is charged now; if the card fails, Stripe refuses the change and so do we.
-            { items: [{ id: item.id, quantity: seats }], proration_behavior: "always_invoice", payment_behavior: "error_if_incomplete" }
+            {
+              items: [{ id: item.id, quantity: seats }],
+              proration_behavior: "always_invoice",
+              payment_behavior: "error_if_incomplete",
+            }
           : { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" },
         { idempotencyKey: `seats-${current.id}-${seats}-${row.sub.updatedAt.getTime()}` },
       ),
@@ -75,7 +87,10 @@ export type SeatPreview = {
 };
 
 /** What adding (+1) or removing (−1) a member does to the bill, from Stripe's own proration. */
-export async function previewSeatChange(ctx: Ctx, input: { organizationId: string; delta: 1 | -1 }): Promise<SeatPreview | null> {
+export async function previewSeatChange(
+  ctx: Ctx,
+  input: { organizationId: string; delta: 1 | -1 },
+): Promise<SeatPreview | null> {
   const row = await perSeatSubscription(ctx.db, input.organizationId);
   if (!row || !row.customer) return null;
   const current = await stripeCall(() => ctx.stripe.subscriptions.retrieve(row.sub.stripeSubscriptionId!));

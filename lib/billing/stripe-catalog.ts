@@ -21,7 +21,10 @@ export async function ensureStripePrices(db: Queryable, stripe: Stripe, planId: 
   const keys = { monthly: lookupKey(plan.id, "monthly"), annual: lookupKey(plan.id, "annual") };
   const existing = await stripe.prices.list({ lookup_keys: [keys.monthly, keys.annual], active: true, limit: 10 });
   const found = new Map(existing.data.map((p) => [p.lookup_key, p]));
-  let productId = plan.stripeProductId ?? (typeof existing.data[0]?.product === "string" ? existing.data[0].product : existing.data[0]?.product.id) ?? null;
+  let productId =
+    plan.stripeProductId ??
+    (typeof existing.data[0]?.product === "string" ? existing.data[0].product : existing.data[0]?.product.id) ??
+    null;
   if (!productId) {
     const product = await stripe.products.create(
       { name: `AgentBill ${plan.name}`, metadata: { plan_id: plan.id } },

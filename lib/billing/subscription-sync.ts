@@ -1,7 +1,14 @@
 import "server-only";
 import { eq, or } from "drizzle-orm";
 import type { Stripe } from "@/lib/stripe/client";
-import { organizations, plans, subscriptions, type Plan, type Subscription, type SubscriptionStatus } from "@/db/schema";
+import {
+  organizations,
+  plans,
+  subscriptions,
+  type Plan,
+  type Subscription,
+  type SubscriptionStatus,
+} from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
@@ -15,7 +22,12 @@ import { calendarMonth } from "@/lib/plans/period";
 
 const fromUnix = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000));
 
-export type ApplyResult = { applied: boolean; organizationId: string | null; planId?: string; status?: SubscriptionStatus };
+export type ApplyResult = {
+  applied: boolean;
+  organizationId: string | null;
+  planId?: string;
+  status?: SubscriptionStatus;
+};
 
 export function idOf(x: string | { id: string } | null | undefined): string | null {
   if (!x) return null;
@@ -23,7 +35,10 @@ export function idOf(x: string | { id: string } | null | undefined): string | nu
 }
 
 /** Which of our organizations does this Stripe customer or subscription belong to? */
-export async function findOrganizationId(db: Queryable, sub: { metadata?: Stripe.Metadata | null; customer: string | { id: string } }): Promise<string | null> {
+export async function findOrganizationId(
+  db: Queryable,
+  sub: { metadata?: Stripe.Metadata | null; customer: string | { id: string } },
+): Promise<string | null> {
   const fromMeta = sub.metadata?.organization_id;
   const customerId = idOf(sub.customer);
   const [row] = await db
@@ -42,13 +57,17 @@ export async function findOrganizationId(db: Queryable, sub: { metadata?: Stripe
  * Which plan and cycle a Stripe price stands for: a catalog price stored on the plan row, or a
  * per-organization price (Enterprise) that names its plan in `metadata.plan_id`.
  */
-async function planForPrice(db: Queryable, price: Stripe.Price): Promise<{ plan: Plan; cycle: "monthly" | "annual"; custom: boolean } | null> {
+async function planForPrice(
+  db: Queryable,
+  price: Stripe.Price,
+): Promise<{ plan: Plan; cycle: "monthly" | "annual"; custom: boolean } | null> {
   const [catalog] = await db
     .select()
     .from(plans)
     .where(or(eq(plans.stripePriceMonthlyId, price.id), eq(plans.stripePriceAnnualId, price.id)))
     .limit(1);
-  if (catalog) return { plan: catalog, cycle: catalog.stripePriceAnnualId === price.id ? "annual" : "monthly", custom: false };
+  if (catalog)
+    return { plan: catalog, cycle: catalog.stripePriceAnnualId === price.id ? "annual" : "monthly", custom: false };
   const planId = price.metadata?.plan_id;
   if (!planId) return null;
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId)).limit(1);
@@ -96,7 +115,13 @@ export async function applyStripeSubscription(
     return { applied: false, organizationId };
   }
   if (sub.status === "canceled" || sub.status === "incomplete_expired") {
-    await moveToFree(db, organizationId, { actor: opts.actor, reason: `stripe subscription ${sub.id} ${sub.status}`, eventCreated: opts.eventCreated, now: opts.now, audit: opts.audit });
+    await moveToFree(db, organizationId, {
+      actor: opts.actor,
+      reason: `stripe subscription ${sub.id} ${sub.status}`,
+      eventCreated: opts.eventCreated,
+      now: opts.now,
+      audit: opts.audit,
+    });
     return { applied: true, organizationId, planId: FREE_PLAN_ID, status: "active" };
   }
 
@@ -125,12 +150,22 @@ export async function applyStripeSubscription(
     trialEnd: fromUnix(sub.trial_end),
     pastDueSince: status === "past_due" || status === "unpaid" ? (existing?.pastDueSince ?? now) : null,
     ...(keepCustom && existing ? limitsOf(existing) : limitsFromPlan(plan)),
-    customPricePerSeatCents: match.custom ? (item.price.unit_amount ?? existing?.customPricePerSeatCents ?? null) : null,
+    customPricePerSeatCents: match.custom
+      ? (item.price.unit_amount ?? existing?.customPricePerSeatCents ?? null)
+      : null,
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };
-  await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
-  const changed = !existing || existing.planId !== plan.id || existing.status !== status || existing.billingCycle !== cycle || existing.seats !== values.seats;
+  await db
+    .insert(subscriptions)
+    .values(values)
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+  const changed =
+    !existing ||
+    existing.planId !== plan.id ||
+    existing.status !== status ||
+    existing.billingCycle !== cycle ||
+    existing.seats !== values.seats;
   if (changed && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,
@@ -139,7 +174,9 @@ export async function applyStripeSubscription(
       targetId: sub.id,
       organizationId,
       details: {
-        before: existing ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats } : null,
+        before: existing
+          ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats }
+          : null,
         after: { plan: plan.id, status, cycle, seats: values.seats },
       },
     });
@@ -159,7 +196,11 @@ export async function moveToFree(
 ): Promise<void> {
   const [free] = await db.select().from(plans).where(eq(plans.id, FREE_PLAN_ID)).limit(1);
   if (!free) throw new Error("The Free plan is missing from the catalog");
-  const [existing] = await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1);
+  const [existing] = await db
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.organizationId, organizationId))
+    .limit(1);
   const period = calendarMonth(opts.now ?? new Date());
   const values = {
     organizationId,
@@ -180,7 +221,10 @@ export async function moveToFree(
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: new Date(),
   };
-  await db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+  await db
+    .insert(subscriptions)
+    .values(values)
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
   if (existing?.planId !== FREE_PLAN_ID && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,

@@ -52,13 +52,19 @@ export async function assertFits(db: Queryable, organizationId: string, target: 
   const limits = applyOverrides(limitsOf(target), overview.subscription?.limitOverrides);
   const problems = checkFit(overview.metrics, limits, target.name);
   if (problems.length > 0) {
-    throw new AppError("unprocessable", `Your current use doesn't fit the ${target.name} plan. ${problems.map((p) => p.message).join(" ")}`, {
-      problems,
-    });
+    throw new AppError(
+      "unprocessable",
+      `Your current use doesn't fit the ${target.name} plan. ${problems.map((p) => p.message).join(" ")}`,
+      {
+        problems,
+      },
+    );
   }
 }
 
-function isLive(sub: { stripeSubscriptionId: string | null; status: string } | null | undefined): sub is { stripeSubscriptionId: string; status: string } {
+function isLive(
+  sub: { stripeSubscriptionId: string | null; status: string } | null | undefined,
+): sub is { stripeSubscriptionId: string; status: string } {
   return Boolean(sub?.stripeSubscriptionId) && sub!.status !== "canceled" && sub!.status !== "incomplete_expired";
 }
 
@@ -68,12 +74,20 @@ function isLive(sub: { stripeSubscriptionId: string | null; status: string } | n
  * cancels at the end of the period. Stripe stays the source of truth: our row is written from
  * its answer, and webhooks confirm.
  */
-export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string }) {
+export async function changePlan(
+  ctx: Ctx,
+  input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string },
+) {
   const { planId, cycle } = planChangeSchema.parse(input);
-  if (planId === FREE_PLAN_ID) return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor, reason: input.reason });
+  if (planId === FREE_PLAN_ID)
+    return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor, reason: input.reason });
   const plan = await ensureStripePrices(ctx.db, ctx.stripe, planId);
   const price = priceIdFor(plan, cycle);
-  if (!price) throw new AppError("unprocessable", `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`);
+  if (!price)
+    throw new AppError(
+      "unprocessable",
+      `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`,
+    );
 
   return ctx.db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
@@ -90,8 +104,17 @@ export async function changePlan(ctx: Ctx, input: PlanChange & { organizationId:
     if (isLive(current)) {
       const existing = await stripeCall(() => ctx.stripe.subscriptions.retrieve(current.stripeSubscriptionId));
       const item = existing.items.data[0]!;
-      const before = { amount: multiplyMinor(item.price.unit_amount ?? 0, item.quantity ?? 1), months: item.price.recurring?.interval === "year" ? 12 : 1 };
-      const after = { amount: multiplyMinor(cycle === "annual" ? plan.pricePerSeatAnnualCents! : plan.pricePerSeatMonthlyCents!, seats), months: cycle === "annual" ? 12 : 1 };
+      const before = {
+        amount: multiplyMinor(item.price.unit_amount ?? 0, item.quantity ?? 1),
+        months: item.price.recurring?.interval === "year" ? 12 : 1,
+      };
+      const after = {
+        amount: multiplyMinor(
+          cycle === "annual" ? plan.pricePerSeatAnnualCents! : plan.pricePerSeatMonthlyCents!,
+          seats,
+        ),
+        months: cycle === "annual" ? 12 : 1,
+      };
       // Stripe invoices an interval change at once; an increase is charged now, a decrease credited later.
       const increase = cycle !== current.billingCycle || compareRecurring(after, before) > 0;
       sub = await stripeCall(() =>
@@ -181,9 +204,17 @@ export async function resumeSubscription(ctx: Ctx, input: { organizationId: stri
     const { sub: current } = await loadState(tx, input.organizationId);
     if (!isLive(current)) throw new AppError("conflict", "There is no subscription to resume. Choose a plan instead.");
     if (!current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
-    const sub = await stripeCall(() => ctx.stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }));
+    const sub = await stripeCall(() =>
+      ctx.stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }),
+    );
     await applyStripeSubscription(tx, sub, { actor: input.actor });
-    await recordAudit(tx, { actor: input.actor, action: "subscription.resumed", targetType: "subscription", targetId: sub.id, organizationId: input.organizationId });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "subscription.resumed",
+      targetType: "subscription",
+      targetId: sub.id,
+      organizationId: input.organizationId,
+    });
     return { subscriptionId: sub.id, unchanged: false as const };
   });
 }

@@ -32,8 +32,13 @@ export function inRollout(flagKey: string, organizationId: string, rolloutPercen
   return rolloutBucket(flagKey, organizationId) < Math.round(rolloutPercent * (ROLLOUT_BUCKETS / 100));
 }
 
-export function evaluateFlag(flag: FlagDefinition, organizationId: string, override: boolean | undefined): FlagDecision {
+export function evaluateFlag(
+  flag: FlagDefinition,
+  organizationId: string,
+  override: boolean | undefined,
+): FlagDecision {
   if (override !== undefined) return { key: flag.key, enabled: override, source: "override" };
-  if (inRollout(flag.key, organizationId, flag.rolloutPercent)) return { key: flag.key, enabled: true, source: "rollout" };
+  if (inRollout(flag.key, organizationId, flag.rolloutPercent))
+    return { key: flag.key, enabled: true, source: "rollout" };
   return { key: flag.key, enabled: flag.defaultEnabled, source: "default" };
 }

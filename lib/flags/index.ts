@@ -9,7 +9,14 @@ import type { FlagDecision } from "./evaluate";
  * service functions, which audit every write.
  */
 export { createFlagReader, FLAG_CACHE_TTL_MS, type FlagReader } from "./reader";
-export { evaluateFlag, inRollout, rolloutBucket, type FlagDecision, type FlagDefinition, type FlagSource } from "./evaluate";
+export {
+  evaluateFlag,
+  inRollout,
+  rolloutBucket,
+  type FlagDecision,
+  type FlagDefinition,
+  type FlagSource,
+} from "./evaluate";
 export {
   createFlag,
   deleteFlag,

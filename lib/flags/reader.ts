@@ -39,7 +39,11 @@ export function createFlagReader(
     !!e && e.generation === flagsGeneration() && now() - e.at < ttl;
 
   /** Start a load and cache its promise; a failed load is forgotten so the next call retries. */
-  function remember<T>(load: () => Promise<T>, current: () => Entry<T> | null | undefined, store: (e: Entry<T> | null) => void): Entry<T> {
+  function remember<T>(
+    load: () => Promise<T>,
+    current: () => Entry<T> | null | undefined,
+    store: (e: Entry<T> | null) => void,
+  ): Entry<T> {
     const entry: Entry<T> = { at: now(), generation: flagsGeneration(), value: load() };
     entry.value.catch(() => {
       if (current() === entry) store(null);
@@ -52,8 +56,14 @@ export function createFlagReader(
     if (fresh(flags)) return flags.value;
     return remember(
       async () => {
-        const rows = await (await db())
-          .select({ key: featureFlags.key, defaultEnabled: featureFlags.defaultEnabled, rolloutPercent: featureFlags.rolloutPercent })
+        const rows = await (
+          await db()
+        )
+          .select({
+            key: featureFlags.key,
+            defaultEnabled: featureFlags.defaultEnabled,
+            rolloutPercent: featureFlags.rolloutPercent,
+          })
           .from(featureFlags)
           .orderBy(asc(featureFlags.key));
         return new Map(rows.map((r) => [r.key, r]));
@@ -73,7 +83,9 @@ export function createFlagReader(
     }
     return remember(
       async () => {
-        const rows = await (await db())
+        const rows = await (
+          await db()
+        )
           .select({ key: featureFlagOverrides.flagKey, enabled: featureFlagOverrides.enabled })
           .from(featureFlagOverrides)
           .where(eq(featureFlagOverrides.organizationId, organizationId));

@@ -7,7 +7,12 @@ import { reasonSchema } from "@/lib/admin/reason";
  */
 
 const checkbox = z.preprocess(
-  (v) => (v === "on" || v === "true" || v === true ? true : v === "off" || v === "false" || v === false || v === undefined || v === null || v === "" ? false : v),
+  (v) =>
+    v === "on" || v === "true" || v === true
+      ? true
+      : v === "off" || v === "false" || v === false || v === undefined || v === null || v === ""
+        ? false
+        : v,
   z.boolean({ error: "must be true or false" }),
 );
 
@@ -15,7 +20,10 @@ export const flagKeySchema = z
   .string({ error: "Enter a key." })
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, "Use 2–63 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.");
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,62}$/,
+    "Use 2–63 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.",
+  );
 
 const rolloutSchema = z.coerce
   .number({ error: "Enter the rollout as a whole number from 0 to 100." })
@@ -44,7 +52,10 @@ export const deleteFlagSchema = z.object({ reason: reasonSchema });
 
 /** The organization is named by its slug or id (the console has the slug, scripts often the id). */
 export const flagOverrideSchema = z.object({
-  organization: z.string({ error: "Name the organization by slug or id." }).trim().min(1, "Name the organization by slug or id."),
+  organization: z
+    .string({ error: "Name the organization by slug or id." })
+    .trim()
+    .min(1, "Name the organization by slug or id."),
   enabled: z.preprocess(
     (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : v),
     z.boolean({ error: "Choose on or off." }),
@@ -53,6 +64,9 @@ export const flagOverrideSchema = z.object({
 });
 
 export const removeFlagOverrideSchema = z.object({
-  organization: z.string({ error: "Name the organization by slug or id." }).trim().min(1, "Name the organization by slug or id."),
+  organization: z
+    .string({ error: "Name the organization by slug or id." })
+    .trim()
+    .min(1, "Name the organization by slug or id."),
   reason: reasonSchema,
 });

@@ -29,7 +29,13 @@ export type FlagRow = {
   updatedAt: Date;
 };
 export type FlagListItem = FlagRow & { overrides: number };
-export type FlagOverrideItem = { organizationId: string; slug: string; name: string; enabled: boolean; createdAt: Date };
+export type FlagOverrideItem = {
+  organizationId: string;
+  slug: string;
+  name: string;
+  enabled: boolean;
+  createdAt: Date;
+};
 
 const flagColumns = {
   key: featureFlags.key,
@@ -54,7 +60,10 @@ export async function listFlags(db: Queryable): Promise<FlagListItem[]> {
   return rows.map((r) => ({ ...r, overrides: Number(r.overrides) }));
 }
 
-export async function getFlagOrThrow(db: Queryable, key: string): Promise<FlagRow & { overrideList: FlagOverrideItem[] }> {
+export async function getFlagOrThrow(
+  db: Queryable,
+  key: string,
+): Promise<FlagRow & { overrideList: FlagOverrideItem[] }> {
   const [flag] = await db.select(flagColumns).from(featureFlags).where(eq(featureFlags.key, key)).limit(1);
   if (!flag) throw new AppError("not_found", `No feature flag with the key "${key}".`);
   const overrideList = await db
@@ -77,7 +86,12 @@ export async function createFlag(db: Queryable, raw: CreateFlagInput, actor: Act
   const row = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(featureFlags)
-      .values({ key: input.key, description: input.description, defaultEnabled: input.defaultEnabled, rolloutPercent: input.rolloutPercent })
+      .values({
+        key: input.key,
+        description: input.description,
+        defaultEnabled: input.defaultEnabled,
+        rolloutPercent: input.rolloutPercent,
+      })
       .onConflictDoNothing()
       .returning(flagColumns);
     if (!created) throw new AppError("conflict", `A flag with the key "${input.key}" already exists: edit it instead.`);
@@ -97,7 +111,12 @@ export async function createFlag(db: Queryable, raw: CreateFlagInput, actor: Act
 export async function updateFlag(db: Queryable, key: string, raw: UpdateFlagInput, actor: Actor): Promise<FlagRow> {
   const input = parseWith(updateFlagSchema, raw, "flag");
   const row = await db.transaction(async (tx) => {
-    const [before] = await tx.select(flagColumns).from(featureFlags).where(eq(featureFlags.key, key)).for("update").limit(1);
+    const [before] = await tx
+      .select(flagColumns)
+      .from(featureFlags)
+      .where(eq(featureFlags.key, key))
+      .for("update")
+      .limit(1);
     if (!before) throw new AppError("not_found", `No feature flag with the key "${key}".`);
     const [after] = await tx
       .update(featureFlags)
@@ -125,16 +144,28 @@ export async function updateFlag(db: Queryable, key: string, raw: UpdateFlagInpu
 export async function deleteFlag(db: Queryable, key: string, raw: { reason: string }, actor: Actor): Promise<void> {
   const input = parseWith(deleteFlagSchema, raw, "request");
   await db.transaction(async (tx) => {
-    const [before] = await tx.select(flagColumns).from(featureFlags).where(eq(featureFlags.key, key)).for("update").limit(1);
+    const [before] = await tx
+      .select(flagColumns)
+      .from(featureFlags)
+      .where(eq(featureFlags.key, key))
+      .for("update")
+      .limit(1);
     if (!before) throw new AppError("not_found", `No feature flag with the key "${key}".`);
-    const [overrides] = await tx.select({ n: count() }).from(featureFlagOverrides).where(eq(featureFlagOverrides.flagKey, key));
+    const [overrides] = await tx
+      .select({ n: count() })
+      .from(featureFlagOverrides)
+      .where(eq(featureFlagOverrides.flagKey, key));
     await tx.delete(featureFlags).where(eq(featureFlags.key, key));
     await recordAudit(tx, {
       actor,
       action: "feature_flag.deleted",
       targetType: "feature_flag",
       targetId: key,
-      details: { before: { ...snapshot(before), overrides: Number(overrides?.n ?? 0) }, after: null, reason: input.reason },
+      details: {
+        before: { ...snapshot(before), overrides: Number(overrides?.n ?? 0) },
+        after: null,
+        reason: input.reason,
+      },
     });
   });
   flagsChanged();
@@ -142,7 +173,11 @@ export async function deleteFlag(db: Queryable, key: string, raw: { reason: stri
 
 async function resolveOrganization(db: Queryable, ref: string): Promise<{ id: string; slug: string }> {
   const where = isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.slug, ref.toLowerCase());
-  const [org] = await db.select({ id: organizations.id, slug: organizations.slug }).from(organizations).where(where).limit(1);
+  const [org] = await db
+    .select({ id: organizations.id, slug: organizations.slug })
+    .from(organizations)
+    .where(where)
+    .limit(1);
   if (!org) throw new AppError("not_found", `No organization with the slug or id "${ref}".`);
   return org;
 }
@@ -150,7 +185,12 @@ async function resolveOrganization(db: Queryable, ref: string): Promise<{ id: st
 async function lockFlag(tx: Queryable, key: string): Promise<void> {
   const parsedKey = flagKeySchema.safeParse(key);
   const [flag] = parsedKey.success
-    ? await tx.select({ key: featureFlags.key }).from(featureFlags).where(eq(featureFlags.key, parsedKey.data)).for("update").limit(1)
+    ? await tx
+        .select({ key: featureFlags.key })
+        .from(featureFlags)
+        .where(eq(featureFlags.key, parsedKey.data))
+        .for("update")
+        .limit(1)
     : [];
   if (!flag) throw new AppError("not_found", `No feature flag with the key "${key}".`);
 }
@@ -183,30 +223,41 @@ export async function setFlagOverride(
     await tx
       .insert(featureFlagOverrides)
       .values({ flagKey: key, organizationId: org.id, enabled: input.enabled })
-      .onConflictDoUpdate({ target: [featureFlagOverrides.flagKey, featureFlagOverrides.organizationId], set: { enabled: input.enabled } });
+      .onConflictDoUpdate({
+        target: [featureFlagOverrides.flagKey, featureFlagOverrides.organizationId],
+        set: { enabled: input.enabled },
+      });
     await recordAudit(tx, {
       actor,
       action: "feature_flag.override_set",
       targetType: "feature_flag",
       targetId: key,
       organizationId: org.id,
-      details: { flag: key, before: before === null ? null : { enabled: before }, after: { enabled: input.enabled }, reason: input.reason },
+      details: {
+        flag: key,
+        before: before === null ? null : { enabled: before },
+        after: { enabled: input.enabled },
+        reason: input.reason,
+      },
     });
   });
   flagsChanged();
 }
 
 /** Let the organization follow the flag's rollout and default again. */
-export async function removeFlagOverride(db: Queryable, key: string, raw: { organization: string; reason: string }, actor: Actor): Promise<void> {
+export async function removeFlagOverride(
+  db: Queryable,
+  key: string,
+  raw: { organization: string; reason: string },
+  actor: Actor,
+): Promise<void> {
   const input = parseWith(removeFlagOverrideSchema, raw, "request");
   await db.transaction(async (tx) => {
     await lockFlag(tx, key);
     const org = await resolveOrganization(tx, input.organization);
     const before = await currentOverride(tx, key, org.id);
     if (before === null) throw new AppError("not_found", `${org.slug} has no override of "${key}".`);
-    await tx
-      .delete(featureFlagOverrides)
-      .where(overrideOf(key, org.id));
+    await tx.delete(featureFlagOverrides).where(overrideOf(key, org.id));
     await recordAudit(tx, {
       actor,
       action: "feature_flag.override_removed",

@@ -5,8 +5,7 @@ import { zodIssues } from "./errors";
 
 /** What every server action returns: serialisable, with a message a person can act on. */
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+  { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 /**
  * Run a server action body, turning AppError and ZodError into `{ ok: false }` results.

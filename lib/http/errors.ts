@@ -15,7 +15,11 @@ export function invalidInput(error: ZodError, what = "request"): AppError {
     .slice(0, 5)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
     .join("; ");
-  return new AppError("bad_request", `Invalid ${what}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`, { issues });
+  return new AppError(
+    "bad_request",
+    `Invalid ${what}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`,
+    { issues },
+  );
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
@@ -32,7 +36,12 @@ export function errorResponse(err: unknown): Response {
   }
   console.error("Unhandled error in route:", err instanceof Error ? err.stack : err);
   return json(
-    { error: { code: "internal", message: "Something went wrong on our side. Try again; if it keeps happening, contact support." } },
+    {
+      error: {
+        code: "internal",
+        message: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
+      },
+    },
     { status: 500 },
   );
 }

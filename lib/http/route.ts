@@ -19,7 +19,11 @@ import { errorResponse, parseWith } from "./errors";
 type NextCtx<P> = { params: Promise<P> };
 type Base<P> = { db: Db; params: P };
 
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, opts: { maxBytes?: number } = {}): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  opts: { maxBytes?: number } = {},
+): Promise<z.output<S>> {
   const maxBytes = opts.maxBytes ?? 1_000_000;
   const length = Number(req.headers.get("content-length") ?? 0);
   if (length > maxBytes) throw new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
@@ -39,7 +43,10 @@ export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.outpu
   return parseWith(schema, params, "query");
 }
 
-function wrap<P, C>(resolve: (req: Request, base: Base<P>) => Promise<C>, handler: (req: Request, ctx: C) => Promise<Response>) {
+function wrap<P, C>(
+  resolve: (req: Request, base: Base<P>) => Promise<C>,
+  handler: (req: Request, ctx: C) => Promise<Response>,
+) {
   return async (req: Request, next: NextCtx<P>): Promise<Response> => {
     try {
       const params = (await next?.params) ?? ({} as P);
@@ -86,15 +93,24 @@ export function withOrgRole<P extends { slug: string }>(
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
     const access = await resolveOrgAccess(base.db, user, base.params.slug, minRole);
     if (!access.ok) {
-      if (access.reason === "no_access") throw new AppError("not_found", "No such organization, or you are not a member of it.");
+      if (access.reason === "no_access")
+        throw new AppError("not_found", "No such organization, or you are not a member of it.");
       throw new AppError("forbidden", `This needs the ${minRole} role; you are ${access.role ?? "not a member"}.`);
     }
-    return { ...base, user, organization: access.organization, role: access.role, viaPlatformAdmin: access.viaPlatformAdmin };
+    return {
+      ...base,
+      user,
+      organization: access.organization,
+      role: access.role,
+      viaPlatformAdmin: access.viaPlatformAdmin,
+    };
   }, handler);
 }
 
 /** Platform staff only (the second gate after the /admin layout). */
-export function withPlatformAdmin<P = Record<string, never>>(handler: (req: Request, ctx: Base<P> & { user: CurrentUser }) => Promise<Response>) {
+export function withPlatformAdmin<P = Record<string, never>>(
+  handler: (req: Request, ctx: Base<P> & { user: CurrentUser }) => Promise<Response>,
+) {
   return wrap<P, Base<P> & { user: CurrentUser }>(async (_req, base) => {
     const user = await getCurrentUser();
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
@@ -110,7 +126,8 @@ export function withCron<P = Record<string, never>>(handler: (req: Request, ctx:
     const expected = env().cronSecret;
     const a = Buffer.from(presented);
     const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError("unauthenticated", "Missing or wrong cron secret.");
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      throw new AppError("unauthenticated", "Missing or wrong cron secret.");
     return base;
   }, handler);
 }

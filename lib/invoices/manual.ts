@@ -8,14 +8,26 @@ import { AppError } from "@/lib/errors";
 import { multiplyMinor, sumMinor } from "@/lib/money";
 
 export const manualInvoiceSchema = z.object({
-  currency: z.string().regex(/^[a-z]{3}$/, "Use a three-letter currency code like usd.").default("usd"),
-  dueInDays: z.coerce.number().int().min(0, "Due days can't be negative.").max(120, "Due within 120 days at most.").default(30),
+  currency: z
+    .string()
+    .regex(/^[a-z]{3}$/, "Use a three-letter currency code like usd.")
+    .default("usd"),
+  dueInDays: z.coerce
+    .number()
+    .int()
+    .min(0, "Due days can't be negative.")
+    .max(120, "Due within 120 days at most.")
+    .default(30),
   memo: z.string().trim().max(500).optional(),
   lines: z
     .array(
       z.object({
         description: z.string().trim().min(1, "Each line needs a description.").max(200),
-        quantity: z.coerce.number().int("Quantity must be a whole number.").min(1, "Quantity must be at least 1.").max(1_000_000),
+        quantity: z.coerce
+          .number()
+          .int("Quantity must be a whole number.")
+          .min(1, "Quantity must be at least 1.")
+          .max(1_000_000),
         unitAmountCents: z.coerce.number().int("Amounts are in cents: a whole number.").min(0).max(100_000_000),
       }),
     )
@@ -36,7 +48,11 @@ export async function createManualInvoice(
   const data = manualInvoiceSchema.parse(input);
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [org] = await tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, input.organizationId)).for("update");
+    const [org] = await tx
+      .select({ slug: organizations.slug })
+      .from(organizations)
+      .where(eq(organizations.id, input.organizationId))
+      .for("update");
     if (!org) throw new AppError("not_found", "No such organization.");
     const prefix = `${org.slug.toUpperCase()}-M-`;
     const [{ n } = { n: 0 }] = await tx

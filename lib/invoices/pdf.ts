@@ -32,7 +32,13 @@ export async function renderInvoicePdf(detail: InvoiceDetail): Promise<Uint8Arra
   const right = 562;
   let y = 742;
 
-  const text = (p: PDFPage, s: string, x: number, yy: number, opts: { font?: PDFFont; size?: number; color?: ReturnType<typeof rgb>; align?: "left" | "right" } = {}) => {
+  const text = (
+    p: PDFPage,
+    s: string,
+    x: number,
+    yy: number,
+    opts: { font?: PDFFont; size?: number; color?: ReturnType<typeof rgb>; align?: "left" | "right" } = {},
+  ) => {
     const font = opts.font ?? regular;
     const size = opts.size ?? 10;
     const str = encodable(font, s);
@@ -58,7 +64,9 @@ export async function renderInvoicePdf(detail: InvoiceDetail): Promise<Uint8Arra
     ["Invoice number", inv.number ?? "(draft)"],
     ["Issued", formatDate(inv.issuedAt)],
     ["Due", formatDate(inv.dueDate ?? inv.issuedAt)],
-    ...(inv.periodStart && inv.periodEnd ? ([["Period", formatDateRange(inv.periodStart, inv.periodEnd)]] as [string, string][]) : []),
+    ...(inv.periodStart && inv.periodEnd
+      ? ([["Period", formatDateRange(inv.periodStart, inv.periodEnd)]] as [string, string][])
+      : []),
     ["Status", inv.status.toUpperCase()],
   ];
   for (const [k, v] of meta) {
@@ -91,7 +99,10 @@ export async function renderInvoicePdf(detail: InvoiceDetail): Promise<Uint8Arra
     const wrapped = wrap(regular, line.description || "Item", 9.5, cols.qty - cols.desc - 50);
     wrapped.forEach((w, i) => text(page, w, cols.desc, y - i * 12, { size: 9.5 }));
     text(page, String(line.quantity), cols.qty, y, { size: 9.5, align: "right" });
-    text(page, line.unitAmountCents === null ? "" : money(line.unitAmountCents), cols.unit, y, { size: 9.5, align: "right" });
+    text(page, line.unitAmountCents === null ? "" : money(line.unitAmountCents), cols.unit, y, {
+      size: 9.5,
+      align: "right",
+    });
     text(page, money(line.amountCents), cols.amount, y, { size: 9.5, align: "right" });
     y -= 12 * wrapped.length + 6;
   }
@@ -143,7 +154,15 @@ export async function renderInvoicePdf(detail: InvoiceDetail): Promise<Uint8Arra
 
   if (inv.status === "paid") {
     const first = doc.getPage(0);
-    first.drawText("PAID", { x: 330, y: 560, size: 64, font: bold, color: rgb(0.05, 0.6, 0.35), opacity: 0.25, rotate: degrees(20) });
+    first.drawText("PAID", {
+      x: 330,
+      y: 560,
+      size: 64,
+      font: bold,
+      color: rgb(0.05, 0.6, 0.35),
+      opacity: 0.25,
+      rotate: degrees(20),
+    });
   }
   doc.getPages().forEach((p, i, all) => {
     const footer = `${SELLER.name} · Invoice ${inv.number ?? inv.id} · Page ${i + 1} of ${all.length}`;

@@ -8,7 +8,12 @@ import type { Stripe } from "@/lib/stripe/client";
 const fromUnix = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000));
 const idOf = (x: string | { id: string } | null | undefined) => (!x ? null : typeof x === "string" ? x : x.id);
 
-export type InvoiceApply = { applied: boolean; invoiceId: string | null; organizationId: string | null; subscriptionId: string | null };
+export type InvoiceApply = {
+  applied: boolean;
+  invoiceId: string | null;
+  organizationId: string | null;
+  subscriptionId: string | null;
+};
 
 /** The subscription an invoice belongs to (the link moved under `parent` in 2025 API versions). */
 export function invoiceSubscriptionId(inv: Stripe.Invoice): string | null {
@@ -16,18 +21,32 @@ export function invoiceSubscriptionId(inv: Stripe.Invoice): string | null {
 }
 
 /** Which of our organizations an invoice's customer is. */
-export async function organizationOfInvoice(db: Queryable, inv: Pick<Stripe.Invoice, "customer">): Promise<{ id: string } | null> {
+export async function organizationOfInvoice(
+  db: Queryable,
+  inv: Pick<Stripe.Invoice, "customer">,
+): Promise<{ id: string } | null> {
   const customerId = idOf(inv.customer);
   if (!customerId) return null;
-  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, customerId)).limit(1);
+  const [org] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.stripeCustomerId, customerId))
+    .limit(1);
   return org ?? null;
 }
 
 export type StoredInvoiceVersion = { id: string; last: number | null };
 
 /** Our row of a Stripe invoice, and the `created` of the last event applied to it. */
-export async function storedInvoiceVersion(db: Queryable, stripeInvoiceId: string): Promise<StoredInvoiceVersion | undefined> {
-  const [row] = await db.select({ id: invoices.id, last: invoices.stripeLastEventCreated }).from(invoices).where(eq(invoices.stripeInvoiceId, stripeInvoiceId)).limit(1);
+export async function storedInvoiceVersion(
+  db: Queryable,
+  stripeInvoiceId: string,
+): Promise<StoredInvoiceVersion | undefined> {
+  const [row] = await db
+    .select({ id: invoices.id, last: invoices.stripeLastEventCreated })
+    .from(invoices)
+    .where(eq(invoices.stripeInvoiceId, stripeInvoiceId))
+    .limit(1);
   return row;
 }
 
@@ -45,10 +64,18 @@ function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | 
  * subscription's first invoice is empty (start = end): shown as "Period" it read as the same
  * month billed twice. Stripe's period stays the answer for an invoice whose lines have none.
  */
-export function coveredPeriod(inv: Pick<Stripe.Invoice, "period_start" | "period_end" | "lines">): { periodStart: Date | null; periodEnd: Date | null } {
-  const lines = (inv.lines?.data ?? []).flatMap((l) => (l.period?.start != null && l.period.end != null && l.period.end > l.period.start ? [l.period] : []));
+export function coveredPeriod(inv: Pick<Stripe.Invoice, "period_start" | "period_end" | "lines">): {
+  periodStart: Date | null;
+  periodEnd: Date | null;
+} {
+  const lines = (inv.lines?.data ?? []).flatMap((l) =>
+    l.period?.start != null && l.period.end != null && l.period.end > l.period.start ? [l.period] : [],
+  );
   if (lines.length === 0) return { periodStart: fromUnix(inv.period_start), periodEnd: fromUnix(inv.period_end) };
-  return { periodStart: fromUnix(Math.min(...lines.map((p) => p.start))), periodEnd: fromUnix(Math.max(...lines.map((p) => p.end))) };
+  return {
+    periodStart: fromUnix(Math.min(...lines.map((p) => p.start))),
+    periodEnd: fromUnix(Math.max(...lines.map((p) => p.end))),
+  };
 }
 
 /**
@@ -85,7 +112,7 @@ export async function upsertStripeInvoice(
     amountPaidCents: inv.amount_paid,
     ...coveredPeriod(inv),
     dueDate: fromUnix(inv.due_date),
-    paidAt: inv.status === "paid" ? fromUnix(inv.status_transitions?.paid_at ?? null) ?? new Date() : null,
+    paidAt: inv.status === "paid" ? (fromUnix(inv.status_transitions?.paid_at ?? null) ?? new Date()) : null,
     hostedInvoiceUrl: inv.hosted_invoice_url ?? null,
     pdfUrl: inv.invoice_pdf ?? null,
     billingReason: inv.billing_reason,

@@ -7,7 +7,22 @@ import { numberFormat } from "@/lib/format";
 
 /** Currencies Stripe treats as zero-decimal: the amount is already in whole units. */
 const ZERO_DECIMAL = new Set([
-  "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
 ]);
 
 export function minorUnitDigits(currency: string): number {
@@ -15,11 +30,17 @@ export function minorUnitDigits(currency: string): number {
 }
 
 export function assertMinorUnits(amount: number): void {
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer number of minor units, got ${amount}`);
+  if (!Number.isSafeInteger(amount))
+    throw new RangeError(`amount must be an integer number of minor units, got ${amount}`);
 }
 
 /** Format minor units for people: formatMoney(4900, "usd") === "$49.00". */
-export function formatMoney(amount: number, currency: string, locale = "en-US", opts: { compact?: boolean } = {}): string {
+export function formatMoney(
+  amount: number,
+  currency: string,
+  locale = "en-US",
+  opts: { compact?: boolean } = {},
+): string {
   assertMinorUnits(amount);
   const digits = minorUnitDigits(currency);
   const major = amount / 10 ** digits;
@@ -78,7 +99,11 @@ export function prorateForRemaining(
   remainingSeconds: number,
   periodSeconds: number,
 ): number {
-  return prorate(multiplyMinor(unitAmount, quantity), Math.max(0, Math.min(remainingSeconds, periodSeconds)), periodSeconds);
+  return prorate(
+    multiplyMinor(unitAmount, quantity),
+    Math.max(0, Math.min(remainingSeconds, periodSeconds)),
+    periodSeconds,
+  );
 }
 
 /** Overage cost for `units` beyond the limit at `unitCents` per `unitSize` units, rounded up to a whole unit block. */

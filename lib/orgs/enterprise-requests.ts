@@ -9,7 +9,12 @@ import { recordAudit, type UserActor } from "@/lib/audit";
 
 export const enterpriseRequestSchema = z.object({
   // Trimmed and lower-cased before it is checked: a pasted " Buyer@Example.com " is fine.
-  contactEmail: z.string().trim().toLowerCase().max(254, "That email address is too long.").pipe(z.email("Enter a valid email address.")),
+  contactEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "That email address is too long.")
+    .pipe(z.email("Enter a valid email address.")),
   expectedSeats: z.coerce
     .number({ message: "Enter how many people will use it." })
     .int("Enter a whole number of seats.")
@@ -23,7 +28,13 @@ export const enterpriseRequestSchema = z.object({
 });
 export type EnterpriseRequestInput = z.input<typeof enterpriseRequestSchema>;
 
-export type EnterpriseRequestRow = { id: string; contactEmail: string; expectedSeats: number | null; status: string; createdAt: Date };
+export type EnterpriseRequestRow = {
+  id: string;
+  contactEmail: string;
+  expectedSeats: number | null;
+  status: string;
+  createdAt: Date;
+};
 
 export async function createEnterpriseRequest(
   db: Queryable,
@@ -60,7 +71,11 @@ export async function createEnterpriseRequest(
 }
 
 /** The organization's latest requests, newest first. */
-export async function listEnterpriseRequests(db: Queryable, organizationId: string, limit = 3): Promise<EnterpriseRequestRow[]> {
+export async function listEnterpriseRequests(
+  db: Queryable,
+  organizationId: string,
+  limit = 3,
+): Promise<EnterpriseRequestRow[]> {
   return db
     .select({
       id: enterpriseRequests.id,

@@ -31,11 +31,25 @@ type Ctx = { db: Queryable; stripe: Stripe };
 /** Who is acting and their role in this organization (checked again here, not only in the UI). */
 type Caller = { actor: UserActor; callerRole: MemberRole };
 
-export type MemberRow = { membershipId: string; userId: string; email: string; name: string; role: MemberRole; joinedAt: Date };
+export type MemberRow = {
+  membershipId: string;
+  userId: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  joinedAt: Date;
+};
 
 export async function listMembers(db: Queryable, organizationId: string): Promise<MemberRow[]> {
   return db
-    .select({ membershipId: memberships.id, userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      membershipId: memberships.id,
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, organizationId))
@@ -43,16 +57,24 @@ export async function listMembers(db: Queryable, organizationId: string): Promis
 }
 
 function assertMayGrant(caller: Caller, role: MemberRole) {
-  if (!roleAtLeast(caller.callerRole, "admin")) throw new AppError("forbidden", "Only owners and admins can manage members.");
-  if (role === "owner" && caller.callerRole !== "owner") throw new AppError("forbidden", "Only an owner can make someone an owner.");
+  if (!roleAtLeast(caller.callerRole, "admin"))
+    throw new AppError("forbidden", "Only owners and admins can manage members.");
+  if (role === "owner" && caller.callerRole !== "owner")
+    throw new AppError("forbidden", "Only an owner can make someone an owner.");
 }
 
-export async function inviteMember(ctx: Ctx, input: { organizationId: string; email: string; role?: MemberRole } & Caller) {
+export async function inviteMember(
+  ctx: Ctx,
+  input: { organizationId: string; email: string; role?: MemberRole } & Caller,
+) {
   const data = inviteMemberSchema.parse({ email: input.email, role: input.role });
   assertMayGrant(input, data.role);
   return ctx.db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
-    await tx.insert(users).values({ email: data.email, name: data.email.split("@")[0]! }).onConflictDoNothing({ target: users.email });
+    await tx
+      .insert(users)
+      .values({ email: data.email, name: data.email.split("@")[0]! })
+      .onConflictDoNothing({ target: users.email });
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
     const [already] = await tx
       .select({ id: memberships.id })
@@ -60,10 +82,27 @@ export async function inviteMember(ctx: Ctx, input: { organizationId: string; em
       .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, user!.id)));
     if (already) throw new AppError("conflict", `${data.email} is already a member of this organization.`);
     await assertWithinLimit(tx, input.organizationId, "users", 1);
-    const [m] = await tx.insert(memberships).values({ organizationId: input.organizationId, userId: user!.id, role: data.role }).returning({ id: memberships.id });
-    await tx.insert(outbox).values({ organizationId: input.organizationId, kind: "member_invited", payload: { email: data.email, role: data.role, invitedBy: input.actor.email } });
-    await recordAudit(tx, { actor: input.actor, action: "member.invited", targetType: "membership", targetId: m!.id, organizationId: input.organizationId, details: { email: data.email, role: data.role } });
-    const seats = await syncSeats({ db: tx, stripe: ctx.stripe }, { organizationId: input.organizationId, actor: input.actor });
+    const [m] = await tx
+      .insert(memberships)
+      .values({ organizationId: input.organizationId, userId: user!.id, role: data.role })
+      .returning({ id: memberships.id });
+    await tx.insert(outbox).values({
+      organizationId: input.organizationId,
+      kind: "member_invited",
+      payload: { email: data.email, role: data.role, invitedBy: input.actor.email },
+    });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "member.invited",
+      targetType: "membership",
+      targetId: m!.id,
+      organizationId: input.organizationId,
+      details: { email: data.email, role: data.role },
+    });
+    const seats = await syncSeats(
+      { db: tx, stripe: ctx.stripe },
+      { organizationId: input.organizationId, actor: input.actor },
+    );
     return { membershipId: m!.id, seats: seats.seats };
   });
 }
@@ -80,11 +119,17 @@ async function loadMembership(tx: Queryable, organizationId: string, membershipI
 }
 
 async function ownerCount(tx: Queryable, organizationId: string) {
-  const [r] = await tx.select({ n: count() }).from(memberships).where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "owner")));
+  const [r] = await tx
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "owner")));
   return Number(r?.n ?? 0);
 }
 
-export async function changeMemberRole(ctx: Ctx, input: { organizationId: string; membershipId: string; role: MemberRole } & Caller) {
+export async function changeMemberRole(
+  ctx: Ctx,
+  input: { organizationId: string; membershipId: string; role: MemberRole } & Caller,
+) {
   const data = changeRoleSchema.parse({ membershipId: input.membershipId, role: input.role });
   assertMayGrant(input, data.role);
   return ctx.db.transaction(async (tx) => {
@@ -112,12 +157,14 @@ export async function changeMemberRole(ctx: Ctx, input: { organizationId: string
 
 /** Only an owner may demote or remove another owner. */
 function assertOwnerMayTouchOwner(caller: Caller) {
-  if (caller.callerRole !== "owner") throw new AppError("forbidden", "Only an owner can change or remove another owner.");
+  if (caller.callerRole !== "owner")
+    throw new AppError("forbidden", "Only an owner can change or remove another owner.");
 }
 
 export async function removeMember(ctx: Ctx, input: { organizationId: string; membershipId: string } & Caller) {
   const data = removeMemberSchema.parse({ membershipId: input.membershipId });
-  if (!roleAtLeast(input.callerRole, "admin")) throw new AppError("forbidden", "Only owners and admins can manage members.");
+  if (!roleAtLeast(input.callerRole, "admin"))
+    throw new AppError("forbidden", "Only owners and admins can manage members.");
   return ctx.db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const m = await loadMembership(tx, input.organizationId, data.membershipId);
@@ -136,7 +183,10 @@ export async function removeMember(ctx: Ctx, input: { organizationId: string; me
       organizationId: input.organizationId,
       details: { email: m.email, role: m.role },
     });
-    const seats = await syncSeats({ db: tx, stripe: ctx.stripe }, { organizationId: input.organizationId, actor: input.actor });
+    const seats = await syncSeats(
+      { db: tx, stripe: ctx.stripe },
+      { organizationId: input.organizationId, actor: input.actor },
+    );
     return { seats: seats.seats };
   });
 }

@@ -85,7 +85,14 @@ export function evaluateLimit(input: {
   const remaining = Math.max(0, limit - used);
   const after = used + amount;
   if (after <= limit) {
-    return { allowed: true, limit, used, remaining, overage: 0, reason: `Within the limit: ${fmt(after, metric)} of ${fmt(limit, metric)}.` };
+    return {
+      allowed: true,
+      limit,
+      used,
+      remaining,
+      overage: 0,
+      reason: `Within the limit: ${fmt(after, metric)} of ${fmt(limit, metric)}.`,
+    };
   }
   const overage = after - Math.max(limit, used);
   if (input.overagePriced) {

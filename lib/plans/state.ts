@@ -61,7 +61,13 @@ export function resolvePlanState(
 ): PlanState {
   const freeLimits = limitsOf(free);
   if (!row) {
-    return { plan: free, subscription: null, limits: freeLimits, usagePeriod: calendarMonth(now), degradedToFree: false };
+    return {
+      plan: free,
+      subscription: null,
+      limits: freeLimits,
+      usagePeriod: calendarMonth(now),
+      degradedToFree: false,
+    };
   }
   const { subscription, plan } = row;
   const { limits, degradedToFree } = effectiveLimits(subscription, freeLimits, now, graceDays);

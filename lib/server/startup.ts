@@ -38,7 +38,9 @@ function linkDemoData(db: Awaited<ReturnType<typeof getDatabase>>["db"]): Promis
       const stripe = createStripeClient({ kind: "emulator", port: env().stripeEmulatorPort });
       await linkDemoOrganizations(db, stripe, { log: (line) => console.log(line), warn: (line) => console.warn(line) });
     } catch (err) {
-      console.warn(`Demo data: linking the demo organizations to the local Stripe emulator failed (${err instanceof Error ? err.message : String(err)}). The app starts anyway.`);
+      console.warn(
+        `Demo data: linking the demo organizations to the local Stripe emulator failed (${err instanceof Error ? err.message : String(err)}). The app starts anyway.`,
+      );
     }
   })();
   return g.__demoLink;

@@ -18,7 +18,12 @@ export function createStripeClient(target: StripeTarget): Stripe {
     timeout: 15_000,
   } as const;
   if (target.kind === "stripe") return new Stripe(target.secretKey, common);
-  return new Stripe(EMULATOR_SECRET_KEY, { ...common, host: target.host ?? "127.0.0.1", port: target.port, protocol: "http" });
+  return new Stripe(EMULATOR_SECRET_KEY, {
+    ...common,
+    host: target.host ?? "127.0.0.1",
+    port: target.port,
+    protocol: "http",
+  });
 }
 
 const g = globalThis as unknown as { __stripeClient?: Stripe };
@@ -28,7 +33,9 @@ export function getStripe(): Stripe {
   if (!g.__stripeClient) {
     const e = env();
     g.__stripeClient = createStripeClient(
-      e.stripeSecretKey ? { kind: "stripe", secretKey: e.stripeSecretKey } : { kind: "emulator", port: e.stripeEmulatorPort },
+      e.stripeSecretKey
+        ? { kind: "stripe", secretKey: e.stripeSecretKey }
+        : { kind: "emulator", port: e.stripeEmulatorPort },
     );
   }
   return g.__stripeClient;

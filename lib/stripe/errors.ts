@@ -21,15 +21,24 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof Stripe.errors.StripeCardError) {
     const code = err.decline_code ?? err.code ?? "";
     if (code === "authentication_required") {
-      return new AppError("payment_failed", "Your bank needs you to authenticate this card. Complete the check, or use another card.", {
-        reason: "authentication_required",
-      });
+      return new AppError(
+        "payment_failed",
+        "Your bank needs you to authenticate this card. Complete the check, or use another card.",
+        {
+          reason: "authentication_required",
+        },
+      );
     }
-    return new AppError("payment_failed", DECLINE_MESSAGES[code] ?? DECLINE_MESSAGES.generic_decline!, { reason: code || "card_declined" });
+    return new AppError("payment_failed", DECLINE_MESSAGES[code] ?? DECLINE_MESSAGES.generic_decline!, {
+      reason: code || "card_declined",
+    });
   }
   if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError) {
     log(err);
-    return new AppError("upstream_unavailable", "We couldn't reach our payment provider. Nothing was charged or changed; try again in a minute.");
+    return new AppError(
+      "upstream_unavailable",
+      "We couldn't reach our payment provider. Nothing was charged or changed; try again in a minute.",
+    );
   }
   if (err instanceof Stripe.errors.StripeRateLimitError) {
     return new AppError("rate_limited", "Our payment provider is busy. Try again in a few seconds.");
@@ -40,8 +49,12 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
     log(err);
-    if (err.code === "resource_missing") return new AppError("not_found", "The billing record was not found at our payment provider. Contact support.");
-    return new AppError("unprocessable", "The payment provider refused this change. Contact support if it keeps happening.");
+    if (err.code === "resource_missing")
+      return new AppError("not_found", "The billing record was not found at our payment provider. Contact support.");
+    return new AppError(
+      "unprocessable",
+      "The payment provider refused this change. Contact support if it keeps happening.",
+    );
   }
   if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
     log(err);
@@ -55,7 +68,9 @@ export function toAppError(err: unknown): AppError {
 }
 
 function log(err: InstanceType<typeof Stripe.errors.StripeError>) {
-  console.error(`[stripe] ${err.type} ${err.code ?? ""} ${err.statusCode ?? ""} request=${err.requestId ?? "?"}: ${err.message}`);
+  console.error(
+    `[stripe] ${err.type} ${err.code ?? ""} ${err.statusCode ?? ""} request=${err.requestId ?? "?"}: ${err.message}`,
+  );
 }
 
 /** Run a Stripe call and translate its failure. */

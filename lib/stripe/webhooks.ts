@@ -4,14 +4,16 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
 /** The envelope every event must have, whatever its type. */
-export const stripeEventEnvelope = z.object({
-  id: z.string().regex(/^evt_/, "event id must start with evt_"),
-  object: z.literal("event"),
-  type: z.string().min(1).max(100),
-  created: z.number().int().positive(),
-  livemode: z.boolean(),
-  data: z.object({ object: z.object({ object: z.string() }).loose() }).loose(),
-}).loose();
+export const stripeEventEnvelope = z
+  .object({
+    id: z.string().regex(/^evt_/, "event id must start with evt_"),
+    object: z.literal("event"),
+    type: z.string().min(1).max(100),
+    created: z.number().int().positive(),
+    livemode: z.boolean(),
+    data: z.object({ object: z.object({ object: z.string() }).loose() }).loose(),
+  })
+  .loose();
 
 /** Default tolerance of Stripe's SDK: a signature older than 5 minutes is refused (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -31,7 +33,10 @@ export function verifyStripeWebhook(rawBody: string, header: string | null, secr
   }
   const shape = stripeEventEnvelope.safeParse(event);
   if (!shape.success) {
-    throw new AppError("bad_request", `Not a Stripe event: ${shape.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+    throw new AppError(
+      "bad_request",
+      `Not a Stripe event: ${shape.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
   }
   return event;
 }

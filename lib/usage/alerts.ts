@@ -14,7 +14,13 @@ export const ALERT_THRESHOLDS = [80, 100] as const;
 export const USAGE_ALERT_KIND = "usage_alert";
 
 export type UsageAgainstLimit = { metric: Metric; periodStart: Date; used: number; limit: number | null };
-export type AlertCandidate = { metric: Metric; periodStart: Date; used: number; limit: number; thresholdPercent: number };
+export type AlertCandidate = {
+  metric: Metric;
+  periodStart: Date;
+  used: number;
+  limit: number;
+  thresholdPercent: number;
+};
 export type RaisedAlert = AlertCandidate & { id: string };
 
 /** Pure: the thresholds each usage has reached. Unlimited never alerts. */
@@ -25,17 +31,28 @@ export function alertCandidates(usages: readonly UsageAgainstLimit[]): AlertCand
     const percent = percentUsed(u.used, u.limit);
     if (percent === null) continue;
     for (const t of ALERT_THRESHOLDS) {
-      if (percent >= t) out.push({ metric: u.metric, periodStart: u.periodStart, used: u.used, limit: u.limit, thresholdPercent: t });
+      if (percent >= t)
+        out.push({ metric: u.metric, periodStart: u.periodStart, used: u.used, limit: u.limit, thresholdPercent: t });
     }
   }
   return out;
 }
 
 /** Record alerts not yet recorded (and their outbox messages); answers the ones newly raised. */
-export async function recordUsageAlerts(db: Queryable, organizationId: string, candidates: readonly AlertCandidate[]): Promise<RaisedAlert[]> {
+export async function recordUsageAlerts(
+  db: Queryable,
+  organizationId: string,
+  candidates: readonly AlertCandidate[],
+): Promise<RaisedAlert[]> {
   if (candidates.length === 0) return [];
   const payload = JSON.stringify(
-    candidates.map((c) => ({ m: c.metric, ps: c.periodStart.toISOString(), t: c.thresholdPercent, u: c.used, l: c.limit })),
+    candidates.map((c) => ({
+      m: c.metric,
+      ps: c.periodStart.toISOString(),
+      t: c.thresholdPercent,
+      u: c.used,
+      l: c.limit,
+    })),
   );
   const result = await db.execute(sql`
     with cand as (
@@ -56,7 +73,14 @@ export async function recordUsageAlerts(db: Queryable, organizationId: string, c
     select id::text as id, metric, (extract(epoch from period_start) * 1000)::bigint as ps, threshold_percent as t, used, "limit" as l,
       (select count(*) from queued)::int as queued
     from inserted`);
-  return rowsOf<{ id: string; metric: Metric; ps: number | string; t: number; used: number | string; l: number | string }>(result).map((r) => ({
+  return rowsOf<{
+    id: string;
+    metric: Metric;
+    ps: number | string;
+    t: number;
+    used: number | string;
+    l: number | string;
+  }>(result).map((r) => ({
     id: r.id,
     metric: r.metric,
     periodStart: new Date(Number(r.ps)),
@@ -68,7 +92,8 @@ export async function recordUsageAlerts(db: Queryable, organizationId: string, c
 
 /** Alerts this process already knows are recorded, so busy organizations past 80% skip the insert. */
 const known = new Set<string>();
-const keyOf = (organizationId: string, c: AlertCandidate) => `${organizationId}|${c.metric}|${c.periodStart.getTime()}|${c.thresholdPercent}`;
+const keyOf = (organizationId: string, c: AlertCandidate) =>
+  `${organizationId}|${c.metric}|${c.periodStart.getTime()}|${c.thresholdPercent}`;
 
 export function unknownAlerts(organizationId: string, candidates: readonly AlertCandidate[]): AlertCandidate[] {
   return candidates.filter((c) => !known.has(keyOf(organizationId, c)));

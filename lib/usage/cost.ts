@@ -27,11 +27,17 @@ export function coveredPart(
   let start = period.start.getTime();
   let end = period.end.getTime();
   if (sub.trialEnd) start = Math.max(start, sub.trialEnd.getTime());
-  if (sub.canceledAt && (sub.status === "canceled" || sub.status === "incomplete_expired")) end = Math.min(end, sub.canceledAt.getTime());
+  if (sub.canceledAt && (sub.status === "canceled" || sub.status === "incomplete_expired"))
+    end = Math.min(end, sub.canceledAt.getTime());
   return end > start ? { start: new Date(start), end: new Date(end) } : null;
 }
 
-export function baseCost(input: { cycleAmountCents: number | null; cycleMonths: number; period: Period; covered: Period | null }): number {
+export function baseCost(input: {
+  cycleAmountCents: number | null;
+  cycleMonths: number;
+  period: Period;
+  covered: Period | null;
+}): number {
   const { cycleAmountCents, cycleMonths, period, covered } = input;
   if (!cycleAmountCents || !covered) return 0;
   const perPeriod = prorate(cycleAmountCents, 1, cycleMonths);
@@ -43,7 +49,11 @@ export function baseCost(input: { cycleAmountCents: number | null; cycleMonths: 
 
 const OVERAGE_METRICS = ["executions", "agents", "storage_bytes", "gateways"] as const satisfies readonly Metric[];
 
-export function overageLines(usage: PeriodUsage, limits: Limits, prices: Record<Metric, OveragePrice | null>): OverageLine[] {
+export function overageLines(
+  usage: PeriodUsage,
+  limits: Limits,
+  prices: Record<Metric, OveragePrice | null>,
+): OverageLine[] {
   const lines: OverageLine[] = [];
   for (const metric of OVERAGE_METRICS) {
     const price = prices[metric];
@@ -51,7 +61,12 @@ export function overageLines(usage: PeriodUsage, limits: Limits, prices: Record<
     if (!price || limit === null) continue;
     const over = usage[metric] - limit;
     if (over <= 0) continue;
-    lines.push({ metric, quantity: over, unitCents: price.unitCents, amountCents: overageCost(over, price.unitCents, price.unitSize) });
+    lines.push({
+      metric,
+      quantity: over,
+      unitCents: price.unitCents,
+      amountCents: overageCost(over, price.unitCents, price.unitSize),
+    });
   }
   return lines;
 }

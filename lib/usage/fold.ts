@@ -82,8 +82,10 @@ export function aggregateBatch(events: readonly InsertedEvent[]): BatchFold {
       if (!prev || e.occurredAt.getTime() < prev.getTime()) earliest.set(e.metric, e.occurredAt);
     }
   }
-  const byKey = <T extends { metric: string }>(k: (x: T) => string | number) => (a: T, b: T) =>
-    a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0;
+  const byKey =
+    <T extends { metric: string }>(k: (x: T) => string | number) =>
+    (a: T, b: T) =>
+      a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0;
   return {
     counters: [...counters.values()].sort(byKey((x) => x.periodStart.getTime())),
     daily: [...daily.values()].sort(byKey((x) => x.day)),

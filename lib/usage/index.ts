@@ -1,9 +1,22 @@
 /** Usage tracking: ingest, counters and roll-ups, limit checks, reconciliation, period records, alerts. */
 export { ingestUsageEvents, type IngestResult } from "./ingest";
-export { parseUsageBatch, eventTimeProblem, INGEST_METRICS, MAX_BATCH, type IngestMetric, type UsageEventInput } from "./validate";
+export {
+  parseUsageBatch,
+  eventTimeProblem,
+  INGEST_METRICS,
+  MAX_BATCH,
+  type IngestMetric,
+  type UsageEventInput,
+} from "./validate";
 export { checkLimit, assertWithinLimit, limitCheckSchema, type LimitCheck } from "./limits";
 export { getUsageOverview, type MetricUsage, type UsageOverview } from "./summary";
-export { getDailySeries, getPeriodComparison, usageQuerySchema, type DailyPoint, type PeriodComparison } from "./series";
+export {
+  getDailySeries,
+  getPeriodComparison,
+  usageQuerySchema,
+  type DailyPoint,
+  type PeriodComparison,
+} from "./series";
 export {
   reconcileUsage,
   runUsageJob,

@@ -43,8 +43,14 @@ export type InsertOutcome = {
 };
 
 /** Insert the batch with ON CONFLICT DO NOTHING; answers what was inserted without sending 1,000 rows back. */
-export async function insertEvents(tx: Queryable, organizationId: string, events: readonly UsageEventInput[]): Promise<InsertOutcome> {
-  const payload = JSON.stringify(events.map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString() })));
+export async function insertEvents(
+  tx: Queryable,
+  organizationId: string,
+  events: readonly UsageEventInput[],
+): Promise<InsertOutcome> {
+  const payload = JSON.stringify(
+    events.map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString() })),
+  );
   const result = await tx.execute(sql`
     with input as (
       select * from json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz)
@@ -85,9 +91,25 @@ export async function foldAggregates(
   if (counters.length === 0) return [];
   const org = sql`${organizationId}::uuid`;
   const cPayload = JSON.stringify(
-    counters.map((r) => ({ m: r.metric, ps: r.periodStart.toISOString(), pe: r.periodEnd.toISOString(), v: r.value, lv: r.lastValue, lt: r.lastAt?.toISOString() ?? null })),
+    counters.map((r) => ({
+      m: r.metric,
+      ps: r.periodStart.toISOString(),
+      pe: r.periodEnd.toISOString(),
+      v: r.value,
+      lv: r.lastValue,
+      lt: r.lastAt?.toISOString() ?? null,
+    })),
   );
-  const dPayload = JSON.stringify(daily.map((r) => ({ m: r.metric, d: r.day, v: r.value, lv: r.lastValue, lt: r.lastAt?.toISOString() ?? null, c: r.count })));
+  const dPayload = JSON.stringify(
+    daily.map((r) => ({
+      m: r.metric,
+      d: r.day,
+      v: r.value,
+      lv: r.lastValue,
+      lt: r.lastAt?.toISOString() ?? null,
+      c: r.count,
+    })),
+  );
   const result = await tx.execute(sql`
     with counters as (
       insert into usage_counters as uc (organization_id, metric, period_start, period_end, value, current, current_at, updated_at)

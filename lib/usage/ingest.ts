@@ -38,7 +38,13 @@ export async function ingestUsageEvents(
     const fresh: InsertedEvent[] = [];
     for (const e of events) {
       if (outcome.duplicates.has(e.key)) continue;
-      fresh.push({ id: outcome.gaugeIds.get(e.key) ?? 0, metric: e.metric, quantity: e.quantity, occurredAt: e.occurredAt, period: periodOf(e.occurredAt) });
+      fresh.push({
+        id: outcome.gaugeIds.get(e.key) ?? 0,
+        metric: e.metric,
+        quantity: e.quantity,
+        occurredAt: e.occurredAt,
+        period: periodOf(e.occurredAt),
+      });
     }
     const fold = aggregateBatch(fresh);
     const counters = await foldAggregates(tx, organizationId, fold.counters, fold.daily);
@@ -46,7 +52,12 @@ export async function ingestUsageEvents(
 
     // Alerts: counters hold the period's sum (executions) or maximum (gauges).
     const candidates = alertCandidates(
-      counters.map((c) => ({ metric: c.metric, periodStart: new Date(c.periodStart), used: c.value, limit: limitForMetric(ctx.limits, c.metric) })),
+      counters.map((c) => ({
+        metric: c.metric,
+        periodStart: new Date(c.periodStart),
+        used: c.value,
+        limit: limitForMetric(ctx.limits, c.metric),
+      })),
     );
     alerted = unknownAlerts(organizationId, candidates);
     if (alerted.length > 0) await recordUsageAlerts(tx, organizationId, alerted);

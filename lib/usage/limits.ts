@@ -3,7 +3,14 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
-import { evaluateLimit, limitForMetric, METRIC_LABEL, METRICS, type LimitDecision, type Metric } from "@/lib/plans/limits";
+import {
+  evaluateLimit,
+  limitForMetric,
+  METRIC_LABEL,
+  METRICS,
+  type LimitDecision,
+  type Metric,
+} from "@/lib/plans/limits";
 import { contextParams, loadPlanContextWith, type PlanContext } from "./plan-context";
 
 export const limitCheckSchema = z.object({
@@ -30,7 +37,9 @@ function usageColumn(metric: Metric): SQL<string | null> {
   if (metric === "users") {
     return sql<string | null>`(select count(*)::text from memberships m where m.organization_id = ${org})`;
   }
-  return sql<string | null>`(select concat_ws(',', (extract(epoch from c.period_start) * 1000)::bigint, c.value, c.current)
+  return sql<
+    string | null
+  >`(select concat_ws(',', (extract(epoch from c.period_start) * 1000)::bigint, c.value, c.current)
     from usage_counters c
     where c.organization_id = ${org} and c.metric = ${sql.raw(`'${metric}'`)}::usage_metric and c.period_start <= ${now}::timestamptz
     order by c.period_start desc limit 1)`;
@@ -54,7 +63,8 @@ export function usedFrom(
 ): number {
   if (metric === "users") return members;
   if (!counter) return 0;
-  if (metric === "executions") return counter.periodStart.getTime() === ctx.usagePeriod.start.getTime() ? counter.value : 0;
+  if (metric === "executions")
+    return counter.periodStart.getTime() === ctx.usagePeriod.start.getTime() ? counter.value : 0;
   return counter.current ?? 0;
 }
 
@@ -63,8 +73,16 @@ export function usedFrom(
  * subscription, limits) with the metric's latest counter row (or the member count) beside it.
  * Unlimited always allows; a limit with an overage price allows and reports the overage.
  */
-export async function checkLimit(db: Queryable, organizationId: string, metric: Metric, amount = 1, now = new Date()): Promise<LimitCheck> {
-  const { ctx, extra } = await loadPlanContextWith(db, organizationId, now, `usage_${metric}`, () => usageColumn(metric));
+export async function checkLimit(
+  db: Queryable,
+  organizationId: string,
+  metric: Metric,
+  amount = 1,
+  now = new Date(),
+): Promise<LimitCheck> {
+  const { ctx, extra } = await loadPlanContextWith(db, organizationId, now, `usage_${metric}`, () =>
+    usageColumn(metric),
+  );
   const counter = metric === "users" ? null : parseCounter(extra);
   const members = metric === "users" ? Number(extra ?? 0) : 0;
   const used = usedFrom(metric, ctx, counter, members);
@@ -80,7 +98,13 @@ export async function checkLimit(db: Queryable, organizationId: string, metric: 
 }
 
 /** Guard for in-product actions: throws AppError("limit_exceeded") naming the limit and offering the upgrade. */
-export async function assertWithinLimit(db: Queryable, organizationId: string, metric: Metric, amount = 1, now = new Date()): Promise<LimitCheck> {
+export async function assertWithinLimit(
+  db: Queryable,
+  organizationId: string,
+  metric: Metric,
+  amount = 1,
+  now = new Date(),
+): Promise<LimitCheck> {
   const check = await checkLimit(db, organizationId, metric, amount, now);
   if (!check.allowed) {
     const upgrade = /upgrade/i.test(check.reason) ? "" : " Upgrade your plan to raise the limit.";

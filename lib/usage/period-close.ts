@@ -29,7 +29,8 @@ async function periodUsage(db: Queryable, organizationId: string, period: Period
         0) as value
     from unnest(enum_range(null::usage_metric)) as m(metric)`);
   const usage: PeriodUsage = { executions: 0, agents: 0, storage_bytes: 0, gateways: 0 };
-  for (const r of rowsOf<{ metric: string; value: unknown }>(result)) usage[r.metric as keyof PeriodUsage] = Number(r.value ?? 0);
+  for (const r of rowsOf<{ metric: string; value: unknown }>(result))
+    usage[r.metric as keyof PeriodUsage] = Number(r.value ?? 0);
   return usage;
 }
 
@@ -75,7 +76,11 @@ async function writeRecord(
   const [row] = await db
     .insert(usageRecords)
     .values({ organizationId, periodStart: period.start, ...update })
-    .onConflictDoUpdate({ target: [usageRecords.organizationId, usageRecords.periodStart], set: update, setWhere: sql`${usageRecords.closedAt} is null` })
+    .onConflictDoUpdate({
+      target: [usageRecords.organizationId, usageRecords.periodStart],
+      set: update,
+      setWhere: sql`${usageRecords.closedAt} is null`,
+    })
     .returning();
   return row ?? null;
 }
@@ -92,7 +97,13 @@ export async function snapshotUsagePeriod(
   return writeRecord(db, organizationId, ctx, period, { close: period.end.getTime() <= now.getTime(), now });
 }
 
-export type CloseResult = { organizationId: string; periodStart: Date; periodEnd: Date; costCents: number; currency: string };
+export type CloseResult = {
+  organizationId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  costCents: number;
+  currency: string;
+};
 
 /**
  * Close the usage periods of one organization that ended within the lookback and are not closed
@@ -113,7 +124,13 @@ export async function closeEndedPeriods(
     db
       .select({ periodStart: usageRecords.periodStart })
       .from(usageRecords)
-      .where(and(eq(usageRecords.organizationId, org.id), inArray(usageRecords.periodStart, starts), isNotNull(usageRecords.closedAt))),
+      .where(
+        and(
+          eq(usageRecords.organizationId, org.id),
+          inArray(usageRecords.periodStart, starts),
+          isNotNull(usageRecords.closedAt),
+        ),
+      ),
     db
       .selectDistinct({ periodStart: usageCounters.periodStart })
       .from(usageCounters)
@@ -127,7 +144,14 @@ export async function closeEndedPeriods(
     if (closedSet.has(t)) continue;
     if (period.end.getTime() <= org.createdAt.getTime() && !usedSet.has(t)) continue;
     const row = await writeRecord(db, org.id, ctx, period, { close: true, now });
-    if (row) out.push({ organizationId: org.id, periodStart: period.start, periodEnd: period.end, costCents: row.costCents, currency: row.currency });
+    if (row)
+      out.push({
+        organizationId: org.id,
+        periodStart: period.start,
+        periodEnd: period.end,
+        costCents: row.costCents,
+        currency: row.currency,
+      });
   }
   return out;
 }

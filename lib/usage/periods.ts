@@ -8,12 +8,16 @@ import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plan
  * roll-ups and records agree on period boundaries.
  */
 export type PeriodSource =
-  | { kind: "calendar" }
-  | { kind: "subscription"; billing: Period; cycle: "monthly" | "annual" };
+  { kind: "calendar" } | { kind: "subscription"; billing: Period; cycle: "monthly" | "annual" };
 
 /** Pure: the period source of a plan state (see lib/plans/state.ts: paid ⇒ subscription periods). */
 export function periodSourceOf(input: {
-  subscription: { currentPeriodStart: Date; currentPeriodEnd: Date; billingCycle: "monthly" | "annual"; stripeSubscriptionId: string | null } | null;
+  subscription: {
+    currentPeriodStart: Date;
+    currentPeriodEnd: Date;
+    billingCycle: "monthly" | "annual";
+    stripeSubscriptionId: string | null;
+  } | null;
   planId: string;
   freePlanId: string;
 }): PeriodSource {
@@ -21,7 +25,11 @@ export function periodSourceOf(input: {
   if (!sub) return { kind: "calendar" };
   const paid = sub.stripeSubscriptionId !== null || input.planId !== input.freePlanId;
   if (!paid) return { kind: "calendar" };
-  return { kind: "subscription", billing: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, cycle: sub.billingCycle };
+  return {
+    kind: "subscription",
+    billing: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+    cycle: sub.billingCycle,
+  };
 }
 
 /** The usage period containing `at`. For `at` ≥ the stored period start this is exactly lib/plans' usagePeriodAt. */

@@ -20,7 +20,12 @@ export type PlanContext = PlanState & {
 };
 
 /** Pure: overage prices of a plan, per metric, in the metric's own unit. */
-export function overagePricesOf(plan: Pick<Plan, "overageCentsPer1kExecutions" | "overageCentsPerAgent" | "overageCentsPerStorageGb" | "overageCentsPerGateway">): Record<Metric, OveragePrice | null> {
+export function overagePricesOf(
+  plan: Pick<
+    Plan,
+    "overageCentsPer1kExecutions" | "overageCentsPerAgent" | "overageCentsPerStorageGb" | "overageCentsPerGateway"
+  >,
+): Record<Metric, OveragePrice | null> {
   const price = (cents: number | null, unitSize: number) => (cents === null ? null : { unitCents: cents, unitSize });
   return {
     users: null,
@@ -65,7 +70,12 @@ function buildQuery<T>(db: Queryable, extra: SQL<T>) {
     .limit(1);
 }
 
-type Prepared<T> = { execute(params: { org: string; now: string }): Promise<Awaited<ReturnType<ReturnType<typeof buildQuery<T>>["execute"]>>> };
+type Prepared<T> = {
+  execute(params: {
+    org: string;
+    now: string;
+  }): Promise<Awaited<ReturnType<ReturnType<typeof buildQuery<T>>["execute"]>>>;
+};
 /** Built once per database handle and kind: the hot paths (limit checks, ingest) skip query building. */
 const preparedByHandle = new WeakMap<object, Map<string, Prepared<unknown>>>();
 

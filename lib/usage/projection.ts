@@ -68,13 +68,27 @@ export type Projection =
   | { kind: "unlimited"; used: number; projected: number; limit: null }
   | { kind: "within"; used: number; projected: number; projectedPercent: number; limit: number }
   /** The limit is (or will be) passed; `reachAt` is when, `alreadyReached` if that is now or before. */
-  | { kind: "over"; used: number; projected: number; projectedPercent: number; limit: number; reachAt: Date; alreadyReached: boolean };
+  | {
+      kind: "over";
+      used: number;
+      projected: number;
+      projectedPercent: number;
+      limit: number;
+      reachAt: Date;
+      alreadyReached: boolean;
+    };
 
 /**
  * Where a counter will end the period at its pace so far (used ÷ time elapsed, straight line).
  * After the period has ended the projection is what was used.
  */
-export function projectToPeriodEnd(input: { used: number; limit: number | null; period: Period; now: Date; minElapsedMs?: number }): Projection {
+export function projectToPeriodEnd(input: {
+  used: number;
+  limit: number | null;
+  period: Period;
+  now: Date;
+  minElapsedMs?: number;
+}): Projection {
   const { used, limit, period, now } = input;
   const minElapsed = input.minElapsedMs ?? DAY_MS;
   const total = period.end.getTime() - period.start.getTime();
@@ -128,7 +142,12 @@ export function describeProjection(
 
 // ---------------------------------------------------------------- chart points
 
-export type PeriodChartPoint = { day: string; used: number | null; cumulative: number | null; projected: number | null };
+export type PeriodChartPoint = {
+  day: string;
+  used: number | null;
+  cumulative: number | null;
+  projected: number | null;
+};
 
 /**
  * The period chart: one point per day of the period. Days up to today carry the day's use and
@@ -165,7 +184,13 @@ export function periodChartPoints(
 
 // ---------------------------------------------------------------- summaries
 
-export type SeriesSummary = { total: number; average: number; max: { day: string; value: number } | null; first: number; last: number };
+export type SeriesSummary = {
+  total: number;
+  average: number;
+  max: { day: string; value: number } | null;
+  first: number;
+  last: number;
+};
 
 /** Total, daily average (rounded), busiest day, first and last value of one series. */
 export function summarize(points: readonly { day: string; value: number }[]): SeriesSummary {
@@ -199,14 +224,19 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 /** A whole CSV document: a header row, then the rows, CRLF line ends. */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string {
   return [header, ...rows].map((r) => `${r.map(csvCell).join(",")}\r\n`).join("");
 }
 
 export const USAGE_CSV_HEADER = ["date", "executions", "agents", "gateways", "storage_bytes"] as const;
 
 /** Daily usage as CSV: executions per day; agents, gateways and storage at the day's peak. */
-export function usageCsv(points: readonly { day: string; executions: number; agents: number; gateways: number; storage_bytes: number }[]): string {
+export function usageCsv(
+  points: readonly { day: string; executions: number; agents: number; gateways: number; storage_bytes: number }[],
+): string {
   return toCsv(
     USAGE_CSV_HEADER,
     points.map((p) => [p.day, p.executions, p.agents, p.gateways, p.storage_bytes]),
@@ -215,6 +245,10 @@ export function usageCsv(points: readonly { day: string; executions: number; age
 
 /** A download name safe in a Content-Disposition header: `acme-usage-2026-10-26-to-2026-11-24.csv`. */
 export function usageCsvFilename(slug: string, range: { from: string; to: string }): string {
-  const safe = slug.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "organization";
+  const safe =
+    slug
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "organization";
   return `${safe}-usage-${range.from}-to-${range.to}.csv`;
 }

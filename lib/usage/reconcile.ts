@@ -24,7 +24,9 @@ export const USAGE_JOB = "usage.reconcile";
 const DAY_MS = 86_400_000;
 export const DEFAULT_WINDOW_DAYS = 35;
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be a date (2026-11-01) or an ISO timestamp." });
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: "must be a date (2026-11-01) or an ISO timestamp.",
+});
 export const reconcileParamsSchema = z.object({
   days: z.coerce.number().int().min(1, "days must be at least 1.").max(400, "days must be at most 400.").optional(),
   from: instant.optional(),
@@ -37,30 +39,59 @@ export type ReconcileParams = z.output<typeof reconcileParamsSchema>;
 export type ReconcileOptions = { from: Date; to: Date; organizationId?: string; closePeriods: boolean; now: Date };
 
 /** Turn parsed parameters into a window (default: the last 35 days up to now). */
-export async function resolveReconcileOptions(db: Db, params: ReconcileParams, now = new Date()): Promise<ReconcileOptions> {
+export async function resolveReconcileOptions(
+  db: Db,
+  params: ReconcileParams,
+  now = new Date(),
+): Promise<ReconcileOptions> {
   const to = params.to ? new Date(params.to) : now;
-  const from = params.from ? new Date(params.from) : new Date(to.getTime() - (params.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
+  const from = params.from
+    ? new Date(params.from)
+    : new Date(to.getTime() - (params.days ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
   if (from.getTime() >= to.getTime()) throw new AppError("bad_request", "from must be before to.");
-  if (to.getTime() - from.getTime() > 400 * DAY_MS) throw new AppError("bad_request", "The window can span at most 400 days.");
+  if (to.getTime() - from.getTime() > 400 * DAY_MS)
+    throw new AppError("bad_request", "The window can span at most 400 days.");
   let organizationId: string | undefined;
   if (params.organization) {
-    const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, params.organization)).limit(1);
+    const [org] = await db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.slug, params.organization))
+      .limit(1);
     if (!org) throw new AppError("not_found", `No organization with slug "${params.organization}".`);
     organizationId = org.id;
   }
   return { from, to, organizationId, closePeriods: params.close !== "0" && params.close !== "false", now };
 }
 
-export type CounterRepairRow = { organizationId: string; metric: string; periodStart: string; before: number | null; after: number };
+export type CounterRepairRow = {
+  organizationId: string;
+  metric: string;
+  periodStart: string;
+  before: number | null;
+  after: number;
+};
 
 export type ReconcileReport = {
   window: { from: string; to: string };
   organizations: number;
   daily: { checked: number; upserted: number; deleted: number; drift: number };
   /** repaired: rows whose stored value or current value differed from the events (or were missing although events exist). */
-  counters: { checked: number; repaired: number; created: number; drift: number; driftByMetric: Record<string, number> };
+  counters: {
+    checked: number;
+    repaired: number;
+    created: number;
+    drift: number;
+    driftByMetric: Record<string, number>;
+  };
   repairs: CounterRepairRow[];
-  periodsClosed: { organizationId: string; periodStart: string; periodEnd: string; costCents: number; currency: string }[];
+  periodsClosed: {
+    organizationId: string;
+    periodStart: string;
+    periodEnd: string;
+    costCents: number;
+    currency: string;
+  }[];
   alertsRaised: number;
 };
 
@@ -101,7 +132,13 @@ export async function reconcileUsage(db: Db, opts: ReconcileOptions): Promise<Re
           report.counters.drift += size;
           report.counters.driftByMetric[c.metric] = (report.counters.driftByMetric[c.metric] ?? 0) + size;
           if (report.repairs.length < 100) {
-            report.repairs.push({ organizationId: org.id, metric: c.metric, periodStart: period.start.toISOString(), before: c.before, after: c.after });
+            report.repairs.push({
+              organizationId: org.id,
+              metric: c.metric,
+              periodStart: period.start.toISOString(),
+              before: c.before,
+              after: c.after,
+            });
           }
         }
       }
@@ -109,7 +146,11 @@ export async function reconcileUsage(db: Db, opts: ReconcileOptions): Promise<Re
     if (opts.closePeriods) {
       const closed: CloseResult[] = await closeEndedPeriods(db, org, { now: opts.now, ctx });
       for (const r of closed) {
-        report.periodsClosed.push({ ...r, periodStart: r.periodStart.toISOString(), periodEnd: r.periodEnd.toISOString() });
+        report.periodsClosed.push({
+          ...r,
+          periodStart: r.periodStart.toISOString(),
+          periodEnd: r.periodEnd.toISOString(),
+        });
       }
     }
     const overview = await getUsageOverview(db, org.id, opts.now);
@@ -127,10 +168,17 @@ export async function reconcileUsage(db: Db, opts: ReconcileOptions): Promise<Re
 }
 
 /** Run the job and record it in job_runs (running → succeeded | failed) for the admin health page. */
-export async function runUsageJob(db: Db, opts: ReconcileOptions & { trigger: "cron" | "script" | "test" }): Promise<{ runId: string; report: ReconcileReport }> {
+export async function runUsageJob(
+  db: Db,
+  opts: ReconcileOptions & { trigger: "cron" | "script" | "test" },
+): Promise<{ runId: string; report: ReconcileReport }> {
   const [run] = await db
     .insert(jobRuns)
-    .values({ job: USAGE_JOB, status: "running", details: { trigger: opts.trigger, window: { from: opts.from.toISOString(), to: opts.to.toISOString() } } })
+    .values({
+      job: USAGE_JOB,
+      status: "running",
+      details: { trigger: opts.trigger, window: { from: opts.from.toISOString(), to: opts.to.toISOString() } },
+    })
     .returning({ id: jobRuns.id });
   const runId = run!.id;
   try {

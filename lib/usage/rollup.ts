@@ -92,10 +92,18 @@ export type CounterRepairDetail = {
  * period; `current` is the latest observation before the period's end.
  */
 export async function rebuildCounters(db: Queryable, organizationId: string, period: Period): Promise<CounterRepair> {
-  return (await rebuildCountersDetailed(db, organizationId, period)).map(({ metric, before, after }) => ({ metric, before, after }));
+  return (await rebuildCountersDetailed(db, organizationId, period)).map(({ metric, before, after }) => ({
+    metric,
+    before,
+    after,
+  }));
 }
 
-export async function rebuildCountersDetailed(db: Queryable, organizationId: string, period: Period): Promise<CounterRepairDetail> {
+export async function rebuildCountersDetailed(
+  db: Queryable,
+  organizationId: string,
+  period: Period,
+): Promise<CounterRepairDetail> {
   const s = period.start.toISOString();
   const e = period.end.toISOString();
   const result = await db.execute(sql`
@@ -133,7 +141,15 @@ export async function rebuildCountersDetailed(db: Queryable, organizationId: str
       (o.metric is not null) as existed, t.n
     from upserted u left join old o on o.metric = u.metric join truth t on t.metric = u.metric
   `);
-  type Row = { metric: string; before: unknown; after: unknown; before_current: unknown; after_current: unknown; existed: boolean; n: unknown };
+  type Row = {
+    metric: string;
+    before: unknown;
+    after: unknown;
+    before_current: unknown;
+    after_current: unknown;
+    existed: boolean;
+    n: unknown;
+  };
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rowsOf<Row>(result).map((r) => ({
     metric: r.metric,

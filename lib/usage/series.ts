@@ -25,7 +25,11 @@ const DAY_MS = 86_400_000;
 
 export function dayRange(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && out.length <= MAX_SERIES_DAYS; t += DAY_MS) {
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`) && out.length <= MAX_SERIES_DAYS;
+    t += DAY_MS
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
@@ -35,7 +39,11 @@ export function dayRange(from: string, to: string): string[] {
  * One point per UTC day in [from, to]: executions summed per day; gauges at the day's maximum,
  * and on days without a report the last value reported before (a gauge holds its value).
  */
-export async function getDailySeries(db: Queryable, organizationId: string, range: { from: string; to: string }): Promise<DailyPoint[]> {
+export async function getDailySeries(
+  db: Queryable,
+  organizationId: string,
+  range: { from: string; to: string },
+): Promise<DailyPoint[]> {
   const days = dayRange(range.from, range.to);
   if (days.length > MAX_SERIES_DAYS) throw new RangeError(`at most ${MAX_SERIES_DAYS} days per series`);
   const org = sql`${organizationId}::uuid`;
@@ -51,7 +59,9 @@ export async function getDailySeries(db: Queryable, organizationId: string, rang
       from unnest(array['agents', 'gateways', 'storage_bytes']::usage_metric[]) as m(metric)`),
   ]);
   const byDay = new Map<string, { metric: string; value: number; last: number | null }[]>();
-  for (const r of rowsOf<{ metric: string; day: string; value: number | string; last_value: number | string | null }>(rows)) {
+  for (const r of rowsOf<{ metric: string; day: string; value: number | string; last_value: number | string | null }>(
+    rows,
+  )) {
     const list = byDay.get(r.day) ?? [];
     list.push({ metric: r.metric, value: Number(r.value), last: r.last_value === null ? null : Number(r.last_value) });
     byDay.set(r.day, list);
@@ -89,7 +99,11 @@ export type PeriodComparison = {
 };
 
 /** This usage period against the one before, per metric. */
-export async function getPeriodComparison(db: Queryable, organizationId: string, now = new Date()): Promise<PeriodComparison> {
+export async function getPeriodComparison(
+  db: Queryable,
+  organizationId: string,
+  now = new Date(),
+): Promise<PeriodComparison> {
   const ctx = await loadPlanContext(db, organizationId, now);
   const current = ctx.usagePeriod;
   const previous = usagePeriodFor(ctx.periodSource, new Date(current.start.getTime() - 1));
@@ -103,18 +117,20 @@ export async function getPeriodComparison(db: Queryable, organizationId: string,
       (select sum(value) from usage_daily d where d.organization_id = ${org} and d.metric = m.metric
         and d.day >= ${utcDay(previous.start)}::date and d.day < ${prevCut}::date) as prev_to_date
     from unnest(enum_range(null::usage_metric)) as m(metric)`);
-  const metrics = rowsOf<{ metric: IngestMetric; cur: unknown; prev: unknown; prev_to_date: unknown }>(result).map((r) => {
-    const cur = Number(r.cur ?? 0);
-    const prev = Number(r.prev ?? 0);
-    const toDate = isCounter(r.metric) ? Number(r.prev_to_date ?? 0) : null;
-    const base = toDate ?? prev;
-    return {
-      metric: r.metric,
-      current: cur,
-      previous: prev,
-      previousToDate: toDate,
-      changePercent: base > 0 ? Math.round(((cur - base) * 100) / base) : null,
-    };
-  });
+  const metrics = rowsOf<{ metric: IngestMetric; cur: unknown; prev: unknown; prev_to_date: unknown }>(result).map(
+    (r) => {
+      const cur = Number(r.cur ?? 0);
+      const prev = Number(r.prev ?? 0);
+      const toDate = isCounter(r.metric) ? Number(r.prev_to_date ?? 0) : null;
+      const base = toDate ?? prev;
+      return {
+        metric: r.metric,
+        current: cur,
+        previous: prev,
+        previousToDate: toDate,
+        changePercent: base > 0 ? Math.round(((cur - base) * 100) / base) : null,
+      };
+    },
+  );
   return { current, previous, metrics };
 }

@@ -37,13 +37,21 @@ export async function latestCounters(db: Queryable, organizationId: string, now:
   return new Map(
     rowsOf<CounterRow>(result).map((r) => [
       r.metric,
-      { periodStart: new Date(Number(r.ps)), value: Number(r.value), current: r.current === null ? null : Number(r.current) },
+      {
+        periodStart: new Date(Number(r.ps)),
+        value: Number(r.value),
+        current: r.current === null ? null : Number(r.current),
+      },
     ]),
   );
 }
 
 /** Current usage against the limits in force: the plan context, the latest counters and the member count. */
-export async function getUsageOverview(db: Queryable, organizationId: string, now = new Date()): Promise<UsageOverview> {
+export async function getUsageOverview(
+  db: Queryable,
+  organizationId: string,
+  now = new Date(),
+): Promise<UsageOverview> {
   const [state, counters, [members]] = await Promise.all([
     loadPlanContext(db, organizationId, now),
     latestCounters(db, organizationId, now),

@@ -40,7 +40,11 @@ export const usageExportQuerySchema = z
       return;
     }
     if (Boolean(q.from) !== Boolean(q.to)) {
-      ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], message: "from and to go together: give both days." });
+      ctx.addIssue({
+        code: "custom",
+        path: [q.from ? "to" : "from"],
+        message: "from and to go together: give both days.",
+      });
       return;
     }
     if (q.from && q.to) {
@@ -61,10 +65,21 @@ export function resolveExportRange(q: UsageExportQuery, now: Date): { from: stri
 
 // ---------------------------------------------------------------- alerts and invoices
 
-export type PeriodAlert = { id: string; metric: string; thresholdPercent: number; used: number; limit: number; at: Date };
+export type PeriodAlert = {
+  id: string;
+  metric: string;
+  thresholdPercent: number;
+  used: number;
+  limit: number;
+  at: Date;
+};
 
 /** The alerts (80% / 100% of a limit) recorded for the usage period starting at `periodStart`, oldest first. */
-export async function getPeriodAlerts(db: Queryable, organizationId: string, periodStart: Date): Promise<PeriodAlert[]> {
+export async function getPeriodAlerts(
+  db: Queryable,
+  organizationId: string,
+  periodStart: Date,
+): Promise<PeriodAlert[]> {
   return db
     .select({
       id: usageAlerts.id,
@@ -112,13 +127,26 @@ export async function getOutstandingInvoice(db: Queryable, organizationId: strin
 
 export type NextInvoice =
   /** A renewal: the recurring amount (null when a custom price is not set) plus overage known so far. */
-  | { kind: "renewal"; date: Date; recurringCents: number | null; overageCents: number; overage: OverageLine[]; totalCents: number | null; currency: string }
+  | {
+      kind: "renewal";
+      date: Date;
+      recurringCents: number | null;
+      overageCents: number;
+      overage: OverageLine[];
+      totalCents: number | null;
+      currency: string;
+    }
   /** Cancellation scheduled: nothing more is billed; the plan ends on `date`. */
   | { kind: "ending"; date: Date }
   /** Free, or canceled: no invoices. */
   | { kind: "none" };
 
-const NO_OVERAGE = overagePricesOf({ overageCentsPer1kExecutions: null, overageCentsPerAgent: null, overageCentsPerStorageGb: null, overageCentsPerGateway: null });
+const NO_OVERAGE = overagePricesOf({
+  overageCentsPer1kExecutions: null,
+  overageCentsPerAgent: null,
+  overageCentsPerStorageGb: null,
+  overageCentsPerGateway: null,
+});
 
 /** Pure: the next invoice of a plan state and this period's usage (executions: the sum; gauges: the period's peak). */
 export function estimateNextInvoice(input: {
@@ -133,7 +161,11 @@ export function estimateNextInvoice(input: {
   if (!sub || sub.status === "canceled" || sub.status === "incomplete_expired") return { kind: "none" };
   const recurring = recurringAmount(plan, sub);
   if (recurring === 0 && sub.stripeSubscriptionId === null) return { kind: "none" };
-  const billing: Period = periodAt({ start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, cycleMonths(sub.billingCycle), now);
+  const billing: Period = periodAt(
+    { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+    cycleMonths(sub.billingCycle),
+    now,
+  );
   if (sub.cancelAtPeriodEnd) return { kind: "ending", date: billing.end };
   const inTrial = sub.status === "trialing" && sub.trialEnd !== null && sub.trialEnd.getTime() > now.getTime();
   const date = inTrial ? sub.trialEnd! : billing.end;
@@ -175,7 +207,11 @@ export type BillingDashboard = {
 };
 
 /** Everything the billing dashboard shows, for an organization, at `now`, with a history of `days` days. */
-export async function getBillingDashboard(db: Queryable, organizationId: string, opts: { days: number; now?: Date }): Promise<BillingDashboard> {
+export async function getBillingDashboard(
+  db: Queryable,
+  organizationId: string,
+  opts: { days: number; now?: Date },
+): Promise<BillingDashboard> {
   const now = opts.now ?? new Date();
   const overview = await getUsageOverview(db, organizationId, now);
   const range = lastDays(Math.min(Math.max(1, Math.trunc(opts.days)), MAX_SERIES_DAYS), now);
@@ -189,7 +225,12 @@ export async function getBillingDashboard(db: Queryable, organizationId: string,
   ]);
   const byMetric = new Map(overview.metrics.map((m) => [m.metric, m]));
   const peak = (m: "agents" | "storage_bytes" | "gateways") => byMetric.get(m)?.peak ?? 0;
-  const usage = { executions: byMetric.get("executions")?.used ?? 0, agents: peak("agents"), storage_bytes: peak("storage_bytes"), gateways: peak("gateways") };
+  const usage = {
+    executions: byMetric.get("executions")?.used ?? 0,
+    agents: peak("agents"),
+    storage_bytes: peak("storage_bytes"),
+    gateways: peak("gateways"),
+  };
   const nextInvoice = estimateNextInvoice({ ...overview, usage, now });
   const hasUsage =
     points.some((p) => p.executions > 0 || p.agents > 0 || p.gateways > 0 || p.storage_bytes > 0) ||
@@ -203,7 +244,8 @@ export async function getBillingDashboard(db: Queryable, organizationId: string,
     alerts,
     outstanding,
     nextInvoice,
-    executionsOveragePriced: nextInvoice.kind !== "none" && !overview.degradedToFree && overview.plan.overageCentsPer1kExecutions !== null,
+    executionsOveragePriced:
+      nextInvoice.kind !== "none" && !overview.degradedToFree && overview.plan.overageCentsPer1kExecutions !== null,
     hasUsage,
   };
 }

@@ -58,7 +58,8 @@ export function eventTimeProblem(occurredAt: Date, now: Date): string | null {
   const t = occurredAt.getTime();
   if (Number.isNaN(t)) return "occurred_at is not a valid time.";
   if (t < now.getTime() - MAX_AGE_MS) return "occurred_at is more than 35 days old; older usage cannot be reported.";
-  if (t > now.getTime() + MAX_FUTURE_MS) return "occurred_at is more than 5 minutes in the future; check the sender's clock.";
+  if (t > now.getTime() + MAX_FUTURE_MS)
+    return "occurred_at is more than 5 minutes in the future; check the sender's clock.";
   return null;
 }
 
@@ -75,9 +76,11 @@ function amountProblem(metric: IngestMetric, quantity: unknown, value: unknown):
   if (raw === undefined || raw === null) {
     return { problem: `${field} is required for ${metric}: a whole number ≥ 0.` };
   }
-  if (typeof raw !== "number" || !Number.isInteger(raw)) return { problem: `${field} must be a whole number (got ${JSON.stringify(raw).slice(0, 30)}).` };
+  if (typeof raw !== "number" || !Number.isInteger(raw))
+    return { problem: `${field} must be a whole number (got ${JSON.stringify(raw).slice(0, 30)}).` };
   if (raw < 0) return { problem: `${field} must not be negative (got ${raw}).` };
-  if (raw > MAX_AMOUNT[metric]) return { problem: `${field} is too large for one event (at most ${MAX_AMOUNT[metric].toLocaleString("en-US")}).` };
+  if (raw > MAX_AMOUNT[metric])
+    return { problem: `${field} is too large for one event (at most ${MAX_AMOUNT[metric].toLocaleString("en-US")}).` };
   return { amount: raw };
 }
 
@@ -104,7 +107,8 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
     }
     const e = parsed.data;
     const firstIndex = keys.get(e.idempotency_key);
-    if (firstIndex !== undefined) add(index, `idempotency_key "${e.idempotency_key.slice(0, 60)}" repeats event #${firstIndex} of this batch.`);
+    if (firstIndex !== undefined)
+      add(index, `idempotency_key "${e.idempotency_key.slice(0, 60)}" repeats event #${firstIndex} of this batch.`);
     else keys.set(e.idempotency_key, index);
     const mp = metricProblem(e.metric);
     if (mp) add(index, mp);
@@ -115,12 +119,17 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
     const metric = e.metric as IngestMetric;
     const { amount, problem } = amountProblem(metric, e.quantity, e.value);
     if (problem) add(index, problem);
-    if (!problems.has(index) && amount !== undefined) out.push({ key: e.idempotency_key, metric, quantity: amount, occurredAt });
+    if (!problems.has(index) && amount !== undefined)
+      out.push({ key: e.idempotency_key, metric, quantity: amount, occurredAt });
   });
   if (problems.size > 0) {
     const issues: EventIssue[] = [...problems].map(([index, messages]) => {
       const key = (raw[index] as { idempotency_key?: unknown } | null)?.idempotency_key;
-      return { index, ...(typeof key === "string" ? { idempotency_key: key.slice(0, 200) } : {}), message: messages.join(" ") };
+      return {
+        index,
+        ...(typeof key === "string" ? { idempotency_key: key.slice(0, 200) } : {}),
+        message: messages.join(" "),
+      };
     });
     const first = issues[0]!;
     throw new AppError(

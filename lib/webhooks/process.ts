@@ -23,7 +23,12 @@ function objectIdOf(event: Stripe.Event): string | null {
  * statement: a redelivery of an event already done is one indexed read, and an event type we
  * don't handle is recorded as ignored by one insert.
  */
-export async function processEvent(db: Db, stripe: Stripe, event: Stripe.Event, now = new Date()): Promise<ProcessOutcome> {
+export async function processEvent(
+  db: Db,
+  stripe: Stripe,
+  event: Stripe.Event,
+  now = new Date(),
+): Promise<ProcessOutcome> {
   const handler = HANDLERS[event.type];
   const row = {
     id: event.id,
@@ -45,7 +50,10 @@ export async function processEvent(db: Db, stripe: Stripe, event: Stripe.Event, 
       .returning({ id: stripeEvents.id });
     return recorded.length > 0 ? "ignored" : "duplicate";
   }
-  const [seen] = await db.select({ status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  const [seen] = await db
+    .select({ status: stripeEvents.status })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, event.id));
   if (seen?.status === "processed" || seen?.status === "ignored") return "duplicate";
   try {
     return await db.transaction(async (tx) => {
@@ -57,7 +65,11 @@ export async function processEvent(db: Db, stripe: Stripe, event: Stripe.Event, 
         .returning({ id: stripeEvents.id });
       if (inserted.length === 0) {
         // Recorded meanwhile (a concurrent delivery), or a retry of one that failed: take it, once.
-        const [prior] = await tx.select({ status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).for("update");
+        const [prior] = await tx
+          .select({ status: stripeEvents.status })
+          .from(stripeEvents)
+          .where(eq(stripeEvents.id, event.id))
+          .for("update");
         if (!prior || prior.status === "processed" || prior.status === "ignored") return "duplicate";
         await tx
           .update(stripeEvents)
@@ -83,7 +95,10 @@ export async function processEvent(db: Db, stripe: Stripe, event: Stripe.Event, 
 
 /** Process a stored event again (admin console): for failed or pending events. */
 export async function replayEvent(db: Db, stripe: Stripe, id: string): Promise<ProcessOutcome> {
-  const [row] = await db.select({ payload: stripeEvents.payload, status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, id));
+  const [row] = await db
+    .select({ payload: stripeEvents.payload, status: stripeEvents.status })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, id));
   if (!row) throw new AppError("not_found", `No stored event ${id}.`);
   if (row.status === "processed" || row.status === "ignored") {
     throw new AppError("conflict", `Event ${id} was already ${row.status}; replaying it would change nothing.`);
@@ -92,7 +107,11 @@ export async function replayEvent(db: Db, stripe: Stripe, id: string): Promise<P
 }
 
 /** Replay every failed event, oldest first. */
-export async function replayFailedEvents(db: Db, stripe: Stripe, limit = 100): Promise<{ id: string; outcome: ProcessOutcome | "failed"; error?: string }[]> {
+export async function replayFailedEvents(
+  db: Db,
+  stripe: Stripe,
+  limit = 100,
+): Promise<{ id: string; outcome: ProcessOutcome | "failed"; error?: string }[]> {
   const rows = await db
     .select({ id: stripeEvents.id })
     .from(stripeEvents)

@@ -23,7 +23,10 @@ async function confirmIn(page: Page, scope: ReturnType<typeof card>, button: str
   await dialog.getByRole("button", { name: button, exact: true }).click();
 }
 
-test("a platform admin finds an organization by owner email, overrides a limit the customer then sees, suspends it and sees the audit rows", async ({ page, browser }) => {
+test("a platform admin finds an organization by owner email, overrides a limit the customer then sees, suspends it and sees the audit rows", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, STAFF);
   await page.goto("/admin/orgs");
   await page.getByLabel("Search").fill("owner@umbrella.test");
@@ -65,7 +68,9 @@ test("a platform admin finds an organization by owner email, overrides a limit t
   // The org's audit trail and the audit log both show the two changes with their reasons.
   const trail = page.getByTestId("org-audit-row");
   await expect(trail.filter({ hasText: "organization.suspended" })).toContainText("E2E: unpaid invoices");
-  await expect(trail.filter({ hasText: "subscription.limit_override_set" })).toContainText("E2E: pilot of the agent pack");
+  await expect(trail.filter({ hasText: "subscription.limit_override_set" })).toContainText(
+    "E2E: pilot of the agent pack",
+  );
   await page.goto("/admin/audit?org=umbrella");
   await expect(page.getByTestId("audit-row").filter({ hasText: "organization.suspended" })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasText: "subscription.limit_override_set" })).toHaveCount(1);
@@ -123,7 +128,11 @@ test("feature flags: create one, override it for an organization, read it throug
 
   const api = await page.request.get("/api/admin/flags/e2e-flag");
   expect(api.status()).toBe(200);
-  expect(await api.json()).toMatchObject({ key: "e2e-flag", rolloutPercent: 10, overrideList: [{ slug: "umbrella", enabled: true }] });
+  expect(await api.json()).toMatchObject({
+    key: "e2e-flag",
+    rolloutPercent: 10,
+    overrideList: [{ slug: "umbrella", enabled: true }],
+  });
   await screenshots(page, "admin-flag-detail");
 
   const remove = card(page, "Delete");
@@ -153,12 +162,18 @@ test("admin APIs refuse the signed-out (401) and everyone but platform admins (4
   ];
   const call = (r: typeof request, [method, url]: [string, string]) =>
     r.fetch(url, { method, data: method === "GET" ? undefined : { reason: "probe" }, maxRedirects: 0 });
-  for (const route of routes) expect({ route, status: (await call(request, route)).status() }).toEqual({ route, status: 401 });
+  for (const route of routes)
+    expect({ route, status: (await call(request, route)).status() }).toEqual({ route, status: 401 });
 
   for (const email of ["owner@acme.test", "member@acme.test"]) {
     await page.context().clearCookies();
     await signIn(page, email);
-    for (const route of routes) expect({ email, route, status: (await call(page.request, route)).status() }).toEqual({ email, route, status: 403 });
+    for (const route of routes)
+      expect({ email, route, status: (await call(page.request, route)).status() }).toEqual({
+        email,
+        route,
+        status: 403,
+      });
     expect((await page.goto("/admin/orgs"))?.status()).toBe(403);
   }
 });
@@ -174,7 +189,9 @@ test("health, audit export and the organizations list answer as JSON and CSV to 
   expect(body.database.latencyMs).toEqual(expect.any(Number));
   const csv = await page.request.get("/api/admin/audit/export");
   expect(csv.headers()["content-type"]).toContain("text/csv");
-  expect((await csv.text()).split("\r\n")[0]).toBe("id,at,actor,action,target_type,target_id,organization_id,organization_slug,reason,details");
+  expect((await csv.text()).split("\r\n")[0]).toBe(
+    "id,at,actor,action,target_type,target_id,organization_id,organization_slug,reason,details",
+  );
   const orgs = await page.request.get("/api/admin/orgs?plan=pro&sort=name");
   expect((await orgs.json()).rows.map((r: { slug: string }) => r.slug)).toEqual(["acme", "hooli"]);
   const bad = await page.request.get("/api/admin/orgs?perPage=7");

@@ -4,7 +4,11 @@ import { screenshots, signIn } from "./helpers";
 const ingest = (request: APIRequestContext, key: string, idempotencyKey: string) =>
   request.post("/api/v1/usage/events", {
     headers: { Authorization: `Bearer ${key}` },
-    data: { events: [{ idempotency_key: idempotencyKey, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() }] },
+    data: {
+      events: [
+        { idempotency_key: idempotencyKey, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() },
+      ],
+    },
   });
 
 test("an owner creates an API key, sees it once, ingests with it, and revokes it", async ({ page, request }) => {

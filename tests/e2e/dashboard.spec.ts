@@ -35,7 +35,11 @@ async function chartsSettled(page: Page) {
       page.evaluate(() =>
         [...document.querySelectorAll(".recharts-responsive-container")].every((box) => {
           const svg = box.querySelector("svg.recharts-surface");
-          return Boolean(svg && box.querySelector(".recharts-cartesian-axis-tick") && Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) < 2);
+          return Boolean(
+            svg &&
+            box.querySelector(".recharts-cartesian-axis-tick") &&
+            Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) < 2,
+          );
         }),
       ),
     )
@@ -55,7 +59,8 @@ test("an owner sees the plan, the usage cards, the charts and their tables", asy
   await expect(page.getByTestId("plan-name")).toHaveText("Pro");
   await expect(page.getByTestId("next-invoice-amount")).toHaveText("$294.00");
   await expect(page.getByRole("link", { name: "Change plan" })).toBeVisible();
-  for (const metric of ["users", "agents", "executions", "storage_bytes", "gateways"]) await expect(page.getByTestId(`usage-${metric}`)).toBeVisible();
+  for (const metric of ["users", "agents", "executions", "storage_bytes", "gateways"])
+    await expect(page.getByTestId(`usage-${metric}`)).toBeVisible();
   await expect(page.getByTestId("usage-users")).toContainText("6");
   await expect(page.getByTestId("usage-executions")).toContainText("/ 100,000");
   await expect(page.getByTestId("change-executions")).toContainText(/vs the same point last period|New since|Same as/);
@@ -123,7 +128,10 @@ test("CSV export downloads the usage shown, with a header row", async ({ page })
   await page.getByTestId("export-csv").click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^acme-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
-  const lines = fs.readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
+  const lines = fs
+    .readFileSync((await download.path())!, "utf8")
+    .trimEnd()
+    .split("\r\n");
   expect(lines[0]).toBe("date,executions,agents,gateways,storage_bytes");
   expect(lines).toHaveLength(91);
   expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2},\d+,\d+,\d+,\d+$/);
@@ -146,9 +154,18 @@ test("Globex sees amber and red states and the projection", async ({ page }) => 
   await page.goto("/orgs/globex/billing");
   await expect(page.getByTestId("plan-name")).toHaveText("Free");
   // At its 3-user limit and its one gateway: red, said in words; agents at 80%: amber.
-  await expect(page.getByRole("meter", { name: "Users: share of the limit used" })).toHaveAttribute("aria-valuetext", /limit reached/);
-  await expect(page.getByRole("meter", { name: "Gateways: share of the limit used" })).toHaveAttribute("aria-valuetext", /limit reached/);
-  await expect(page.getByRole("meter", { name: "Agents: share of the limit used" })).toHaveAttribute("aria-valuetext", /nearing limit/);
+  await expect(page.getByRole("meter", { name: "Users: share of the limit used" })).toHaveAttribute(
+    "aria-valuetext",
+    /limit reached/,
+  );
+  await expect(page.getByRole("meter", { name: "Gateways: share of the limit used" })).toHaveAttribute(
+    "aria-valuetext",
+    /limit reached/,
+  );
+  await expect(page.getByRole("meter", { name: "Agents: share of the limit used" })).toHaveAttribute(
+    "aria-valuetext",
+    /nearing limit/,
+  );
   await expect(page.getByText("Limit reached").first()).toBeVisible();
   await expect(page.getByText("Nearing limit").first()).toBeVisible();
   await expect(page.getByTestId("projection")).toContainText(/of your limit|within your limit|Too early to project/);
@@ -166,7 +183,10 @@ test("Hooli sees the past-due banner with the amount and Update card", async ({ 
   const banner = page.getByTestId("banner-past-due");
   await expect(banner).toContainText("Payment failed");
   await expect(banner).toContainText("$98.00 is past due");
-  await expect(banner.getByRole("link", { name: "Update card" })).toHaveAttribute("href", "/orgs/hooli/billing/plan#payment-method");
+  await expect(banner.getByRole("link", { name: "Update card" })).toHaveAttribute(
+    "href",
+    "/orgs/hooli/billing/plan#payment-method",
+  );
   await chartsDrawn(page);
   await expectNoSeriousA11yViolations(page);
   await chartsSettled(page);
@@ -190,7 +210,16 @@ test("usage updates in the dashboard after events are ingested", async ({ page, 
   const before = countOf(await page.getByTestId("usage-executions").innerText());
   const res = await request.post("/api/v1/usage/events", {
     headers: { authorization: `Bearer ${DEMO_KEY}` },
-    data: { events: [{ idempotency_key: `e2e-dashboard-${Date.now()}`, metric: "executions", quantity: 500, occurred_at: new Date().toISOString() }] },
+    data: {
+      events: [
+        {
+          idempotency_key: `e2e-dashboard-${Date.now()}`,
+          metric: "executions",
+          quantity: 500,
+          occurred_at: new Date().toISOString(),
+        },
+      ],
+    },
   });
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ accepted: 1 });

@@ -17,7 +17,10 @@ export async function screenshots(page: Page, name: string) {
   const dir = path.resolve("tests/artifacts/screens");
   fs.mkdirSync(dir, { recursive: true });
   const original = page.viewportSize();
-  for (const [label, width] of [["desktop", 1280], ["phone", 375]] as const) {
+  for (const [label, width] of [
+    ["desktop", 1280],
+    ["phone", 375],
+  ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: path.join(dir, `${name}-${label}.png`), fullPage: true });
   }

@@ -11,7 +11,9 @@ async function expectNoSeriousA11yViolations(page: Page) {
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
-test("an owner lists invoices newest first, opens one with its lines and usage, and downloads the PDF", async ({ page }) => {
+test("an owner lists invoices newest first, opens one with its lines and usage, and downloads the PDF", async ({
+  page,
+}) => {
   await signIn(page, "owner@acme.test");
   await page.goto("/orgs/acme/billing/invoices");
   await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
@@ -50,7 +52,12 @@ test("an owner lists invoices newest first, opens one with its lines and usage, 
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-pdf").click()]);
   expect(download.suggestedFilename()).toBe("invoice-ACME-0002.pdf");
-  expect(fs.readFileSync((await download.path())!).subarray(0, 4).toString("latin1")).toBe("%PDF");
+  expect(
+    fs
+      .readFileSync((await download.path())!)
+      .subarray(0, 4)
+      .toString("latin1"),
+  ).toBe("%PDF");
 });
 
 test("the failed renewal is the one unpaid invoice, and the plan page asks for a new card", async ({ page }) => {
@@ -79,12 +86,20 @@ test("the failed renewal is the one unpaid invoice, and the plan page asks for a
   await screenshots(page, "plan-hooli-past-due");
 });
 
-test("an organization without invoices sees an empty state, and another organization's invoice is not found", async ({ page, browser }) => {
+test("an organization without invoices sees an empty state, and another organization's invoice is not found", async ({
+  page,
+  browser,
+}) => {
   const acme = await browser.newContext();
   const acmePage = await acme.newPage();
   await signIn(acmePage, "owner@acme.test");
   await acmePage.goto("/orgs/acme/billing/invoices");
-  const href = (await acmePage.getByTestId("invoice-row").filter({ hasText: "ACME-0002" }).getByRole("link").first().getAttribute("href"))!;
+  const href = (await acmePage
+    .getByTestId("invoice-row")
+    .filter({ hasText: "ACME-0002" })
+    .getByRole("link")
+    .first()
+    .getAttribute("href"))!;
   const id = href.split("/").pop()!;
   await acme.close();
 

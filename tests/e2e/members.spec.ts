@@ -51,7 +51,11 @@ async function postAction(page: Page, path: string, fields: Record<string, strin
       const body = new FormData();
       body.set("0", JSON.stringify([slug, null, "$K1"]));
       for (const [k, v] of Object.entries(form)) body.append(`1_${k}`, v);
-      const res = await fetch(path, { method: "POST", headers: { "Next-Action": id, Accept: "text/x-component" }, body });
+      const res = await fetch(path, {
+        method: "POST",
+        headers: { "Next-Action": id, Accept: "text/x-component" },
+        body,
+      });
       return { status: res.status, body: await res.text() };
     },
     { path, id, slug, form },
@@ -60,7 +64,11 @@ async function postAction(page: Page, path: string, fields: Record<string, strin
 
 /** The same form posted without JavaScript (progressive enhancement): Next runs the action from the hidden fields. */
 async function postForm(page: Page, path: string, fields: Record<string, string>, values: Record<string, string>) {
-  return page.request.post(path, { multipart: { ...fields, ...values }, headers: { Origin: new URL(page.url()).origin }, maxRedirects: 0 });
+  return page.request.post(path, {
+    multipart: { ...fields, ...values },
+    headers: { Origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
 }
 
 test("an owner invites a member, changes their role and removes them", async ({ page }) => {
@@ -82,7 +90,9 @@ test("an owner invites a member, changes their role and removes them", async ({ 
 
   await page.getByLabel("Email").fill("samir@initech.test");
   await page.getByRole("button", { name: "Invite", exact: true }).click();
-  await expect(page.getByTestId("invite-error")).toContainText("samir@initech.test is already a member of this organization.");
+  await expect(page.getByTestId("invite-error")).toContainText(
+    "samir@initech.test is already a member of this organization.",
+  );
 
   await row.getByLabel("Role of samir", { exact: true }).selectOption("admin");
   await row.getByRole("button", { name: "Save role of samir" }).click();
@@ -113,7 +123,9 @@ test("at the plan's user limit, inviting is refused with the reason and a way to
   await screenshots(page, "members-globex-limit");
 });
 
-test("a member sees read-only plan, members and invoices pages, and the server refuses their direct posts", async ({ browser }) => {
+test("a member sees read-only plan, members and invoices pages, and the server refuses their direct posts", async ({
+  browser,
+}) => {
   const owner = await signedIn(browser, "owner@acme.test");
   await owner.page.goto("/orgs/acme/members");
   const invite = await formFields(owner.page, "invite-form");
@@ -133,7 +145,16 @@ test("a member sees read-only plan, members and invoices pages, and the server r
   await page.goto("/orgs/acme/billing/plan");
   await expect(page.getByTestId("current-plan")).toHaveText("Pro");
   await expect(page.getByText("Only owners and admins can change the plan or the card.")).toBeVisible();
-  for (const name of [/Upgrade to/, /Switch to/, /Downgrade to/, "Start paying through Stripe", "Cancel subscription", "Update card", "Add a card", "Send request"]) {
+  for (const name of [
+    /Upgrade to/,
+    /Switch to/,
+    /Downgrade to/,
+    "Start paying through Stripe",
+    "Cancel subscription",
+    "Update card",
+    "Add a card",
+    "Send request",
+  ]) {
     await expect(page.getByRole("button", { name })).toHaveCount(0);
   }
   await expectNoSeriousA11yViolations(page);

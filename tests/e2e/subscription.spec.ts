@@ -51,7 +51,9 @@ test("a declined card and a card that needs authentication are explained, and no
   await pm.getByRole("button", { name: "Add a card" }).click();
   await expect(pm.getByText("Test mode")).toBeVisible();
   await saveTestCard(pm, /Visa · declined/);
-  await expect(pm.getByTestId("card-error")).toContainText("Your card was declined. Use another card or contact your bank.");
+  await expect(pm.getByTestId("card-error")).toContainText(
+    "Your card was declined. Use another card or contact your bank.",
+  );
 
   await saveTestCard(pm, /needs 3D Secure/);
   await expect(pm.getByTestId("card-needs-auth")).toContainText("Needs authentication");
@@ -62,7 +64,9 @@ test("a declined card and a card that needs authentication are explained, and no
   await expect(page.getByTestId("card-on-file")).toContainText("No card on file");
 });
 
-test("a Free owner picks Pro monthly, adds the test Visa and confirms; the dashboard shows Pro, active", async ({ page }) => {
+test("a Free owner picks Pro monthly, adds the test Visa and confirms; the dashboard shows Pro, active", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await page.goto(PLAN);
   await page.getByTestId("plan-pro").getByRole("button", { name: "Upgrade to Pro" }).click();
@@ -141,10 +145,14 @@ test("monthly to annual shows Stripe's proration preview before confirming", asy
   await expect(page.getByTestId("recommendation")).toHaveCount(0);
 });
 
-test("Pro to Free is refused while over Free's limits, then scheduled at period end after removing a member, and resumed", async ({ page }) => {
+test("Pro to Free is refused while over Free's limits, then scheduled at period end after removing a member, and resumed", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await page.goto("/orgs/umbrella/members");
-  await expect(page.getByTestId("seat-effect")).toContainText(/^Adds 1 seat: \+\$490\.00\/year, \$\d+\.\d{2} due today, prorated\.$/);
+  await expect(page.getByTestId("seat-effect")).toContainText(
+    /^Adds 1 seat: \+\$490\.00\/year, \$\d+\.\d{2} due today, prorated\.$/,
+  );
   for (const who of ["ripley", "hicks", "bishop"]) {
     await page.getByLabel("Email").fill(`${who}@umbrella.test`);
     await page.getByRole("button", { name: "Invite", exact: true }).click();
@@ -158,7 +166,9 @@ test("Pro to Free is refused while over Free's limits, then scheduled at period 
   await page.getByTestId("cancel-subscription").click();
   let d = dialog(page);
   await expect(d.getByRole("heading", { name: "Downgrade to Free" })).toBeVisible();
-  await expect(d.getByTestId("plan-change-problems")).toContainText("You have 4 members; Free allows 3. Remove 1 member first.");
+  await expect(d.getByTestId("plan-change-problems")).toContainText(
+    "You have 4 members; Free allows 3. Remove 1 member first.",
+  );
   await expect(d.getByRole("button", { name: "Schedule the downgrade" })).toBeDisabled();
   await screenshots(page, "plan-downgrade-refused");
   await d.getByRole("link", { name: "Manage members" }).click();
@@ -167,7 +177,9 @@ test("Pro to Free is refused while over Free's limits, then scheduled at period 
   const bishop = page.getByTestId("member-row").filter({ hasText: "bishop@umbrella.test" });
   await bishop.getByRole("button", { name: /^Remove/ }).click();
   d = dialog(page);
-  await expect(d.getByTestId("remove-seat-effect")).toHaveText("Removes 1 seat: −$490.00/year from the next invoice; the unused time is credited.");
+  await expect(d.getByTestId("remove-seat-effect")).toHaveText(
+    "Removes 1 seat: −$490.00/year from the next invoice; the unused time is credited.",
+  );
   await d.getByRole("button", { name: "Remove member" }).click();
   await expect(d).toBeHidden();
   await expect(page.getByTestId("member-row")).toHaveCount(3);
@@ -201,7 +213,9 @@ test("a Free organization at its limits gets a recommendation and can ask for En
   await expect(form.getByText("Tell us a little about what you need (at least 10 characters).")).toBeVisible();
 
   await form.getByLabel("Expected seats").fill("40");
-  await form.getByLabel("What do you need?").fill("About 40 people, 3 million executions a month, invoicing by bank transfer.");
+  await form
+    .getByLabel("What do you need?")
+    .fill("About 40 people, 3 million executions a month, invoicing by bank transfer.");
   await form.getByRole("button", { name: "Send request" }).click();
   await expect(form.getByTestId("enterprise-sent")).toContainText("we've got your request");
   await expect(page.getByTestId("enterprise-request")).toContainText("for 40 seats, reply to owner@globex.test");

@@ -4,7 +4,14 @@ import type { Database } from "@/db/connect";
 import { rowsOf, type Db } from "@/db/types";
 import { apiKeys, organizations, subscriptions } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { extendTrial, reactivateOrganization, removeLimitOverride, revokeOrganizationApiKey, setLimitOverride, suspendOrganization } from "@/lib/admin";
+import {
+  extendTrial,
+  reactivateOrganization,
+  removeLimitOverride,
+  revokeOrganizationApiKey,
+  setLimitOverride,
+  suspendOrganization,
+} from "@/lib/admin";
 import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
@@ -32,7 +39,10 @@ afterAll(async () => {
 
 async function expectNothingWritten(write: () => Promise<unknown>, code: string) {
   const before = await lastAuditId(db);
-  const err = await write().then(() => null, (e: unknown) => e);
+  const err = await write().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   expect(await auditAfter(db, before)).toEqual([]);
@@ -41,13 +51,19 @@ async function expectNothingWritten(write: () => Promise<unknown>, code: string)
 
 function post(route: typeof ingestRoute, key: string, body: unknown) {
   return route(
-    new Request("http://test.local/api/v1", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    new Request("http://test.local/api/v1", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
     { params: Promise.resolve({}) },
   );
 }
 const limitCheck = (key: string) => post(checkLimitRoute, key, { metric: "agents", amount: 1 });
 const ingest = (key: string, id: string) =>
-  post(ingestRoute, key, { events: [{ idempotency_key: id, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() }] });
+  post(ingestRoute, key, {
+    events: [{ idempotency_key: id, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() }],
+  });
 
 function callFlags(key: string) {
   return getFlags(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${key}` } }), {
@@ -59,8 +75,12 @@ describe("limit overrides", () => {
   it("override one limit, show in the customer's effective limits, and write one audit row", async () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
-    const { row } = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_set", actor, () =>
-      setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor),
+    const { row } = await expectOneAuditRow(
+      db,
+      { organizationId: umbrella },
+      "subscription.limit_override_set",
+      actor,
+      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor),
     );
     expect(row).toMatchObject({
       action: "subscription.limit_override_set",
@@ -68,7 +88,12 @@ describe("limit overrides", () => {
       actorLabel: actor.email,
       organizationId: umbrella,
       targetType: "subscription",
-      details: { limit: "maxAgents", before: { limitOverrides: {} }, after: { limitOverrides: { maxAgents: 25 } }, reason: "pilot of the agent pack" },
+      details: {
+        limit: "maxAgents",
+        before: { limitOverrides: {} },
+        after: { limitOverrides: { maxAgents: 25 } },
+        reason: "pilot of the agent pack",
+      },
     });
     const overview = await getUsageOverview(db, umbrella);
     expect(overview.limits.maxAgents).toBe(25);
@@ -78,16 +103,32 @@ describe("limit overrides", () => {
   it("lift a limit with null (unlimited), then remove the override", async () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
-    const set = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_set", actor, () =>
-      setLimitOverride(db, umbrella, { key: "maxGateways", value: null, reason: "unlimited gateways trial" }, actor),
+    const set = await expectOneAuditRow(
+      db,
+      { organizationId: umbrella },
+      "subscription.limit_override_set",
+      actor,
+      () =>
+        setLimitOverride(db, umbrella, { key: "maxGateways", value: null, reason: "unlimited gateways trial" }, actor),
     );
-    expect(set.row.details).toMatchObject({ after: { limitOverrides: { maxGateways: null } }, reason: "unlimited gateways trial" });
+    expect(set.row.details).toMatchObject({
+      after: { limitOverrides: { maxGateways: null } },
+      reason: "unlimited gateways trial",
+    });
     expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBeNull();
-    const removed = await expectOneAuditRow(db, { organizationId: umbrella }, "subscription.limit_override_removed", actor, () =>
-      removeLimitOverride(db, umbrella, { key: "maxGateways", reason: "trial over" }, actor),
+    const removed = await expectOneAuditRow(
+      db,
+      { organizationId: umbrella },
+      "subscription.limit_override_removed",
+      actor,
+      () => removeLimitOverride(db, umbrella, { key: "maxGateways", reason: "trial over" }, actor),
     );
     expect(removed.row).toMatchObject({
-      details: { before: { limitOverrides: { maxAgents: 25, maxGateways: null } }, after: { limitOverrides: { maxAgents: 25 } }, reason: "trial over" },
+      details: {
+        before: { limitOverrides: { maxAgents: 25, maxGateways: null } },
+        after: { limitOverrides: { maxAgents: 25 } },
+        reason: "trial over",
+      },
     });
     expect((await getUsageOverview(db, umbrella)).limits.maxGateways).toBe(1);
   });
@@ -95,12 +136,24 @@ describe("limit overrides", () => {
   it("refuse bad input and a missing override without writing anything", async () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
-    const err = await expectNothingWritten(() => setLimitOverride(db, umbrella, { key: "maxAgents", value: "-3", reason: "x" }, actor), "bad_request");
+    const err = await expectNothingWritten(
+      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: "-3", reason: "x" }, actor),
+      "bad_request",
+    );
     expect(err.message).toMatch(/can't be negative/);
     expect(err.message).toMatch(/reason/);
-    await expectNothingWritten(() => setLimitOverride(db, umbrella, { key: "maxSeats" as "maxAgents", value: 3, reason: "typo key" }, actor), "bad_request");
-    await expectNothingWritten(() => removeLimitOverride(db, umbrella, { key: "maxUsers", reason: "nothing to remove" }, actor), "not_found");
-    await expectNothingWritten(() => setLimitOverride(db, "not-a-uuid", { key: "maxAgents", value: 3, reason: "no such org" }, actor), "not_found");
+    await expectNothingWritten(
+      () => setLimitOverride(db, umbrella, { key: "maxSeats" as "maxAgents", value: 3, reason: "typo key" }, actor),
+      "bad_request",
+    );
+    await expectNothingWritten(
+      () => removeLimitOverride(db, umbrella, { key: "maxUsers", reason: "nothing to remove" }, actor),
+      "not_found",
+    );
+    await expectNothingWritten(
+      () => setLimitOverride(db, "not-a-uuid", { key: "maxAgents", value: 3, reason: "no such org" }, actor),
+      "not_found",
+    );
   });
 });
 
@@ -117,25 +170,62 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
   it("put an organization on Enterprise, then renew its terms: one audit row each, with before, after and the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
     const ctx = { db: env.database.db, stripe: env.stripe };
-    const first = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
-      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: "42000", limits: { maxAgents: "500", maxGateways: "50" }, reason: "contract signed" }, actor),
+    const first = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.enterprise_terms_set",
+      actor,
+      () =>
+        adminSetEnterpriseTerms(
+          ctx,
+          org.id,
+          {
+            cycle: "annual",
+            pricePerSeatCents: "42000",
+            limits: { maxAgents: "500", maxGateways: "50" },
+            reason: "contract signed",
+          },
+          actor,
+        ),
     );
     expect(first.row).toMatchObject({
       actorUserId: actor.id,
       details: {
         before: { plan: "free", cycle: "monthly", customPricePerSeatCents: null },
-        after: { plan: "enterprise", cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500, maxGateways: 50 }, seats: 2 },
+        after: {
+          plan: "enterprise",
+          cycle: "annual",
+          pricePerSeatCents: 42_000,
+          limits: { maxAgents: 500, maxGateways: 50 },
+          seats: 2,
+        },
         reason: "contract signed",
       },
     });
     await env.settle();
-    const renewed = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
-      adminSetEnterpriseTerms(
-        ctx,
-        org.id,
-        { cycle: "annual", pricePerSeatCents: 39_900, limits: { maxUsers: null, maxAgents: 800, maxExecutionsPerMonth: 3_000_000, maxStorageGb: 2_500, maxGateways: 60 }, reason: "renewal signed 2026" },
-        actor,
-      ),
+    const renewed = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.enterprise_terms_set",
+      actor,
+      () =>
+        adminSetEnterpriseTerms(
+          ctx,
+          org.id,
+          {
+            cycle: "annual",
+            pricePerSeatCents: 39_900,
+            limits: {
+              maxUsers: null,
+              maxAgents: 800,
+              maxExecutionsPerMonth: 3_000_000,
+              maxStorageGb: 2_500,
+              maxGateways: 60,
+            },
+            reason: "renewal signed 2026",
+          },
+          actor,
+        ),
     );
     expect(renewed.row.details).toMatchObject({
       before: { plan: "enterprise", cycle: "annual", customPricePerSeatCents: 42_000 },
@@ -155,8 +245,12 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
     const { org, actor } = await makeOrg(env.database);
     const ctx = { db: env.database.db, stripe: env.stripe };
     const before = await lastAuditId(env.database.db);
-    await expect(adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: -5, reason: "negative" }, actor)).rejects.toThrow();
-    await expect(adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: 100 }, actor)).rejects.toThrow(/reason/);
+    await expect(
+      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: -5, reason: "negative" }, actor),
+    ).rejects.toThrow();
+    await expect(
+      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: 100 }, actor),
+    ).rejects.toThrow(/reason/);
     expect(await auditAfter(env.database.db, before)).toEqual([]);
     expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "free" });
   });
@@ -166,17 +260,31 @@ describe("trials", () => {
   it("extend a running trial from its end, and refuse when there is none", async () => {
     const actor = await staffActor(db);
     const hooli = await orgIdOf(db, "hooli");
-    await expectNothingWritten(() => extendTrial(db, hooli, { days: 7, reason: "no trial here" }, actor), "unprocessable");
+    await expectNothingWritten(
+      () => extendTrial(db, hooli, { days: 7, reason: "no trial here" }, actor),
+      "unprocessable",
+    );
     const now = new Date("2026-05-01T00:00:00Z");
     const end = new Date("2026-05-10T00:00:00Z");
-    await db.update(subscriptions).set({ status: "trialing", trialEnd: end }).where(eq(subscriptions.organizationId, hooli));
+    await db
+      .update(subscriptions)
+      .set({ status: "trialing", trialEnd: end })
+      .where(eq(subscriptions.organizationId, hooli));
     const { row } = await expectOneAuditRow(db, { organizationId: hooli }, "subscription.trial_extended", actor, () =>
       extendTrial(db, hooli, { days: "14", reason: "sales asked for two more weeks" }, actor, now),
     );
     expect(row).toMatchObject({
-      details: { days: 14, before: { trialEnd: end.toISOString() }, after: { trialEnd: "2026-05-24T00:00:00.000Z" }, reason: "sales asked for two more weeks" },
+      details: {
+        days: 14,
+        before: { trialEnd: end.toISOString() },
+        after: { trialEnd: "2026-05-24T00:00:00.000Z" },
+        reason: "sales asked for two more weeks",
+      },
     });
-    await db.update(subscriptions).set({ status: "past_due", trialEnd: null }).where(eq(subscriptions.organizationId, hooli));
+    await db
+      .update(subscriptions)
+      .set({ status: "past_due", trialEnd: null })
+      .where(eq(subscriptions.organizationId, hooli));
   });
 });
 
@@ -193,7 +301,11 @@ describe("suspension", () => {
     );
     expect(row).toMatchObject({
       targetId: acme,
-      details: { before: { status: "active" }, after: { status: "suspended", suspendedReason: "Chargeback under review" }, reason: "Chargeback under review" },
+      details: {
+        before: { status: "active" },
+        after: { status: "suspended", suspendedReason: "Chargeback under review" },
+        reason: "Chargeback under review",
+      },
     });
 
     // The key still authenticates (so the answer can say why), and the wrapper refuses it.
@@ -201,7 +313,10 @@ describe("suspension", () => {
     const refused = await callFlags(DEMO_API_KEY);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({
-      error: { code: "suspended", message: "Organization acme is suspended: Chargeback under review. Contact support to reactivate it." },
+      error: {
+        code: "suspended",
+        message: "Organization acme is suspended: Chargeback under review. Contact support to reactivate it.",
+      },
     });
     const other = await callFlags(globexKey);
     expect(other.status).toBe(200);
@@ -213,7 +328,9 @@ describe("suspension", () => {
     expect((await limitCheck(DEMO_API_KEY)).status).toBe(403);
     expect((await ingest(globexKey, "globex-ok-1")).status).toBe(200);
     expect((await limitCheck(globexKey)).status).toBe(200);
-    const stored = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from usage_events where idempotency_key = 'suspended-1'`));
+    const stored = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from usage_events where idempotency_key = 'suspended-1'`),
+    );
     expect(Number(stored[0]?.n)).toBe(0);
 
     // Data stays.
@@ -225,7 +342,11 @@ describe("suspension", () => {
       reactivateOrganization(db, acme, { reason: "Chargeback resolved" }, actor),
     );
     expect(back.row).toMatchObject({
-      details: { before: { status: "suspended" }, after: { status: "active", suspendedReason: null }, reason: "Chargeback resolved" },
+      details: {
+        before: { status: "suspended" },
+        after: { status: "active", suspendedReason: null },
+        reason: "Chargeback resolved",
+      },
     });
     expect((await callFlags(DEMO_API_KEY)).status).toBe(200);
     expect((await ingest(DEMO_API_KEY, "reactivated-1")).status).toBe(200);
@@ -235,7 +356,10 @@ describe("suspension", () => {
   it("needs a reason", async () => {
     const actor = await staffActor(db);
     const globex = await orgIdOf(db, "globex");
-    const err = await expectNothingWritten(() => suspendOrganization(db, globex, { reason: " " }, actor), "bad_request");
+    const err = await expectNothingWritten(
+      () => suspendOrganization(db, globex, { reason: " " }, actor),
+      "bad_request",
+    );
     expect(err.message).toMatch(/Give a reason/);
   });
 });
@@ -248,18 +372,29 @@ describe("API keys", () => {
     const { key, item } = await createApiKey(db, { organizationId: umbrella, name: "ci", actor });
     expect((await callFlags(key)).status).toBe(200);
     // Another organization's id cannot reach this key.
-    await expectNothingWritten(() => revokeOrganizationApiKey(db, acme, { apiKeyId: item.id, reason: "wrong org" }, actor), "not_found");
+    await expectNothingWritten(
+      () => revokeOrganizationApiKey(db, acme, { apiKeyId: item.id, reason: "wrong org" }, actor),
+      "not_found",
+    );
     const { row: revoked } = await expectOneAuditRow(db, { organizationId: umbrella }, "api_key.revoked", actor, () =>
       revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "key leaked in a public repo" }, actor),
     );
     expect(revoked).toMatchObject({
       targetId: item.id,
       organizationId: umbrella,
-      details: { prefix: item.prefix, before: { revokedAt: null }, after: { revokedAt: expect.any(String) }, reason: "key leaked in a public repo" },
+      details: {
+        prefix: item.prefix,
+        before: { revokedAt: null },
+        after: { revokedAt: expect.any(String) },
+        reason: "key leaked in a public repo",
+      },
     });
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, item.id));
     expect(row?.revokedAt).not.toBeNull();
     expect((await callFlags(key)).status).toBe(401);
-    await expectNothingWritten(() => revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "twice" }, actor), "not_found");
+    await expectNothingWritten(
+      () => revokeOrganizationApiKey(db, umbrella, { apiKeyId: item.id, reason: "twice" }, actor),
+      "not_found",
+    );
   });
 });

@@ -4,7 +4,13 @@ import { auditLog, invoiceLines, invoices, stripeEvents, subscriptions } from "@
 import { attachPaymentMethod, changePlan } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
-import { adminChangePlan, adminCreateManualInvoice, adminResync, adminSetEnterpriseTerms, describeResync } from "@/app/admin/orgs/[id]/billing-ops";
+import {
+  adminChangePlan,
+  adminCreateManualInvoice,
+  adminResync,
+  adminSetEnterpriseTerms,
+  describeResync,
+} from "@/app/admin/orgs/[id]/billing-ops";
 import { adminReplayEvent, adminReplayFailed } from "@/app/admin/webhooks/replay-ops";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { auditAfter, auditCount, expectOneAuditRow, lastAuditId } from "./admin-helpers";
@@ -27,7 +33,11 @@ const ctx = () => ({ db: env.database.db, stripe: env.stripe });
 
 async function subscribedOrg() {
   const o = await makeOrg(env.database, { members: 2 });
-  await attachPaymentMethod(env.database.db, env.stripe, { organizationId: o.org.id, paymentMethod: "pm_card_visa", actor: o.actor });
+  await attachPaymentMethod(env.database.db, env.stripe, {
+    organizationId: o.org.id,
+    paymentMethod: "pm_card_visa",
+    actor: o.actor,
+  });
   await changePlan(ctx(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
   await env.settle();
   return o;
@@ -37,48 +47,85 @@ describe("change plan", () => {
   it("refuses without a card, with the service's sentence, and records nothing", async () => {
     const { org, actor } = await makeOrg(env.database);
     const before = await lastAuditId(env.database.db);
-    await expect(adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Upgrade requested by phone" }, actor)).rejects.toThrow(/Add a card/);
+    await expect(
+      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Upgrade requested by phone" }, actor),
+    ).rejects.toThrow(/Add a card/);
     expect(await auditAfter(env.database.db, before)).toHaveLength(0);
   });
 
   it("requires a reason and a known plan", async () => {
     const { org, actor } = await makeOrg(env.database);
-    await expect(adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "" }, actor)).rejects.toThrow(/reason/);
-    await expect(adminChangePlan(ctx(), org.id, { planId: "enterprise", cycle: "monthly", reason: "Because" }, actor)).rejects.toThrow(/Free or Pro/);
+    await expect(
+      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "" }, actor),
+    ).rejects.toThrow(/reason/);
+    await expect(
+      adminChangePlan(ctx(), org.id, { planId: "enterprise", cycle: "monthly", reason: "Because" }, actor),
+    ).rejects.toThrow(/Free or Pro/);
   });
 
   it("changes plan through Stripe: one audit row with before, after and the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
-    const { row, result } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.created", actor, () =>
-      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor),
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_visa",
+      actor,
+    });
+    const { row, result } = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.created",
+      actor,
+      () => adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor),
     );
     expect(result.unchanged).toBe(false);
     expect(row).toMatchObject({
       actorUserId: actor.id,
       targetId: result.subscriptionId,
-      details: { before: { plan: "free", cycle: "monthly" }, after: { plan: "pro", cycle: "annual", seats: 2 }, reason: "Annual deal agreed" },
+      details: {
+        before: { plan: "free", cycle: "monthly" },
+        after: { plan: "pro", cycle: "annual", seats: 2 },
+        reason: "Annual deal agreed",
+      },
     });
     expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "pro", billingCycle: "annual" });
     await env.settle();
 
     // Pro monthly: the change of a live subscription.
-    const changed = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.plan_changed", actor, () =>
-      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Back to monthly" }, actor),
+    const changed = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.plan_changed",
+      actor,
+      () => adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Back to monthly" }, actor),
     );
-    expect(changed.row.details).toMatchObject({ before: { plan: "pro", cycle: "annual" }, after: { plan: "pro", cycle: "monthly" }, reason: "Back to monthly" });
+    expect(changed.row.details).toMatchObject({
+      before: { plan: "pro", cycle: "annual" },
+      after: { plan: "pro", cycle: "monthly" },
+      reason: "Back to monthly",
+    });
     await env.settle();
 
     // Already there: nothing changes and nothing is recorded.
     const before = await auditCount(env.database.db, { organizationId: org.id });
-    expect((await adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Twice" }, actor)).unchanged).toBe(true);
+    expect(
+      (await adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Twice" }, actor)).unchanged,
+    ).toBe(true);
     expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(before);
 
     // To Free: a cancellation at the end of the period.
-    const toFree = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.cancel_scheduled", actor, () =>
-      adminChangePlan(ctx(), org.id, { planId: "free", cycle: "monthly", reason: "Customer is winding down" }, actor),
+    const toFree = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.cancel_scheduled",
+      actor,
+      () =>
+        adminChangePlan(ctx(), org.id, { planId: "free", cycle: "monthly", reason: "Customer is winding down" }, actor),
     );
-    expect(toFree.row.details).toMatchObject({ before: { plan: "pro", cancelAtPeriodEnd: false }, after: { cancelAtPeriodEnd: true }, reason: "Customer is winding down" });
+    expect(toFree.row.details).toMatchObject({
+      before: { plan: "pro", cancelAtPeriodEnd: false },
+      after: { cancelAtPeriodEnd: true },
+      reason: "Customer is winding down",
+    });
     await env.settle();
   });
 });
@@ -86,11 +133,29 @@ describe("change plan", () => {
 describe("enterprise terms", () => {
   it("moves the organization to Enterprise through the billing service: one audit row with the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    const { row } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "subscription.enterprise_terms_set", actor, () =>
-      adminSetEnterpriseTerms(ctx(), org.id, { cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500 }, reason: "Signed contract" }, actor),
+    const { row } = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "subscription.enterprise_terms_set",
+      actor,
+      () =>
+        adminSetEnterpriseTerms(
+          ctx(),
+          org.id,
+          { cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500 }, reason: "Signed contract" },
+          actor,
+        ),
     );
-    expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "enterprise", customPricePerSeatCents: 42_000, maxAgents: 500 });
-    expect(row.details).toMatchObject({ before: { plan: "free" }, after: { plan: "enterprise", pricePerSeatCents: 42_000 }, reason: "Signed contract" });
+    expect(await localSubscription(env.database, org.id)).toMatchObject({
+      planId: "enterprise",
+      customPricePerSeatCents: 42_000,
+      maxAgents: 500,
+    });
+    expect(row.details).toMatchObject({
+      before: { plan: "free" },
+      after: { plan: "enterprise", pricePerSeatCents: 42_000 },
+      reason: "Signed contract",
+    });
     await env.settle();
   });
 });
@@ -99,8 +164,12 @@ describe("resync", () => {
   it("answers the report and records one audit row with before, after and the reason", async () => {
     const { org, actor } = await subscribedOrg();
     await env.database.db.delete(invoices).where(eq(invoices.organizationId, org.id));
-    const { row, result: report } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "billing.resynced", actor, () =>
-      adminResync(ctx(), org.id, { reason: "Customer says invoices are missing" }, actor),
+    const { row, result: report } = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "billing.resynced",
+      actor,
+      () => adminResync(ctx(), org.id, { reason: "Customer says invoices are missing" }, actor),
     );
     expect(report).toMatchObject({ invoices: 1, card: "visa 4242" });
     expect(report.subscription).toMatch(/^sub_.*\(active\)$/);
@@ -116,11 +185,21 @@ describe("resync", () => {
   it("repairs a drifted subscription in the same single row", async () => {
     const { org, actor } = await subscribedOrg();
     // Our row says Free; Stripe says Pro: the resync puts it back, recording both.
-    await env.database.db.update(subscriptions).set({ planId: "free", status: "canceled" }).where(eq(subscriptions.organizationId, org.id));
-    const { row } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "billing.resynced", actor, () =>
-      adminResync(ctx(), org.id, { reason: "Plan shows Free but they pay for Pro" }, actor),
+    await env.database.db
+      .update(subscriptions)
+      .set({ planId: "free", status: "canceled" })
+      .where(eq(subscriptions.organizationId, org.id));
+    const { row } = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "billing.resynced",
+      actor,
+      () => adminResync(ctx(), org.id, { reason: "Plan shows Free but they pay for Pro" }, actor),
     );
-    expect(row.details).toMatchObject({ before: { plan: "free", status: "canceled" }, after: { plan: "pro", status: "active" } });
+    expect(row.details).toMatchObject({
+      before: { plan: "free", status: "canceled" },
+      after: { plan: "pro", status: "active" },
+    });
     expect(await auditCount(env.database.db, { organizationId: org.id }, "subscription.updated")).toBe(0);
   });
 
@@ -143,21 +222,40 @@ describe("manual invoice", () => {
       ],
       reason: "Agreed in the kickoff call",
     };
-    const { row: audit, result: inv } = await expectOneAuditRow(env.database.db, { organizationId: org.id }, "invoice.manual_created", actor, () =>
-      adminCreateManualInvoice(env.database.db, org.id, input, actor),
+    const { row: audit, result: inv } = await expectOneAuditRow(
+      env.database.db,
+      { organizationId: org.id },
+      "invoice.manual_created",
+      actor,
+      () => adminCreateManualInvoice(env.database.db, org.id, input, actor),
     );
     expect(inv.number).toBe(`${org.slug.toUpperCase()}-M-0001`);
     expect(inv.totalCents).toBe(309_999);
     const [row] = await env.database.db.select().from(invoices).where(eq(invoices.id, inv.id));
-    expect(row).toMatchObject({ source: "manual", status: "open", totalCents: 309_999, memo: "Onboarding", organizationId: org.id });
-    const lines = await env.database.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)).orderBy(invoiceLines.position);
+    expect(row).toMatchObject({
+      source: "manual",
+      status: "open",
+      totalCents: 309_999,
+      memo: "Onboarding",
+      organizationId: org.id,
+    });
+    const lines = await env.database.db
+      .select()
+      .from(invoiceLines)
+      .where(eq(invoiceLines.invoiceId, inv.id))
+      .orderBy(invoiceLines.position);
     expect(lines.map((l) => [l.description, l.quantity, l.amountCents])).toEqual([
       ["Onboarding workshop", 2, 300_000],
       ["Support pack", 1, 9_999],
     ]);
     expect(audit).toMatchObject({
       targetId: inv.id,
-      details: { number: inv.number, before: null, after: { status: "open", totalCents: 309_999, currency: "usd", lines: 2 }, reason: "Agreed in the kickoff call" },
+      details: {
+        number: inv.number,
+        before: null,
+        after: { status: "open", totalCents: 309_999, currency: "usd", lines: 2 },
+        reason: "Agreed in the kickoff call",
+      },
     });
   });
 
@@ -165,8 +263,12 @@ describe("manual invoice", () => {
     const { org, actor } = await makeOrg(env.database);
     const line = { description: "x", quantity: 1, unitAmountCents: 100 };
     const before = await lastAuditId(env.database.db);
-    await expect(adminCreateManualInvoice(env.database.db, org.id, { lines: Array(6).fill(line), reason: "Too many" }, actor)).rejects.toThrow(/At most 5 lines/);
-    await expect(adminCreateManualInvoice(env.database.db, org.id, { lines: [], reason: "None" }, actor)).rejects.toThrow(/at least one line/);
+    await expect(
+      adminCreateManualInvoice(env.database.db, org.id, { lines: Array(6).fill(line), reason: "Too many" }, actor),
+    ).rejects.toThrow(/At most 5 lines/);
+    await expect(
+      adminCreateManualInvoice(env.database.db, org.id, { lines: [], reason: "None" }, actor),
+    ).rejects.toThrow(/at least one line/);
     await expect(adminCreateManualInvoice(env.database.db, org.id, { lines: [line] }, actor)).rejects.toThrow(/reason/);
     expect(await auditAfter(env.database.db, before)).toHaveLength(0);
     expect(await env.database.db.select().from(invoices).where(eq(invoices.organizationId, org.id))).toHaveLength(0);
@@ -204,8 +306,12 @@ describe("webhook replay", () => {
     const sub = await env.stripe.subscriptions.retrieve(local.stripeSubscriptionId!);
     await failedEvent("evt_admin_replay_one", sub);
     const staff = { kind: "user" as const, id: owner.id, email: owner.email };
-    const { row: audit, result } = await expectOneAuditRow(env.database.db, { targetId: "evt_admin_replay_one" }, "webhook.replayed", staff, () =>
-      adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Outage over" }, staff),
+    const { row: audit, result } = await expectOneAuditRow(
+      env.database.db,
+      { targetId: "evt_admin_replay_one" },
+      "webhook.replayed",
+      staff,
+      () => adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Outage over" }, staff),
     );
     expect(result).toEqual({ id: "evt_admin_replay_one", outcome: "processed" });
     const [row] = await env.database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_admin_replay_one"));
@@ -223,8 +329,15 @@ describe("webhook replay", () => {
     // Replaying it again is refused (nothing to do) and not audited.
     const again = adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff);
     await expect(again).rejects.toBeInstanceOf(AppError);
-    await expect(adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff)).rejects.toThrow(/already processed/);
-    expect(await env.database.db.select().from(auditLog).where(and(eq(auditLog.action, "webhook.replayed"), eq(auditLog.targetId, "evt_admin_replay_one")))).toHaveLength(1);
+    await expect(adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff)).rejects.toThrow(
+      /already processed/,
+    );
+    expect(
+      await env.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "webhook.replayed"), eq(auditLog.targetId, "evt_admin_replay_one"))),
+    ).toHaveLength(1);
   });
 
   it("replays all failed events in one audit row with every outcome", async () => {
@@ -254,7 +367,10 @@ describe("webhook replay", () => {
         { id: "evt_admin_replay_all_2", status: "processed", attempts: 2 },
       ],
     });
-    expect((rows[0]!.details as { eventIds: string[] }).eventIds.sort()).toEqual(["evt_admin_replay_all_1", "evt_admin_replay_all_2"]);
+    expect((rows[0]!.details as { eventIds: string[] }).eventIds.sort()).toEqual([
+      "evt_admin_replay_all_1",
+      "evt_admin_replay_all_2",
+    ]);
     expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(replayedBefore);
     await expect(adminReplayFailed(ctx(), { reason: "Nothing left" }, staff)).rejects.toThrow(/No failed events/);
   });

@@ -48,8 +48,15 @@ describe("system health", () => {
     expect(h.status).toBe("ok");
     expect(h.database.status).toBe("ok");
     expect(h.database.latencyMs).not.toBeNull();
-    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
-    expect(h.migrations.facts).toMatchObject({ applied: journal.entries.length, expected: journal.entries.length, pending: [], unknown: 0 });
+    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+      entries: unknown[];
+    };
+    expect(h.migrations.facts).toMatchObject({
+      applied: journal.entries.length,
+      expected: journal.entries.length,
+      pending: [],
+      unknown: 0,
+    });
     expect(h.stripe).toMatchObject({ status: "ok", mode: "emulator" });
     expect(h.reconciliation).toEqual({ status: "not_checked", lastRun: null, summary: [] });
     expect(h.app.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -57,7 +64,10 @@ describe("system health", () => {
 
   it("is degraded, with the reason, when the emulator is not reachable", async () => {
     const port = await closedPort();
-    const h = await getSystemHealth(db, { stripe: { mode: "emulator", url: `http://127.0.0.1:${port}/health` }, limits: patient });
+    const h = await getSystemHealth(db, {
+      stripe: { mode: "emulator", url: `http://127.0.0.1:${port}/health` },
+      limits: patient,
+    });
     expect(h.status).toBe("degraded");
     expect(h.stripe.status).toBe("degraded");
     expect(h.stripe.error).toBe("ECONNREFUSED");
@@ -73,7 +83,9 @@ describe("system health", () => {
   it("says which migrations are not applied", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journal-"));
     fs.mkdirSync(path.join(dir, "meta"));
-    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string; when: number }[] };
+    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+      entries: { tag: string; when: number }[];
+    };
     journal.entries.push({ tag: "9999_future", when: Date.now() + 1_000_000 } as (typeof journal.entries)[number]);
     fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify(journal));
     const h = await getSystemHealth(db, { stripe: up(), migrationsFolder: dir, limits: patient });
@@ -87,21 +99,64 @@ describe("system health", () => {
     const now = new Date();
     const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
     await db.insert(stripeEvents).values([
-      { id: "evt_ok", type: "invoice.paid", stripeCreated: 1, status: "processed", payload: {}, receivedAt: minutesAgo(1) },
-      { id: "evt_new", type: "invoice.paid", stripeCreated: 2, status: "pending", payload: {}, receivedAt: minutesAgo(1) },
+      {
+        id: "evt_ok",
+        type: "invoice.paid",
+        stripeCreated: 1,
+        status: "processed",
+        payload: {},
+        receivedAt: minutesAgo(1),
+      },
+      {
+        id: "evt_new",
+        type: "invoice.paid",
+        stripeCreated: 2,
+        status: "pending",
+        payload: {},
+        receivedAt: minutesAgo(1),
+      },
     ]);
     await db.insert(jobRuns).values({
       job: RECONCILE_JOB,
       status: "succeeded",
       startedAt: minutesAgo(30),
       finishedAt: minutesAgo(29),
-      details: { organizations: 3, daily: { upserted: 2, deleted: 1, drift: 5 }, counters: { repaired: 1, drift: 40 }, periodsClosed: [] },
+      details: {
+        organizations: 3,
+        daily: { upserted: 2, deleted: 1, drift: 5 },
+        counters: { repaired: 1, drift: 40 },
+        periodsClosed: [],
+      },
     });
-    const [org] = await db.insert(organizations).values({ slug: "health-co", name: "Health Co" }).returning({ id: organizations.id });
+    const [org] = await db
+      .insert(organizations)
+      .values({ slug: "health-co", name: "Health Co" })
+      .returning({ id: organizations.id });
     await db.insert(usageEvents).values([
-      { organizationId: org!.id, metric: "executions", quantity: 1, occurredAt: now, idempotencyKey: "h1", receivedAt: minutesAgo(2) },
-      { organizationId: org!.id, metric: "executions", quantity: 1, occurredAt: now, idempotencyKey: "h2", receivedAt: minutesAgo(10) },
-      { organizationId: org!.id, metric: "executions", quantity: 1, occurredAt: now, idempotencyKey: "h3", receivedAt: minutesAgo(60) },
+      {
+        organizationId: org!.id,
+        metric: "executions",
+        quantity: 1,
+        occurredAt: now,
+        idempotencyKey: "h1",
+        receivedAt: minutesAgo(2),
+      },
+      {
+        organizationId: org!.id,
+        metric: "executions",
+        quantity: 1,
+        occurredAt: now,
+        idempotencyKey: "h2",
+        receivedAt: minutesAgo(10),
+      },
+      {
+        organizationId: org!.id,
+        metric: "executions",
+        quantity: 1,
+        occurredAt: now,
+        idempotencyKey: "h3",
+        receivedAt: minutesAgo(60),
+      },
     ]);
     const h = await getSystemHealth(db, { stripe: up(), now, limits: patient });
     expect(h.status).toBe("ok");
@@ -118,10 +173,28 @@ describe("system health", () => {
     expect(h.ingest.facts).toEqual({ last5m: 1, last15m: 2 });
 
     await db.insert(stripeEvents).values([
-      { id: "evt_bad", type: "customer.subscription.updated", stripeCreated: 3, status: "failed", attempts: 3, lastError: "boom", payload: {}, receivedAt: minutesAgo(2) },
-      { id: "evt_stuck", type: "invoice.paid", stripeCreated: 4, status: "pending", payload: {}, receivedAt: minutesAgo(20) },
+      {
+        id: "evt_bad",
+        type: "customer.subscription.updated",
+        stripeCreated: 3,
+        status: "failed",
+        attempts: 3,
+        lastError: "boom",
+        payload: {},
+        receivedAt: minutesAgo(2),
+      },
+      {
+        id: "evt_stuck",
+        type: "invoice.paid",
+        stripeCreated: 4,
+        status: "pending",
+        payload: {},
+        receivedAt: minutesAgo(20),
+      },
     ]);
-    await db.insert(jobRuns).values({ job: RECONCILE_JOB, status: "failed", startedAt: minutesAgo(5), error: "deadlock detected" });
+    await db
+      .insert(jobRuns)
+      .values({ job: RECONCILE_JOB, status: "failed", startedAt: minutesAgo(5), error: "deadlock detected" });
     const bad = await getSystemHealth(db, { stripe: up(), now, limits: patient });
     expect(bad.status).toBe("degraded");
     expect(bad.reasons).toEqual([

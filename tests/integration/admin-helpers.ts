@@ -9,7 +9,10 @@ import type { Actor } from "@/lib/audit";
 /** Shared by the admin integration tests (not a test file itself). */
 
 export async function staffActor(db: Db): Promise<Actor & { kind: "user" }> {
-  const [u] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, DEMO_ADMIN.email));
+  const [u] = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.email, DEMO_ADMIN.email));
   return { kind: "user", id: u!.id, email: u!.email };
 }
 
@@ -48,7 +51,13 @@ export async function auditCount(db: Db, scope: AuditScope, action?: string): Pr
  * wrote nothing else there. (Rows Stripe's webhooks write meanwhile have their own actor.)
  * Answers the row, for its details, and the write's result.
  */
-export async function expectOneAuditRow<T>(db: Db, scope: AuditScope, action: string, actor: { id: string }, write: () => Promise<T>) {
+export async function expectOneAuditRow<T>(
+  db: Db,
+  scope: AuditScope,
+  action: string,
+  actor: { id: string },
+  write: () => Promise<T>,
+) {
   const [actionBefore, lastId] = [await auditCount(db, scope, action), await lastAuditId(db)];
   const result = await write();
   expect(await auditCount(db, scope, action)).toBe(actionBefore + 1);

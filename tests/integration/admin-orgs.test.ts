@@ -60,7 +60,9 @@ describe("filters, sort and pages", () => {
       expect({ slug: row.slug, reached: row.atOrOverLimit }).toEqual({ slug: row.slug, reached });
     }
     // The set-based filter agrees with the per-row flag.
-    expect(await slugs({ overLimit: "1", perPage: "100" })).toEqual(all.filter((r) => r.atOrOverLimit).map((r) => r.slug));
+    expect(await slugs({ overLimit: "1", perPage: "100" })).toEqual(
+      all.filter((r) => r.atOrOverLimit).map((r) => r.slug),
+    );
     // Globex is at its 3-user limit (and its one gateway).
     expect(await slugs({ overLimit: "1" })).toContain("globex");
     // Overrides that lift those limits take it off the list (unless executions reached theirs).
@@ -74,14 +76,28 @@ describe("filters, sort and pages", () => {
   });
 
   it("applies Free's limits to an organization without a subscription", async () => {
-    const [org] = await db.insert(organizations).values({ slug: "nosub-co", name: "No Sub Co" }).returning({ id: organizations.id });
+    const [org] = await db
+      .insert(organizations)
+      .values({ slug: "nosub-co", name: "No Sub Co" })
+      .returning({ id: organizations.id });
     const people = await db
       .insert(users)
       .values([1, 2, 3].map((i) => ({ email: `p${i}@nosub.test`, name: `P ${i}` })))
       .returning({ id: users.id });
-    await db.insert(memberships).values(people.map((p, i) => ({ organizationId: org!.id, userId: p.id, role: i === 0 ? ("owner" as const) : ("member" as const) })));
+    await db.insert(memberships).values(
+      people.map((p, i) => ({
+        organizationId: org!.id,
+        userId: p.id,
+        role: i === 0 ? ("owner" as const) : ("member" as const),
+      })),
+    );
     expect((await getUsageOverview(db, org!.id)).metrics.find((m) => m.metric === "users")?.percent).toBe(100);
-    expect((await list({ q: "nosub" })).rows[0]).toMatchObject({ slug: "nosub-co", planId: "free", atOrOverLimit: true, members: 3 });
+    expect((await list({ q: "nosub" })).rows[0]).toMatchObject({
+      slug: "nosub-co",
+      planId: "free",
+      atOrOverLimit: true,
+      members: 3,
+    });
     expect(await slugs({ overLimit: "1", q: "nosub" })).toEqual(["nosub-co"]);
     await db.delete(organizations).where(eq(organizations.id, org!.id));
   });
@@ -97,7 +113,15 @@ describe("filters, sort and pages", () => {
 
   it("shows each row's owner, members and plan", async () => {
     const [acme] = (await list({ q: "acme" })).rows;
-    expect(acme).toMatchObject({ slug: "acme", ownerEmail: "owner@acme.test", members: 6, planId: "pro", planName: "Pro", subscriptionStatus: "active", seats: 6 });
+    expect(acme).toMatchObject({
+      slug: "acme",
+      ownerEmail: "owner@acme.test",
+      members: 6,
+      planId: "pro",
+      planName: "Pro",
+      subscriptionStatus: "active",
+      seats: 6,
+    });
   });
 });
 
@@ -116,7 +140,9 @@ describe("organization detail", () => {
     expect(d.executionsThisPeriod.at(-1)?.cumulative).toBe(executions.used);
   });
   it("answers not found for an unknown or malformed id", async () => {
-    await expect(getOrganizationDetailOrThrow(db, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "not_found" });
+    await expect(getOrganizationDetailOrThrow(db, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
+      code: "not_found",
+    });
     await expect(getOrganizationDetailOrThrow(db, "acme")).rejects.toMatchObject({ code: "not_found" });
   });
 });

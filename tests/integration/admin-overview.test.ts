@@ -33,7 +33,11 @@ describe("overview metrics", () => {
   it("count organizations and compute MRR and ARR from active subscriptions, in cents", async () => {
     const m = await getOverviewMetrics(db);
     expect(m.totalOrganizations).toBe(5);
-    expect(Object.fromEntries(m.byPlan.map((p) => [p.planId, p.organizations]))).toEqual({ free: 2, pro: 2, enterprise: 1 });
+    expect(Object.fromEntries(m.byPlan.map((p) => [p.planId, p.organizations]))).toEqual({
+      free: 2,
+      pro: 2,
+      enterprise: 1,
+    });
     // Acme: 6 seats × $49 monthly; Initech: 4 seats × $420 a year (custom). Hooli is past due: not counted.
     expect(m.recurring.mrr).toEqual([{ currency: "usd", cents: 6 * 4_900 + (4 * 42_000) / 12 }]);
     expect(m.recurring.arr).toEqual([{ currency: "usd", cents: 6 * 4_900 * 12 + 4 * 42_000 }]);
@@ -51,7 +55,13 @@ describe("overview metrics", () => {
     const globex = await orgIdOf(db, "globex");
     const now = new Date();
     const start = new Date(now.getTime() - 86_400_000);
-    await db.insert(usageCounters).values({ organizationId: globex, metric: "executions", periodStart: start, periodEnd: new Date(start.getTime() + 30 * 86_400_000), value: 5_000_000 });
+    await db.insert(usageCounters).values({
+      organizationId: globex,
+      metric: "executions",
+      periodStart: start,
+      periodEnd: new Date(start.getTime() + 30 * 86_400_000),
+      value: 5_000_000,
+    });
     try {
       const m = await getOverviewMetrics(db, now);
       const ids = m.leaders.map((l) => l.organizationId);
@@ -59,17 +69,25 @@ describe("overview metrics", () => {
       expect(m.leaders[0]).toMatchObject({ slug: "globex", executions: 5_000_000 });
       expect(m.leaders.filter((l) => l.slug === "globex")).toHaveLength(1);
     } finally {
-      await db.delete(usageCounters).where(and(eq(usageCounters.organizationId, globex), eq(usageCounters.periodStart, start)));
+      await db
+        .delete(usageCounters)
+        .where(and(eq(usageCounters.organizationId, globex), eq(usageCounters.periodStart, start)));
     }
   });
 
   it("count a cancellation this month as churn", async () => {
     const hooli = await orgIdOf(db, "hooli");
-    await db.update(subscriptions).set({ status: "canceled", canceledAt: new Date() }).where(eq(subscriptions.organizationId, hooli));
+    await db
+      .update(subscriptions)
+      .set({ status: "canceled", canceledAt: new Date() })
+      .where(eq(subscriptions.organizationId, hooli));
     const m = await getOverviewMetrics(db);
     expect(m.churnedThisMonth).toBe(1);
     expect(m.pastDue.organizations).toBe(0);
-    await db.update(subscriptions).set({ status: "past_due", canceledAt: null }).where(eq(subscriptions.organizationId, hooli));
+    await db
+      .update(subscriptions)
+      .set({ status: "past_due", canceledAt: null })
+      .where(eq(subscriptions.organizationId, hooli));
   });
 
   it("chart signups and MRR by month, every month present", async () => {
@@ -105,7 +123,9 @@ describe("audit log", () => {
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,at,actor,action,target_type,target_id,organization_id,organization_slug,reason,details");
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain(`staff@agentbill.test,organization.suspended,organization,${umbrella},${umbrella},umbrella,"Abuse report, ""spam""",`);
+    expect(lines[1]).toContain(
+      `staff@agentbill.test,organization.suspended,organization,${umbrella},${umbrella},umbrella,"Abuse report, ""spam""",`,
+    );
   });
 
   it("exports in batches without losing or repeating rows", async () => {

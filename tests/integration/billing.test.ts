@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 const ctx = () => ({ db: env.database.db, stripe: env.stripe });
-const card = async (orgId: string) => (await env.database.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.paymentMethod;
+const card = async (orgId: string) =>
+  (await env.database.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.paymentMethod;
 
 async function subscribedOrg(opts: { members?: number; clock?: boolean } = {}) {
   const o = await makeOrg(env.database, { members: opts.members ?? 2 });
@@ -32,7 +33,11 @@ async function subscribedOrg(opts: { members?: number; clock?: boolean } = {}) {
     clockId = clock.id;
     await ensureCustomer(env.database.db, env.stripe, o.org.id, { testClock: clock.id });
   }
-  await attachPaymentMethod(env.database.db, env.stripe, { organizationId: o.org.id, paymentMethod: "pm_card_visa", actor: o.actor });
+  await attachPaymentMethod(env.database.db, env.stripe, {
+    organizationId: o.org.id,
+    paymentMethod: "pm_card_visa",
+    actor: o.actor,
+  });
   await changePlan(ctx(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
   return { ...o, clockId };
 }
@@ -40,13 +45,28 @@ async function subscribedOrg(opts: { members?: number; clock?: boolean } = {}) {
 describe("subscribing", () => {
   it("subscribes with a good card: Pro monthly, one seat per member, card on file", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 3 });
-    const attached = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
+    const attached = await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_visa",
+      actor,
+    });
     expect(attached).toMatchObject({ status: "succeeded", card: { brand: "visa", last4: "4242" } });
-    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "pro", cycle: "monthly" });
+    const preview = await previewPlanChange(env.database.db, env.stripe, {
+      organizationId: org.id,
+      planId: "pro",
+      cycle: "monthly",
+    });
     expect(preview).toMatchObject({ dueNowCents: 3 * 4900, recurringCents: 3 * 4900, fits: true, seats: 3 });
     await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
     const sub = await localSubscription(env.database, org.id);
-    expect(sub).toMatchObject({ planId: "pro", status: "active", billingCycle: "monthly", seats: 3, maxAgents: 100, maxUsers: null });
+    expect(sub).toMatchObject({
+      planId: "pro",
+      status: "active",
+      billingCycle: "monthly",
+      seats: 3,
+      maxAgents: 100,
+      maxUsers: null,
+    });
     const remote = await env.stripe.subscriptions.retrieve(sub.stripeSubscriptionId!);
     expect(remote.items.data[0]!.quantity).toBe(3);
     expect(remote.metadata.organization_id).toBe(org.id);
@@ -57,19 +77,33 @@ describe("subscribing", () => {
 
   it("refuses a declined card with a sentence, saving nothing", async () => {
     const { org, actor } = await makeOrg(env.database);
-    const attempt = attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeDeclined", actor });
+    const attempt = attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_chargeDeclined",
+      actor,
+    });
     await expect(attempt).rejects.toThrow(/Your card was declined/);
     await expect(
-      attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeDeclinedInsufficientFunds", actor }),
+      attachPaymentMethod(env.database.db, env.stripe, {
+        organizationId: org.id,
+        paymentMethod: "pm_card_chargeDeclinedInsufficientFunds",
+        actor,
+      }),
     ).rejects.toThrow(/insufficient funds/);
     expect(await card(org.id)).toBeNull();
-    await expect(changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })).rejects.toThrow(/Add a card/);
+    await expect(changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })).rejects.toThrow(
+      /Add a card/,
+    );
     expect((await localSubscription(env.database, org.id)).planId).toBe("free");
   });
 
   it("reports a card that needs authentication as a state, not a crash", async () => {
     const { org, actor } = await makeOrg(env.database);
-    const r = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_authenticationRequired", actor });
+    const r = await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_authenticationRequired",
+      actor,
+    });
     expect(r.status).toBe("requires_action");
     expect(await card(org.id)).toBeNull();
   });
@@ -78,8 +112,14 @@ describe("subscribing", () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
     const customers = await Promise.all([1, 2, 3, 4].map(() => ensureCustomer(env.database.db, env.stripe, org.id)));
     expect(new Set(customers).size).toBe(1);
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
-    const results = await Promise.allSettled([1, 2, 3, 4].map(() => changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })));
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_visa",
+      actor,
+    });
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map(() => changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })),
+    );
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
     const remote = await env.stripe.subscriptions.list({ customer: customers[0]!, status: "all" });
     expect(remote.data).toHaveLength(1);
@@ -92,7 +132,11 @@ describe("subscribing", () => {
 describe("changing the plan", () => {
   it("moves Pro monthly to annual after showing the proration", async () => {
     const { org, actor } = await subscribedOrg({ members: 2 });
-    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "pro", cycle: "annual" });
+    const preview = await previewPlanChange(env.database.db, env.stripe, {
+      organizationId: org.id,
+      planId: "pro",
+      cycle: "annual",
+    });
     expect(preview.recurringCents).toBe(2 * 49_000);
     expect(preview.lines.some((l) => l.proration && l.amountCents < 0)).toBe(true);
     expect(preview.dueNowCents).toBeGreaterThan(0);
@@ -105,10 +149,16 @@ describe("changing the plan", () => {
 
   it("refuses Pro to Free while members exceed Free's limit, then schedules it at period end", async () => {
     const { org, actor } = await subscribedOrg({ members: 5 });
-    const preview = await previewPlanChange(env.database.db, env.stripe, { organizationId: org.id, planId: "free", cycle: "monthly" });
+    const preview = await previewPlanChange(env.database.db, env.stripe, {
+      organizationId: org.id,
+      planId: "free",
+      cycle: "monthly",
+    });
     expect(preview.fits).toBe(false);
     expect(preview.problems[0]!.message).toBe("You have 5 members; Free allows 3. Remove 2 members first.");
-    const refused = await changePlan(ctx(), { organizationId: org.id, planId: "free", cycle: "monthly", actor }).catch((e: unknown) => e);
+    const refused = await changePlan(ctx(), { organizationId: org.id, planId: "free", cycle: "monthly", actor }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).message).toContain("Remove 2 members first");
     expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
@@ -136,11 +186,14 @@ describe("seats and time", () => {
     await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: at });
     await addMember(env.database, org.id);
     const seatPreview = await previewSeatChange(ctx(), { organizationId: org.id, delta: 1 });
-    const expected = prorateForRemaining(4900, 3, end - at, end - start) - prorateForRemaining(4900, 2, end - at, end - start);
+    const expected =
+      prorateForRemaining(4900, 3, end - at, end - start) - prorateForRemaining(4900, 2, end - at, end - start);
     expect(seatPreview).toMatchObject({ seatsAfter: 3, recurringDeltaCents: 4900 });
     expect(seatPreview!.dueTodayCents).toBe(expected);
     expect(await syncSeats(ctx(), { organizationId: org.id, actor })).toEqual({ seats: 3, changed: true });
-    const [latest] = (await env.stripe.invoices.list({ customer: (await ensureCustomer(env.database.db, env.stripe, org.id)), limit: 1 })).data;
+    const [latest] = (
+      await env.stripe.invoices.list({ customer: await ensureCustomer(env.database.db, env.stripe, org.id), limit: 1 })
+    ).data;
     const prorations = latest!.lines.data.filter((l) => l.parent?.subscription_item_details?.proration);
     expect(prorations.length).toBeGreaterThanOrEqual(1);
     expect(prorations.reduce((n, l) => n + l.amount, 0)).toBe(expected);
@@ -150,7 +203,9 @@ describe("seats and time", () => {
   it("renews when the test clock passes the period end", async () => {
     const { org, clockId } = await subscribedOrg({ members: 1, clock: true });
     const before = await localSubscription(env.database, org.id);
-    await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600 });
+    await env.stripe.testHelpers.testClocks.advance(clockId!, {
+      frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600,
+    });
     await env.settle();
     const after = await localSubscription(env.database, org.id);
     expect(after.currentPeriodStart.getTime()).toBe(before.currentPeriodEnd.getTime());
@@ -162,9 +217,15 @@ describe("seats and time", () => {
 
   it("a renewal on a card that starts declining puts the organization past due; a new card pays the overdue invoice at once", async () => {
     const { org, actor, clockId } = await subscribedOrg({ members: 1, clock: true });
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_chargeCustomerFail",
+      actor,
+    });
     const before = await localSubscription(env.database, org.id);
-    await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600 });
+    await env.stripe.testHelpers.testClocks.advance(clockId!, {
+      frozen_time: Math.floor(before.currentPeriodEnd.getTime() / 1000) + 3600,
+    });
     await env.settle();
     const pastDue = await localSubscription(env.database, org.id);
     expect(pastDue.status).toBe("past_due");
@@ -174,12 +235,20 @@ describe("seats and time", () => {
     expect(open!.attemptCount).toBeGreaterThanOrEqual(1);
 
     // Another card that fails: saved, the invoice stays open, still past due.
-    const declined = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
+    const declined = await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_chargeCustomerFail",
+      actor,
+    });
     expect(declined).toMatchObject({ status: "succeeded", retried: { paid: 0, stillOpen: 1 } });
     expect((await localSubscription(env.database, org.id)).status).toBe("past_due");
 
     // A good card pays the overdue invoice at once; our rows follow in the same request.
-    const saved = await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_mastercard", actor });
+    const saved = await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_mastercard",
+      actor,
+    });
     expect(saved).toMatchObject({ status: "succeeded", retried: { paid: 1, stillOpen: 0 } });
     expect(await localSubscription(env.database, org.id)).toMatchObject({ status: "active", pastDueSince: null });
     const [paid] = await env.database.db.select().from(invoices).where(eq(invoices.id, open!.id));
@@ -197,7 +266,10 @@ describe("repair", () => {
     await env.settle();
     const { resyncOrganization } = await import("@/lib/billing");
     const { subscriptions } = await import("@/db/schema");
-    await env.database.db.update(subscriptions).set({ seats: 99, status: "past_due" }).where(eq(subscriptions.organizationId, org.id));
+    await env.database.db
+      .update(subscriptions)
+      .set({ seats: 99, status: "past_due" })
+      .where(eq(subscriptions.organizationId, org.id));
     await env.database.db.delete(invoices).where(eq(invoices.organizationId, org.id));
     const report = await resyncOrganization(env.database.db, env.stripe, { organizationId: org.id, actor });
     expect(report.invoices).toBe(1);
@@ -221,14 +293,35 @@ describe("Enterprise terms (platform admin)", () => {
     });
     await env.settle();
     const sub = await localSubscription(env.database, org.id);
-    expect(sub).toMatchObject({ planId: "enterprise", billingCycle: "annual", seats: 2, customPricePerSeatCents: 42_000, maxAgents: 500, maxExecutionsPerMonth: 2_000_000 });
+    expect(sub).toMatchObject({
+      planId: "enterprise",
+      billingCycle: "annual",
+      seats: 2,
+      customPricePerSeatCents: 42_000,
+      maxAgents: 500,
+      maxExecutionsPerMonth: 2_000_000,
+    });
     const remote = await env.stripe.subscriptions.retrieve(subscriptionId);
     expect(remote.collection_method).toBe("send_invoice");
-    expect(remote.items.data[0]!.price).toMatchObject({ unit_amount: 42_000, metadata: { plan_id: "enterprise", organization_id: org.id } });
+    expect(remote.items.data[0]!.price).toMatchObject({
+      unit_amount: 42_000,
+      metadata: { plan_id: "enterprise", organization_id: org.id },
+    });
 
-    await setEnterpriseTerms(ctx(), { organizationId: org.id, actor, reason: "Renegotiated", cycle: "annual", pricePerSeatCents: 39_000, limits: { maxAgents: 800 } });
+    await setEnterpriseTerms(ctx(), {
+      organizationId: org.id,
+      actor,
+      reason: "Renegotiated",
+      cycle: "annual",
+      pricePerSeatCents: 39_000,
+      limits: { maxAgents: 800 },
+    });
     await env.settle();
-    expect(await localSubscription(env.database, org.id)).toMatchObject({ customPricePerSeatCents: 39_000, maxAgents: 800, stripeSubscriptionId: subscriptionId });
+    expect(await localSubscription(env.database, org.id)).toMatchObject({
+      customPricePerSeatCents: 39_000,
+      maxAgents: 800,
+      stripeSubscriptionId: subscriptionId,
+    });
     await expect(
       setEnterpriseTerms(ctx(), { organizationId: org.id, actor, reason: "x", cycle: "annual", pricePerSeatCents: -5 }),
     ).rejects.toThrow();

@@ -49,16 +49,26 @@ async function expectEqualToStripe(stripe: Stripe, slug: string) {
     cancelAtPeriodEnd: remote.cancel_at_period_end,
   });
   expect(org.stripeCustomerId).toBe(remote.customer);
-  const customer = (await stripe.customers.retrieve(org.stripeCustomerId!, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+  const customer = (await stripe.customers.retrieve(org.stripeCustomerId!, {
+    expand: ["invoice_settings.default_payment_method"],
+  })) as Stripe.Customer;
   const pm = customer.invoice_settings.default_payment_method as Stripe.PaymentMethod;
-  expect(org.paymentMethod).toEqual({ id: pm.id, brand: pm.card!.brand, last4: pm.card!.last4, expMonth: pm.card!.exp_month, expYear: pm.card!.exp_year });
+  expect(org.paymentMethod).toEqual({
+    id: pm.id,
+    brand: pm.card!.brand,
+    last4: pm.card!.last4,
+    expMonth: pm.card!.exp_month,
+    expYear: pm.card!.exp_year,
+  });
   return { org, sub, remote, item, customer };
 }
 
 async function expectDemoState(stripe: Stripe, acmeSeats = 6) {
   const acme = await expectEqualToStripe(stripe, "acme");
   expect(acme.sub).toMatchObject({ planId: "pro", status: "active", billingCycle: "monthly", seats: acmeSeats });
-  expect(acme.item.price.id).toBe((await db().select().from(plans).where(eq(plans.id, "pro")))[0]!.stripePriceMonthlyId);
+  expect(acme.item.price.id).toBe(
+    (await db().select().from(plans).where(eq(plans.id, "pro")))[0]!.stripePriceMonthlyId,
+  );
   expect(acme.org.paymentMethod).toMatchObject({ brand: "visa", last4: "4242" });
   expect(acme.customer.test_clock).toBeTruthy();
 
@@ -74,7 +84,10 @@ async function expectDemoState(stripe: Stripe, acmeSeats = 6) {
     maxStorageGb: 2_000,
     maxGateways: 50,
   });
-  expect(initech.item.price).toMatchObject({ unit_amount: 42_000, metadata: { plan_id: "enterprise", organization_id: initech.org.id } });
+  expect(initech.item.price).toMatchObject({
+    unit_amount: 42_000,
+    metadata: { plan_id: "enterprise", organization_id: initech.org.id },
+  });
   expect(initech.remote.collection_method).toBe("charge_automatically");
   expect(initech.org.paymentMethod).toMatchObject({ brand: "visa", last4: "4242" });
 
@@ -87,21 +100,34 @@ async function expectDemoState(stripe: Stripe, acmeSeats = 6) {
   expect(open!.attempt_count).toBeGreaterThanOrEqual(1);
   expect(open!.next_payment_attempt).toBeGreaterThan(Math.floor(Date.now() / 1000));
   const [ours] = await db().select().from(invoices).where(eq(invoices.stripeInvoiceId, open!.id));
-  expect(ours).toMatchObject({ status: "open", amountDueCents: 9_800, attemptCount: open!.attempt_count, nextPaymentAttempt: new Date(open!.next_payment_attempt! * 1000) });
+  expect(ours).toMatchObject({
+    status: "open",
+    amountDueCents: 9_800,
+    attemptCount: open!.attempt_count,
+    nextPaymentAttempt: new Date(open!.next_payment_attempt! * 1000),
+  });
   // The dunning banner's data: this invoice, its amount and the next retry.
   const dashboard = await getBillingDashboard(db(), hooli.org.id, { days: 30 });
   // The failed renewal started a new period two days ago: its usage is counted.
   expect(dashboard.overview.usagePeriod.start).toEqual(hooli.sub.currentPeriodStart);
   expect(dashboard.overview.metrics.find((m) => m.metric === "executions")!.used).toBeGreaterThan(0);
-  expect(dashboard.outstanding).toMatchObject({ number: open!.number, amountDueCents: 9_800, nextPaymentAttempt: new Date(open!.next_payment_attempt! * 1000) });
+  expect(dashboard.outstanding).toMatchObject({
+    number: open!.number,
+    amountDueCents: 9_800,
+    nextPaymentAttempt: new Date(open!.next_payment_attempt! * 1000),
+  });
   return { acme, initech, hooli };
 }
 
 /** No two of an organization's invoices bill overlapping periods (the seeded history and Stripe's). */
 function expectBilledOnce(rows: (typeof invoices.$inferSelect)[]): void {
-  const periods = rows.map((i) => ({ n: i.number ?? i.id, start: i.periodStart!.getTime(), end: i.periodEnd!.getTime() })).sort((a, b) => a.start - b.start);
+  const periods = rows
+    .map((i) => ({ n: i.number ?? i.id, start: i.periodStart!.getTime(), end: i.periodEnd!.getTime() }))
+    .sort((a, b) => a.start - b.start);
   for (let k = 1; k < periods.length; k++) {
-    expect(periods[k]!.start, `${periods[k - 1]!.n} and ${periods[k]!.n} overlap`).toBeGreaterThanOrEqual(periods[k - 1]!.end);
+    expect(periods[k]!.start, `${periods[k - 1]!.n} and ${periods[k]!.n} overlap`).toBeGreaterThanOrEqual(
+      periods[k - 1]!.end,
+    );
   }
 }
 
@@ -113,14 +139,19 @@ const count = async (stripe: Stripe) => ({
 
 describe("linking the demo organizations to the Stripe emulator", () => {
   it("makes Acme, Initech and Hooli real subscriptions: our rows are Stripe's before and after the webhooks", async () => {
-    const results = await linkDemoOrganizations(db(), env.stripe, { log: (l) => lines.push(l), warn: (l) => lines.push(`WARN ${l}`) });
+    const results = await linkDemoOrganizations(db(), env.stripe, {
+      log: (l) => lines.push(l),
+      warn: (l) => lines.push(`WARN ${l}`),
+    });
     expect(results.map((r) => [r.slug, r.outcome])).toEqual([
       ["acme", "linked"],
       ["initech", "linked"],
       ["hooli", "linked"],
     ]);
     expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/^Demo data: linked hooli .* past_due, card visa 0341; invoice .* \$98\.00 open after \d+ attempts?, next retry \d{4}-\d{2}-\d{2}$/);
+    expect(lines[2]).toMatch(
+      /^Demo data: linked hooli .* past_due, card visa 0341; invoice .* \$98\.00 open after \d+ attempts?, next retry \d{4}-\d{2}-\d{2}$/,
+    );
     await expectDemoState(env.stripe); // applied from Stripe's answers, whatever the webhooks did yet
     await env.settle();
     const { acme, hooli } = await expectDemoState(env.stripe);
@@ -134,7 +165,9 @@ describe("linking the demo organizations to the Stripe emulator", () => {
     expect(dashboard.overview.usagePeriod.start).toEqual(acme.sub.currentPeriodStart);
     expect(dashboard.overview.metrics.find((m) => m.metric === "executions")!.used).toBeGreaterThan(0);
     const acmeInvoices = await db().select().from(invoices).where(eq(invoices.organizationId, acme.org.id));
-    expect(acmeInvoices.filter((i) => i.source === "stripe")).toMatchObject([{ status: "paid", totalCents: 6 * 4_900, billingReason: "subscription_create" }]);
+    expect(acmeInvoices.filter((i) => i.source === "stripe")).toMatchObject([
+      { status: "paid", totalCents: 6 * 4_900, billingReason: "subscription_create" },
+    ]);
     // Each month is billed once: the seeded history stops where Stripe's billing starts.
     expect(acmeInvoices.filter((i) => i.source === "manual").map((i) => i.number)).toEqual(["ACME-0001", "ACME-0002"]);
     expectBilledOnce(acmeInvoices);
@@ -158,17 +191,32 @@ describe("linking the demo organizations to the Stripe emulator", () => {
     const { org, sub } = await orgRow("acme");
     const ctx = { db: db(), stripe: env.stripe };
     // Not "already on the Free plan": the downgrade is refused for what it is.
-    await expect(cancelAtPeriodEnd(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).rejects.toThrow(/doesn't fit the Free plan\. You have 6 members/);
-    expect(await resumeSubscription(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({ subscriptionId: sub.stripeSubscriptionId, unchanged: true });
+    await expect(cancelAtPeriodEnd(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).rejects.toThrow(
+      /doesn't fit the Free plan\. You have 6 members/,
+    );
+    expect(await resumeSubscription(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
+      subscriptionId: sub.stripeSubscriptionId,
+      unchanged: true,
+    });
 
     // Monthly to annual moves the same subscription (no second one, no card asked for).
-    const changed = await changePlan(ctx, { organizationId: org.id, planId: "pro", cycle: "annual", actor: DEMO_LINK_ACTOR });
+    const changed = await changePlan(ctx, {
+      organizationId: org.id,
+      planId: "pro",
+      cycle: "annual",
+      actor: DEMO_LINK_ACTOR,
+    });
     expect(changed).toEqual({ subscriptionId: sub.stripeSubscriptionId, unchanged: false });
-    expect((await env.stripe.subscriptions.list({ customer: org.stripeCustomerId!, status: "all" })).data).toHaveLength(1);
+    expect((await env.stripe.subscriptions.list({ customer: org.stripeCustomerId!, status: "all" })).data).toHaveLength(
+      1,
+    );
     expect((await expectEqualToStripe(env.stripe, "acme")).sub.billingCycle).toBe("annual");
 
     await addMember(env.database, org.id);
-    expect(await syncSeats(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({ seats: 7, changed: true });
+    expect(await syncSeats(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
+      seats: 7,
+      changed: true,
+    });
     expect((await expectEqualToStripe(env.stripe, "acme")).item.quantity).toBe(7);
     await env.settle();
     await expectEqualToStripe(env.stripe, "acme");
@@ -182,7 +230,15 @@ describe("linking the demo organizations to the Stripe emulator", () => {
       // A counter of a usage period that starts after the one the new subscription will have (as an
       // earlier link's period can): it would read as the latest and hide this period's usage.
       const later = new Date(Date.now() - 3_600_000);
-      await db().insert(usageCounters).values({ organizationId: old.org.id, metric: "executions", periodStart: later, periodEnd: new Date(later.getTime() + 30 * 86_400_000), value: 1 });
+      await db()
+        .insert(usageCounters)
+        .values({
+          organizationId: old.org.id,
+          metric: "executions",
+          periodStart: later,
+          periodEnd: new Date(later.getTime() + 30 * 86_400_000),
+          value: 1,
+        });
       const results = await linkDemoOrganizations(db(), stripe);
       expect(results.map((r) => [r.slug, r.outcome])).toEqual([
         ["acme", "linked"],
@@ -194,16 +250,32 @@ describe("linking the demo organizations to the Stripe emulator", () => {
       // open invoice: the copies of the lost Stripe's invoices are gone, the seeded history stays.
       await expectDemoState(stripe, 7);
       const hooliInvoices = await db().select().from(invoices).where(eq(invoices.organizationId, old.org.id));
-      expect(hooliInvoices.filter((i) => i.source === "stripe").map((i) => i.stripeInvoiceId).sort()).toEqual(
-        (await stripe.invoices.list({ customer: (await orgRow("hooli")).org.stripeCustomerId! })).data.map((i) => i.id).sort(),
+      expect(
+        hooliInvoices
+          .filter((i) => i.source === "stripe")
+          .map((i) => i.stripeInvoiceId)
+          .sort(),
+      ).toEqual(
+        (await stripe.invoices.list({ customer: (await orgRow("hooli")).org.stripeCustomerId! })).data
+          .map((i) => i.id)
+          .sort(),
       );
       expect(hooliInvoices.filter((i) => i.source === "manual").length).toBeGreaterThan(0);
       expectBilledOnce(hooliInvoices);
-      expect(await db().select().from(usageCounters).where(and(eq(usageCounters.organizationId, old.org.id), eq(usageCounters.periodStart, later)))).toEqual([]);
+      expect(
+        await db()
+          .select()
+          .from(usageCounters)
+          .where(and(eq(usageCounters.organizationId, old.org.id), eq(usageCounters.periodStart, later))),
+      ).toEqual([]);
       const [pro] = await db().select().from(plans).where(eq(plans.id, "pro"));
       expect((await stripe.prices.retrieve(pro!.stripePriceMonthlyId!)).unit_amount).toBe(4_900);
       expect(await count(stripe)).toEqual({ customers: 3, subscriptions: 3, clocks: 3 });
-      expect((await linkDemoOrganizations(db(), stripe)).map((r) => r.outcome)).toEqual(["already_linked", "already_linked", "already_linked"]);
+      expect((await linkDemoOrganizations(db(), stripe)).map((r) => r.outcome)).toEqual([
+        "already_linked",
+        "already_linked",
+        "already_linked",
+      ]);
     } finally {
       await fresh.stop();
     }
@@ -217,7 +289,9 @@ describe("linking the demo organizations to the Stripe emulator", () => {
       });
     });
     const warnings: string[] = [];
-    const results = await linkDemoOrganizations(db(), createStripeClient({ kind: "emulator", port }), { warn: (l) => warnings.push(l) });
+    const results = await linkDemoOrganizations(db(), createStripeClient({ kind: "emulator", port }), {
+      warn: (l) => warnings.push(l),
+    });
     expect(results).toMatchObject([{ slug: "acme", outcome: "failed" }]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("could not link acme to the local Stripe emulator");

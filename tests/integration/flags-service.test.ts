@@ -43,22 +43,39 @@ async function audited(write: () => Promise<unknown>) {
 describe("flag administration", () => {
   it("creates, updates and deletes a flag, each with one audit row", async () => {
     const actor = await staffActor(db);
-    const created = await audited(() => createFlag(db, { key: "Bulk-Export", description: "CSV export of runs", rolloutPercent: "10", reason: "beta" }, actor));
+    const created = await audited(() =>
+      createFlag(
+        db,
+        { key: "Bulk-Export", description: "CSV export of runs", rolloutPercent: "10", reason: "beta" },
+        actor,
+      ),
+    );
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({
       action: "feature_flag.created",
       targetId: "bulk-export",
-      details: { before: null, after: { defaultEnabled: false, rolloutPercent: 10, description: "CSV export of runs" }, reason: "beta" },
+      details: {
+        before: null,
+        after: { defaultEnabled: false, rolloutPercent: 10, description: "CSV export of runs" },
+        reason: "beta",
+      },
     });
     const conflict = await createFlag(db, { key: "bulk-export", reason: "again" }, actor).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(AppError);
     expect((conflict as AppError).status).toBe(409);
 
-    const updated = await audited(() => updateFlag(db, "bulk-export", { rolloutPercent: 60, reason: "wider beta" }, actor));
+    const updated = await audited(() =>
+      updateFlag(db, "bulk-export", { rolloutPercent: 60, reason: "wider beta" }, actor),
+    );
     expect(updated).toHaveLength(1);
-    expect(updated[0]).toMatchObject({ action: "feature_flag.updated", details: { before: { rolloutPercent: 10 }, after: { rolloutPercent: 60 } } });
+    expect(updated[0]).toMatchObject({
+      action: "feature_flag.updated",
+      details: { before: { rolloutPercent: 10 }, after: { rolloutPercent: 60 } },
+    });
 
-    const bad = await audited(() => updateFlag(db, "bulk-export", { rolloutPercent: "101", reason: "oops" }, actor).catch(() => null));
+    const bad = await audited(() =>
+      updateFlag(db, "bulk-export", { rolloutPercent: "101", reason: "oops" }, actor).catch(() => null),
+    );
     expect(bad).toEqual([]);
 
     const acme = await orgIdOf(db, "acme");
@@ -66,7 +83,10 @@ describe("flag administration", () => {
     expect((await listFlags(db)).find((f) => f.key === "bulk-export")?.overrides).toBe(1);
     const deleted = await audited(() => deleteFlag(db, "bulk-export", { reason: "shipped to everyone" }, actor));
     expect(deleted).toHaveLength(1);
-    expect(deleted[0]).toMatchObject({ action: "feature_flag.deleted", details: { before: { rolloutPercent: 60, overrides: 1 }, after: null } });
+    expect(deleted[0]).toMatchObject({
+      action: "feature_flag.deleted",
+      details: { before: { rolloutPercent: 60, overrides: 1 }, after: null },
+    });
     expect(await createFlagReader(db, { ttlMs: 0 }).isEnabled("bulk-export", acme)).toBe(false);
     await expect(getFlagOrThrow(db, "bulk-export")).rejects.toMatchObject({ code: "not_found" });
   });
@@ -77,21 +97,43 @@ describe("flag administration", () => {
     const umbrella = await orgIdOf(db, "umbrella");
     await createFlag(db, { key: "half", rolloutPercent: 50, reason: "split test" }, actor);
     const reader = createFlagReader(db, { ttlMs: 0 });
-    for (const [slug, id] of [["globex", globex], ["umbrella", umbrella]] as const) {
+    for (const [slug, id] of [
+      ["globex", globex],
+      ["umbrella", umbrella],
+    ] as const) {
       const rolled = inRollout("half", id, 50);
       expect(await reader.isEnabled("half", id)).toBe(rolled);
-      const set = await audited(() => setFlagOverride(db, "half", { organization: slug, enabled: !rolled, reason: "support request" }, actor));
+      const set = await audited(() =>
+        setFlagOverride(db, "half", { organization: slug, enabled: !rolled, reason: "support request" }, actor),
+      );
       expect(set).toHaveLength(1);
-      expect(set[0]).toMatchObject({ action: "feature_flag.override_set", organizationId: id, details: { before: null, after: { enabled: !rolled } } });
+      expect(set[0]).toMatchObject({
+        action: "feature_flag.override_set",
+        organizationId: id,
+        details: { before: null, after: { enabled: !rolled } },
+      });
       expect(await reader.isEnabled("half", id)).toBe(!rolled);
-      expect((await reader.flagsForOrg(id)).find((d) => d.key === "half")).toEqual({ key: "half", enabled: !rolled, source: "override" });
-      const removed = await audited(() => removeFlagOverride(db, "half", { organization: id, reason: "back to the test" }, actor));
+      expect((await reader.flagsForOrg(id)).find((d) => d.key === "half")).toEqual({
+        key: "half",
+        enabled: !rolled,
+        source: "override",
+      });
+      const removed = await audited(() =>
+        removeFlagOverride(db, "half", { organization: id, reason: "back to the test" }, actor),
+      );
       expect(removed).toHaveLength(1);
       expect(await reader.isEnabled("half", id)).toBe(rolled);
     }
-    const missing = await audited(() => removeFlagOverride(db, "half", { organization: "globex", reason: "none left" }, actor).catch(() => null));
+    const missing = await audited(() =>
+      removeFlagOverride(db, "half", { organization: "globex", reason: "none left" }, actor).catch(() => null),
+    );
     expect(missing).toEqual([]);
-    const noOrg = await setFlagOverride(db, "half", { organization: "no-such-org", enabled: true, reason: "typo" }, actor).catch((e: unknown) => e);
+    const noOrg = await setFlagOverride(
+      db,
+      "half",
+      { organization: "no-such-org", enabled: true, reason: "typo" },
+      actor,
+    ).catch((e: unknown) => e);
     expect(noOrg).toMatchObject({ code: "not_found" });
   });
 });
@@ -121,10 +163,18 @@ describe("the flag reader", () => {
 
   it("answers the flags in force on GET /api/v1/flags", async () => {
     const actor = await staffActor(db);
-    await setFlagOverride(db, "agent-marketplace", { organization: "acme", enabled: true, reason: "early access" }, actor);
-    const res = await getFlags(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${DEMO_API_KEY}` } }), {
-      params: Promise.resolve({}),
-    });
+    await setFlagOverride(
+      db,
+      "agent-marketplace",
+      { organization: "acme", enabled: true, reason: "early access" },
+      actor,
+    );
+    const res = await getFlags(
+      new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${DEMO_API_KEY}` } }),
+      {
+        params: Promise.resolve({}),
+      },
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.organization.slug).toBe("acme");

@@ -3,7 +3,17 @@ import { count, eq, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/connect";
 import { rowsOf } from "@/db/types";
-import { apiKeys, invoices, memberships, organizations, plans, subscriptions, usageCounters, usageEvents, users } from "@/db/schema";
+import {
+  apiKeys,
+  invoices,
+  memberships,
+  organizations,
+  plans,
+  subscriptions,
+  usageCounters,
+  usageEvents,
+  users,
+} from "@/db/schema";
 import { DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
 import { countOrganizationsByPlan } from "@/lib/admin/overview";
 import { DEMO_API_KEY, hashApiKey } from "@/lib/auth/api-key-format";
@@ -45,9 +55,22 @@ describe("migrations", () => {
     );
     const tables = rowsOf<{ table_name: string }>(result).map((r) => r.table_name);
     for (const t of [
-      "organizations", "users", "memberships", "plans", "subscriptions", "usage_events", "usage_daily",
-      "usage_counters", "usage_records", "invoices", "invoice_lines", "stripe_events", "feature_flags",
-      "feature_flag_overrides", "audit_log", "api_keys",
+      "organizations",
+      "users",
+      "memberships",
+      "plans",
+      "subscriptions",
+      "usage_events",
+      "usage_daily",
+      "usage_counters",
+      "usage_records",
+      "invoices",
+      "invoice_lines",
+      "stripe_events",
+      "feature_flags",
+      "feature_flag_overrides",
+      "audit_log",
+      "api_keys",
     ]) {
       expect(tables).toContain(t);
     }
@@ -61,15 +84,21 @@ describe("migrations", () => {
 
   it("enforce the unique keys the flows rely on", async () => {
     const [org] = await database.db.select().from(organizations).limit(1);
-    await expect(
-      database.db.insert(organizations).values({ slug: org!.slug, name: "Duplicate" }),
-    ).rejects.toThrow();
+    await expect(database.db.insert(organizations).values({ slug: org!.slug, name: "Duplicate" })).rejects.toThrow();
     await database.db.insert(usageEvents).values({
-      organizationId: org!.id, metric: "executions", quantity: 1, occurredAt: new Date(), idempotencyKey: "dup-key",
+      organizationId: org!.id,
+      metric: "executions",
+      quantity: 1,
+      occurredAt: new Date(),
+      idempotencyKey: "dup-key",
     });
     await expect(
       database.db.insert(usageEvents).values({
-        organizationId: org!.id, metric: "executions", quantity: 1, occurredAt: new Date(), idempotencyKey: "dup-key",
+        organizationId: org!.id,
+        metric: "executions",
+        quantity: 1,
+        occurredAt: new Date(),
+        idempotencyKey: "dup-key",
       }),
     ).rejects.toThrow();
   });
@@ -91,7 +120,9 @@ describe("demo seed", () => {
     const roles = await database.db.select({ role: memberships.role }).from(memberships);
     expect(new Set(roles.map((r) => r.role))).toEqual(new Set(["owner", "admin", "member"]));
     const days = rowsOf<{ n: number }>(
-      await database.db.execute(sql`select count(distinct (occurred_at at time zone 'UTC')::date)::int as n from usage_events`),
+      await database.db.execute(
+        sql`select count(distinct (occurred_at at time zone 'UTC')::date)::int as n from usage_events`,
+      ),
     );
     expect(Number(days[0]?.n)).toBeGreaterThanOrEqual(90);
     const [admin] = await database.db.select().from(users).where(eq(users.email, DEMO_ADMIN.email));
@@ -148,13 +179,23 @@ describe("access guards", () => {
 
   it("refuse another organization, and do not tell it apart from a missing one", async () => {
     const globexOwner = await user("owner@globex.test");
-    expect(await resolveOrgAccess(database.db, globexOwner, "acme", "member")).toEqual({ ok: false, reason: "no_access" });
-    expect(await resolveOrgAccess(database.db, globexOwner, "no-such-org", "member")).toEqual({ ok: false, reason: "no_access" });
+    expect(await resolveOrgAccess(database.db, globexOwner, "acme", "member")).toEqual({
+      ok: false,
+      reason: "no_access",
+    });
+    expect(await resolveOrgAccess(database.db, globexOwner, "no-such-org", "member")).toEqual({
+      ok: false,
+      reason: "no_access",
+    });
   });
 
   it("let a platform admin read any organization but not act as its admin", async () => {
     const staff = await user(DEMO_ADMIN.email);
-    expect(await resolveOrgAccess(database.db, staff, "acme", "member")).toMatchObject({ ok: true, viaPlatformAdmin: true, role: "member" });
+    expect(await resolveOrgAccess(database.db, staff, "acme", "member")).toMatchObject({
+      ok: true,
+      viaPlatformAdmin: true,
+      role: "member",
+    });
     expect((await resolveOrgAccess(database.db, staff, "acme", "admin")).ok).toBe(false);
   });
 });

@@ -13,12 +13,19 @@ afterAll(async () => env?.stop());
 
 const ctx = () => ({ db: env.database.db, stripe: env.stripe });
 const memberCount = async (orgId: string) =>
-  Number((await env.database.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, orgId)))[0]!.n);
+  Number(
+    (await env.database.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, orgId)))[0]!.n,
+  );
 
 describe("members and the user limit", () => {
   it("refuses a fourth member on Free with a message naming the limit and the upgrade", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 3 });
-    const err = await inviteMember(ctx(), { organizationId: org.id, email: "four@example.test", actor, callerRole: "owner" }).catch((e: Error) => e);
+    const err = await inviteMember(ctx(), {
+      organizationId: org.id,
+      email: "four@example.test",
+      actor,
+      callerRole: "owner",
+    }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/limit of 3/);
     expect((err as Error).message).toMatch(/[Uu]pgrade/);
@@ -28,7 +35,9 @@ describe("members and the user limit", () => {
   it("lets only one of several concurrent invites take the last free seat", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
     const results = await Promise.allSettled(
-      ["a", "b", "c"].map((x) => inviteMember(ctx(), { organizationId: org.id, email: `${x}@race.test`, actor, callerRole: "owner" })),
+      ["a", "b", "c"].map((x) =>
+        inviteMember(ctx(), { organizationId: org.id, email: `${x}@race.test`, actor, callerRole: "owner" }),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await memberCount(org.id)).toBe(3);
@@ -36,19 +45,32 @@ describe("members and the user limit", () => {
 
   it("rejects bad input and a duplicate member", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
-    await expect(inviteMember(ctx(), { organizationId: org.id, email: "not-an-email", actor, callerRole: "owner" })).rejects.toThrow(/valid email/);
+    await expect(
+      inviteMember(ctx(), { organizationId: org.id, email: "not-an-email", actor, callerRole: "owner" }),
+    ).rejects.toThrow(/valid email/);
     const [first] = await listMembers(env.database.db, org.id);
     const email = first!.email;
-    await expect(inviteMember(ctx(), { organizationId: org.id, email: email.toUpperCase(), actor, callerRole: "owner" })).rejects.toThrow(/already a member/);
+    await expect(
+      inviteMember(ctx(), { organizationId: org.id, email: email.toUpperCase(), actor, callerRole: "owner" }),
+    ).rejects.toThrow(/already a member/);
   });
 });
 
 describe("seats follow membership on Pro", () => {
   it("adds and removes a seat in Stripe with the member", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_visa",
+      actor,
+    });
     await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
-    const { membershipId, seats } = await inviteMember(ctx(), { organizationId: org.id, email: "new@pro.test", actor, callerRole: "owner" });
+    const { membershipId, seats } = await inviteMember(ctx(), {
+      organizationId: org.id,
+      email: "new@pro.test",
+      actor,
+      callerRole: "owner",
+    });
     expect(seats).toBe(3);
     const sub = await localSubscription(env.database, org.id);
     expect(sub.seats).toBe(3);
@@ -56,17 +78,30 @@ describe("seats follow membership on Pro", () => {
     await removeMember(ctx(), { organizationId: org.id, membershipId, actor, callerRole: "owner" });
     expect((await env.stripe.subscriptions.retrieve(sub.stripeSubscriptionId!)).items.data[0]!.quantity).toBe(2);
     expect((await localSubscription(env.database, org.id)).seats).toBe(2);
-    const audits = await env.database.db.select().from(auditLog).where(and(eq(auditLog.organizationId, org.id), eq(auditLog.action, "subscription.seats_changed")));
+    const audits = await env.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.organizationId, org.id), eq(auditLog.action, "subscription.seats_changed")));
     expect(audits).toHaveLength(2);
   });
 
   it("leaves no member behind when Stripe refuses the seat change", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_visa", actor });
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_visa",
+      actor,
+    });
     await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
     // The card on the subscription starts declining: the prorated charge for a new seat fails.
-    await attachPaymentMethod(env.database.db, env.stripe, { organizationId: org.id, paymentMethod: "pm_card_chargeCustomerFail", actor });
-    await expect(inviteMember(ctx(), { organizationId: org.id, email: "declined@pro.test", actor, callerRole: "owner" })).rejects.toThrow(/declined/);
+    await attachPaymentMethod(env.database.db, env.stripe, {
+      organizationId: org.id,
+      paymentMethod: "pm_card_chargeCustomerFail",
+      actor,
+    });
+    await expect(
+      inviteMember(ctx(), { organizationId: org.id, email: "declined@pro.test", actor, callerRole: "owner" }),
+    ).rejects.toThrow(/declined/);
     expect(await memberCount(org.id)).toBe(1);
     expect((await localSubscription(env.database, org.id)).seats).toBe(1);
   });
@@ -78,21 +113,64 @@ describe("roles", () => {
     const members = await listMembers(env.database.db, org.id);
     const owner = members.find((m) => m.role === "owner")!;
     const other = members.find((m) => m.role === "member")!;
-    await expect(removeMember(ctx(), { organizationId: org.id, membershipId: owner.membershipId, actor, callerRole: "owner" })).rejects.toThrow(/last owner/);
-    await expect(changeMemberRole(ctx(), { organizationId: org.id, membershipId: owner.membershipId, role: "member", actor, callerRole: "owner" })).rejects.toThrow(/at least one owner/);
-    await expect(changeMemberRole(ctx(), { organizationId: org.id, membershipId: other.membershipId, role: "owner", actor, callerRole: "admin" })).rejects.toThrow(/Only an owner/);
-    await expect(inviteMember(ctx(), { organizationId: org.id, email: "x@y.test", actor, callerRole: "member" })).rejects.toThrow(/Only owners and admins/);
-    expect(await changeMemberRole(ctx(), { organizationId: org.id, membershipId: other.membershipId, role: "owner", actor, callerRole: "owner" })).toEqual({ changed: true });
+    await expect(
+      removeMember(ctx(), { organizationId: org.id, membershipId: owner.membershipId, actor, callerRole: "owner" }),
+    ).rejects.toThrow(/last owner/);
+    await expect(
+      changeMemberRole(ctx(), {
+        organizationId: org.id,
+        membershipId: owner.membershipId,
+        role: "member",
+        actor,
+        callerRole: "owner",
+      }),
+    ).rejects.toThrow(/at least one owner/);
+    await expect(
+      changeMemberRole(ctx(), {
+        organizationId: org.id,
+        membershipId: other.membershipId,
+        role: "owner",
+        actor,
+        callerRole: "admin",
+      }),
+    ).rejects.toThrow(/Only an owner/);
+    await expect(
+      inviteMember(ctx(), { organizationId: org.id, email: "x@y.test", actor, callerRole: "member" }),
+    ).rejects.toThrow(/Only owners and admins/);
+    expect(
+      await changeMemberRole(ctx(), {
+        organizationId: org.id,
+        membershipId: other.membershipId,
+        role: "owner",
+        actor,
+        callerRole: "owner",
+      }),
+    ).toEqual({ changed: true });
     // Now two owners: one may step down, and the last one may not.
-    expect(await changeMemberRole(ctx(), { organizationId: org.id, membershipId: owner.membershipId, role: "admin", actor, callerRole: "owner" })).toEqual({ changed: true });
-    await expect(removeMember(ctx(), { organizationId: org.id, membershipId: other.membershipId, actor, callerRole: "owner" })).rejects.toThrow(/last owner/);
+    expect(
+      await changeMemberRole(ctx(), {
+        organizationId: org.id,
+        membershipId: owner.membershipId,
+        role: "admin",
+        actor,
+        callerRole: "owner",
+      }),
+    ).toEqual({ changed: true });
+    await expect(
+      removeMember(ctx(), { organizationId: org.id, membershipId: other.membershipId, actor, callerRole: "owner" }),
+    ).rejects.toThrow(/last owner/);
   });
 });
 
 describe("invite input", () => {
   it("accepts an email with surrounding spaces and capitals as the same address", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
-    await inviteMember(ctx(), { organizationId: org.id, email: "  New.Person@Example.TEST ", actor, callerRole: "owner" });
+    await inviteMember(ctx(), {
+      organizationId: org.id,
+      email: "  New.Person@Example.TEST ",
+      actor,
+      callerRole: "owner",
+    });
     const emails = (await listMembers(env.database.db, org.id)).map((m) => m.email);
     expect(emails).toContain("new.person@example.test");
   });

@@ -20,13 +20,55 @@ beforeAll(async () => {
   const at = (iso: string) => new Date(iso);
   await database.db.insert(usageEvents).values([
     // carried in from last period: agents were 7 before the period started
-    { organizationId: orgId, metric: "agents", quantity: 7, occurredAt: at("2026-10-30T10:00:00Z"), idempotencyKey: "a0" },
-    { organizationId: orgId, metric: "executions", quantity: 999, occurredAt: at("2026-10-31T23:59:59Z"), idempotencyKey: "e0" },
-    { organizationId: orgId, metric: "executions", quantity: 10, occurredAt: at("2026-11-02T10:00:00Z"), idempotencyKey: "e1" },
-    { organizationId: orgId, metric: "executions", quantity: 5, occurredAt: at("2026-11-02T11:00:00Z"), idempotencyKey: "e2" },
-    { organizationId: orgId, metric: "executions", quantity: 20, occurredAt: at("2026-11-03T09:00:00Z"), idempotencyKey: "e3" },
-    { organizationId: orgId, metric: "agents", quantity: 12, occurredAt: at("2026-11-02T09:00:00Z"), idempotencyKey: "a1" },
-    { organizationId: orgId, metric: "agents", quantity: 9, occurredAt: at("2026-11-02T18:00:00Z"), idempotencyKey: "a2" },
+    {
+      organizationId: orgId,
+      metric: "agents",
+      quantity: 7,
+      occurredAt: at("2026-10-30T10:00:00Z"),
+      idempotencyKey: "a0",
+    },
+    {
+      organizationId: orgId,
+      metric: "executions",
+      quantity: 999,
+      occurredAt: at("2026-10-31T23:59:59Z"),
+      idempotencyKey: "e0",
+    },
+    {
+      organizationId: orgId,
+      metric: "executions",
+      quantity: 10,
+      occurredAt: at("2026-11-02T10:00:00Z"),
+      idempotencyKey: "e1",
+    },
+    {
+      organizationId: orgId,
+      metric: "executions",
+      quantity: 5,
+      occurredAt: at("2026-11-02T11:00:00Z"),
+      idempotencyKey: "e2",
+    },
+    {
+      organizationId: orgId,
+      metric: "executions",
+      quantity: 20,
+      occurredAt: at("2026-11-03T09:00:00Z"),
+      idempotencyKey: "e3",
+    },
+    {
+      organizationId: orgId,
+      metric: "agents",
+      quantity: 12,
+      occurredAt: at("2026-11-02T09:00:00Z"),
+      idempotencyKey: "a1",
+    },
+    {
+      organizationId: orgId,
+      metric: "agents",
+      quantity: 9,
+      occurredAt: at("2026-11-02T18:00:00Z"),
+      idempotencyKey: "a2",
+    },
   ]);
 });
 afterAll(async () => {
@@ -35,7 +77,11 @@ afterAll(async () => {
 
 describe("roll-ups from raw events", () => {
   it("sum counters per day and keep the maximum and latest value of gauges", async () => {
-    const repaired = await rebuildDaily(database.db, { from: new Date("2026-10-01T00:00:00Z"), to: now, organizationId: orgId });
+    const repaired = await rebuildDaily(database.db, {
+      from: new Date("2026-10-01T00:00:00Z"),
+      to: now,
+      organizationId: orgId,
+    });
     expect(repaired.upserted).toBe(5);
     const rows = await database.db.select().from(usageDaily).where(eq(usageDaily.organizationId, orgId));
     const get = (metric: string, day: string) => rows.find((r) => r.metric === metric && r.day === day);
@@ -65,18 +111,30 @@ describe("roll-ups from raw events", () => {
     await database.db.update(usageDaily).set({ value: 1 }).where(eq(usageDaily.organizationId, orgId));
     const counters = await rebuildCounters(database.db, orgId, period);
     expect(counters).toEqual([{ metric: "executions", before: 123_456, after: 35 }]);
-    const daily = await rebuildDaily(database.db, { from: new Date("2026-10-01T00:00:00Z"), to: now, organizationId: orgId });
+    const daily = await rebuildDaily(database.db, {
+      from: new Date("2026-10-01T00:00:00Z"),
+      to: now,
+      organizationId: orgId,
+    });
     expect(daily.upserted).toBe(5);
     expect(await rebuildCounters(database.db, orgId, period)).toEqual([]);
-    expect(await rebuildDaily(database.db, { from: new Date("2026-10-01T00:00:00Z"), to: now, organizationId: orgId })).toEqual({
+    expect(
+      await rebuildDaily(database.db, { from: new Date("2026-10-01T00:00:00Z"), to: now, organizationId: orgId }),
+    ).toEqual({
       upserted: 0,
       deleted: 0,
     });
   });
 
   it("deletes a derived day that has no events behind it", async () => {
-    await database.db.insert(usageDaily).values({ organizationId: orgId, metric: "gateways", day: "2026-11-10", value: 4 });
-    const r = await rebuildDaily(database.db, { from: new Date("2026-11-01T00:00:00Z"), to: now, organizationId: orgId });
+    await database.db
+      .insert(usageDaily)
+      .values({ organizationId: orgId, metric: "gateways", day: "2026-11-10", value: 4 });
+    const r = await rebuildDaily(database.db, {
+      from: new Date("2026-11-01T00:00:00Z"),
+      to: now,
+      organizationId: orgId,
+    });
     expect(r).toEqual({ upserted: 0, deleted: 1 });
   });
 });

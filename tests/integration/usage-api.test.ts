@@ -50,8 +50,14 @@ const post = (path: string, key: string | null, body: unknown) =>
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-const get = (path: string, key: string) => new Request(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
-const event = (key: string, quantity = 1) => ({ idempotency_key: key, metric: "executions", quantity, occurred_at: new Date().toISOString() });
+const get = (path: string, key: string) =>
+  new Request(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const event = (key: string, quantity = 1) => ({
+  idempotency_key: key,
+  metric: "executions",
+  quantity,
+  occurred_at: new Date().toISOString(),
+});
 
 describe("POST /api/v1/usage/events", () => {
   it("ingests a batch with the demo key and answers accepted and duplicates", async () => {
@@ -68,20 +74,34 @@ describe("POST /api/v1/usage/events", () => {
     const malformed = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, "{ nope"), ctx);
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
-    const bad = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, { events: [event("fine"), { ...event("neg"), quantity: -1 }] }), ctx);
+    const bad = await routes.ingest(
+      post("/v1/usage/events", DEMO_API_KEY, { events: [event("fine"), { ...event("neg"), quantity: -1 }] }),
+      ctx,
+    );
     expect(bad.status).toBe(400);
     const json = await bad.json();
     expect(json.error.code).toBe("bad_request");
-    expect(json.error.issues).toEqual([{ index: 1, idempotency_key: "neg", message: "quantity must not be negative (got -1)." }]);
+    expect(json.error.issues).toEqual([
+      { index: 1, idempotency_key: "neg", message: "quantity must not be negative (got -1)." },
+    ]);
     expect(await countRows(database.db, "usage_events", acmeId)).toBe(before);
   });
 
   it("refuses missing, unknown and revoked keys with 401", async () => {
     expect((await routes.ingest(post("/v1/usage/events", null, { events: [event("x")] }), ctx)).status).toBe(401);
-    expect((await routes.ingest(post("/v1/usage/events", "agb_not_a_real_key_0000000000", { events: [event("x")] }), ctx)).status).toBe(401);
+    expect(
+      (await routes.ingest(post("/v1/usage/events", "agb_not_a_real_key_0000000000", { events: [event("x")] }), ctx))
+        .status,
+    ).toBe(401);
     const org = await createOrg(database.db);
-    expect((await routes.ingest(post("/v1/usage/events", org.key, { events: [event("before-revoke")] }), ctx)).status).toBe(200);
-    await revokeApiKey(database.db, { organizationId: org.id, apiKeyId: org.apiKeyId, actor: { kind: "system", label: "test" } });
+    expect(
+      (await routes.ingest(post("/v1/usage/events", org.key, { events: [event("before-revoke")] }), ctx)).status,
+    ).toBe(200);
+    await revokeApiKey(database.db, {
+      organizationId: org.id,
+      apiKeyId: org.apiKeyId,
+      actor: { kind: "system", label: "test" },
+    });
     const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("after-revoke")] }), ctx);
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toMatch(/revoked/);
@@ -90,7 +110,10 @@ describe("POST /api/v1/usage/events", () => {
 
   it("answers 403 for a suspended organization", async () => {
     const org = await createOrg(database.db);
-    await database.db.update(organizations).set({ status: "suspended", suspendedReason: "unpaid invoices" }).where(eq(organizations.id, org.id));
+    await database.db
+      .update(organizations)
+      .set({ status: "suspended", suspendedReason: "unpaid invoices" })
+      .where(eq(organizations.id, org.id));
     const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("s")] }), ctx);
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toMatch(/suspended: unpaid invoices/);
@@ -120,11 +143,19 @@ describe("GET /api/v1/usage", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.plan).toEqual({ id: "pro", name: "Pro" });
-    expect(body.metrics.map((m: { metric: string }) => m.metric)).toEqual(["users", "agents", "executions", "storage_bytes", "gateways"]);
+    expect(body.metrics.map((m: { metric: string }) => m.metric)).toEqual([
+      "users",
+      "agents",
+      "executions",
+      "storage_bytes",
+      "gateways",
+    ]);
     expect(body.metrics.find((m: { metric: string }) => m.metric === "executions").limit).toBe(100_000);
     expect(body.daily.points).toHaveLength(10);
     expect(body.daily.points[0].day).toBe("2026-11-01");
-    expect(body.daily.points.every((p: { executions: number; agents: number }) => p.executions > 0 && p.agents > 0)).toBe(true);
+    expect(
+      body.daily.points.every((p: { executions: number; agents: number }) => p.executions > 0 && p.agents > 0),
+    ).toBe(true);
   });
 
   it("refuses a bad range with 400", async () => {
@@ -141,20 +172,33 @@ describe("POST /api/v1/limits/check", () => {
     expect(body).toMatchObject({ metric: "gateways", allowed: true, limit: 10 });
     expect(body.remaining).toBe(10 - body.used);
     expect(typeof body.reason).toBe("string");
-    expect((await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "tokens", amount: 1 }), ctx)).status).toBe(400);
-    expect((await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "agents", amount: -1 }), ctx)).status).toBe(400);
+    expect(
+      (await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "tokens", amount: 1 }), ctx)).status,
+    ).toBe(400);
+    expect(
+      (await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "agents", amount: -1 }), ctx)).status,
+    ).toBe(400);
   });
 });
 
 describe("POST /api/cron/usage", () => {
   it("needs the cron secret", async () => {
-    const res = await routes.cron(new Request(`${base}/cron/usage`, { method: "POST", headers: { authorization: "Bearer wrong-secret" } }), ctx);
+    const res = await routes.cron(
+      new Request(`${base}/cron/usage`, { method: "POST", headers: { authorization: "Bearer wrong-secret" } }),
+      ctx,
+    );
     expect(res.status).toBe(401);
   });
 
   it("reconciles the demo data with zero drift, records the run, and raises each alert once", async () => {
     const call = () =>
-      routes.cron(new Request(`${base}/cron/usage?days=35`, { method: "POST", headers: { authorization: `Bearer ${env().cronSecret}` } }), ctx);
+      routes.cron(
+        new Request(`${base}/cron/usage?days=35`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${env().cronSecret}` },
+        }),
+        ctx,
+      );
     const res = await call();
     expect(res.status).toBe(200);
     const first = await res.json();
@@ -164,6 +208,11 @@ describe("POST /api/cron/usage", () => {
     const [run] = await database.db.select().from(jobRuns).where(eq(jobRuns.id, first.runId));
     expect(run).toMatchObject({ job: "usage.reconcile", status: "succeeded" });
     const second = await (await call()).json();
-    expect(second).toMatchObject({ counters: { repaired: 0, created: 0 }, daily: { upserted: 0 }, alertsRaised: 0, periodsClosed: [] });
+    expect(second).toMatchObject({
+      counters: { repaired: 0, created: 0 },
+      daily: { upserted: 0 },
+      alertsRaised: 0,
+      periodsClosed: [],
+    });
   });
 });

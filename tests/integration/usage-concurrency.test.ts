@@ -51,7 +51,14 @@ function batchesOf(sends: EventBody[], size: number): EventBody[][] {
   return out;
 }
 
-async function run(opts: { clients: number; gaugeClients: number; events: number; replayShare: number; batch: number; seed: number }) {
+async function run(opts: {
+  clients: number;
+  gaugeClients: number;
+  events: number;
+  replayShare: number;
+  batch: number;
+  seed: number;
+}) {
   const rand = rng(opts.seed);
   const org = await createOrg(database.db, { plan: "enterprise", limits: { maxExecutionsPerMonth: null } });
   const distinct = Math.round(opts.events * (1 - opts.replayShare));
@@ -74,7 +81,8 @@ async function run(opts: { clients: number; gaugeClients: number; events: number
     }
     return sends;
   };
-  const split = (sends: EventBody[], n: number) => Array.from({ length: n }, (_, c) => sends.filter((_, i) => i % n === c));
+  const split = (sends: EventBody[], n: number) =>
+    Array.from({ length: n }, (_, c) => sends.filter((_, i) => i % n === c));
   const clients = [
     ...split(withReplays(execs, opts.replayShare), opts.clients - opts.gaugeClients),
     ...split(withReplays(gauges, opts.replayShare), opts.gaugeClients),
@@ -108,17 +116,34 @@ async function run(opts: { clients: number; gaugeClients: number; events: number
   expect(Number(totals.counters)).toBe(execs.length);
   expect(Number(totals.days)).toBe(execs.length);
 
-  const report = await reconcileUsage(database.db, { from: new Date(now.getTime() - span - 86_400_000), to: now, organizationId: org.id, closePeriods: false, now });
+  const report = await reconcileUsage(database.db, {
+    from: new Date(now.getTime() - span - 86_400_000),
+    to: now,
+    organizationId: org.id,
+    closePeriods: false,
+    now,
+  });
   expect(report.counters).toMatchObject({ repaired: 0, drift: 0 });
   expect(report.daily).toMatchObject({ upserted: 0, deleted: 0, drift: 0 });
   return { sent, distinct };
 }
 
 describe("concurrent ingest", () => {
-  it.skipIf(!onRealPostgres())("32 clients, 20,000 events, 10% replayed: counters equal the distinct events exactly", async () => {
-    const { sent } = await run({ clients: 32, gaugeClients: 4, events: 20_000, replayShare: 0.1, batch: 125, seed: 42 });
-    expect(sent).toBeGreaterThanOrEqual(19_900);
-  }, 180_000);
+  it.skipIf(!onRealPostgres())(
+    "32 clients, 20,000 events, 10% replayed: counters equal the distinct events exactly",
+    async () => {
+      const { sent } = await run({
+        clients: 32,
+        gaugeClients: 4,
+        events: 20_000,
+        replayShare: 0.1,
+        batch: 125,
+        seed: 42,
+      });
+      expect(sent).toBeGreaterThanOrEqual(19_900);
+    },
+    180_000,
+  );
 
   it("8 clients, 2,000 events, 10% replayed (the small version, any database)", async () => {
     await run({ clients: 8, gaugeClients: 2, events: 2_000, replayShare: 0.1, batch: 50, seed: 7 });

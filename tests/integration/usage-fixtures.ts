@@ -23,7 +23,12 @@ export async function createOrg(
     period?: { start: Date; end: Date };
     seats?: number;
     overrides?: LimitOverrides;
-    limits?: Partial<{ maxAgents: number | null; maxExecutionsPerMonth: number | null; maxGateways: number | null; maxStorageGb: number | null }>;
+    limits?: Partial<{
+      maxAgents: number | null;
+      maxExecutionsPerMonth: number | null;
+      maxGateways: number | null;
+      maxStorageGb: number | null;
+    }>;
     customPricePerSeatCents?: number;
     status?: "active" | "past_due" | "canceled";
     createdAt?: Date;
@@ -48,8 +53,11 @@ export async function createOrg(
       maxUsers: plan.maxUsers ?? null,
       maxAgents: opts.limits && "maxAgents" in opts.limits ? opts.limits.maxAgents! : (plan.maxAgents ?? null),
       maxExecutionsPerMonth:
-        opts.limits && "maxExecutionsPerMonth" in opts.limits ? opts.limits.maxExecutionsPerMonth! : (plan.maxExecutionsPerMonth ?? null),
-      maxStorageGb: opts.limits && "maxStorageGb" in opts.limits ? opts.limits.maxStorageGb! : (plan.maxStorageGb ?? null),
+        opts.limits && "maxExecutionsPerMonth" in opts.limits
+          ? opts.limits.maxExecutionsPerMonth!
+          : (plan.maxExecutionsPerMonth ?? null),
+      maxStorageGb:
+        opts.limits && "maxStorageGb" in opts.limits ? opts.limits.maxStorageGb! : (plan.maxStorageGb ?? null),
       maxGateways: opts.limits && "maxGateways" in opts.limits ? opts.limits.maxGateways! : (plan.maxGateways ?? null),
       limitOverrides: opts.overrides ?? {},
       customPricePerSeatCents: opts.customPricePerSeatCents ?? null,
@@ -77,10 +85,26 @@ export async function createOrg(
   return { id: org!.id, slug, key: generated.key, apiKeyId: key!.id };
 }
 
-export type EventBody = { idempotency_key: string; metric: string; quantity?: number; value?: number; occurred_at: string };
+export type EventBody = {
+  idempotency_key: string;
+  metric: string;
+  quantity?: number;
+  value?: number;
+  occurred_at: string;
+};
 
-export const exec = (key: string, at: Date, quantity = 1): EventBody => ({ idempotency_key: key, metric: "executions", quantity, occurred_at: at.toISOString() });
-export const gauge = (key: string, metric: "agents" | "gateways" | "storage_bytes", at: Date, value: number): EventBody => ({
+export const exec = (key: string, at: Date, quantity = 1): EventBody => ({
+  idempotency_key: key,
+  metric: "executions",
+  quantity,
+  occurred_at: at.toISOString(),
+});
+export const gauge = (
+  key: string,
+  metric: "agents" | "gateways" | "storage_bytes",
+  at: Date,
+  value: number,
+): EventBody => ({
   idempotency_key: key,
   metric,
   value,
@@ -91,11 +115,22 @@ export async function counterRows(db: Db, organizationId: string) {
   return db.select().from(usageCounters).where(eq(usageCounters.organizationId, organizationId));
 }
 
-export async function counter(db: Db, organizationId: string, metric: "executions" | "agents" | "gateways" | "storage_bytes", periodStart: Date) {
+export async function counter(
+  db: Db,
+  organizationId: string,
+  metric: "executions" | "agents" | "gateways" | "storage_bytes",
+  periodStart: Date,
+) {
   const [row] = await db
     .select()
     .from(usageCounters)
-    .where(and(eq(usageCounters.organizationId, organizationId), eq(usageCounters.metric, metric), eq(usageCounters.periodStart, periodStart)));
+    .where(
+      and(
+        eq(usageCounters.organizationId, organizationId),
+        eq(usageCounters.metric, metric),
+        eq(usageCounters.periodStart, periodStart),
+      ),
+    );
   return row ?? null;
 }
 
@@ -103,8 +138,14 @@ export async function dailyRows(db: Db, organizationId: string) {
   return db.select().from(usageDaily).where(eq(usageDaily.organizationId, organizationId));
 }
 
-export async function countRows(db: Db, table: "usage_events" | "usage_daily" | "usage_counters" | "usage_alerts" | "outbox" | "usage_records", organizationId: string): Promise<number> {
-  const result = await db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where organization_id = ${organizationId}::uuid`);
+export async function countRows(
+  db: Db,
+  table: "usage_events" | "usage_daily" | "usage_counters" | "usage_alerts" | "outbox" | "usage_records",
+  organizationId: string,
+): Promise<number> {
+  const result = await db.execute(
+    sql`select count(*)::int as n from ${sql.identifier(table)} where organization_id = ${organizationId}::uuid`,
+  );
   return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
 }
 

@@ -46,8 +46,14 @@ describe("ingest", () => {
     expect(await counter(database.db, org.id, "executions", nov.start)).toMatchObject({ value: 35, current: null });
     expect(await counter(database.db, org.id, "agents", nov.start)).toMatchObject({ value: 12, current: 9 });
     const days = await dailyRows(database.db, org.id);
-    expect(days.find((d) => d.metric === "executions" && d.day === "2026-11-02")).toMatchObject({ value: 15, eventCount: 2 });
-    expect(days.find((d) => d.metric === "agents" && d.day === "2026-11-02")).toMatchObject({ value: 12, lastValue: 9 });
+    expect(days.find((d) => d.metric === "executions" && d.day === "2026-11-02")).toMatchObject({
+      value: 15,
+      eventCount: 2,
+    });
+    expect(days.find((d) => d.metric === "agents" && d.day === "2026-11-02")).toMatchObject({
+      value: 12,
+      lastValue: 9,
+    });
 
     const before = { counters: await countRows(database.db, "usage_counters", org.id), days };
     expect(await ingestUsageEvents(database.db, org.id, { events }, { now })).toEqual({ accepted: 0, duplicates: 5 });
@@ -56,10 +62,18 @@ describe("ingest", () => {
     expect(await dailyRows(database.db, org.id)).toEqual(before.days);
 
     // A batch that partly overlaps: only the new events count.
-    const r = await ingestUsageEvents(database.db, org.id, [exec("e3", at("2026-11-03T09:00:00Z"), 20), exec("e4", at("2026-11-03T10:00:00Z"), 1)], { now });
+    const r = await ingestUsageEvents(
+      database.db,
+      org.id,
+      [exec("e3", at("2026-11-03T09:00:00Z"), 20), exec("e4", at("2026-11-03T10:00:00Z"), 1)],
+      { now },
+    );
     expect(r).toEqual({ accepted: 1, duplicates: 1 });
     expect(await counter(database.db, org.id, "executions", nov.start)).toMatchObject({ value: 36 });
-    expect(await zeroDrift(org.id)).toMatchObject({ daily: { upserted: 0, deleted: 0, drift: 0 }, counters: { repaired: 0, drift: 0 } });
+    expect(await zeroDrift(org.id)).toMatchObject({
+      daily: { upserted: 0, deleted: 0, drift: 0 },
+      counters: { repaired: 0, drift: 0 },
+    });
   });
 
   it("puts each event in its own usage period and UTC day", async () => {
@@ -70,7 +84,10 @@ describe("ingest", () => {
       [exec("late-oct", at("2026-10-31T23:59:59Z"), 999), exec("nov-1", at("2026-11-01T00:00:00Z"), 1)],
       { now },
     );
-    expect(await counter(database.db, org.id, "executions", oct.start)).toMatchObject({ value: 999, periodEnd: oct.end });
+    expect(await counter(database.db, org.id, "executions", oct.start)).toMatchObject({
+      value: 999,
+      periodEnd: oct.end,
+    });
     expect(await counter(database.db, org.id, "executions", nov.start)).toMatchObject({ value: 1 });
     const days = await dailyRows(database.db, org.id);
     expect(days.map((d) => [d.day, d.value]).sort()).toEqual([
@@ -80,8 +97,16 @@ describe("ingest", () => {
   });
 
   it("uses the subscription's usage periods on a paid plan", async () => {
-    const org = await createOrg(database.db, { plan: "pro", period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") } });
-    await ingestUsageEvents(database.db, org.id, [exec("x1", at("2026-11-07T23:00:00Z"), 3), exec("x2", at("2026-11-08T01:00:00Z"), 4)], { now });
+    const org = await createOrg(database.db, {
+      plan: "pro",
+      period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") },
+    });
+    await ingestUsageEvents(
+      database.db,
+      org.id,
+      [exec("x1", at("2026-11-07T23:00:00Z"), 3), exec("x2", at("2026-11-08T01:00:00Z"), 4)],
+      { now },
+    );
     expect(await counter(database.db, org.id, "executions", at("2026-10-08T00:00:00Z"))).toMatchObject({ value: 3 });
     expect(await counter(database.db, org.id, "executions", at("2026-11-08T00:00:00Z"))).toMatchObject({ value: 4 });
     expect(await zeroDrift(org.id)).toMatchObject({ counters: { repaired: 0 }, daily: { upserted: 0 } });
@@ -100,13 +125,31 @@ describe("ingest", () => {
 
   it("recomputes later periods when a late gauge report changes what they carried in", async () => {
     const org = await createOrg(database.db);
-    await ingestUsageEvents(database.db, org.id, [gauge("s0", "storage_bytes", at("2026-10-21T13:00:00Z"), 5_000)], { now });
-    await ingestUsageEvents(database.db, org.id, [gauge("s1", "storage_bytes", at("2026-11-05T10:00:00Z"), 1_000)], { now });
-    expect(await counter(database.db, org.id, "storage_bytes", nov.start)).toMatchObject({ value: 5_000, current: 1_000 });
+    await ingestUsageEvents(database.db, org.id, [gauge("s0", "storage_bytes", at("2026-10-21T13:00:00Z"), 5_000)], {
+      now,
+    });
+    await ingestUsageEvents(database.db, org.id, [gauge("s1", "storage_bytes", at("2026-11-05T10:00:00Z"), 1_000)], {
+      now,
+    });
+    expect(await counter(database.db, org.id, "storage_bytes", nov.start)).toMatchObject({
+      value: 5_000,
+      current: 1_000,
+    });
     // Reported late: on Oct 30 storage had dropped to 2,000, so November carried in 2,000, not 5,000.
-    await ingestUsageEvents(database.db, org.id, [gauge("s-late", "storage_bytes", at("2026-10-30T10:00:00Z"), 2_000)], { now });
-    expect(await counter(database.db, org.id, "storage_bytes", nov.start)).toMatchObject({ value: 2_000, current: 1_000 });
-    expect(await counter(database.db, org.id, "storage_bytes", oct.start)).toMatchObject({ value: 5_000, current: 2_000 });
+    await ingestUsageEvents(
+      database.db,
+      org.id,
+      [gauge("s-late", "storage_bytes", at("2026-10-30T10:00:00Z"), 2_000)],
+      { now },
+    );
+    expect(await counter(database.db, org.id, "storage_bytes", nov.start)).toMatchObject({
+      value: 2_000,
+      current: 1_000,
+    });
+    expect(await counter(database.db, org.id, "storage_bytes", oct.start)).toMatchObject({
+      value: 5_000,
+      current: 2_000,
+    });
     expect(await zeroDrift(org.id)).toMatchObject({ counters: { repaired: 0, drift: 0 }, daily: { upserted: 0 } });
   });
 
@@ -137,7 +180,9 @@ describe("validation", () => {
     events[13] = { idempotency_key: "bad", metric: "executions", quantity: -4, occurred_at: "2026-11-20T10:00:00Z" };
     const err = await rejected({ events });
     expect(err.message).toContain("1 of 20 events are invalid");
-    expect(err.details?.issues).toEqual([{ index: 13, idempotency_key: "bad", message: "quantity must not be negative (got -4)." }]);
+    expect(err.details?.issues).toEqual([
+      { index: 13, idempotency_key: "bad", message: "quantity must not be negative (got -4)." },
+    ]);
   });
 
   it("lists every bad event: unknown metric, users, fractions, old, future, repeated keys, missing fields", async () => {

@@ -24,7 +24,13 @@ describe("checkLimit", () => {
   it("allows up to a hard limit and refuses past it, saying why", async () => {
     const org = await createOrg(database.db); // Free: 10,000 executions
     await ingestUsageEvents(database.db, org.id, [exec("e", at("2026-11-20T10:00:00Z"), 9_990)], { now });
-    expect(await checkLimit(database.db, org.id, "executions", 10, now)).toMatchObject({ allowed: true, limit: 10_000, used: 9_990, remaining: 10, overage: 0 });
+    expect(await checkLimit(database.db, org.id, "executions", 10, now)).toMatchObject({
+      allowed: true,
+      limit: 10_000,
+      used: 9_990,
+      remaining: 10,
+      overage: 0,
+    });
     const refused = await checkLimit(database.db, org.id, "executions", 11, now);
     expect(refused).toMatchObject({ allowed: false, limit: 10_000, used: 9_990, remaining: 10 });
     expect(refused.reason).toMatch(/Free plan's limit of 10,000/);
@@ -34,17 +40,27 @@ describe("checkLimit", () => {
 
   it("always allows an unlimited metric", async () => {
     const org = await createOrg(database.db, { plan: "pro" });
-    expect(await checkLimit(database.db, org.id, "users", 1_000, now)).toMatchObject({ allowed: true, limit: null, remaining: null });
+    expect(await checkLimit(database.db, org.id, "users", 1_000, now)).toMatchObject({
+      allowed: true,
+      limit: null,
+      remaining: null,
+    });
   });
 
   it("applies per-organization overrides, including lifting a limit", async () => {
     const raised = await createOrg(database.db, { overrides: { maxExecutionsPerMonth: 50_000, maxAgents: null } });
-    expect(await checkLimit(database.db, raised.id, "executions", 20_000, now)).toMatchObject({ allowed: true, limit: 50_000 });
+    expect(await checkLimit(database.db, raised.id, "executions", 20_000, now)).toMatchObject({
+      allowed: true,
+      limit: 50_000,
+    });
     expect(await checkLimit(database.db, raised.id, "agents", 500, now)).toMatchObject({ allowed: true, limit: null });
   });
 
   it("allows and counts overage when the plan prices it", async () => {
-    const org = await createOrg(database.db, { plan: "enterprise", limits: { maxExecutionsPerMonth: 1_000, maxAgents: 5 } });
+    const org = await createOrg(database.db, {
+      plan: "enterprise",
+      limits: { maxExecutionsPerMonth: 1_000, maxAgents: 5 },
+    });
     await ingestUsageEvents(database.db, org.id, [exec("e", at("2026-11-20T10:00:00Z"), 900)], { now });
     const c = await checkLimit(database.db, org.id, "executions", 300, now);
     expect(c).toMatchObject({ allowed: true, limit: 1_000, used: 900, remaining: 100, overage: 200 });
@@ -57,15 +73,27 @@ describe("checkLimit", () => {
   it("counts a gauge's current value even when it was last reported in an earlier period", async () => {
     const org = await createOrg(database.db); // Free: 10 agents
     await ingestUsageEvents(database.db, org.id, [gauge("a", "agents", at("2026-10-30T10:00:00Z"), 10)], { now });
-    expect(await checkLimit(database.db, org.id, "agents", 1, now)).toMatchObject({ allowed: false, used: 10, limit: 10 });
+    expect(await checkLimit(database.db, org.id, "agents", 1, now)).toMatchObject({
+      allowed: false,
+      used: 10,
+      limit: 10,
+    });
     const overview = await getUsageOverview(database.db, org.id, now);
     expect(overview.metrics.find((m) => m.metric === "agents")).toMatchObject({ used: 10, peak: 10, percent: 100 });
   });
 
   it("counts storage in bytes against a limit in GB", async () => {
     const org = await createOrg(database.db); // Free: 1 GB
-    await ingestUsageEvents(database.db, org.id, [gauge("s", "storage_bytes", at("2026-11-20T10:00:00Z"), 900_000_000)], { now });
-    expect(await checkLimit(database.db, org.id, "storage_bytes", 100_000_000, now)).toMatchObject({ allowed: true, remaining: 100_000_000 });
+    await ingestUsageEvents(
+      database.db,
+      org.id,
+      [gauge("s", "storage_bytes", at("2026-11-20T10:00:00Z"), 900_000_000)],
+      { now },
+    );
+    expect(await checkLimit(database.db, org.id, "storage_bytes", 100_000_000, now)).toMatchObject({
+      allowed: true,
+      remaining: 100_000_000,
+    });
     expect((await checkLimit(database.db, org.id, "storage_bytes", 100_000_001, now)).allowed).toBe(false);
   });
 
@@ -73,7 +101,10 @@ describe("checkLimit", () => {
     const org = await createOrg(database.db, { plan: "pro", status: "past_due" });
     const { subscriptions } = await import("@/db/schema");
     const { eq } = await import("drizzle-orm");
-    await database.db.update(subscriptions).set({ pastDueSince: at("2026-10-01T00:00:00Z") }).where(eq(subscriptions.organizationId, org.id));
+    await database.db
+      .update(subscriptions)
+      .set({ pastDueSince: at("2026-10-01T00:00:00Z") })
+      .where(eq(subscriptions.organizationId, org.id));
     expect(await checkLimit(database.db, org.id, "gateways", 2, now)).toMatchObject({ allowed: false, limit: 1 });
   });
 });

@@ -13,7 +13,13 @@ let database: Database;
 const now = new Date("2026-11-24T12:00:00Z");
 const nov = calendarMonth(now);
 const at = (iso: string) => new Date(iso);
-const window = { from: new Date(now.getTime() - 35 * 86_400_000), to: now, closePeriods: true, now, trigger: "test" as const };
+const window = {
+  from: new Date(now.getTime() - 35 * 86_400_000),
+  to: now,
+  closePeriods: true,
+  now,
+  trigger: "test" as const,
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -29,26 +35,48 @@ describe("reconciliation", () => {
     await ingestUsageEvents(
       database.db,
       org.id,
-      [exec("e1", at("2026-11-02T10:00:00Z"), 10), exec("e2", at("2026-11-03T10:00:00Z"), 5), gauge("a1", "agents", at("2026-11-03T10:00:00Z"), 4)],
+      [
+        exec("e1", at("2026-11-02T10:00:00Z"), 10),
+        exec("e2", at("2026-11-03T10:00:00Z"), 5),
+        gauge("a1", "agents", at("2026-11-03T10:00:00Z"), 4),
+      ],
       { now },
     );
     const db = database.db;
-    const isOrg = (m: "executions" | "agents") => and(eq(usageCounters.organizationId, org.id), eq(usageCounters.metric, m));
+    const isOrg = (m: "executions" | "agents") =>
+      and(eq(usageCounters.organizationId, org.id), eq(usageCounters.metric, m));
     await db.update(usageCounters).set({ value: 1_000 }).where(isOrg("executions"));
     await db.delete(usageCounters).where(isOrg("agents"));
-    await db.update(usageDaily).set({ value: 99 }).where(and(eq(usageDaily.organizationId, org.id), eq(usageDaily.day, "2026-11-02")));
+    await db
+      .update(usageDaily)
+      .set({ value: 99 })
+      .where(and(eq(usageDaily.organizationId, org.id), eq(usageDaily.day, "2026-11-02")));
 
     const first = await runUsageJob(db, { ...window, organizationId: org.id });
-    expect(first.report.counters).toMatchObject({ repaired: 2, drift: 985 + 4, driftByMetric: { executions: 985, agents: 4 } });
+    expect(first.report.counters).toMatchObject({
+      repaired: 2,
+      drift: 985 + 4,
+      driftByMetric: { executions: 985, agents: 4 },
+    });
     expect(first.report.daily).toMatchObject({ upserted: 1, deleted: 0, drift: 89 });
-    expect(first.report.repairs).toContainEqual({ organizationId: org.id, metric: "executions", periodStart: nov.start.toISOString(), before: 1_000, after: 15 });
+    expect(first.report.repairs).toContainEqual({
+      organizationId: org.id,
+      metric: "executions",
+      periodStart: nov.start.toISOString(),
+      before: 1_000,
+      after: 15,
+    });
     expect(await counter(db, org.id, "executions", nov.start)).toMatchObject({ value: 15 });
     expect(await counter(db, org.id, "agents", nov.start)).toMatchObject({ value: 4, current: 4 });
 
     const [run] = await db.select().from(jobRuns).where(eq(jobRuns.id, first.runId));
     expect(run).toMatchObject({ job: USAGE_JOB, status: "succeeded" });
     expect(run!.finishedAt).not.toBeNull();
-    expect(run!.details).toMatchObject({ trigger: "test", counters: { repaired: 2, drift: 989 }, daily: { upserted: 1, drift: 89 } });
+    expect(run!.details).toMatchObject({
+      trigger: "test",
+      counters: { repaired: 2, drift: 989 },
+      daily: { upserted: 1, drift: 89 },
+    });
 
     const second = await runUsageJob(db, { ...window, organizationId: org.id });
     expect(second.report.counters).toMatchObject({ repaired: 0, drift: 0, created: 0 });
@@ -74,7 +102,12 @@ describe("period close", () => {
       period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") },
       createdAt: at("2026-09-01T00:00:00Z"),
     });
-    await ingestUsageEvents(database.db, org.id, [exec("oct", at("2026-11-01T10:00:00Z"), 1_234), gauge("ag", "agents", at("2026-11-01T10:00:00Z"), 20)], { now });
+    await ingestUsageEvents(
+      database.db,
+      org.id,
+      [exec("oct", at("2026-11-01T10:00:00Z"), 1_234), gauge("ag", "agents", at("2026-11-01T10:00:00Z"), 20)],
+      { now },
+    );
     const { report } = await runUsageJob(database.db, { ...window, organizationId: org.id });
     expect(report.periodsClosed).toHaveLength(1);
     const [record] = await database.db.select().from(usageRecords).where(eq(usageRecords.organizationId, org.id));
@@ -107,15 +140,32 @@ describe("period close", () => {
     });
     await ingestUsageEvents(database.db, org.id, [exec("big", at("2026-11-20T10:00:00Z"), 3_000)], { now });
     const open = await snapshotUsagePeriod(database.db, org.id, { now });
-    expect(open).toMatchObject({ closedAt: null, executions: 3_000, baseCents: 20_000, overageCents: 80, costCents: 20_080 });
+    expect(open).toMatchObject({
+      closedAt: null,
+      executions: 3_000,
+      baseCents: 20_000,
+      overageCents: 80,
+      costCents: 20_080,
+    });
     expect(open!.overageLines).toEqual([{ metric: "executions", quantity: 2_000, unitCents: 40, amountCents: 80 }]);
     // The next snapshot refreshes it; closing it later makes it final.
     await ingestUsageEvents(database.db, org.id, [exec("more", at("2026-11-21T10:00:00Z"), 600)], { now });
-    expect(await snapshotUsagePeriod(database.db, org.id, { now })).toMatchObject({ executions: 3_600, overageCents: 120 }); // 2,600 over: 3 started blocks of 1,000
+    expect(await snapshotUsagePeriod(database.db, org.id, { now })).toMatchObject({
+      executions: 3_600,
+      overageCents: 120,
+    }); // 2,600 over: 3 started blocks of 1,000
     const later = at("2026-12-09T00:00:00Z");
-    const closed = await snapshotUsagePeriod(database.db, org.id, { now: later, period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") } });
+    const closed = await snapshotUsagePeriod(database.db, org.id, {
+      now: later,
+      period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") },
+    });
     expect(closed!.closedAt).toEqual(later);
-    expect(await snapshotUsagePeriod(database.db, org.id, { now: later, period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") } })).toBeNull();
+    expect(
+      await snapshotUsagePeriod(database.db, org.id, {
+        now: later,
+        period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") },
+      }),
+    ).toBeNull();
   });
 });
 
@@ -128,7 +178,9 @@ describe("usage alerts", () => {
     await ingestUsageEvents(database.db, org.id, [exec("b", day, 1)], { now });
     await ingestUsageEvents(database.db, org.id, [exec("c", day, 500)], { now });
     let alerts = await database.db.select().from(usageAlerts).where(eq(usageAlerts.organizationId, org.id));
-    expect(alerts.map((a) => [a.metric, a.thresholdPercent, a.used, a.limit])).toEqual([["executions", 80, 8_000, 10_000]]);
+    expect(alerts.map((a) => [a.metric, a.thresholdPercent, a.used, a.limit])).toEqual([
+      ["executions", 80, 8_000, 10_000],
+    ]);
     await ingestUsageEvents(database.db, org.id, [exec("d", day, 2_000)], { now });
     alerts = await database.db.select().from(usageAlerts).where(eq(usageAlerts.organizationId, org.id));
     expect(alerts.map((a) => a.thresholdPercent).sort()).toEqual([100, 80]);

@@ -54,9 +54,19 @@ describe("period over period", () => {
     expect(c.previous).toEqual({ start: at("2026-10-01T00:00:00Z"), end: at("2026-11-01T00:00:00Z") });
     const executions = c.metrics.find((m) => m.metric === "executions")!;
     // 24 days into November; October's first 24 days (to Oct 24, exclusive of Oct 25) had 150.
-    expect(executions).toEqual({ metric: "executions", current: 180, previous: 550, previousToDate: 150, changePercent: 20 });
+    expect(executions).toEqual({
+      metric: "executions",
+      current: 180,
+      previous: 550,
+      previousToDate: 150,
+      changePercent: 20,
+    });
     const agents = c.metrics.find((m) => m.metric === "agents")!;
     expect(agents).toMatchObject({ current: 9, previous: 6, previousToDate: null, changePercent: 50 });
-    expect(c.metrics.find((m) => m.metric === "gateways")).toMatchObject({ current: 0, previous: 0, changePercent: null });
+    expect(c.metrics.find((m) => m.metric === "gateways")).toMatchObject({
+      current: 0,
+      previous: 0,
+      changePercent: null,
+    });
   });
 });

@@ -20,7 +20,8 @@ const today = utcDay(now);
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemo(database.db, now);
-  for (const o of await database.db.select({ id: organizations.id, slug: organizations.slug }).from(organizations)) ids.set(o.slug, o.id);
+  for (const o of await database.db.select({ id: organizations.id, slug: organizations.slug }).from(organizations))
+    ids.set(o.slug, o.id);
 }, 180_000);
 afterAll(async () => {
   await database?.close();
@@ -44,7 +45,12 @@ describe("getBillingDashboard", () => {
     expect(d.periodDaily.reduce((s, p) => s + p.executions, 0)).toBe(executions.used);
     expect(d.hasUsage).toBe(true);
     expect(d.outstanding).toBeNull();
-    expect(d.nextInvoice).toMatchObject({ kind: "renewal", recurringCents: 6 * 4_900, totalCents: 6 * 4_900, currency: "usd" });
+    expect(d.nextInvoice).toMatchObject({
+      kind: "renewal",
+      recurringCents: 6 * 4_900,
+      totalCents: 6 * 4_900,
+      currency: "usd",
+    });
     expect(d.executionsOveragePriced).toBe(false);
     expect(d.comparison.metrics.find((m) => m.metric === "executions")!.current).toBe(executions.used);
   });
@@ -79,7 +85,14 @@ describe("getBillingDashboard", () => {
     const executions = before.overview.metrics.find((m) => m.metric === "executions")!;
     const push = Math.max(1, executions.limit! - executions.used + 10);
     await ingestUsageEvents(database.db, id("globex"), {
-      events: [{ idempotency_key: "trends-over-limit", metric: "executions", quantity: push, occurred_at: new Date().toISOString() }],
+      events: [
+        {
+          idempotency_key: "trends-over-limit",
+          metric: "executions",
+          quantity: push,
+          occurred_at: new Date().toISOString(),
+        },
+      ],
     });
     const after = await getBillingDashboard(database.db, id("globex"), { days: 30, now: new Date() });
     const mine = after.alerts.filter((a) => a.metric === "executions").map((a) => a.thresholdPercent);
@@ -108,4 +121,3 @@ describe("export series", () => {
     expect(points.at(-1)!.day).toBe("2026-01-31");
   });
 });
-

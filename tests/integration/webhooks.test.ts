@@ -32,9 +32,14 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const db = database.db;
-  await db.execute(sql`truncate stripe_events, invoices, invoice_lines, audit_log, subscriptions, organizations cascade`);
+  await db.execute(
+    sql`truncate stripe_events, invoices, invoice_lines, audit_log, subscriptions, organizations cascade`,
+  );
   await db.update(plans).set({ stripePriceMonthlyId: FIXTURE_IDS.price }).where(eq(plans.id, "pro"));
-  const [org] = await db.insert(organizations).values({ slug: "fixture-co", name: "Fixture Co", stripeCustomerId: FIXTURE_IDS.customer }).returning();
+  const [org] = await db
+    .insert(organizations)
+    .values({ slug: "fixture-co", name: "Fixture Co", stripeCustomerId: FIXTURE_IDS.customer })
+    .returning();
   orgId = org!.id;
   await db.insert(subscriptions).values({
     organizationId: orgId,
@@ -44,7 +49,8 @@ beforeEach(async () => {
   });
 });
 
-const sub = async () => (await database.db.select().from(subscriptions).where(eq(subscriptions.organizationId, orgId)))[0]!;
+const sub = async () =>
+  (await database.db.select().from(subscriptions).where(eq(subscriptions.organizationId, orgId)))[0]!;
 const deliver = (event: ReturnType<typeof fixtureEvent>) => processEvent(database.db, offlineStripe, event);
 
 describe("signature verification", () => {
@@ -55,14 +61,20 @@ describe("signature verification", () => {
   });
   it("refuses unsigned, forged and stale requests", () => {
     expect(() => verifyStripeWebhook(raw, null, DEV_WEBHOOK_SECRET)).toThrow(/Missing Stripe-Signature/);
-    expect(() => verifyStripeWebhook(raw, signWebhookPayload(raw, "whsec_someone_else"), DEV_WEBHOOK_SECRET)).toThrow(/verification failed/);
-    expect(() => verifyStripeWebhook(raw.replace("paid", "void"), signWebhookPayload(raw, DEV_WEBHOOK_SECRET), DEV_WEBHOOK_SECRET)).toThrow(/verification failed/);
+    expect(() => verifyStripeWebhook(raw, signWebhookPayload(raw, "whsec_someone_else"), DEV_WEBHOOK_SECRET)).toThrow(
+      /verification failed/,
+    );
+    expect(() =>
+      verifyStripeWebhook(raw.replace("paid", "void"), signWebhookPayload(raw, DEV_WEBHOOK_SECRET), DEV_WEBHOOK_SECRET),
+    ).toThrow(/verification failed/);
     const stale = signWebhookPayload(raw, DEV_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3600);
     expect(() => verifyStripeWebhook(raw, stale, DEV_WEBHOOK_SECRET)).toThrow(/verification failed/);
   });
   it("refuses a correctly signed body that is not a Stripe event", () => {
     const body = JSON.stringify({ hello: "world" });
-    expect(() => verifyStripeWebhook(body, signWebhookPayload(body, DEV_WEBHOOK_SECRET), DEV_WEBHOOK_SECRET)).toThrow(/Not a Stripe event/);
+    expect(() => verifyStripeWebhook(body, signWebhookPayload(body, DEV_WEBHOOK_SECRET), DEV_WEBHOOK_SECRET)).toThrow(
+      /Not a Stripe event/,
+    );
   });
 });
 
@@ -74,7 +86,13 @@ describe("each handler, with Stripe's fixture events", () => {
   it("customer.subscription.created puts the organization on the mapped plan", async () => {
     expect(await deliver(fixtureEvent("customer.subscription.created"))).toBe("processed");
     const s = await sub();
-    expect(s).toMatchObject({ planId: "pro", status: "active", stripeSubscriptionId: FIXTURE_IDS.subscription, seats: 1, billingCycle: "monthly" });
+    expect(s).toMatchObject({
+      planId: "pro",
+      status: "active",
+      stripeSubscriptionId: FIXTURE_IDS.subscription,
+      seats: 1,
+      billingCycle: "monthly",
+    });
     expect(s.maxAgents).toBe(100);
   });
 
@@ -99,7 +117,10 @@ describe("each handler, with Stripe's fixture events", () => {
 
   it("invoice.created / finalized / paid mirror the invoice with its lines", async () => {
     await deliver(fixtureEvent("invoice.created"));
-    expect((await database.db.select().from(invoices))[0]).toMatchObject({ status: "draft", stripeInvoiceId: FIXTURE_IDS.invoice });
+    expect((await database.db.select().from(invoices))[0]).toMatchObject({
+      status: "draft",
+      stripeInvoiceId: FIXTURE_IDS.invoice,
+    });
     await deliver(fixtureEvent("invoice.finalized"));
     await deliver(fixtureEvent("invoice.paid"));
     const [inv] = await database.db.select().from(invoices);
@@ -117,12 +138,24 @@ describe("each handler, with Stripe's fixture events", () => {
     const s = await sub();
     expect(s.status).toBe("past_due");
     expect(s.pastDueSince).toBeInstanceOf(Date);
-    const [renewal] = await database.db.select().from(invoices).where(eq(invoices.stripeInvoiceId, FIXTURE_IDS.renewalInvoice));
+    const [renewal] = await database.db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.stripeInvoiceId, FIXTURE_IDS.renewalInvoice));
     expect(renewal).toMatchObject({ status: "open", attemptCount: 1 });
     expect(renewal!.nextPaymentAttempt).toBeInstanceOf(Date);
     // The same renewal invoice, later paid:
-    const paid = fixtureEvent("invoice.paid") as unknown as { id: string; created: number; data: { object: Record<string, unknown> } };
-    const obj = { ...(failed.data.object as unknown as Record<string, unknown>), status: "paid", amount_paid: 2000, amount_remaining: 0 };
+    const paid = fixtureEvent("invoice.paid") as unknown as {
+      id: string;
+      created: number;
+      data: { object: Record<string, unknown> };
+    };
+    const obj = {
+      ...(failed.data.object as unknown as Record<string, unknown>),
+      status: "paid",
+      amount_paid: 2000,
+      amount_remaining: 0,
+    };
     await deliver({ ...paid, id: "evt_renewal_paid", created: failed.created + 60, data: { object: obj } } as never);
     expect(await sub()).toMatchObject({ status: "active", pastDueSince: null });
   });
@@ -140,13 +173,25 @@ describe("each handler, with Stripe's fixture events", () => {
     const [row] = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_unhandled_1"));
     expect(row!.status).toBe("ignored");
     expect(await deliver(e)).toBe("duplicate");
-    expect((await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_unhandled_1")))[0]).toEqual(row);
+    expect((await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_unhandled_1")))[0]).toEqual(
+      row,
+    );
   });
 });
 
 describe("exactly once, in any order", () => {
   it("every event delivered twice changes nothing the second time", async () => {
-    const order = ["payment_method.attached", "setup_intent.succeeded", "customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "checkout.session.completed", "customer.subscription.updated"];
+    const order = [
+      "payment_method.attached",
+      "setup_intent.succeeded",
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "checkout.session.completed",
+      "customer.subscription.updated",
+    ];
     for (const t of order) expect(await deliver(fixtureEvent(t))).not.toBe("duplicate");
     const snapshot = async () => ({
       sub: await sub(),
@@ -169,7 +214,11 @@ describe("exactly once, in any order", () => {
   it("a customer.subscription.updated sequence delivered in reverse ends in the newest state", async () => {
     await deliver(fixtureEvent("customer.subscription.created"));
     const base = fixtureEvent("customer.subscription.updated");
-    const obj = base.data.object as unknown as { items: { data: { quantity: number }[] }; cancel_at_period_end: boolean; cancel_at: number | null };
+    const obj = base.data.object as unknown as {
+      items: { data: { quantity: number }[] };
+      cancel_at_period_end: boolean;
+      cancel_at: number | null;
+    };
     const versions = [2, 3, 4].map((q, i) => {
       const o = structuredClone(obj);
       o.items.data[0]!.quantity = q;

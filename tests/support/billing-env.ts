@@ -36,7 +36,9 @@ export async function startBillingEnv(): Promise<BillingEnv> {
     const response = await webhookRoute(
       new Request(`http://127.0.0.1${req.url}`, {
         method: "POST",
-        headers: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+        headers: Object.entries(req.headers).flatMap(([k, v]) =>
+          typeof v === "string" ? [[k, v] as [string, string]] : [],
+        ),
         body: Buffer.concat(chunks),
       }),
     );
@@ -70,7 +72,10 @@ let n = 0;
 /** An organization on Free with `members` members (the first is the owner). */
 export async function makeOrg(database: Database, opts: { members?: number; slug?: string } = {}) {
   const slug = opts.slug ?? `org-${Date.now().toString(36)}-${n++}`;
-  const [org] = await database.db.insert(organizations).values({ slug, name: `Org ${slug}`, billingEmail: `billing@${slug}.test` }).returning();
+  const [org] = await database.db
+    .insert(organizations)
+    .values({ slug, name: `Org ${slug}`, billingEmail: `billing@${slug}.test` })
+    .returning();
   const period = calendarMonth(new Date());
   await database.db.insert(subscriptions).values({
     organizationId: org!.id,
@@ -86,15 +91,23 @@ export async function makeOrg(database: Database, opts: { members?: number; slug
   const count = opts.members ?? 1;
   let owner: { id: string; email: string } | null = null;
   for (let i = 0; i < count; i++) {
-    const [u] = await database.db.insert(users).values({ email: `u${i}-${slug}@example.test`, name: `User ${i}` }).returning();
-    await database.db.insert(memberships).values({ organizationId: org!.id, userId: u!.id, role: i === 0 ? "owner" : "member" });
+    const [u] = await database.db
+      .insert(users)
+      .values({ email: `u${i}-${slug}@example.test`, name: `User ${i}` })
+      .returning();
+    await database.db
+      .insert(memberships)
+      .values({ organizationId: org!.id, userId: u!.id, role: i === 0 ? "owner" : "member" });
     owner ??= u!;
   }
   return { org: org!, owner: owner!, actor: userActor(owner!) };
 }
 
 export async function addMember(database: Database, organizationId: string) {
-  const [u] = await database.db.insert(users).values({ email: `extra-${n++}-${Date.now()}@example.test`, name: "Extra" }).returning();
+  const [u] = await database.db
+    .insert(users)
+    .values({ email: `extra-${n++}-${Date.now()}@example.test`, name: "Extra" })
+    .returning();
   await database.db.insert(memberships).values({ organizationId, userId: u!.id, role: "member" });
   return u!;
 }

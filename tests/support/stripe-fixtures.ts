@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Stripe } from "@/lib/stripe/client";
 
-/** Stripe's own fixture objects and event payloads, shipped beside the repo in ../shared/stripe. */
-export const SHARED_STRIPE = path.resolve(process.cwd(), "../shared/stripe");
+/** Stripe's own fixture objects and event payloads (tests/fixtures/stripe; provenance in its README). */
+export const STRIPE_FIXTURES_DIR = path.resolve(process.cwd(), "tests/fixtures/stripe");
 
 export const FIXTURE_IDS = {
   customer: "cus_QXg1o8vcGmoR32",
@@ -15,7 +15,7 @@ export const FIXTURE_IDS = {
 };
 
 export function fixtureEventRaw(type: string): string {
-  return fs.readFileSync(path.join(SHARED_STRIPE, "events", `${type}.json`), "utf8");
+  return fs.readFileSync(path.join(STRIPE_FIXTURES_DIR, "events", `${type}.json`), "utf8");
 }
 
 export function fixtureEvent(type: string): Stripe.Event {
@@ -23,6 +23,6 @@ export function fixtureEvent(type: string): Stripe.Event {
 }
 
 export const ALL_FIXTURE_EVENT_TYPES = fs
-  .readdirSync(path.join(SHARED_STRIPE, "events"))
+  .readdirSync(path.join(STRIPE_FIXTURES_DIR, "events"))
   .filter((f) => f.endsWith(".json"))
   .map((f) => f.replace(/\.json$/, ""));

@@ -18,7 +18,15 @@ describe("recurring revenue", () => {
       { currency: "usd", cycle: "monthly", perSeat: false, custom: false, unitCents: 0, seats: 5, subscriptions: 5 },
       // Enterprise without a price yet
       { currency: "usd", cycle: "annual", perSeat: true, custom: false, unitCents: null, seats: 10, subscriptions: 1 },
-      { currency: "eur", cycle: "monthly", perSeat: false, custom: false, unitCents: 1_000, seats: 9, subscriptions: 3 },
+      {
+        currency: "eur",
+        cycle: "monthly",
+        perSeat: false,
+        custom: false,
+        unitCents: 1_000,
+        seats: 9,
+        subscriptions: 3,
+      },
     ]);
     // monthly 39,200; annual 147,000 + 168,000 = 315,000 → 26,250 a month
     expect(r.mrr).toEqual([
@@ -40,9 +48,12 @@ describe("recurring revenue", () => {
   });
 
   it("reports what is still owed", () => {
-    expect(outstanding([{ currency: "usd", dueCents: 29_400, paidCents: 400 }, { currency: "eur", dueCents: 5, paidCents: 5 }])).toEqual([
-      { currency: "usd", cents: 29_000 },
-    ]);
+    expect(
+      outstanding([
+        { currency: "usd", dueCents: 29_400, paidCents: 400 },
+        { currency: "eur", dueCents: 5, paidCents: 5 },
+      ]),
+    ).toEqual([{ currency: "usd", cents: 29_000 }]);
   });
 });
 
@@ -74,9 +85,19 @@ describe("CSV", () => {
 
 describe("organization list query", () => {
   it("reads URL parameters with defaults and refuses nonsense with a message", () => {
-    expect(orgListQuerySchema.parse({ q: " acme ", page: "2", pastDue: "1" })).toMatchObject({ q: "acme", page: 2, pastDue: true, sort: "name", perPage: 25 });
+    expect(orgListQuerySchema.parse({ q: " acme ", page: "2", pastDue: "1" })).toMatchObject({
+      q: "acme",
+      page: 2,
+      pastDue: true,
+      sort: "name",
+      perPage: 25,
+    });
     const bad = orgListQuerySchema.safeParse({ page: "0", perPage: "7", sort: "mrr" });
-    expect(bad.error?.issues.map((i) => i.message)).toEqual(["Sort by name, created or plan.", "Pages start at 1.", "Show 25, 50 or 100 a page."]);
+    expect(bad.error?.issues.map((i) => i.message)).toEqual([
+      "Sort by name, created or plan.",
+      "Pages start at 1.",
+      "Show 25, 50 or 100 a page.",
+    ]);
   });
 });
 

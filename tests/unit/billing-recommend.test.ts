@@ -53,7 +53,9 @@ describe("recommendPlan", () => {
   });
 
   it("counts the periods running at the limit's pressure", () => {
-    const r = recommendPlan(base({ usage: FREE_USAGE({ executions: 9_600 }), previousExecutions: [9_100, 8_200, 4_000] }));
+    const r = recommendPlan(
+      base({ usage: FREE_USAGE({ executions: 9_600 }), previousExecutions: [9_100, 8_200, 4_000] }),
+    );
     expect(r?.title).toBe("You used 96% of Free's executions this period, and 80% or more 3 periods running.");
     expect(r?.detail).toBe("Pro raises it to 100,000 for $49.00/month for 1 seat.");
   });
@@ -94,7 +96,12 @@ describe("recommendPlan", () => {
 
   it("offers annual billing with the yearly saving to a monthly Pro organization", () => {
     const r = recommendPlan(
-      base({ currentPlanId: "pro", members: 4, billedInStripe: true, usage: [{ metric: "executions", used: 20_000, limit: 100_000 }] }),
+      base({
+        currentPlanId: "pro",
+        members: 4,
+        billedInStripe: true,
+        usage: [{ metric: "executions", used: 20_000, limit: 100_000 }],
+      }),
     );
     expect(r).toEqual({
       kind: "annual",
@@ -106,12 +113,16 @@ describe("recommendPlan", () => {
 
   it("offers nothing to annual or unbilled organizations without limit pressure", () => {
     const quiet = [{ metric: "executions" as const, used: 10, limit: 100_000 }];
-    expect(recommendPlan(base({ currentPlanId: "pro", cycle: "annual", billedInStripe: true, usage: quiet }))).toBeNull();
+    expect(
+      recommendPlan(base({ currentPlanId: "pro", cycle: "annual", billedInStripe: true, usage: quiet })),
+    ).toBeNull();
     expect(recommendPlan(base({ currentPlanId: "pro", billedInStripe: false, usage: quiet }))).toBeNull();
   });
 
   it("has nothing to offer above the top plan", () => {
-    const r = recommendPlan(base({ currentPlanId: "enterprise", usage: [{ metric: "executions", used: 4_900_000, limit: 5_000_000 }] }));
+    const r = recommendPlan(
+      base({ currentPlanId: "enterprise", usage: [{ metric: "executions", used: 4_900_000, limit: 5_000_000 }] }),
+    );
     expect(r).toBeNull();
   });
 

@@ -44,19 +44,39 @@ describe("percentage rollout", () => {
 describe("flag decision", () => {
   const id = ORG_IDS[0]!;
   it("lets an override beat the rollout and the default", () => {
-    expect(evaluateFlag({ key: "x", defaultEnabled: true, rolloutPercent: 100 }, id, false)).toEqual({ key: "x", enabled: false, source: "override" });
-    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 0 }, id, true)).toEqual({ key: "x", enabled: true, source: "override" });
+    expect(evaluateFlag({ key: "x", defaultEnabled: true, rolloutPercent: 100 }, id, false)).toEqual({
+      key: "x",
+      enabled: false,
+      source: "override",
+    });
+    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 0 }, id, true)).toEqual({
+      key: "x",
+      enabled: true,
+      source: "override",
+    });
   });
   it("uses the rollout, then the default", () => {
-    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 100 }, id, undefined).source).toBe("rollout");
-    expect(evaluateFlag({ key: "x", defaultEnabled: true, rolloutPercent: 0 }, id, undefined)).toEqual({ key: "x", enabled: true, source: "default" });
-    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 0 }, id, undefined)).toEqual({ key: "x", enabled: false, source: "default" });
+    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 100 }, id, undefined).source).toBe(
+      "rollout",
+    );
+    expect(evaluateFlag({ key: "x", defaultEnabled: true, rolloutPercent: 0 }, id, undefined)).toEqual({
+      key: "x",
+      enabled: true,
+      source: "default",
+    });
+    expect(evaluateFlag({ key: "x", defaultEnabled: false, rolloutPercent: 0 }, id, undefined)).toEqual({
+      key: "x",
+      enabled: false,
+      source: "default",
+    });
   });
 });
 
 describe("flag inputs", () => {
   it("coerce form strings and say what is wrong", () => {
-    expect(createFlagSchema.parse({ key: " New-Thing ", rolloutPercent: "30", defaultEnabled: "on", reason: "launch" })).toMatchObject({
+    expect(
+      createFlagSchema.parse({ key: " New-Thing ", rolloutPercent: "30", defaultEnabled: "on", reason: "launch" }),
+    ).toMatchObject({
       key: "new-thing",
       rolloutPercent: 30,
       defaultEnabled: true,

@@ -12,7 +12,9 @@ describe("json()", () => {
 
   it("marks small bodies no-transform so they are not gzipped, keeping any cache policy", () => {
     expect(json({ ok: 1 }).headers.get("cache-control")).toBe("no-transform");
-    expect(json({ ok: 1 }, { headers: { "cache-control": "no-store" } }).headers.get("cache-control")).toBe("no-store, no-transform");
+    expect(json({ ok: 1 }, { headers: { "cache-control": "no-store" } }).headers.get("cache-control")).toBe(
+      "no-store, no-transform",
+    );
   });
 
   it("leaves large bodies to the compression step", () => {

@@ -14,7 +14,9 @@ describe("amountRemainingCents", () => {
 
   it("is nothing on a void invoice, and what was not paid on an uncollectible one", () => {
     expect(amountRemainingCents({ status: "void", amountDueCents: 9_800, amountPaidCents: 0 })).toBe(0);
-    expect(amountRemainingCents({ status: "uncollectible", amountDueCents: 9_800, amountPaidCents: 1_000 })).toBe(8_800);
+    expect(amountRemainingCents({ status: "uncollectible", amountDueCents: 9_800, amountPaidCents: 1_000 })).toBe(
+      8_800,
+    );
   });
 
   it("never goes below zero (an overpaid or credited invoice)", () => {

@@ -6,7 +6,9 @@ const day = 86_400;
 const t0 = Date.UTC(2026, 10, 8) / 1000;
 const line = (start: number, end: number) => ({ period: { start, end } });
 const invoice = (periodStart: number, periodEnd: number, lines: { period: { start: number; end: number } }[]) =>
-  ({ period_start: periodStart, period_end: periodEnd, lines: { data: lines } }) as unknown as Parameters<typeof coveredPeriod>[0];
+  ({ period_start: periodStart, period_end: periodEnd, lines: { data: lines } }) as unknown as Parameters<
+    typeof coveredPeriod
+  >[0];
 
 describe("coveredPeriod", () => {
   it("gives a renewal the period its lines bill, not Stripe's period just ended", () => {
@@ -24,7 +26,13 @@ describe("coveredPeriod", () => {
   });
 
   it("keeps Stripe's period when no line has a period to offer", () => {
-    expect(coveredPeriod(invoice(t0, t0, [line(t0, t0)]))).toEqual({ periodStart: new Date(t0 * 1000), periodEnd: new Date(t0 * 1000) });
-    expect(coveredPeriod(invoice(t0 - 30 * day, t0, []))).toEqual({ periodStart: new Date((t0 - 30 * day) * 1000), periodEnd: new Date(t0 * 1000) });
+    expect(coveredPeriod(invoice(t0, t0, [line(t0, t0)]))).toEqual({
+      periodStart: new Date(t0 * 1000),
+      periodEnd: new Date(t0 * 1000),
+    });
+    expect(coveredPeriod(invoice(t0 - 30 * day, t0, []))).toEqual({
+      periodStart: new Date((t0 - 30 * day) * 1000),
+      periodEnd: new Date(t0 * 1000),
+    });
   });
 });

@@ -5,12 +5,19 @@ import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
 
 /** The invoice status badge: Stripe's statuses in words, and "Overdue" only for an open invoice past its due date. */
 const now = new Date("2026-11-24T12:00:00Z");
-const badge = (status: string, dueDate: Date | null) => renderToStaticMarkup(createElement(InvoiceStatusBadge, { status, dueDate, now }));
+const badge = (status: string, dueDate: Date | null) =>
+  renderToStaticMarkup(createElement(InvoiceStatusBadge, { status, dueDate, now }));
 const text = (html: string) => html.replace(/<[^>]+>/g, "");
 
 describe("InvoiceStatusBadge", () => {
   it("names each status", () => {
-    expect(["paid", "open", "draft", "void", "uncollectible"].map((s) => text(badge(s, null)))).toEqual(["Paid", "Open", "Draft", "Void", "Uncollectible"]);
+    expect(["paid", "open", "draft", "void", "uncollectible"].map((s) => text(badge(s, null)))).toEqual([
+      "Paid",
+      "Open",
+      "Draft",
+      "Void",
+      "Uncollectible",
+    ]);
   });
 
   it("says Overdue for an open invoice past its due date, and only then", () => {
@@ -26,5 +33,4 @@ describe("InvoiceStatusBadge", () => {
   it("shows a status it doesn't know as it is, not as something else", () => {
     expect(text(badge("partially_refunded", null))).toBe("partially_refunded");
   });
-
 });

@@ -89,7 +89,12 @@ describe("limits in force", () => {
   const now = new Date("2026-11-24T12:00:00Z");
 
   it("uses the subscription's limits with overrides", () => {
-    const r = effectiveLimits({ ...pro, status: "active", pastDueSince: null, limitOverrides: { maxAgents: 150 } }, free, now, 14);
+    const r = effectiveLimits(
+      { ...pro, status: "active", pastDueSince: null, limitOverrides: { maxAgents: 150 } },
+      free,
+      now,
+      14,
+    );
     expect(r.limits.maxAgents).toBe(150);
     expect(r.degradedToFree).toBe(false);
   });
@@ -112,7 +117,9 @@ describe("limits in force", () => {
   });
 
   it("gives Free limits to a canceled subscription", () => {
-    expect(effectiveLimits({ ...pro, status: "canceled", pastDueSince: null, limitOverrides: {} }, free, now, 14).limits).toEqual(free);
+    expect(
+      effectiveLimits({ ...pro, status: "canceled", pastDueSince: null, limitOverrides: {} }, free, now, 14).limits,
+    ).toEqual(free);
   });
 });
 

@@ -5,7 +5,13 @@ import { aggregateBatch, type InsertedEvent } from "@/lib/usage/fold";
 const nov = calendarMonth(new Date("2026-11-15T00:00:00Z"));
 const oct = calendarMonth(new Date("2026-10-15T00:00:00Z"));
 let nextId = 1;
-const ev = (metric: InsertedEvent["metric"], quantity: number, iso: string, period = nov, id = nextId++): InsertedEvent => ({
+const ev = (
+  metric: InsertedEvent["metric"],
+  quantity: number,
+  iso: string,
+  period = nov,
+  id = nextId++,
+): InsertedEvent => ({
   id,
   metric,
   quantity,
@@ -21,10 +27,12 @@ describe("folding a batch", () => {
       ev("executions", 20, "2026-11-03T00:00:00Z"),
       ev("executions", 999, "2026-10-31T23:59:59Z", oct),
     ]);
-    expect(fold.counters.map((c) => [c.periodStart.toISOString().slice(0, 10), c.value, c.count, c.lastValue])).toEqual([
-      ["2026-10-01", 999, 1, null],
-      ["2026-11-01", 35, 3, null],
-    ]);
+    expect(fold.counters.map((c) => [c.periodStart.toISOString().slice(0, 10), c.value, c.count, c.lastValue])).toEqual(
+      [
+        ["2026-10-01", 999, 1, null],
+        ["2026-11-01", 35, 3, null],
+      ],
+    );
     expect(fold.daily.map((d) => [d.day, d.value, d.count])).toEqual([
       ["2026-10-31", 999, 1],
       ["2026-11-02", 15, 2],
@@ -40,7 +48,13 @@ describe("folding a batch", () => {
       ev("agents", 7, "2026-11-05T09:00:00Z"),
     ]);
     expect(fold.counters).toHaveLength(1);
-    expect(fold.counters[0]).toMatchObject({ metric: "agents", value: 12, lastValue: 7, lastAt: new Date("2026-11-05T09:00:00Z"), count: 3 });
+    expect(fold.counters[0]).toMatchObject({
+      metric: "agents",
+      value: 12,
+      lastValue: 7,
+      lastAt: new Date("2026-11-05T09:00:00Z"),
+      count: 3,
+    });
     expect(fold.daily.map((d) => [d.day, d.value, d.lastValue])).toEqual([
       ["2026-11-02", 12, 9],
       ["2026-11-05", 7, 7],
@@ -49,7 +63,10 @@ describe("folding a batch", () => {
   });
 
   it("breaks a tie in time by the later insert (the higher id), as the rebuild does", () => {
-    const fold = aggregateBatch([ev("gateways", 2, "2026-11-02T10:00:00Z", nov, 501), ev("gateways", 3, "2026-11-02T10:00:00Z", nov, 500)]);
+    const fold = aggregateBatch([
+      ev("gateways", 2, "2026-11-02T10:00:00Z", nov, 501),
+      ev("gateways", 3, "2026-11-02T10:00:00Z", nov, 500),
+    ]);
     expect(fold.counters[0]).toMatchObject({ value: 3, lastValue: 2 });
   });
 

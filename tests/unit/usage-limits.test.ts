@@ -12,7 +12,9 @@ describe("limit arithmetic for checks", () => {
   it("applies overrides key by key; null lifts a limit", () => {
     const limits = applyOverrides(free, { maxExecutionsPerMonth: 25_000, maxAgents: null });
     expect(limitForMetric(limits, "executions")).toBe(25_000);
-    expect(evaluateLimit({ metric: "agents", limit: limitForMetric(limits, "agents"), used: 5_000, amount: 1 })).toMatchObject({ allowed: true, limit: null, remaining: null });
+    expect(
+      evaluateLimit({ metric: "agents", limit: limitForMetric(limits, "agents"), used: 5_000, amount: 1 }),
+    ).toMatchObject({ allowed: true, limit: null, remaining: null });
     expect(limitForMetric(limits, "storage_bytes")).toBe(1_000_000_000);
   });
 
@@ -37,7 +39,9 @@ describe("limit arithmetic for checks", () => {
 describe("usage alerts", () => {
   it("fire at 80% and at 100%, never for unlimited", () => {
     const at = (used: number, limit: number | null) =>
-      alertCandidates([{ metric: "executions", periodStart: period.start, used, limit }]).map((c) => c.thresholdPercent);
+      alertCandidates([{ metric: "executions", periodStart: period.start, used, limit }]).map(
+        (c) => c.thresholdPercent,
+      );
     expect(at(7_999, 10_000)).toEqual([]);
     expect(at(8_000, 10_000)).toEqual([80]);
     expect(at(12_000, 10_000)).toEqual([80, 100]);
@@ -56,12 +60,18 @@ describe("usage periods", () => {
     const billing = { start: new Date("2026-11-08T00:00:00Z"), end: new Date("2026-12-08T00:00:00Z") };
     const source = { kind: "subscription" as const, billing, cycle: "monthly" as const };
     expect(usagePeriodFor(source, new Date("2026-11-20T00:00:00Z"))).toEqual(billing);
-    expect(usagePeriodFor(source, new Date("2026-11-07T23:59:59Z"))).toEqual({ start: new Date("2026-10-08T00:00:00Z"), end: billing.start });
-    expect(usagePeriodFor(source, new Date("2026-12-09T00:00:00Z"))).toEqual(usagePeriodAt(billing, "monthly", new Date("2026-12-09T00:00:00Z")));
-    expect(periodsOverlapping(source, new Date("2026-10-20T00:00:00Z"), new Date("2026-11-24T00:00:00Z")).map((p) => p.start.toISOString())).toEqual([
-      "2026-10-08T00:00:00.000Z",
-      "2026-11-08T00:00:00.000Z",
-    ]);
+    expect(usagePeriodFor(source, new Date("2026-11-07T23:59:59Z"))).toEqual({
+      start: new Date("2026-10-08T00:00:00Z"),
+      end: billing.start,
+    });
+    expect(usagePeriodFor(source, new Date("2026-12-09T00:00:00Z"))).toEqual(
+      usagePeriodAt(billing, "monthly", new Date("2026-12-09T00:00:00Z")),
+    );
+    expect(
+      periodsOverlapping(source, new Date("2026-10-20T00:00:00Z"), new Date("2026-11-24T00:00:00Z")).map((p) =>
+        p.start.toISOString(),
+      ),
+    ).toEqual(["2026-10-08T00:00:00.000Z", "2026-11-08T00:00:00.000Z"]);
   });
 
   it("cut an annual subscription into monthly slices", () => {
@@ -69,7 +79,10 @@ describe("usage periods", () => {
     const source = { kind: "subscription" as const, billing, cycle: "annual" as const };
     const p = usagePeriodFor(source, new Date("2026-11-24T00:00:00Z"));
     expect(p).toEqual({ start: new Date("2026-11-15T00:00:00Z"), end: new Date("2026-12-15T00:00:00Z") });
-    expect(usagePeriodFor(source, new Date("2026-03-01T00:00:00Z"))).toEqual({ start: addMonths(billing.start, -1), end: billing.start });
+    expect(usagePeriodFor(source, new Date("2026-03-01T00:00:00Z"))).toEqual({
+      start: addMonths(billing.start, -1),
+      end: billing.start,
+    });
     const map = periodMapper(source);
     expect(map(new Date("2026-11-30T00:00:00Z"))).toBe(map(new Date("2026-11-16T00:00:00Z")));
   });

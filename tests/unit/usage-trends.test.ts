@@ -73,7 +73,9 @@ describe("projection to period end", () => {
   });
 
   it("ending exactly at the limit is within it", () => {
-    expect(projectToPeriodEnd({ used: 5_000, limit: 10_000, period: nov, now: at("2026-11-16T00:00:00Z") }).kind).toBe("within");
+    expect(projectToPeriodEnd({ used: 5_000, limit: 10_000, period: nov, now: at("2026-11-16T00:00:00Z") }).kind).toBe(
+      "within",
+    );
   });
 
   it("with an unlimited plan projects the total without a percentage", () => {
@@ -84,24 +86,39 @@ describe("projection to period end", () => {
 
   it("is too early at the start of a period, and on its first day", () => {
     expect(projectToPeriodEnd({ used: 0, limit: 10_000, period: nov, now: nov.start }).kind).toBe("too_early");
-    const p = projectToPeriodEnd({ used: 300, limit: 10_000, period: nov, now: new Date(nov.start.getTime() + 6 * 3_600_000) });
+    const p = projectToPeriodEnd({
+      used: 300,
+      limit: 10_000,
+      period: nov,
+      now: new Date(nov.start.getTime() + 6 * 3_600_000),
+    });
     expect(p.kind).toBe("too_early");
     expect(describeProjection(p, { period: nov })).toContain("Too early to project");
   });
 
   it("reports a limit already reached, even early in the period", () => {
-    const p = projectToPeriodEnd({ used: 10_500, limit: 10_000, period: nov, now: new Date(nov.start.getTime() + 3_600_000) });
+    const p = projectToPeriodEnd({
+      used: 10_500,
+      limit: 10_000,
+      period: nov,
+      now: new Date(nov.start.getTime() + 3_600_000),
+    });
     expect(p).toMatchObject({ kind: "over", alreadyReached: true });
     expect(describeProjection(p, { period: nov })).toContain("You have reached your limit (105% used)");
   });
 
   it("with no usage stays within; a zero limit with no usage too", () => {
-    expect(projectToPeriodEnd({ used: 0, limit: 10_000, period: nov, now: at("2026-11-20T00:00:00Z") })).toMatchObject({ kind: "within", projected: 0 });
+    expect(projectToPeriodEnd({ used: 0, limit: 10_000, period: nov, now: at("2026-11-20T00:00:00Z") })).toMatchObject({
+      kind: "within",
+      projected: 0,
+    });
     expect(projectToPeriodEnd({ used: 0, limit: 0, period: nov, now: at("2026-11-20T00:00:00Z") }).kind).toBe("within");
   });
 
   it("after the period's end projects what was used", () => {
-    expect(projectToPeriodEnd({ used: 9_000, limit: 10_000, period: nov, now: at("2026-12-05T00:00:00Z") })).toMatchObject({ kind: "within", projected: 9_000 });
+    expect(
+      projectToPeriodEnd({ used: 9_000, limit: 10_000, period: nov, now: at("2026-12-05T00:00:00Z") }),
+    ).toMatchObject({ kind: "within", projected: 9_000 });
   });
 });
 
@@ -131,7 +148,13 @@ describe("period chart points", () => {
 
 describe("summaries", () => {
   it("gives total, average, busiest day and the ends", () => {
-    expect(summarize([{ day: "a", value: 1 }, { day: "b", value: 5 }, { day: "c", value: 3 }])).toEqual({
+    expect(
+      summarize([
+        { day: "a", value: 1 },
+        { day: "b", value: 5 },
+        { day: "c", value: 3 },
+      ]),
+    ).toEqual({
       total: 9,
       average: 3,
       max: { day: "b", value: 5 },
@@ -164,7 +187,9 @@ describe("CSV", () => {
   });
 
   it("names the file after the organization and the days", () => {
-    expect(usageCsvFilename("acme", { from: "2026-10-26", to: "2026-11-24" })).toBe("acme-usage-2026-10-26-to-2026-11-24.csv");
+    expect(usageCsvFilename("acme", { from: "2026-10-26", to: "2026-11-24" })).toBe(
+      "acme-usage-2026-10-26-to-2026-11-24.csv",
+    );
     expect(usageCsvFilename('we"ird/..', { from: "a", to: "b" })).toBe("we-ird-usage-a-to-b.csv");
   });
 });
@@ -176,7 +201,10 @@ describe("export query", () => {
   it("takes days or from/to, defaulting to the last 30 days", () => {
     expect(resolveExportRange(parse({}).data!, now)).toEqual({ from: "2026-10-26", to: "2026-11-24" });
     expect(resolveExportRange(parse({ days: "90" }).data!, now)).toEqual({ from: "2026-08-27", to: "2026-11-24" });
-    expect(resolveExportRange(parse({ from: "2026-11-01", to: "2026-11-10" }).data!, now)).toEqual({ from: "2026-11-01", to: "2026-11-10" });
+    expect(resolveExportRange(parse({ from: "2026-11-01", to: "2026-11-10" }).data!, now)).toEqual({
+      from: "2026-11-01",
+      to: "2026-11-10",
+    });
   });
 
   it("refuses bad values with a message", () => {
@@ -193,7 +221,8 @@ describe("export query", () => {
 });
 
 describe("next invoice estimate", () => {
-  const plan = (id: "free" | "pro" | "enterprise") => ({ ...catalogPlan(id), createdAt: new Date(), updatedAt: new Date() }) as unknown as Plan;
+  const plan = (id: "free" | "pro" | "enterprise") =>
+    ({ ...catalogPlan(id), createdAt: new Date(), updatedAt: new Date() }) as unknown as Plan;
   const sub = (over: Partial<Subscription>): Subscription =>
     ({
       status: "active",
@@ -212,7 +241,14 @@ describe("next invoice estimate", () => {
 
   it("is the seats times the price at the period end", () => {
     const p = plan("pro");
-    const next = estimateNextInvoice({ plan: p, subscription: sub({}), limits: limitsOf(p as never), degradedToFree: false, usage, now });
+    const next = estimateNextInvoice({
+      plan: p,
+      subscription: sub({}),
+      limits: limitsOf(p as never),
+      degradedToFree: false,
+      usage,
+      now,
+    });
     expect(next).toMatchObject({ kind: "renewal", recurringCents: 6 * 4_900, overageCents: 0, totalCents: 6 * 4_900 });
     if (next.kind === "renewal") expect(next.date.toISOString()).toBe("2026-12-08T00:00:00.000Z");
   });
@@ -228,24 +264,48 @@ describe("next invoice estimate", () => {
       usage: { ...usage, executions: 3_500 },
       now,
     });
-    expect(next).toMatchObject({ kind: "renewal", recurringCents: 168_000, overageCents: 3 * (p.overageCentsPer1kExecutions ?? 0) });
+    expect(next).toMatchObject({
+      kind: "renewal",
+      recurringCents: 168_000,
+      overageCents: 3 * (p.overageCentsPer1kExecutions ?? 0),
+    });
   });
 
   it("has none on Free, none after cancellation, and an end date when a cancellation is scheduled", () => {
     const free = plan("free");
-    expect(estimateNextInvoice({ plan: free, subscription: null, limits: limitsOf(free as never), degradedToFree: false, usage, now }).kind).toBe("none");
+    expect(
+      estimateNextInvoice({
+        plan: free,
+        subscription: null,
+        limits: limitsOf(free as never),
+        degradedToFree: false,
+        usage,
+        now,
+      }).kind,
+    ).toBe("none");
     const p = plan("pro");
     const args = { plan: p, limits: limitsOf(p as never), degradedToFree: false, usage, now };
     expect(estimateNextInvoice({ ...args, subscription: sub({ status: "canceled" }) }).kind).toBe("none");
-    expect(estimateNextInvoice({ ...args, subscription: sub({ cancelAtPeriodEnd: true }) })).toMatchObject({ kind: "ending" });
+    expect(estimateNextInvoice({ ...args, subscription: sub({ cancelAtPeriodEnd: true }) })).toMatchObject({
+      kind: "ending",
+    });
   });
 
   it("is due at the trial's end during a trial, and rolls a stale period forward", () => {
     const p = plan("pro");
     const args = { plan: p, limits: limitsOf(p as never), degradedToFree: false, usage, now };
-    const trial = estimateNextInvoice({ ...args, subscription: sub({ status: "trialing", trialEnd: at("2026-11-30T00:00:00Z") }) });
+    const trial = estimateNextInvoice({
+      ...args,
+      subscription: sub({ status: "trialing", trialEnd: at("2026-11-30T00:00:00Z") }),
+    });
     expect(trial.kind === "renewal" && trial.date.toISOString()).toBe("2026-11-30T00:00:00.000Z");
-    const stale = estimateNextInvoice({ ...args, subscription: sub({ currentPeriodStart: at("2026-09-08T00:00:00Z"), currentPeriodEnd: at("2026-10-08T00:00:00Z") }) });
+    const stale = estimateNextInvoice({
+      ...args,
+      subscription: sub({
+        currentPeriodStart: at("2026-09-08T00:00:00Z"),
+        currentPeriodEnd: at("2026-10-08T00:00:00Z"),
+      }),
+    });
     expect(stale.kind === "renewal" && stale.date.toISOString()).toBe("2026-12-08T00:00:00.000Z");
   });
 });

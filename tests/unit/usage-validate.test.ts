@@ -3,7 +3,13 @@ import { AppError } from "@/lib/errors";
 import { eventTimeProblem, MAX_AGE_MS, MAX_FUTURE_MS, parseUsageBatch } from "@/lib/usage/validate";
 
 const now = new Date("2026-11-24T12:00:00Z");
-const ok = (over: Record<string, unknown> = {}) => ({ idempotency_key: "k", metric: "executions", quantity: 1, occurred_at: "2026-11-24T11:00:00Z", ...over });
+const ok = (over: Record<string, unknown> = {}) => ({
+  idempotency_key: "k",
+  metric: "executions",
+  quantity: 1,
+  occurred_at: "2026-11-24T11:00:00Z",
+  ...over,
+});
 function issuesOf(body: unknown) {
   try {
     parseUsageBatch(body, now);
@@ -36,8 +42,14 @@ describe("timestamp window", () => {
 
 describe("batch rules", () => {
   it("takes quantity for counters and value for gauges (either is accepted), never both", () => {
-    const events = parseUsageBatch({ events: [ok(), ok({ idempotency_key: "g", metric: "agents", quantity: undefined, value: 4 })] }, now);
-    expect(events.map((e) => [e.metric, e.quantity])).toEqual([["executions", 1], ["agents", 4]]);
+    const events = parseUsageBatch(
+      { events: [ok(), ok({ idempotency_key: "g", metric: "agents", quantity: undefined, value: 4 })] },
+      now,
+    );
+    expect(events.map((e) => [e.metric, e.quantity])).toEqual([
+      ["executions", 1],
+      ["agents", 4],
+    ]);
     expect(issuesOf([ok({ value: 2 })])[0]!.message).toMatch(/either quantity or value/);
   });
 
@@ -49,14 +61,19 @@ describe("batch rules", () => {
   });
 
   it("gives one message per bad event, joining several problems of one event", () => {
-    const issues = issuesOf([ok(), ok({ idempotency_key: "b", metric: "agentz", occurred_at: "2020-01-01T00:00:00Z" })]);
+    const issues = issuesOf([
+      ok(),
+      ok({ idempotency_key: "b", metric: "agentz", occurred_at: "2020-01-01T00:00:00Z" }),
+    ]);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.index).toBe(1);
     expect(issues[0]!.message).toMatch(/unknown metric "agentz".*35 days old/);
   });
 
   it("refuses a key repeated inside one batch", () => {
-    expect(issuesOf([ok(), ok()])).toEqual([{ index: 1, idempotency_key: "k", message: expect.stringMatching(/repeats event #0/) }]);
+    expect(issuesOf([ok(), ok()])).toEqual([
+      { index: 1, idempotency_key: "k", message: expect.stringMatching(/repeats event #0/) },
+    ]);
   });
 
   it("refuses empty and oversize batches and non-batches with one message", () => {
@@ -68,6 +85,8 @@ describe("batch rules", () => {
     ] as const) {
       expect(() => parseUsageBatch(body, now)).toThrow(re);
     }
-    expect(parseUsageBatch({ events: Array.from({ length: 1_000 }, (_, i) => ok({ idempotency_key: `k${i}` })) }, now)).toHaveLength(1_000);
+    expect(
+      parseUsageBatch({ events: Array.from({ length: 1_000 }, (_, i) => ok({ idempotency_key: `k${i}` })) }, now),
+    ).toHaveLength(1_000);
   });
 });

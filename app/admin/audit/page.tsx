@@ -14,7 +14,11 @@ import { formatNumber } from "@/lib/format";
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePlatformAdmin();
   const parsed = auditQuerySchema.safeParse(firstValues(await searchParams));
   const query: AuditQuery = parsed.success ? parsed.data : auditQuerySchema.parse({});
@@ -37,7 +41,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <FilterForm className="sm:grid-cols-2 lg:grid-cols-6">
         <FilterInput name="actor" label="Actor" value={query.actor} placeholder="email" />
         <FilterInput name="org" label="Organization" value={query.org} placeholder="slug or id" />
-        <FilterInput name="action" label="Action" value={query.action} placeholder="organization." suggestions={actions} />
+        <FilterInput
+          name="action"
+          label="Action"
+          value={query.action}
+          placeholder="organization."
+          suggestions={actions}
+        />
         <FilterInput name="from" label="From" value={query.from} type="date" />
         <FilterInput name="to" label="To" value={query.to} type="date" />
         <FilterButtons filtered={filtered} clearHref="/admin/audit" />
@@ -59,7 +69,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <TBody>
             {result.rows.map((r) => (
               <tr key={r.id} data-testid="audit-row">
-                <Td className="hidden whitespace-nowrap sm:table-cell">{r.createdAt.toISOString().replace("T", " ").slice(0, 19)}</Td>
+                <Td className="hidden whitespace-nowrap sm:table-cell">
+                  {r.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                </Td>
                 <Td className="hidden sm:table-cell">{r.actorLabel}</Td>
                 <Td>
                   <span className="block text-xs text-zinc-500 sm:hidden">
@@ -73,7 +85,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </Td>
                 <Td>
                   {r.organizationId ? (
-                    <Link href={`/admin/orgs/${r.organizationId}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
+                    <Link
+                      href={`/admin/orgs/${r.organizationId}`}
+                      className="text-indigo-700 hover:underline dark:text-indigo-400"
+                    >
                       {r.organizationSlug ?? r.organizationId.slice(0, 8)}
                     </Link>
                   ) : (
@@ -94,7 +109,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         href={(page) => hrefWith("/admin/audit", { ...filters, page: page === 1 ? undefined : page })}
         label="Audit pages"
       />
-      <p className="text-xs text-zinc-500">The CSV export holds up to {formatNumber(AUDIT_EXPORT_MAX)} rows of the current filters.</p>
+      <p className="text-xs text-zinc-500">
+        The CSV export holds up to {formatNumber(AUDIT_EXPORT_MAX)} rows of the current filters.
+      </p>
     </div>
   );
 }

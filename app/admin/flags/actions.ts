@@ -18,7 +18,11 @@ import { adminAction, field } from "../action-state";
 
 /** Server actions of the flag pages; the flag service audits each write. */
 
-const paths = (key?: string) => ["/admin/flags", ...(key ? [`/admin/flags/${encodeURIComponent(key)}`] : []), "/admin/audit"];
+const paths = (key?: string) => [
+  "/admin/flags",
+  ...(key ? [`/admin/flags/${encodeURIComponent(key)}`] : []),
+  "/admin/audit",
+];
 
 export async function createFlagAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
@@ -69,7 +73,11 @@ export async function deleteFlagAction(key: string, _prev: ActionState, fd: Form
 export async function setOverrideAction(key: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      const input = flagOverrideSchema.parse({ organization: field(fd, "organization"), enabled: field(fd, "enabled"), reason: field(fd, "reason") });
+      const input = flagOverrideSchema.parse({
+        organization: field(fd, "organization"),
+        enabled: field(fd, "enabled"),
+        reason: field(fd, "reason"),
+      });
       await setFlagOverride(db, key, input, actor);
     },
     "Override saved.",
@@ -80,7 +88,10 @@ export async function setOverrideAction(key: string, _prev: ActionState, fd: For
 export async function removeOverrideAction(key: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      const input = removeFlagOverrideSchema.parse({ organization: field(fd, "organization"), reason: field(fd, "reason") });
+      const input = removeFlagOverrideSchema.parse({
+        organization: field(fd, "organization"),
+        reason: field(fd, "reason"),
+      });
       await removeFlagOverride(db, key, input, actor);
     },
     "Override removed: the organization follows the rollout again.",

@@ -27,7 +27,9 @@ export default async function FlagsPage() {
       <section aria-labelledby="flag-list">
         <SectionTitle id="flag-list">Flags</SectionTitle>
         {flags.length === 0 ? (
-          <EmptyState title="No flags yet">Create one below; the app reads it with isEnabled(key, organization).</EmptyState>
+          <EmptyState title="No flags yet">
+            Create one below; the app reads it with isEnabled(key, organization).
+          </EmptyState>
         ) : (
           <TableFrame label="Feature flags">
             <THead>
@@ -42,11 +44,16 @@ export default async function FlagsPage() {
               {flags.map((f) => (
                 <tr key={f.key} data-testid={`flag-row-${f.key}`}>
                   <Td>
-                    <Link href={`/admin/flags/${encodeURIComponent(f.key)}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                    <Link
+                      href={`/admin/flags/${encodeURIComponent(f.key)}`}
+                      className="font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-400"
+                    >
                       {f.key}
                     </Link>
                   </Td>
-                  <Td className="max-w-xs whitespace-normal text-zinc-600 dark:text-zinc-300">{f.description || "—"}</Td>
+                  <Td className="max-w-xs whitespace-normal text-zinc-600 dark:text-zinc-300">
+                    {f.description || "—"}
+                  </Td>
                   <Td>
                     <Badge tone={f.defaultEnabled ? "green" : "neutral"}>{f.defaultEnabled ? "on" : "off"}</Badge>
                   </Td>
@@ -66,10 +73,25 @@ export default async function FlagsPage() {
           <ActionForm action={createFlagAction} submitLabel="Create flag">
             <div className="grid gap-3 sm:grid-cols-2">
               <Field label="Key" htmlFor="f-flag-key" hint="Lower case, e.g. bulk-export">
-                <input id="f-flag-key" name="key" required pattern="[a-z0-9][a-z0-9._\-]{1,62}" className={`${inputClass} font-mono`} />
+                <input
+                  id="f-flag-key"
+                  name="key"
+                  required
+                  pattern="[a-z0-9][a-z0-9._\-]{1,62}"
+                  className={`${inputClass} font-mono`}
+                />
               </Field>
               <Field label="Rollout (% of organizations)" htmlFor="f-flag-rollout">
-                <input id="f-flag-rollout" name="rolloutPercent" type="number" min={0} max={100} step={1} defaultValue={0} className={inputClass} />
+                <input
+                  id="f-flag-rollout"
+                  name="rolloutPercent"
+                  type="number"
+                  min={0}
+                  max={100}
+                  step={1}
+                  defaultValue={0}
+                  className={inputClass}
+                />
               </Field>
               <Field label="Description" htmlFor="f-flag-description" className="sm:col-span-2">
                 <input id="f-flag-description" name="description" maxLength={500} className={inputClass} />

@@ -28,7 +28,17 @@ function duration(seconds: number): string {
   return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
 }
 
-function Part({ title, status, children, testId }: { title: string; status: PartStatus; children: React.ReactNode; testId: string }) {
+function Part({
+  title,
+  status,
+  children,
+  testId,
+}: {
+  title: string;
+  status: PartStatus;
+  children: React.ReactNode;
+  testId: string;
+}) {
   return (
     <Card>
       <div className="mb-3 flex items-center justify-between gap-2">
@@ -62,7 +72,10 @@ export default async function HealthPage() {
       />
       <Notice tone={h.status === "ok" ? "green" : h.status === "degraded" ? "amber" : "red"} role="status">
         <p className="flex items-center gap-2 font-medium">
-          Overall <span data-testid="health-overall"><StatusBadge status={h.status} /></span>
+          Overall{" "}
+          <span data-testid="health-overall">
+            <StatusBadge status={h.status} />
+          </span>
         </p>
         {h.reasons.length ? (
           <ul className="mt-2 list-disc space-y-1 pl-5">
@@ -95,7 +108,11 @@ export default async function HealthPage() {
             ]}
           />
         </Part>
-        <Part title={h.stripe.mode === "emulator" ? "Stripe (local emulator)" : "Stripe"} status={h.stripe.status} testId="health-stripe">
+        <Part
+          title={h.stripe.mode === "emulator" ? "Stripe (local emulator)" : "Stripe"}
+          status={h.stripe.status}
+          testId="health-stripe"
+        >
           <Facts
             items={[
               { label: "Probed", value: h.stripe.target ? <Mono>{h.stripe.target}</Mono> : "not checked from here" },
@@ -108,7 +125,19 @@ export default async function HealthPage() {
           <Facts
             items={[
               { label: "Unprocessed", value: w ? formatNumber(w.pending) : "—" },
-              { label: "Failed", value: w ? <Link href="/admin/webhooks?status=failed" className="text-indigo-700 hover:underline dark:text-indigo-400">{formatNumber(w.failed)}</Link> : "—" },
+              {
+                label: "Failed",
+                value: w ? (
+                  <Link
+                    href="/admin/webhooks?status=failed"
+                    className="text-indigo-700 hover:underline dark:text-indigo-400"
+                  >
+                    {formatNumber(w.failed)}
+                  </Link>
+                ) : (
+                  "—"
+                ),
+              },
               { label: "Oldest unprocessed", value: w?.oldestPendingAt ? ago(w.oldestPendingAt, now) : "none" },
               { label: "Last received", value: ago(w?.lastReceivedAt, now) },
             ]}
@@ -118,20 +147,39 @@ export default async function HealthPage() {
           {run ? (
             <Facts
               items={[
-                { label: "Last run", value: <span className="flex items-center gap-2"><StatusBadge status={run.status} /> {ago(run.finishedAt ?? run.startedAt, now)}</span> },
+                {
+                  label: "Last run",
+                  value: (
+                    <span className="flex items-center gap-2">
+                      <StatusBadge status={run.status} /> {ago(run.finishedAt ?? run.startedAt, now)}
+                    </span>
+                  ),
+                },
                 ...h.reconciliation.summary.map((s) => ({ label: s.label, value: formatNumber(s.value) })),
                 ...(run.error ? [{ label: "Error", value: run.error }] : []),
               ]}
             />
           ) : (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">No run recorded yet. It runs from the scheduler (POST /api/cron/usage) or npm run usage:reconcile.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              No run recorded yet. It runs from the scheduler (POST /api/cron/usage) or npm run usage:reconcile.
+            </p>
           )}
         </Part>
         <Part title="Ingest" status={h.ingest.status} testId="health-ingest">
           <Facts
             items={[
-              { label: "Last 5 minutes", value: h.ingest.facts ? `${formatNumber(h.ingest.facts.last5m)} events (${h.ingest.perMinute5m}/min)` : "—" },
-              { label: "Last 15 minutes", value: h.ingest.facts ? `${formatNumber(h.ingest.facts.last15m)} events (${h.ingest.perMinute15m}/min)` : "—" },
+              {
+                label: "Last 5 minutes",
+                value: h.ingest.facts
+                  ? `${formatNumber(h.ingest.facts.last5m)} events (${h.ingest.perMinute5m}/min)`
+                  : "—",
+              },
+              {
+                label: "Last 15 minutes",
+                value: h.ingest.facts
+                  ? `${formatNumber(h.ingest.facts.last15m)} events (${h.ingest.perMinute15m}/min)`
+                  : "—",
+              },
             ]}
           />
         </Part>

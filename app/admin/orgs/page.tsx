@@ -27,7 +27,9 @@ function OrgBadges({ row }: { row: OrgListRow }) {
   return (
     <>
       <StatusBadge status={row.status} />
-      {row.subscriptionStatus && row.subscriptionStatus !== "active" ? <StatusBadge status={row.subscriptionStatus} /> : null}
+      {row.subscriptionStatus && row.subscriptionStatus !== "active" ? (
+        <StatusBadge status={row.subscriptionStatus} />
+      ) : null}
       {row.atOrOverLimit ? <Badge tone="amber">limit reached</Badge> : null}
     </>
   );
@@ -64,8 +66,21 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
       />
       <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
       <FilterForm action="/admin/orgs" className="sm:grid-cols-2 lg:grid-cols-6">
-        <FilterInput name="q" label="Search" value={query.q} type="search" placeholder="Name, slug, owner email, cus_…" className="sm:col-span-2 lg:col-span-3" />
-        <FilterSelect name="plan" label="Plan" value={query.plan} anyLabel="Any plan" options={PLAN_CATALOG.map((p) => ({ value: p.id, label: p.name }))} />
+        <FilterInput
+          name="q"
+          label="Search"
+          value={query.q}
+          type="search"
+          placeholder="Name, slug, owner email, cus_…"
+          className="sm:col-span-2 lg:col-span-3"
+        />
+        <FilterSelect
+          name="plan"
+          label="Plan"
+          value={query.plan}
+          anyLabel="Any plan"
+          options={PLAN_CATALOG.map((p) => ({ value: p.id, label: p.name }))}
+        />
         <FilterSelect name="status" label="Status" value={query.status} anyLabel="Any status" options={ORG_STATUSES} />
         <fieldset className="space-y-1 text-sm">
           <legend className="font-medium">Only</legend>
@@ -85,7 +100,12 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
         >
           <input type="hidden" name="sort" value={query.sort} />
           {query.dir ? <input type="hidden" name="dir" value={query.dir} /> : null}
-          <select name="perPage" aria-label="Organizations per page" defaultValue={String(query.perPage)} className={inputClass.replace("w-full", "w-auto")}>
+          <select
+            name="perPage"
+            aria-label="Organizations per page"
+            defaultValue={String(query.perPage)}
+            className={inputClass.replace("w-full", "w-auto")}
+          >
             {PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
                 {n} a page
@@ -97,23 +117,47 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
 
       {result.rows.length === 0 ? (
         <EmptyState title={filtered ? "No organization matches" : "No organizations yet"}>
-          {filtered ? "Try part of the name, the slug, the owner’s email or a Stripe customer id (cus_…), or clear the filters." : null}
+          {filtered
+            ? "Try part of the name, the slug, the owner’s email or a Stripe customer id (cus_…), or clear the filters."
+            : null}
         </EmptyState>
       ) : (
         <TableFrame label="Organizations">
           <THead>
-            <SortTh label="Organization" sortKey="name" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
-            <SortTh label="Plan" sortKey="plan" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
+            <SortTh
+              label="Organization"
+              sortKey="name"
+              current={query.sort}
+              dir={dir}
+              href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })}
+            />
+            <SortTh
+              label="Plan"
+              sortKey="plan"
+              current={query.sort}
+              dir={dir}
+              href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })}
+            />
             <Th className="hidden sm:table-cell">Status</Th>
             <Th>Owner</Th>
             <Th align="right">Members</Th>
-            <SortTh label="Created" sortKey="created" defaultDir="desc" current={query.sort} dir={dir} href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })} />
+            <SortTh
+              label="Created"
+              sortKey="created"
+              defaultDir="desc"
+              current={query.sort}
+              dir={dir}
+              href={(sort, d) => link({ sort: sort as OrgListQuery["sort"], dir: d, page: 1 })}
+            />
           </THead>
           <TBody>
             {result.rows.map((o) => (
               <tr key={o.id} data-testid={`org-row-${o.slug}`}>
                 <Td>
-                  <Link href={`/admin/orgs/${o.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                  <Link
+                    href={`/admin/orgs/${o.id}`}
+                    className="font-medium text-indigo-700 hover:underline dark:text-indigo-400"
+                  >
                     {o.name}
                   </Link>
                   <span className="block text-xs text-zinc-500">
@@ -126,7 +170,12 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
                 </Td>
                 <Td>
                   {o.planName}
-                  {o.billingCycle && o.planId !== "free" ? <span className="block text-xs text-zinc-500">{o.billingCycle}{o.seats ? ` · ${o.seats} seats` : ""}</span> : null}
+                  {o.billingCycle && o.planId !== "free" ? (
+                    <span className="block text-xs text-zinc-500">
+                      {o.billingCycle}
+                      {o.seats ? ` · ${o.seats} seats` : ""}
+                    </span>
+                  ) : null}
                 </Td>
                 <Td className="hidden sm:table-cell">
                   <span className="flex flex-wrap gap-1">

@@ -9,7 +9,12 @@ import { adminReplayEvent, adminReplayFailed, describeReplay, describeReplays } 
 
 /** Server actions of the webhook pages: replay one event, or every failed one. */
 
-const paths = (id?: string) => [...(id ? [`/admin/webhooks/${encodeURIComponent(id)}`] : []), "/admin/webhooks", "/admin/health", "/admin/audit"];
+const paths = (id?: string) => [
+  ...(id ? [`/admin/webhooks/${encodeURIComponent(id)}`] : []),
+  "/admin/webhooks",
+  "/admin/health",
+  "/admin/audit",
+];
 
 export async function replayEventAction(eventId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminActionReporting(async (db, actor) => {
@@ -20,5 +25,9 @@ export async function replayEventAction(eventId: string, _prev: ActionState, fd:
 }
 
 export async function replayFailedAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminActionReporting(async (db, actor) => describeReplays(await adminReplayFailed({ db, stripe: getStripe() }, { reason: field(fd, "reason") }, actor)), paths());
+  return adminActionReporting(
+    async (db, actor) =>
+      describeReplays(await adminReplayFailed({ db, stripe: getStripe() }, { reason: field(fd, "reason") }, actor)),
+    paths(),
+  );
 }

@@ -32,7 +32,12 @@ async function eventStates(db: Queryable, ids: string[]) {
 }
 
 /** Replay one failed or pending event. A handler that fails again is reported, not thrown. */
-export async function adminReplayEvent(ctx: { db: Db; stripe: Stripe }, id: string, raw: ReplayInput | Record<string, unknown>, actor: UserActor): Promise<ReplayResult> {
+export async function adminReplayEvent(
+  ctx: { db: Db; stripe: Stripe },
+  id: string,
+  raw: ReplayInput | Record<string, unknown>,
+  actor: UserActor,
+): Promise<ReplayResult> {
   const { reason } = replaySchema.parse(raw);
   return ctx.db.transaction(async (tx) => {
     const [before] = await eventStates(tx, [id]);
@@ -50,7 +55,14 @@ export async function adminReplayEvent(ctx: { db: Db; stripe: Stripe }, id: stri
       action: "webhook.replayed",
       targetType: "stripe_event",
       targetId: id,
-      details: { eventIds: [id], outcome: result.outcome, ...(result.error ? { error: result.error } : {}), before: before ?? null, after: after ?? null, reason },
+      details: {
+        eventIds: [id],
+        outcome: result.outcome,
+        ...(result.error ? { error: result.error } : {}),
+        before: before ?? null,
+        after: after ?? null,
+        reason,
+      },
     });
     return result;
   });
@@ -59,12 +71,24 @@ export async function adminReplayEvent(ctx: { db: Db; stripe: Stripe }, id: stri
 const REPLAY_LIMIT = 100;
 
 /** Replay every failed event (oldest first, at most 100 a run). */
-export async function adminReplayFailed(ctx: { db: Db; stripe: Stripe }, raw: ReplayInput | Record<string, unknown>, actor: UserActor): Promise<ReplayResult[]> {
+export async function adminReplayFailed(
+  ctx: { db: Db; stripe: Stripe },
+  raw: ReplayInput | Record<string, unknown>,
+  actor: UserActor,
+): Promise<ReplayResult[]> {
   const { reason } = replaySchema.parse(raw);
   return ctx.db.transaction(async (tx) => {
     // The events the service picks (the oldest failed, up to its limit), before it changes them.
-    const failed = await tx.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.status, "failed")).orderBy(stripeEvents.stripeCreated).limit(REPLAY_LIMIT);
-    const before = await eventStates(tx, failed.map((f) => f.id));
+    const failed = await tx
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.status, "failed"))
+      .orderBy(stripeEvents.stripeCreated)
+      .limit(REPLAY_LIMIT);
+    const before = await eventStates(
+      tx,
+      failed.map((f) => f.id),
+    );
     const results = await replayFailedEvents(tx, ctx.stripe, REPLAY_LIMIT);
     if (results.length === 0) throw new AppError("conflict", "No failed events to replay.");
     const replayed = new Set(results.map((r) => r.id));
@@ -86,7 +110,9 @@ export async function adminReplayFailed(ctx: { db: Db; stripe: Stripe }, raw: Re
 }
 
 export function describeReplay(r: ReplayResult): string {
-  return r.outcome === "failed" ? `Replay of ${r.id} failed again: ${r.error ?? "unknown error"}` : `Event ${r.id} replayed: ${r.outcome}.`;
+  return r.outcome === "failed"
+    ? `Replay of ${r.id} failed again: ${r.error ?? "unknown error"}`
+    : `Event ${r.id} replayed: ${r.outcome}.`;
 }
 
 export function describeReplays(results: ReplayResult[]): string {

@@ -23,7 +23,15 @@ export type OrgActions = {
   manualInvoice: Action;
 };
 
-function ActionCard({ title, children, description }: { title: string; description: React.ReactNode; children: React.ReactNode }) {
+function ActionCard({
+  title,
+  children,
+  description,
+}: {
+  title: string;
+  description: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <Card>
       <h3 className="font-semibold">{title}</h3>
@@ -37,7 +45,16 @@ function LimitInput({ name, label, defaultValue }: { name: string; label: string
   return (
     <Field label={label} htmlFor={`f-${name}`}>
       <div className="flex items-center gap-3">
-        <input id={`f-${name}`} name={name} type="number" min={0} step={1} inputMode="numeric" defaultValue={defaultValue ?? ""} className={inputClass} />
+        <input
+          id={`f-${name}`}
+          name={name}
+          type="number"
+          min={0}
+          step={1}
+          inputMode="numeric"
+          defaultValue={defaultValue ?? ""}
+          className={inputClass}
+        />
         <label className="flex shrink-0 items-center gap-1 text-sm">
           <input type="checkbox" name={`${name}Unlimited`} defaultChecked={defaultValue === null} /> Unlimited
         </label>
@@ -47,7 +64,15 @@ function LimitInput({ name, label, defaultValue }: { name: string; label: string
 }
 
 /** Every admin action on one organization; each asks for a reason and confirms first. */
-export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detail: OrgDetail; actions: OrgActions; manualInvoiceLines: number }) {
+export function OrgActionsPanel({
+  detail,
+  actions,
+  manualInvoiceLines,
+}: {
+  detail: OrgDetail;
+  actions: OrgActions;
+  manualInvoiceLines: number;
+}) {
   const { organization: org, usage } = detail;
   const sub = usage.subscription;
   const overrides = sub?.limitOverrides ?? {};
@@ -59,11 +84,18 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
     <section aria-labelledby="actions">
       <SectionTitle id="actions">Actions</SectionTitle>
       <div className="grid items-start gap-4 lg:grid-cols-2">
-        <ActionCard title="Override a limit" description="Replaces one limit for this organization only, on top of its plan. Takes effect at once.">
+        <ActionCard
+          title="Override a limit"
+          description="Replaces one limit for this organization only, on top of its plan. Takes effect at once."
+        >
           <ActionForm
             action={actions.overrideLimit}
             submitLabel="Override limit"
-            confirm={{ title: `Override a limit of ${org.name}?`, body: "The new limit applies to the organization’s usage checks and dashboard at once.", confirmLabel: "Override limit" }}
+            confirm={{
+              title: `Override a limit of ${org.name}?`,
+              body: "The new limit applies to the organization’s usage checks and dashboard at once.",
+              confirmLabel: "Override limit",
+            }}
           >
             <Field label="Limit" htmlFor="f-key">
               <select id="f-key" name="key" className={inputClass} defaultValue="maxAgents">
@@ -80,13 +112,21 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
 
         <ActionCard
           title="Remove an override"
-          description={overridden.length ? `Overridden now: ${overridden.map((k) => `${LIMIT_LABEL[k]} ${formatLimit(overrides[k])}`).join(", ")}.` : "No limit is overridden for this organization."}
+          description={
+            overridden.length
+              ? `Overridden now: ${overridden.map((k) => `${LIMIT_LABEL[k]} ${formatLimit(overrides[k])}`).join(", ")}.`
+              : "No limit is overridden for this organization."
+          }
         >
           {overridden.length ? (
             <ActionForm
               action={actions.removeOverride}
               submitLabel="Remove override"
-              confirm={{ title: "Remove the override?", body: "The plan’s (or Enterprise terms’) limit applies again at once.", confirmLabel: "Remove override" }}
+              confirm={{
+                title: "Remove the override?",
+                body: "The plan’s (or Enterprise terms’) limit applies again at once.",
+                confirmLabel: "Remove override",
+              }}
             >
               <Field label="Override" htmlFor="f-remove-key">
                 <select id="f-remove-key" name="key" className={inputClass}>
@@ -105,7 +145,12 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
           title="Change plan"
           description={`Now on ${usage.plan.name}${sub ? ` (${sub.billingCycle})` : ""}. Goes through the billing service, so Stripe follows; refused without a card on file or when current use doesn’t fit.`}
         >
-          <ChangePlanForm action={actions.changePlan} orgName={org.name} currentPlanId={usage.plan.id} currentCycle={sub?.billingCycle ?? "monthly"} />
+          <ChangePlanForm
+            action={actions.changePlan}
+            orgName={org.name}
+            currentPlanId={usage.plan.id}
+            currentCycle={sub?.billingCycle ?? "monthly"}
+          />
         </ActionCard>
 
         <ActionCard
@@ -119,11 +164,20 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
           <ActionForm
             action={actions.enterpriseTerms}
             submitLabel="Save terms"
-            confirm={{ title: `Save Enterprise terms for ${org.name}?`, body: "Limits change at once and the Stripe subscription moves to the new price.", confirmLabel: "Save terms" }}
+            confirm={{
+              title: `Save Enterprise terms for ${org.name}?`,
+              body: "Limits change at once and the Stripe subscription moves to the new price.",
+              confirmLabel: "Save terms",
+            }}
           >
             <div className="grid gap-3 sm:grid-cols-2">
               {LIMIT_KEYS.map((k) => (
-                <LimitInput key={k} name={k} label={LIMIT_LABEL[k]} defaultValue={customPriced && sub ? sub[k] : undefined} />
+                <LimitInput
+                  key={k}
+                  name={k}
+                  label={LIMIT_LABEL[k]}
+                  defaultValue={customPriced && sub ? sub[k] : undefined}
+                />
               ))}
               <Field label="Billing cycle" htmlFor="f-cycle">
                 <select id="f-cycle" name="cycle" className={inputClass} defaultValue={sub?.billingCycle ?? "annual"}>
@@ -131,33 +185,64 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
                   <option value="annual">Annual</option>
                 </select>
               </Field>
-              <Field label={`Price per seat per cycle (${usage.plan.currency.toUpperCase()})`} htmlFor="f-price" hint="For example 420.00">
+              <Field
+                label={`Price per seat per cycle (${usage.plan.currency.toUpperCase()})`}
+                htmlFor="f-price"
+                hint="For example 420.00"
+              >
                 <input id="f-price" name="price" inputMode="decimal" required className={inputClass} />
               </Field>
             </div>
-            <p className="text-xs text-zinc-500 dark:text-zinc-400">A blank limit keeps the Enterprise plan’s default.</p>
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
+              A blank limit keeps the Enterprise plan’s default.
+            </p>
           </ActionForm>
         </ActionCard>
 
         <ActionCard
           title="Extend the trial"
-          description={sub?.status === "trialing" && sub.trialEnd ? `The trial ends ${formatDate(sub.trialEnd)}.` : "The organization is not in a trial."}
+          description={
+            sub?.status === "trialing" && sub.trialEnd
+              ? `The trial ends ${formatDate(sub.trialEnd)}.`
+              : "The organization is not in a trial."
+          }
         >
           {sub?.status === "trialing" && sub.trialEnd ? (
             <ActionForm
               action={actions.extendTrial}
               submitLabel="Extend trial"
-              confirm={{ title: "Extend the trial?", body: "The trial end moves later by the days given (from today if it already passed).", confirmLabel: "Extend trial" }}
+              confirm={{
+                title: "Extend the trial?",
+                body: "The trial end moves later by the days given (from today if it already passed).",
+                confirmLabel: "Extend trial",
+              }}
             >
               <Field label="Days to add" htmlFor="f-days">
-                <input id="f-days" name="days" type="number" min={1} max={180} defaultValue={14} required className={inputClass} />
+                <input
+                  id="f-days"
+                  name="days"
+                  type="number"
+                  min={1}
+                  max={180}
+                  defaultValue={14}
+                  required
+                  className={inputClass}
+                />
               </Field>
             </ActionForm>
           ) : null}
         </ActionCard>
 
-        <ActionCard title="Create a manual invoice" description={`An open invoice with your own lines (up to ${manualInvoiceLines}), in ${usage.plan.currency.toUpperCase()}, numbered per organization.`}>
-          <ManualInvoiceForm action={actions.manualInvoice} orgName={org.name} currency={usage.plan.currency} lines={manualInvoiceLines} />
+        <ActionCard
+          title="Create a manual invoice"
+          description={`An open invoice with your own lines (up to ${manualInvoiceLines}), in ${usage.plan.currency.toUpperCase()}, numbered per organization.`}
+        >
+          <ManualInvoiceForm
+            action={actions.manualInvoice}
+            orgName={org.name}
+            currency={usage.plan.currency}
+            lines={manualInvoiceLines}
+          />
         </ActionCard>
 
         <ActionCard
@@ -167,7 +252,11 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
           <ActionForm
             action={actions.resync}
             submitLabel="Resync from Stripe"
-            confirm={{ title: `Resync ${org.name} from Stripe?`, body: "Local billing rows are overwritten with what Stripe holds now.", confirmLabel: "Resync from Stripe" }}
+            confirm={{
+              title: `Resync ${org.name} from Stripe?`,
+              body: "Local billing rows are overwritten with what Stripe holds now.",
+              confirmLabel: "Resync from Stripe",
+            }}
           />
         </ActionCard>
 
@@ -181,15 +270,26 @@ export function OrgActionsPanel({ detail, actions, manualInvoiceLines }: { detai
               submitLabel="Suspend organization"
               danger
               reasonLabel="Reason (shown to its API clients and kept in the audit log)"
-              confirm={{ title: `Suspend ${org.name}?`, body: "Every API call from this organization will be refused at once.", confirmLabel: "Suspend organization" }}
+              confirm={{
+                title: `Suspend ${org.name}?`,
+                body: "Every API call from this organization will be refused at once.",
+                confirmLabel: "Suspend organization",
+              }}
             />
           </ActionCard>
         ) : (
-          <ActionCard title="Reactivate" description={`Suspended: “${org.suspendedReason ?? "no reason recorded"}”. Reactivating lets its API keys work again.`}>
+          <ActionCard
+            title="Reactivate"
+            description={`Suspended: “${org.suspendedReason ?? "no reason recorded"}”. Reactivating lets its API keys work again.`}
+          >
             <ActionForm
               action={actions.reactivate}
               submitLabel="Reactivate organization"
-              confirm={{ title: `Reactivate ${org.name}?`, body: "Its API keys and limit checks work again at once.", confirmLabel: "Reactivate organization" }}
+              confirm={{
+                title: `Reactivate ${org.name}?`,
+                body: "Its API keys and limit checks work again at once.",
+                confirmLabel: "Reactivate organization",
+              }}
             />
           </ActionCard>
         )}

@@ -26,17 +26,25 @@ export function OrgSummary({ detail }: { detail: OrgDetail }) {
           </span>
           <StatusBadge status={sub?.status ?? "active"} />
           {sub?.cancelAtPeriodEnd ? <StatusBadge status="canceled" /> : null}
-          {usage.degradedToFree ? <span className="text-xs font-medium text-red-700 dark:text-red-400">on Free limits (dunning)</span> : null}
+          {usage.degradedToFree ? (
+            <span className="text-xs font-medium text-red-700 dark:text-red-400">on Free limits (dunning)</span>
+          ) : null}
         </div>
         <Facts
           items={[
             { label: "Price", value: price },
             { label: "Cycle · seats", value: `${cycle} · ${sub?.seats ?? 1}` },
-            { label: "Current period", value: sub ? formatDateRange(sub.currentPeriodStart, sub.currentPeriodEnd) : "—" },
+            {
+              label: "Current period",
+              value: sub ? formatDateRange(sub.currentPeriodStart, sub.currentPeriodEnd) : "—",
+            },
             { label: "Usage period", value: formatDateRange(usage.usagePeriod.start, usage.usagePeriod.end) },
             { label: "Trial ends", value: formatDate(sub?.trialEnd) },
             { label: "Past due since", value: formatDate(sub?.pastDueSince) },
-            { label: "Stripe subscription", value: sub?.stripeSubscriptionId ? <Mono>{sub.stripeSubscriptionId}</Mono> : "—" },
+            {
+              label: "Stripe subscription",
+              value: sub?.stripeSubscriptionId ? <Mono>{sub.stripeSubscriptionId}</Mono> : "—",
+            },
             { label: "Stripe price", value: sub?.stripePriceId ? <Mono>{sub.stripePriceId}</Mono> : "—" },
           ]}
         />

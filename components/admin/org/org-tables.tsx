@@ -64,7 +64,12 @@ export function InvoicesTable({ invoices }: { invoices: OrgDetail["invoices"] })
               <tr key={i.id}>
                 <Td className="font-medium">
                   {i.hostedInvoiceUrl ? (
-                    <a href={i.hostedInvoiceUrl} className="text-indigo-700 hover:underline dark:text-indigo-400" rel="noreferrer" target="_blank">
+                    <a
+                      href={i.hostedInvoiceUrl}
+                      className="text-indigo-700 hover:underline dark:text-indigo-400"
+                      rel="noreferrer"
+                      target="_blank"
+                    >
                       {i.number ?? i.id.slice(0, 8)}
                     </a>
                   ) : (
@@ -116,7 +121,9 @@ export function ApiKeysTable({ keys, revoke }: { keys: OrgDetail["apiKeys"]; rev
                     <span className="text-zinc-500">revoked {formatDate(k.revokedAt)}</span>
                   ) : (
                     <details>
-                      <summary className="cursor-pointer text-sm font-medium text-red-700 dark:text-red-400">Revoke…</summary>
+                      <summary className="cursor-pointer text-sm font-medium text-red-700 dark:text-red-400">
+                        Revoke…
+                      </summary>
                       <ActionForm
                         action={revoke}
                         submitLabel="Revoke key"
@@ -142,12 +149,23 @@ export function ApiKeysTable({ keys, revoke }: { keys: OrgDetail["apiKeys"]; rev
   );
 }
 
-const SOURCE: Record<string, string> = { override: "override for this organization", rollout: "in the rollout", default: "flag default" };
+const SOURCE: Record<string, string> = {
+  override: "override for this organization",
+  rollout: "in the rollout",
+  default: "flag default",
+};
 
 export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
   return (
     <section aria-labelledby="flags">
-      <SectionTitle id="flags" aside={<Link href="/admin/flags" className="text-indigo-700 hover:underline dark:text-indigo-400">Manage flags</Link>}>
+      <SectionTitle
+        id="flags"
+        aside={
+          <Link href="/admin/flags" className="text-indigo-700 hover:underline dark:text-indigo-400">
+            Manage flags
+          </Link>
+        }
+      >
         Feature flags in force
       </SectionTitle>
       {flags.length === 0 ? (
@@ -163,7 +181,10 @@ export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
             {flags.map((f) => (
               <tr key={f.key} data-testid={`flag-${f.key}`}>
                 <Td>
-                  <Link href={`/admin/flags/${encodeURIComponent(f.key)}`} className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400">
+                  <Link
+                    href={`/admin/flags/${encodeURIComponent(f.key)}`}
+                    className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-400"
+                  >
                     {f.key}
                   </Link>
                 </Td>
@@ -183,11 +204,23 @@ export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
 export function AuditTable({ entries, slug }: { entries: OrgDetail["audit"]; slug: string }) {
   return (
     <section aria-labelledby="audit">
-      <SectionTitle id="audit" aside={<Link href={`/admin/audit?org=${encodeURIComponent(slug)}`} className="text-indigo-700 hover:underline dark:text-indigo-400">Full audit log</Link>}>
+      <SectionTitle
+        id="audit"
+        aside={
+          <Link
+            href={`/admin/audit?org=${encodeURIComponent(slug)}`}
+            className="text-indigo-700 hover:underline dark:text-indigo-400"
+          >
+            Full audit log
+          </Link>
+        }
+      >
         Audit trail
       </SectionTitle>
       {entries.length === 0 ? (
-        <EmptyState title="Nothing recorded yet">Admin and billing changes to this organization will appear here.</EmptyState>
+        <EmptyState title="Nothing recorded yet">
+          Admin and billing changes to this organization will appear here.
+        </EmptyState>
       ) : (
         <TableFrame label="Audit trail">
           <THead>
@@ -200,7 +233,9 @@ export function AuditTable({ entries, slug }: { entries: OrgDetail["audit"]; slu
             {entries.map((e) => (
               <tr key={e.id} data-testid="org-audit-row">
                 <Td className="whitespace-nowrap">
-                  <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC</time>
+                  <time dateTime={e.createdAt.toISOString()}>
+                    {e.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC
+                  </time>
                 </Td>
                 <Td>{e.actorLabel}</Td>
                 <Td>

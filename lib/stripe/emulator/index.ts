@@ -61,7 +61,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   });
 
   if (opts.dataFile) {
-    persistence = new Persistence(opts.dataFile, () => ({ version: 1, state: core.store.state, events: core.events.all() }), log);
+    persistence = new Persistence(
+      opts.dataFile,
+      () => ({ version: 1, state: core.store.state, events: core.events.all() }),
+      log,
+    );
     const data = persistence.load();
     if (data) {
       core.store.restore(data.state);

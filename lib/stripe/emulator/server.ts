@@ -57,7 +57,9 @@ function checkApiKey(key: string | undefined): void {
     );
   }
   if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
-    throw authError(`Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`);
+    throw authError(
+      `Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+    );
   }
 }
 
@@ -138,11 +140,20 @@ export class RequestHandler {
         const saved = this.idempotency.get(scope);
         if (saved) {
           if (saved.fingerprint !== fingerprint) throw idempotencyMismatch(idempotencyKey);
-          return { status: saved.status, headers: { ...saved.headers, "Idempotent-Replayed": "true" }, body: saved.body };
+          return {
+            status: saved.status,
+            headers: { ...saved.headers, "Idempotent-Replayed": "true" },
+            body: saved.body,
+          };
         }
         const reply = this.execute(method, path, params, info);
         if (reply.status < 500 && reply.replayable !== false) {
-          const toSave: SavedResponse = { fingerprint, status: reply.status, headers: reply.headers, body: String(reply.body) };
+          const toSave: SavedResponse = {
+            fingerprint,
+            status: reply.status,
+            headers: reply.headers,
+            body: String(reply.body),
+          };
           this.idempotency.set(scope, toSave);
         }
         return reply;
@@ -154,7 +165,8 @@ export class RequestHandler {
   }
 
   private execute(method: string, path: string, form: FormObject, info: RequestInfo): Reply {
-    const headers = (extra: Record<string, string> = {}) => this.headers(info.requestId ?? "", info.apiVersion, info.idempotencyKey, extra);
+    const headers = (extra: Record<string, string> = {}) =>
+      this.headers(info.requestId ?? "", info.apiVersion, info.idempotencyKey, extra);
     try {
       const match = this.router.match(method, path);
       if (!match) throw unknownRoute(method, path);
@@ -166,13 +178,19 @@ export class RequestHandler {
       });
       return { status: 200, headers: headers(), body: JSON.stringify(result, null, 2) };
     } catch (err) {
-      if (err instanceof StripeApiError) return this.errorReply(err, info.requestId ?? "", info.apiVersion, info.idempotencyKey);
+      if (err instanceof StripeApiError)
+        return this.errorReply(err, info.requestId ?? "", info.apiVersion, info.idempotencyKey);
       this.log(`internal error on ${method} ${path}: ${(err as Error).stack ?? String(err)}`);
       return this.errorReply(internalError(), info.requestId ?? "", info.apiVersion, info.idempotencyKey);
     }
   }
 
-  private headers(requestId: string, apiVersion: string, idempotencyKey: string | null, extra: Record<string, string> = {}) {
+  private headers(
+    requestId: string,
+    apiVersion: string,
+    idempotencyKey: string | null,
+    extra: Record<string, string> = {},
+  ) {
     return {
       "Content-Type": "application/json",
       "Cache-Control": "no-cache, no-store",
@@ -183,7 +201,12 @@ export class RequestHandler {
     };
   }
 
-  private errorReply(err: StripeApiError, requestId: string, apiVersion: string, idempotencyKey: string | null = null): Reply {
+  private errorReply(
+    err: StripeApiError,
+    requestId: string,
+    apiVersion: string,
+    idempotencyKey: string | null = null,
+  ): Reply {
     const extra: Record<string, string> = {};
     if (err.status >= 500) extra["Stripe-Should-Retry"] = "true";
     const body = { error: { ...err.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}` } };

@@ -38,7 +38,10 @@ export async function customerUpdated({ tx, stripe, event }: HandlerContext): Pr
   if (!org || !pmId || org.card?.id === pmId) return;
   try {
     const pm = await stripe.paymentMethods.retrieve(pmId);
-    await tx.update(organizations).set({ paymentMethod: summarize(pm), updatedAt: new Date() }).where(eq(organizations.id, org.id));
+    await tx
+      .update(organizations)
+      .set({ paymentMethod: summarize(pm), updatedAt: new Date() })
+      .where(eq(organizations.id, org.id));
   } catch (err) {
     if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
   }

@@ -19,10 +19,19 @@ export async function applySubscriptionEvent({ tx, stripe, event, now }: Handler
   const organizationId = await findOrganizationId(tx, carried);
   if (!organizationId) return; // not one of ours (another app on the same Stripe account)
   await lockOrganizationBilling(tx, organizationId);
-  const [existing] = await tx.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1);
+  const [existing] = await tx
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.organizationId, organizationId))
+    .limit(1);
   if (existing?.stripeLastEventCreated != null && event.created < existing.stripeLastEventCreated) return;
   const sub = await fresh(() => stripe.subscriptions.retrieve(carried.id), carried);
-  await applyStripeSubscription(tx, sub, { eventCreated: event.created, actor: SYSTEM_STRIPE, now, known: { organizationId, existing } });
+  await applyStripeSubscription(tx, sub, {
+    eventCreated: event.created,
+    actor: SYSTEM_STRIPE,
+    now,
+    known: { organizationId, existing },
+  });
 }
 
 /** customer.subscription.trial_will_end: tell the owners (through the outbox) and keep a trail. */
@@ -31,7 +40,19 @@ export async function noteTrialEnding({ tx, event }: HandlerContext): Promise<vo
   const organizationId = await findOrganizationId(tx, sub);
   if (!organizationId) return;
   const trialEnd = sub.trial_end ? new Date(sub.trial_end * 1000).toISOString() : null;
-  await tx.update(subscriptions).set({ trialEnd: sub.trial_end ? new Date(sub.trial_end * 1000) : null }).where(eq(subscriptions.organizationId, organizationId));
-  await tx.insert(outbox).values({ organizationId, kind: "trial_will_end", payload: { subscription: sub.id, trialEnd } });
-  await recordAudit(tx, { actor: SYSTEM_STRIPE, action: "subscription.trial_will_end", targetType: "subscription", targetId: sub.id, organizationId, details: { trialEnd } });
+  await tx
+    .update(subscriptions)
+    .set({ trialEnd: sub.trial_end ? new Date(sub.trial_end * 1000) : null })
+    .where(eq(subscriptions.organizationId, organizationId));
+  await tx
+    .insert(outbox)
+    .values({ organizationId, kind: "trial_will_end", payload: { subscription: sub.id, trialEnd } });
+  await recordAudit(tx, {
+    actor: SYSTEM_STRIPE,
+    action: "subscription.trial_will_end",
+    targetType: "subscription",
+    targetId: sub.id,
+    organizationId,
+    details: { trialEnd },
+  });
 }

@@ -109,8 +109,18 @@ export class WebhookSink {
 /** Catalog + a customer with a default card: the usual starting point of billing tests. */
 export async function seedCustomer(stripe: Stripe, opts: { card?: string; clock?: string; email?: string } = {}) {
   const product = await stripe.products.create({ name: "Pro" });
-  const monthly = await stripe.prices.create({ product: product.id, unit_amount: 2000, currency: "usd", recurring: { interval: "month" } });
-  const annual = await stripe.prices.create({ product: product.id, unit_amount: 20000, currency: "usd", recurring: { interval: "year" } });
+  const monthly = await stripe.prices.create({
+    product: product.id,
+    unit_amount: 2000,
+    currency: "usd",
+    recurring: { interval: "month" },
+  });
+  const annual = await stripe.prices.create({
+    product: product.id,
+    unit_amount: 20000,
+    currency: "usd",
+    recurring: { interval: "year" },
+  });
   const card = opts.card ?? "pm_card_visa";
   const customer = await stripe.customers.create({
     email: opts.email ?? "owner@example.com",

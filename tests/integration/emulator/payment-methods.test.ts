@@ -49,14 +49,18 @@ describe("test payment methods", () => {
     await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
     const detached = await stripe.paymentMethods.detach(pm.id);
     expect(detached.customer).toBeNull();
-    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ invoice_settings: { default_payment_method: null } });
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+      invoice_settings: { default_payment_method: null },
+    });
     expect(await eventsOf(pm.id)).toEqual(["payment_method.attached", "payment_method.detached"]);
   });
 
   it("refuses a default payment method that is not the customer's", async () => {
     const customer = await stripe.customers.create({});
     const stranger = await stripe.paymentMethods.create({ type: "card", card: { token: "tok_visa" } });
-    await expect(stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: stranger.id } })).rejects.toMatchObject({
+    await expect(
+      stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: stranger.id } }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       param: "invoice_settings[default_payment_method]",
     });
@@ -83,7 +87,10 @@ describe("test payment methods", () => {
 describe("setup intents", () => {
   it("succeeds and attaches the card to the customer", async () => {
     const customer = await stripe.customers.create({});
-    const si = await stripe.setupIntents.create({ customer: customer.id, automatic_payment_methods: { enabled: true } });
+    const si = await stripe.setupIntents.create({
+      customer: customer.id,
+      automatic_payment_methods: { enabled: true },
+    });
     expect(si.status).toBe("requires_payment_method");
     expect(si.client_secret).toMatch(new RegExp(`^${si.id}_secret_`));
     expect(si.usage).toBe("off_session");
@@ -96,13 +103,22 @@ describe("setup intents", () => {
 
   it("confirms on create", async () => {
     const customer = await stripe.customers.create({});
-    const si = await stripe.setupIntents.create({ customer: customer.id, payment_method: "pm_card_amex", confirm: true, usage: "off_session" });
+    const si = await stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: "pm_card_amex",
+      confirm: true,
+      usage: "off_session",
+    });
     expect(si.status).toBe("succeeded");
   });
 
   it("requires action for 3D Secure cards, until the customer authenticates", async () => {
     const customer = await stripe.customers.create({});
-    const si = await stripe.setupIntents.create({ customer: customer.id, payment_method: "pm_card_authenticationRequired", confirm: true });
+    const si = await stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: "pm_card_authenticationRequired",
+      confirm: true,
+    });
     expect(si.status).toBe("requires_action");
     expect(si.next_action?.type).toBe("use_stripe_sdk");
     expect((await stripe.customers.listPaymentMethods(customer.id)).data).toHaveLength(0);
@@ -110,16 +126,26 @@ describe("setup intents", () => {
     const done = await raw(emu, "POST", `/_emulator/setup_intents/${si.id}/authenticate`, "outcome=succeed");
     expect(done.json.status).toBe("succeeded");
     expect((await stripe.customers.listPaymentMethods(customer.id)).data).toHaveLength(1);
-    expect(await eventsOf(si.id)).toEqual(["setup_intent.created", "setup_intent.requires_action", "setup_intent.succeeded"]);
+    expect(await eventsOf(si.id)).toEqual([
+      "setup_intent.created",
+      "setup_intent.requires_action",
+      "setup_intent.succeeded",
+    ]);
   });
 
   it("declines with a 402 carrying the setup intent, left in requires_payment_method", async () => {
     const customer = await stripe.customers.create({});
     const si = await stripe.setupIntents.create({ customer: customer.id });
-    const err = (await stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_chargeDeclined" }).catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+    const err = (await stripe.setupIntents
+      .confirm(si.id, { payment_method: "pm_card_chargeDeclined" })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
     expect(err).toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(err).toMatchObject({ code: "card_declined", decline_code: "generic_decline" });
-    expect(err.setup_intent).toMatchObject({ id: si.id, status: "requires_payment_method", last_setup_error: { code: "card_declined" } });
+    expect(err.setup_intent).toMatchObject({
+      id: si.id,
+      status: "requires_payment_method",
+      last_setup_error: { code: "card_declined" },
+    });
     const after = await stripe.setupIntents.retrieve(si.id);
     expect(after.status).toBe("requires_payment_method");
     expect(after.last_setup_error?.decline_code).toBe("generic_decline");
@@ -134,6 +160,8 @@ describe("setup intents", () => {
     const si = await stripe.setupIntents.create({});
     const canceled = await stripe.setupIntents.cancel(si.id, { cancellation_reason: "abandoned" });
     expect(canceled).toMatchObject({ status: "canceled", cancellation_reason: "abandoned" });
-    await expect(stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa" })).rejects.toMatchObject({ code: "setup_intent_unexpected_state" });
+    await expect(stripe.setupIntents.confirm(si.id, { payment_method: "pm_card_visa" })).rejects.toMatchObject({
+      code: "setup_intent_unexpected_state",
+    });
   });
 });

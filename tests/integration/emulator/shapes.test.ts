@@ -34,7 +34,11 @@ beforeAll(async () => {
   const { customer, monthly, product } = await seedCustomer(stripe, { clock: clock.id });
   const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }] });
   await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, quantity: 2 }] });
-  const si = await stripe.setupIntents.create({ customer: customer.id, payment_method: "pm_card_mastercard", confirm: true });
+  const si = await stripe.setupIntents.create({
+    customer: customer.id,
+    payment_method: "pm_card_mastercard",
+    confirm: true,
+  });
   const invoiceId = String(sub.latest_invoice);
   const invoice = await get(`/v1/invoices/${invoiceId}`);
   const pi = await get(`/v1/payment_intents?customer=${customer.id}`);

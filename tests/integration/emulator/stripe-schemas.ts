@@ -4,12 +4,12 @@ import Ajv, { type ValidateFunction } from "ajv";
 import { repoRoot } from "./helpers";
 
 /**
- * Stripe's reference data in ../shared/stripe (see its README): 2023-08-16 OpenAPI component
+ * Stripe's reference data in tests/fixtures/stripe (see its README): 2023-08-16 OpenAPI component
  * schemas, 2026 fixtures. The schemas are made Ajv-ready as the README describes: OpenAPI's
  * `nullable` becomes a JSON-Schema null type, and the `required` fields that later API versions
  * moved or removed (x-drift-vs-fixtures) are dropped.
  */
-export const sharedDir = path.resolve(repoRoot, "../shared/stripe");
+export const stripeFixturesDir = path.resolve(repoRoot, "tests/fixtures/stripe");
 
 type Node = Record<string, unknown>;
 
@@ -39,11 +39,12 @@ function denull(node: unknown): unknown {
 const EXTRA_DRIFT: Record<string, string[]> = { discount: ["coupon"] };
 
 export function loadStripeSchemas() {
-  const doc = JSON.parse(readFileSync(path.join(sharedDir, "schemas.json"), "utf8")) as SchemaDoc;
+  const doc = JSON.parse(readFileSync(path.join(stripeFixturesDir, "schemas.json"), "utf8")) as SchemaDoc;
   const schemas = denull(doc.components.schemas) as Record<string, Node>;
   const dropRequired = (name: string, fields: string[]) => {
     const schema = schemas[name];
-    if (schema && Array.isArray(schema.required)) schema.required = (schema.required as string[]).filter((f) => !fields.includes(f));
+    if (schema && Array.isArray(schema.required))
+      schema.required = (schema.required as string[]).filter((f) => !fields.includes(f));
   };
   for (const [root, drift] of Object.entries(doc["x-drift-vs-fixtures"])) {
     dropRequired(doc["x-roots"][root] ?? root, drift.schema_required_but_absent_from_current_fixture ?? []);
@@ -67,6 +68,8 @@ export function loadStripeSchemas() {
 }
 
 export function loadFixtures(): Record<string, Record<string, unknown>> {
-  const data = JSON.parse(readFileSync(path.join(sharedDir, "fixtures.json"), "utf8")) as { resources: Record<string, Record<string, unknown>> };
+  const data = JSON.parse(readFileSync(path.join(stripeFixturesDir, "fixtures.json"), "utf8")) as {
+    resources: Record<string, Record<string, unknown>>;
+  };
   return data.resources;
 }

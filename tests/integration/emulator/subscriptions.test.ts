@@ -57,7 +57,10 @@ describe("create", () => {
       amount_remaining: 0,
       total: 4000,
       attempt_count: 1,
-      parent: { type: "subscription_details", subscription_details: { subscription: sub.id, metadata: { org: "acme" } } },
+      parent: {
+        type: "subscription_details",
+        subscription_details: { subscription: sub.id, metadata: { org: "acme" } },
+      },
     });
     expect(inv.number).toBe(`${customer.invoice_prefix}-0001`);
     expect(inv.hosted_invoice_url).toBe(`${emu.url}/invoices/${inv.id}`);
@@ -65,13 +68,21 @@ describe("create", () => {
       amount: 4000,
       description: "2 × Pro (at $20.00 / month)",
       period: { start: T0, end: FEB_15 },
-      parent: { type: "subscription_item_details", subscription_item_details: { subscription_item: sub.items.data[0]!.id, proration: false } },
+      parent: {
+        type: "subscription_item_details",
+        subscription_item_details: { subscription_item: sub.items.data[0]!.id, proration: false },
+      },
     });
     const payment = inv.payments!.data[0]!;
     expect(payment).toMatchObject({ status: "paid", amount_paid: 4000 });
-    const pi = await stripe.paymentIntents.retrieve(String(payment.payment.payment_intent), { expand: ["latest_charge"] });
+    const pi = await stripe.paymentIntents.retrieve(String(payment.payment.payment_intent), {
+      expand: ["latest_charge"],
+    });
     expect(pi.status).toBe("succeeded");
-    expect((pi.latest_charge as Stripe.Charge).outcome).toMatchObject({ type: "authorized", network_status: "approved_by_network" });
+    expect((pi.latest_charge as Stripe.Charge).outcome).toMatchObject({
+      type: "authorized",
+      network_status: "approved_by_network",
+    });
 
     const page = await fetch(inv.hosted_invoice_url!);
     expect(page.status).toBe(200);
@@ -80,7 +91,14 @@ describe("create", () => {
     expect((await pdf.text()).startsWith("%PDF-1.4")).toBe(true);
 
     expect(await eventTypesFor(customer.id)).toEqual(
-      expect.arrayContaining(["customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "payment_intent.succeeded"]),
+      expect.arrayContaining([
+        "customer.subscription.created",
+        "invoice.created",
+        "invoice.finalized",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+        "payment_intent.succeeded",
+      ]),
     );
   });
 
@@ -99,7 +117,11 @@ describe("create", () => {
 
   it("allow_incomplete + declined card: incomplete until the invoice is paid with a new card", async () => {
     const { customer, monthly } = await onClock("pm_card_chargeCustomerFail");
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }], expand: ["latest_invoice"] });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      expand: ["latest_invoice"],
+    });
     expect(sub.status).toBe("incomplete");
     const inv = invoiceOf(sub);
     expect(inv).toMatchObject({ status: "open", attempt_count: 1, amount_remaining: 2000, next_payment_attempt: null });
@@ -132,7 +154,12 @@ describe("create", () => {
 
   it("trials: $0 invoice now, trial_will_end 3 days before, first charge at trial end", async () => {
     const { clock, customer, monthly } = await onClock();
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }], trial_period_days: 14, expand: ["latest_invoice"] });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      trial_period_days: 14,
+      expand: ["latest_invoice"],
+    });
     expect(sub).toMatchObject({ status: "trialing", trial_start: T0, trial_end: T0 + 14 * DAY });
     expect(invoiceOf(sub)).toMatchObject({ status: "paid", total: 0 });
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 12 * DAY });
@@ -169,7 +196,10 @@ describe("update", () => {
     expect(preview.total).toBe(credit + debit + 6000);
     expect(preview.parent?.subscription_details?.subscription_proration_date).toBe(now);
 
-    const updated = await stripe.subscriptions.update(sub.id, { items: [{ id: itemId, quantity: 3 }], proration_behavior: "create_prorations" });
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: itemId, quantity: 3 }],
+      proration_behavior: "create_prorations",
+    });
     expect(updated.items.data[0]!.quantity).toBe(3);
     const pending = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
     const byAmount = pending.data.map((ii) => [ii.amount, ii.description, ii.proration]).sort();
@@ -199,7 +229,11 @@ describe("update", () => {
       proration_behavior: "always_invoice",
       expand: ["latest_invoice"],
     });
-    expect(invoiceOf(updated)).toMatchObject({ billing_reason: "subscription_update", status: "paid", total: -1355 + 2710 });
+    expect(invoiceOf(updated)).toMatchObject({
+      billing_reason: "subscription_update",
+      status: "paid",
+      total: -1355 + 2710,
+    });
   });
 
   it("monthly → annual resets the period and invoices now with credit for unused time", async () => {
@@ -213,7 +247,10 @@ describe("update", () => {
       expand: ["latest_invoice"],
     });
     expect(switched.billing_cycle_anchor).toBe(now);
-    expect(switched.items.data[0]).toMatchObject({ current_period_start: now, current_period_end: Date.UTC(2027, 0, 25, 12) / 1000 });
+    expect(switched.items.data[0]).toMatchObject({
+      current_period_start: now,
+      current_period_end: Date.UTC(2027, 0, 25, 12) / 1000,
+    });
     expect(switched.items.data[0]!.price.id).toBe(annual.id);
     const inv = invoiceOf(switched);
     expect(inv).toMatchObject({ billing_reason: "subscription_update", status: "paid" });
@@ -228,13 +265,34 @@ describe("update", () => {
     const { clock, customer, monthly } = await onClock();
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }] });
     const canceling = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
-    expect(canceling).toMatchObject({ status: "active", cancel_at_period_end: true, cancel_at: FEB_15, canceled_at: T0, cancellation_details: { reason: "cancellation_requested" } });
+    expect(canceling).toMatchObject({
+      status: "active",
+      cancel_at_period_end: true,
+      cancel_at: FEB_15,
+      canceled_at: T0,
+      cancellation_details: { reason: "cancellation_requested" },
+    });
     await emu.idle();
-    const updatedEvent = sink.deliveries.filter((d) => d.event.type === "customer.subscription.updated" && (d.event.data.object as Stripe.Subscription).id === sub.id).at(-1)!;
-    expect(updatedEvent.event.data.previous_attributes).toMatchObject({ cancel_at_period_end: false, cancel_at: null, canceled_at: null });
+    const updatedEvent = sink.deliveries
+      .filter(
+        (d) =>
+          d.event.type === "customer.subscription.updated" &&
+          (d.event.data.object as Stripe.Subscription).id === sub.id,
+      )
+      .at(-1)!;
+    expect(updatedEvent.event.data.previous_attributes).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+    });
 
     const resumed = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: false });
-    expect(resumed).toMatchObject({ cancel_at_period_end: false, cancel_at: null, canceled_at: null, cancellation_details: { reason: null } });
+    expect(resumed).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+      cancellation_details: { reason: null },
+    });
 
     await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_15 + DAY });
@@ -242,7 +300,9 @@ describe("update", () => {
     expect(ended).toMatchObject({ status: "canceled", ended_at: FEB_15 });
     expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1);
     expect(await eventTypesFor(customer.id)).toContain("customer.subscription.deleted");
-    await expect(stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, quantity: 2 }] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, quantity: 2 }] }),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it("cancels immediately", async () => {
@@ -269,15 +329,25 @@ describe("update", () => {
     expect((await stripe.invoices.list({ customer: customer.id })).data).toHaveLength(1);
 
     const fresh = await stripe.customers.create({ test_clock: clock.id });
-    const first = await stripe.invoices.createPreview({ customer: fresh.id, subscription_details: { items: [{ price: annual.id, quantity: 2 }] } });
+    const first = await stripe.invoices.createPreview({
+      customer: fresh.id,
+      subscription_details: { items: [{ price: annual.id, quantity: 2 }] },
+    });
     expect(first).toMatchObject({ total: 40000, amount_due: 40000, status: "draft" });
     expect((await stripe.subscriptions.list({ customer: fresh.id, status: "all" })).data).toHaveLength(0);
-    await expect(stripe.invoices.createPreview({ customer: fresh.id })).rejects.toMatchObject({ statusCode: 404, code: "invoice_upcoming_none" });
+    await expect(stripe.invoices.createPreview({ customer: fresh.id })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "invoice_upcoming_none",
+    });
   });
 
   it("finds subscriptions and customers with search", async () => {
     const { customer, monthly } = await onClock();
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }], metadata: { org: `org_${customer.id}` } });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      metadata: { org: `org_${customer.id}` },
+    });
     const found = await stripe.subscriptions.search({ query: `metadata['org']:'org_${customer.id}'` });
     expect(found.data.map((s) => s.id)).toEqual([sub.id]);
     const byEmail = await stripe.customers.search({ query: `email:'owner@example.com' AND name:'Owner'` });
@@ -286,15 +356,25 @@ describe("update", () => {
 
   it("validates items and payment methods", async () => {
     const { customer, monthly } = await onClock();
-    await expect(stripe.subscriptions.create({ customer: customer.id, items: [{ price: "price_nope" }] })).rejects.toMatchObject({
+    await expect(
+      stripe.subscriptions.create({ customer: customer.id, items: [{ price: "price_nope" }] }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: "resource_missing",
       param: "items[0][price]",
     });
-    await expect(stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }], default_payment_method: "pm_nope" })).rejects.toMatchObject({
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: monthly.id }],
+        default_payment_method: "pm_nope",
+      }),
+    ).rejects.toMatchObject({
       param: "default_payment_method",
     });
     const bare = await stripe.customers.create({});
-    await expect(stripe.subscriptions.create({ customer: bare.id, items: [{ price: monthly.id }] })).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    await expect(
+      stripe.subscriptions.create({ customer: bare.id, items: [{ price: monthly.id }] }),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
   });
 });

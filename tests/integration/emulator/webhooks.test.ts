@@ -21,10 +21,17 @@ describe("webhook deliveries", () => {
         expect(Math.abs(t - Date.now() / 1000)).toBeLessThan(60);
         const event = stripe.webhooks.constructEvent(d.body, header, WEBHOOK_SECRET);
         expect(event.id).toBe(d.event.id);
-        expect(() => stripe.webhooks.constructEvent(d.body, header, "whsec_wrong")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+        expect(() => stripe.webhooks.constructEvent(d.body, header, "whsec_wrong")).toThrow(
+          Stripe.errors.StripeSignatureVerificationError,
+        );
       }
       const created = mine[0]!.event;
-      expect(created).toMatchObject({ object: "event", livemode: false, pending_webhooks: 1, api_version: Stripe.API_VERSION });
+      expect(created).toMatchObject({
+        object: "event",
+        livemode: false,
+        pending_webhooks: 1,
+        api_version: Stripe.API_VERSION,
+      });
       expect((created.data.object as Stripe.Customer).id).toBe(customer.id);
       expect(created.request?.id).toBe(customer.lastResponse.requestId);
       expect(created.request?.idempotency_key).toBe(customer.lastResponse.idempotencyKey);
@@ -62,7 +69,11 @@ describe("webhook deliveries", () => {
 
   it("give up after the last retry when the endpoint is down", async () => {
     const logs: string[] = [];
-    const { emu, stripe } = await startTestEmulator({ webhookUrl: "http://127.0.0.1:9/down", retryDelaysMs: [10, 10], log: (m) => logs.push(m) });
+    const { emu, stripe } = await startTestEmulator({
+      webhookUrl: "http://127.0.0.1:9/down",
+      retryDelaysMs: [10, 10],
+      log: (m) => logs.push(m),
+    });
     try {
       await stripe.customers.create({});
       await emu.idle();

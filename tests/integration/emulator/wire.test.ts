@@ -66,7 +66,9 @@ describe("HTTP basics", () => {
     const missing = await stripe.customers.retrieve("cus_doesnotexist").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id" });
-    const bad = await stripe.prices.create({ currency: "usd", unit_amount: 100 } as Stripe.PriceCreateParams).catch((e: unknown) => e);
+    const bad = await stripe.prices
+      .create({ currency: "usd", unit_amount: 100 } as Stripe.PriceCreateParams)
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(bad).toMatchObject({ statusCode: 400, param: "product" });
     const notInt = await raw(emu, "POST", "/v1/prices", "currency=usd&unit_amount=abc&product_data[name]=x");
@@ -99,9 +101,22 @@ describe("lists", () => {
   });
 
   it("filters prices by lookup_keys and moves a key with transfer_lookup_key", async () => {
-    const a = await stripe.prices.create({ product_data: { name: "A" }, unit_amount: 100, currency: "usd", lookup_key: "lk_x" });
-    await expect(stripe.prices.create({ product_data: { name: "B" }, unit_amount: 1, currency: "usd", lookup_key: "lk_x" })).rejects.toMatchObject({ param: "lookup_key" });
-    const b = await stripe.prices.create({ product_data: { name: "B" }, unit_amount: 200, currency: "usd", lookup_key: "lk_x", transfer_lookup_key: true });
+    const a = await stripe.prices.create({
+      product_data: { name: "A" },
+      unit_amount: 100,
+      currency: "usd",
+      lookup_key: "lk_x",
+    });
+    await expect(
+      stripe.prices.create({ product_data: { name: "B" }, unit_amount: 1, currency: "usd", lookup_key: "lk_x" }),
+    ).rejects.toMatchObject({ param: "lookup_key" });
+    const b = await stripe.prices.create({
+      product_data: { name: "B" },
+      unit_amount: 200,
+      currency: "usd",
+      lookup_key: "lk_x",
+      transfer_lookup_key: true,
+    });
     const found = await stripe.prices.list({ lookup_keys: ["lk_x"] });
     expect(found.data.map((p) => p.id)).toEqual([b.id]);
     expect((await stripe.prices.retrieve(a.id)).lookup_key).toBeNull();
@@ -114,7 +129,11 @@ describe("expand", () => {
     const sub = await stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: monthly.id }],
-      expand: ["latest_invoice.payments.data.payment.payment_intent", "customer.invoice_settings.default_payment_method", "default_payment_method"],
+      expand: [
+        "latest_invoice.payments.data.payment.payment_intent",
+        "customer.invoice_settings.default_payment_method",
+        "default_payment_method",
+      ],
     });
     const invoice = sub.latest_invoice as Stripe.Invoice;
     expect(invoice.object).toBe("invoice");
@@ -129,8 +148,12 @@ describe("expand", () => {
 
     const secret = await stripe.invoices.retrieve(invoice.id, { expand: ["confirmation_secret"] });
     expect(secret.confirmation_secret?.client_secret).toMatch(/^pi_.+_secret_/);
-    await expect(stripe.invoices.retrieve(invoice.id, { expand: ["currency"] })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(stripe.invoices.retrieve(invoice.id, { expand: ["a.b.c.d.e"] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(stripe.invoices.retrieve(invoice.id, { expand: ["currency"] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await expect(stripe.invoices.retrieve(invoice.id, { expand: ["a.b.c.d.e"] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 });
 
@@ -151,7 +174,9 @@ describe("idempotency", () => {
   it("rejects the same key with different parameters", async () => {
     const key = `idem-mismatch-${Date.now()}`;
     await stripe.customers.create({ email: "one@example.com" }, { idempotencyKey: key });
-    const err = await stripe.customers.create({ email: "two@example.com" }, { idempotencyKey: key }).catch((e: unknown) => e);
+    const err = await stripe.customers
+      .create({ email: "two@example.com" }, { idempotencyKey: key })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(err).toMatchObject({ statusCode: 400, type: "StripeIdempotencyError", rawType: "idempotency_error" });
     const otherPath = await raw(emu, "POST", "/v1/products", "email=one%40example.com", { "Idempotency-Key": key });
@@ -162,7 +187,9 @@ describe("idempotency", () => {
     const key = `idem-concurrent-${Date.now()}`;
     const email = `concurrent-${Date.now()}@example.com`;
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => raw(emu, "POST", "/v1/customers", `email=${encodeURIComponent(email)}`, { "Idempotency-Key": key })),
+      Array.from({ length: 8 }, () =>
+        raw(emu, "POST", "/v1/customers", `email=${encodeURIComponent(email)}`, { "Idempotency-Key": key }),
+      ),
     );
     expect(new Set(results.map((r) => r.text)).size).toBe(1);
     expect((await stripe.customers.list({ email })).data).toHaveLength(1);
@@ -171,8 +198,12 @@ describe("idempotency", () => {
   it("stores card errors for replay", async () => {
     const key = `idem-card-${Date.now()}`;
     const c = await stripe.customers.create({});
-    const first = await raw(emu, "POST", `/v1/payment_methods/pm_card_chargeDeclined/attach`, `customer=${c.id}`, { "Idempotency-Key": key });
-    const again = await raw(emu, "POST", `/v1/payment_methods/pm_card_chargeDeclined/attach`, `customer=${c.id}`, { "Idempotency-Key": key });
+    const first = await raw(emu, "POST", `/v1/payment_methods/pm_card_chargeDeclined/attach`, `customer=${c.id}`, {
+      "Idempotency-Key": key,
+    });
+    const again = await raw(emu, "POST", `/v1/payment_methods/pm_card_chargeDeclined/attach`, `customer=${c.id}`, {
+      "Idempotency-Key": key,
+    });
     expect(first.status).toBe(402);
     expect(again.text).toBe(first.text);
   });

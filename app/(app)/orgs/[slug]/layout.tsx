@@ -3,7 +3,13 @@ import { AppHeader } from "@/components/app-header";
 import { SectionNav } from "@/components/section-nav";
 import { requireOrgRole } from "@/lib/auth/session";
 
-export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
+export default async function OrgLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ slug: string }>;
+}) {
   const { slug } = await params;
   const { user, organization } = await requireOrgRole(slug, "member");
   const orgs = user.memberships.map((m) => ({ slug: m.slug, name: m.name }));

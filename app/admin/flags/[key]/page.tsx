@@ -36,20 +36,41 @@ export default async function FlagPage({ params }: { params: Params }) {
   const flag = await load((await params).key);
   return (
     <div className="space-y-8">
-      <PageHeader back={{ href: "/admin/flags", label: "Feature flags" }} title={flag.key} description={flag.description || "No description."} />
+      <PageHeader
+        back={{ href: "/admin/flags", label: "Feature flags" }}
+        title={flag.key}
+        description={flag.description || "No description."}
+      />
 
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 font-semibold">Settings</h2>
           <ActionForm action={updateFlagAction.bind(null, flag.key)} submitLabel="Save flag">
             <Field label="Description" htmlFor="f-desc">
-              <input id="f-desc" name="description" defaultValue={flag.description} maxLength={500} className={inputClass} />
+              <input
+                id="f-desc"
+                name="description"
+                defaultValue={flag.description}
+                maxLength={500}
+                className={inputClass}
+              />
             </Field>
             <Field label="Rollout (% of organizations, stable per organization)" htmlFor="f-rollout">
-              <input id="f-rollout" name="rolloutPercent" type="number" min={0} max={100} step={1} defaultValue={flag.rolloutPercent} required className={inputClass} />
+              <input
+                id="f-rollout"
+                name="rolloutPercent"
+                type="number"
+                min={0}
+                max={100}
+                step={1}
+                defaultValue={flag.rolloutPercent}
+                required
+                className={inputClass}
+              />
             </Field>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="defaultEnabled" defaultChecked={flag.defaultEnabled} /> On by default for organizations outside the rollout
+              <input type="checkbox" name="defaultEnabled" defaultChecked={flag.defaultEnabled} /> On by default for
+              organizations outside the rollout
             </label>
           </ActionForm>
         </Card>
@@ -88,7 +109,10 @@ export default async function FlagPage({ params }: { params: Params }) {
               {flag.overrideList.map((o) => (
                 <tr key={o.organizationId}>
                   <Td>
-                    <Link href={`/admin/orgs/${o.organizationId}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                    <Link
+                      href={`/admin/orgs/${o.organizationId}`}
+                      className="font-medium text-indigo-700 hover:underline dark:text-indigo-400"
+                    >
                       {o.name}
                     </Link>
                     <span className="block text-xs text-zinc-500">{o.slug}</span>
@@ -99,12 +123,18 @@ export default async function FlagPage({ params }: { params: Params }) {
                   <Td className="whitespace-nowrap">{formatDate(o.createdAt)}</Td>
                   <Td>
                     <details>
-                      <summary className="cursor-pointer text-sm font-medium text-indigo-700 dark:text-indigo-400">Remove…</summary>
+                      <summary className="cursor-pointer text-sm font-medium text-indigo-700 dark:text-indigo-400">
+                        Remove…
+                      </summary>
                       <ActionForm
                         action={removeOverrideAction.bind(null, flag.key)}
                         submitLabel="Remove override"
                         className="mt-2 w-64"
-                        confirm={{ title: `Remove the override for ${o.slug}?`, body: "It follows the rollout and the default again.", confirmLabel: "Remove override" }}
+                        confirm={{
+                          title: `Remove the override for ${o.slug}?`,
+                          body: "It follows the rollout and the default again.",
+                          confirmLabel: "Remove override",
+                        }}
                       >
                         <input type="hidden" name="organization" value={o.organizationId} />
                       </ActionForm>
@@ -121,13 +151,18 @@ export default async function FlagPage({ params }: { params: Params }) {
         <SectionTitle id="danger">Delete</SectionTitle>
         <Card className="max-w-xl">
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-            Deleting the flag removes its overrides; <code className="font-mono">isEnabled</code> then answers off everywhere.
+            Deleting the flag removes its overrides; <code className="font-mono">isEnabled</code> then answers off
+            everywhere.
           </p>
           <ActionForm
             action={deleteFlagAction.bind(null, flag.key)}
             submitLabel="Delete flag"
             danger
-            confirm={{ title: `Delete ${flag.key}?`, body: "Code that still asks for it will get off.", confirmLabel: "Delete flag" }}
+            confirm={{
+              title: `Delete ${flag.key}?`,
+              body: "Code that still asks for it will get off.",
+              confirmLabel: "Delete flag",
+            }}
           />
         </Card>
       </section>

@@ -45,7 +45,11 @@ function limitValue(fd: FormData, name: string): string | null | undefined {
 export async function overrideLimitAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      const input = setLimitOverrideSchema.parse({ key: field(fd, "key"), value: limitValue(fd, "value"), reason: field(fd, "reason") });
+      const input = setLimitOverrideSchema.parse({
+        key: field(fd, "key"),
+        value: limitValue(fd, "value"),
+        reason: field(fd, "reason"),
+      });
       await setLimitOverride(db, orgId, input, actor);
     },
     "Limit override saved.",
@@ -68,11 +72,17 @@ export async function removeOverrideAction(orgId: string, _prev: ActionState, fd
 function majorAmount(text: string | undefined, currency: string, what: string): number | undefined {
   if (text === undefined || text.trim() === "") return undefined;
   const cents = parseMajorAmount(text, currency);
-  if (cents === null) throw new AppError("bad_request", `Enter ${what} like 420.00 (${currency.toUpperCase()}, at most two decimals).`);
+  if (cents === null)
+    throw new AppError("bad_request", `Enter ${what} like 420.00 (${currency.toUpperCase()}, at most two decimals).`);
   return cents;
 }
 
-export async function enterpriseTermsAction(orgId: string, currency: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
+export async function enterpriseTermsAction(
+  orgId: string,
+  currency: string,
+  _prev: ActionState,
+  fd: FormData,
+): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
       // A blank limit keeps the Enterprise plan's default; "Unlimited" ticked → null.
@@ -85,7 +95,12 @@ export async function enterpriseTermsAction(orgId: string, currency: string, _pr
       await adminSetEnterpriseTerms(
         { db, stripe: getStripe() },
         orgId,
-        { cycle: field(fd, "cycle"), pricePerSeatCents: majorAmount(field(fd, "price"), currency, "the price per seat"), limits, reason: field(fd, "reason") },
+        {
+          cycle: field(fd, "cycle"),
+          pricePerSeatCents: majorAmount(field(fd, "price"), currency, "the price per seat"),
+          limits,
+          reason: field(fd, "reason"),
+        },
         actor,
       );
     },
@@ -99,17 +114,26 @@ export async function changePlanAction(orgId: string, _prev: ActionState, fd: Fo
     const input = { planId: field(fd, "planId"), cycle: field(fd, "cycle"), reason: field(fd, "reason") };
     const result = await adminChangePlan({ db, stripe: getStripe() }, orgId, input, actor);
     if (result.unchanged) return "Already on that plan and cycle: nothing changed.";
-    return input.planId === "free" ? "Downgrade to Free scheduled for the end of the period." : `Plan changed to Pro (${input.cycle}); Stripe subscription ${result.subscriptionId}.`;
+    return input.planId === "free"
+      ? "Downgrade to Free scheduled for the end of the period."
+      : `Plan changed to Pro (${input.cycle}); Stripe subscription ${result.subscriptionId}.`;
   }, paths(orgId));
 }
 
 export async function resyncAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminActionReporting(async (db, actor) => {
-    return describeResync(await adminResync({ db, stripe: getStripe() }, orgId, { reason: field(fd, "reason") }, actor));
+    return describeResync(
+      await adminResync({ db, stripe: getStripe() }, orgId, { reason: field(fd, "reason") }, actor),
+    );
   }, paths(orgId));
 }
 
-export async function manualInvoiceAction(orgId: string, currency: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
+export async function manualInvoiceAction(
+  orgId: string,
+  currency: string,
+  _prev: ActionState,
+  fd: FormData,
+): Promise<ActionState> {
   return adminActionReporting(async (db, actor) => {
     const lines = [];
     for (let i = 0; i < MAX_MANUAL_LINES; i++) {
@@ -117,14 +141,24 @@ export async function manualInvoiceAction(orgId: string, currency: string, _prev
       const quantity = field(fd, `line${i}Quantity`)?.trim() ?? "";
       const amount = field(fd, `line${i}Amount`)?.trim() ?? "";
       if (!description && !amount) continue; // an unused row
-      lines.push({ description, quantity: quantity || "1", unitAmountCents: majorAmount(amount, currency, `line ${i + 1}'s unit amount`) ?? "" });
+      lines.push({
+        description,
+        quantity: quantity || "1",
+        unitAmountCents: majorAmount(amount, currency, `line ${i + 1}'s unit amount`) ?? "",
+      });
     }
     const due = field(fd, "dueInDays");
     const memo = field(fd, "memo")?.trim();
     const invoice = await adminCreateManualInvoice(
       db,
       orgId,
-      { currency: currency.toLowerCase(), dueInDays: due === undefined || due.trim() === "" ? undefined : due, memo: memo ? memo : undefined, lines, reason: field(fd, "reason") },
+      {
+        currency: currency.toLowerCase(),
+        dueInDays: due === undefined || due.trim() === "" ? undefined : due,
+        memo: memo ? memo : undefined,
+        lines,
+        reason: field(fd, "reason"),
+      },
       actor,
     );
     return `Invoice ${invoice.number} created (${formatMoney(invoice.totalCents, invoice.currency)}).`;
@@ -134,7 +168,12 @@ export async function manualInvoiceAction(orgId: string, currency: string, _prev
 export async function extendTrialAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      await extendTrial(db, orgId, extendTrialSchema.parse({ days: field(fd, "days"), reason: field(fd, "reason") }), actor);
+      await extendTrial(
+        db,
+        orgId,
+        extendTrialSchema.parse({ days: field(fd, "days"), reason: field(fd, "reason") }),
+        actor,
+      );
     },
     "Trial extended.",
     paths(orgId),
@@ -164,7 +203,12 @@ export async function reactivateAction(orgId: string, _prev: ActionState, fd: Fo
 export async function revokeKeyAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
   return adminAction(
     async (db, actor) => {
-      await revokeOrganizationApiKey(db, orgId, revokeKeySchema.parse({ apiKeyId: field(fd, "apiKeyId"), reason: field(fd, "reason") }), actor);
+      await revokeOrganizationApiKey(
+        db,
+        orgId,
+        revokeKeySchema.parse({ apiKeyId: field(fd, "apiKeyId"), reason: field(fd, "reason") }),
+        actor,
+      );
     },
     "API key revoked.",
     paths(orgId),

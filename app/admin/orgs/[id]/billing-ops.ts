@@ -7,7 +7,13 @@ import type { Db } from "@/db/types";
 import { reasonSchema } from "@/lib/admin/reason";
 import { userActor, type UserActor } from "@/lib/audit";
 import { requirePlatformAdmin } from "@/lib/auth/session";
-import { changePlan, enterpriseTermsSchema, resyncOrganization, setEnterpriseTerms, type ResyncReport } from "@/lib/billing";
+import {
+  changePlan,
+  enterpriseTermsSchema,
+  resyncOrganization,
+  setEnterpriseTerms,
+  type ResyncReport,
+} from "@/lib/billing";
 import { runAction } from "@/lib/http/action";
 import { createManualInvoice, manualInvoiceSchema } from "@/lib/invoices";
 import { multiplyMinor, sumMinor } from "@/lib/money";
@@ -42,19 +48,41 @@ export const adminManualInvoiceSchema = manualInvoiceSchema.extend({
 export type AdminManualInvoiceInput = z.input<typeof adminManualInvoiceSchema>;
 
 /** Change plan (to Free: cancel at the end of the period). Already on that plan and cycle: nothing written. */
-export async function adminChangePlan(ctx: BillingCtx, organizationId: string, raw: AdminChangePlanInput | Record<string, unknown>, actor: UserActor) {
+export async function adminChangePlan(
+  ctx: BillingCtx,
+  organizationId: string,
+  raw: AdminChangePlanInput | Record<string, unknown>,
+  actor: UserActor,
+) {
   const input = adminChangePlanSchema.parse(raw);
   return changePlan(ctx, { organizationId, planId: input.planId, cycle: input.cycle, actor, reason: input.reason });
 }
 
 /** Enterprise terms. */
-export async function adminSetEnterpriseTerms(ctx: BillingCtx, organizationId: string, raw: AdminEnterpriseTermsInput | Record<string, unknown>, actor: UserActor) {
+export async function adminSetEnterpriseTerms(
+  ctx: BillingCtx,
+  organizationId: string,
+  raw: AdminEnterpriseTermsInput | Record<string, unknown>,
+  actor: UserActor,
+) {
   const input = adminEnterpriseTermsSchema.parse(raw);
-  return setEnterpriseTerms(ctx, { organizationId, actor, reason: input.reason, cycle: input.cycle, pricePerSeatCents: input.pricePerSeatCents, limits: input.limits });
+  return setEnterpriseTerms(ctx, {
+    organizationId,
+    actor,
+    reason: input.reason,
+    cycle: input.cycle,
+    pricePerSeatCents: input.pricePerSeatCents,
+    limits: input.limits,
+  });
 }
 
 /** Resync from Stripe: one `billing.resynced` row with the report, before, after and the reason. */
-export async function adminResync(ctx: BillingCtx, organizationId: string, raw: z.input<typeof adminResyncSchema> | Record<string, unknown>, actor: UserActor): Promise<ResyncReport> {
+export async function adminResync(
+  ctx: BillingCtx,
+  organizationId: string,
+  raw: z.input<typeof adminResyncSchema> | Record<string, unknown>,
+  actor: UserActor,
+): Promise<ResyncReport> {
   const { reason } = adminResyncSchema.parse(raw);
   return resyncOrganization(ctx.db, ctx.stripe, { organizationId, actor, reason });
 }
@@ -64,7 +92,12 @@ export function describeResync(report: ResyncReport): string {
 }
 
 /** Manual invoice: one `invoice.manual_created` row with the reason. */
-export async function adminCreateManualInvoice(db: Db, organizationId: string, raw: AdminManualInvoiceInput | Record<string, unknown>, actor: UserActor) {
+export async function adminCreateManualInvoice(
+  db: Db,
+  organizationId: string,
+  raw: AdminManualInvoiceInput | Record<string, unknown>,
+  actor: UserActor,
+) {
   const input = adminManualInvoiceSchema.parse(raw);
   const invoice = await createManualInvoice(db, { organizationId, actor, ...input });
   const totalCents = sumMinor(input.lines.map((l) => multiplyMinor(l.unitAmountCents, l.quantity)));
@@ -75,7 +108,10 @@ export async function adminCreateManualInvoice(db: Db, organizationId: string, r
  * Like app/admin/action-state's adminAction, but the success message is computed from the
  * service's answer (a resync report, an invoice number, a replay outcome).
  */
-export async function adminActionReporting(body: (db: Db, actor: UserActor) => Promise<string>, revalidate: string[]): Promise<ActionState> {
+export async function adminActionReporting(
+  body: (db: Db, actor: UserActor) => Promise<string>,
+  revalidate: string[],
+): Promise<ActionState> {
   const user = await requirePlatformAdmin();
   const result = await runAction(async () => body(await getDb(), userActor(user)));
   if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.fieldErrors };

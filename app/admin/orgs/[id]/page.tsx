@@ -63,7 +63,8 @@ export default async function OrganizationPage({ params }: { params: Params }) {
       />
       {org.status === "suspended" ? (
         <Notice tone="red" role="status">
-          <strong>Suspended.</strong> {org.suspendedReason ?? "No reason recorded."} Its API keys and limit checks answer 403.
+          <strong>Suspended.</strong> {org.suspendedReason ?? "No reason recorded."} Its API keys and limit checks
+          answer 403.
         </Notice>
       ) : null}
       <OrgSummary detail={detail} />

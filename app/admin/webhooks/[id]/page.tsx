@@ -27,7 +27,11 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
   });
   return (
     <div className="space-y-6">
-      <PageHeader back={{ href: "/admin/webhooks", label: "Webhook events" }} title={event.type} description={<Mono>{event.id}</Mono>} />
+      <PageHeader
+        back={{ href: "/admin/webhooks", label: "Webhook events" }}
+        title={event.type}
+        description={<Mono>{event.id}</Mono>}
+      />
       <Card>
         <div className="mb-3">
           <StatusBadge status={event.status} />
@@ -35,12 +39,25 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
         <Facts
           items={[
             { label: "Object", value: event.objectId ? <Mono>{event.objectId}</Mono> : "—" },
-            { label: "Created at Stripe", value: new Date(event.stripeCreated * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC" },
+            {
+              label: "Created at Stripe",
+              value: new Date(event.stripeCreated * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC",
+            },
             { label: "Received", value: event.receivedAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" },
-            { label: "Processed", value: event.processedAt ? event.processedAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—" },
+            {
+              label: "Processed",
+              value: event.processedAt ? event.processedAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—",
+            },
             { label: "Attempts", value: event.attempts },
             { label: "Mode", value: event.livemode ? "live" : "test" },
-            ...(event.lastError ? [{ label: "Last error", value: <span className="text-red-700 dark:text-red-400">{event.lastError}</span> }] : []),
+            ...(event.lastError
+              ? [
+                  {
+                    label: "Last error",
+                    value: <span className="text-red-700 dark:text-red-400">{event.lastError}</span>,
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
@@ -54,7 +71,11 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
             <ActionForm
               action={replayEventAction.bind(null, event.id)}
               submitLabel="Replay event"
-              confirm={{ title: `Replay ${event.id}?`, body: "Its handler runs again now; the outcome is recorded on the event and in the audit log.", confirmLabel: "Replay event" }}
+              confirm={{
+                title: `Replay ${event.id}?`,
+                body: "Its handler runs again now; the outcome is recorded on the event and in the audit log.",
+                confirmLabel: "Replay event",
+              }}
             />
           </Card>
         </section>

@@ -16,7 +16,8 @@ export const GET = withApiKey(async (req, { db, caller }) => {
   const from = query.from ?? utcDay(overview.usagePeriod.start);
   const to = query.to ?? utcDay(now);
   if (from > to) throw new AppError("bad_request", "from must not be after to.");
-  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new AppError("bad_request", "Ask for at most 366 days at a time.");
+  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
+    throw new AppError("bad_request", "Ask for at most 366 days at a time.");
   const daily = await getDailySeries(db, caller.organization.id, { from, to });
   return json({
     organization: { slug: caller.organization.slug, name: caller.organization.name },

@@ -30,6 +30,9 @@ export async function POST(req: Request): Promise<Response> {
     return json({ received: true, outcome });
   } catch (err) {
     console.error(`[webhooks] ${event.type} ${event.id} failed:`, err instanceof Error ? err.message : err);
-    return json({ error: { code: "handler_failed", message: "Processing failed; Stripe will retry." } }, { status: 500 });
+    return json(
+      { error: { code: "handler_failed", message: "Processing failed; Stripe will retry." } },
+      { status: 500 },
+    );
   }
 }

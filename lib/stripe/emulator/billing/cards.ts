@@ -19,9 +19,17 @@ export interface TestCard {
 
 export const DECLINES = {
   generic: { code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." },
-  insufficientFunds: { code: "card_declined", decline_code: "insufficient_funds", message: "Your card has insufficient funds." },
+  insufficientFunds: {
+    code: "card_declined",
+    decline_code: "insufficient_funds",
+    message: "Your card has insufficient funds.",
+  },
   expired: { code: "expired_card", decline_code: "expired_card", message: "Your card has expired." },
-  incorrectCvc: { code: "incorrect_cvc", decline_code: "incorrect_cvc", message: "Your card's security code is incorrect." },
+  incorrectCvc: {
+    code: "incorrect_cvc",
+    decline_code: "incorrect_cvc",
+    message: "Your card's security code is incorrect.",
+  },
   authenticationRequired: {
     code: "authentication_required",
     decline_code: "authentication_required",
@@ -30,26 +38,102 @@ export const DECLINES = {
 } satisfies Record<string, CardDecline>;
 
 export const TEST_CARDS: Record<string, TestCard> = {
-  visa: { brand: "visa", last4: "4242", number: "4242424242424242", funding: "credit", setup: "succeeded", charge: "succeeded" },
-  visa_debit: { brand: "visa", last4: "5556", number: "4000056655665556", funding: "debit", setup: "succeeded", charge: "succeeded" },
-  mastercard: { brand: "mastercard", last4: "4444", number: "5555555555554444", funding: "credit", setup: "succeeded", charge: "succeeded" },
-  amex: { brand: "amex", last4: "8431", number: "378282246310005", funding: "credit", setup: "succeeded", charge: "succeeded" },
-  discover: { brand: "discover", last4: "1117", number: "6011111111111117", funding: "credit", setup: "succeeded", charge: "succeeded" },
-  chargeDeclined: { brand: "visa", last4: "0002", number: "4000000000000002", funding: "credit", setup: DECLINES.generic, charge: DECLINES.generic },
+  visa: {
+    brand: "visa",
+    last4: "4242",
+    number: "4242424242424242",
+    funding: "credit",
+    setup: "succeeded",
+    charge: "succeeded",
+  },
+  visa_debit: {
+    brand: "visa",
+    last4: "5556",
+    number: "4000056655665556",
+    funding: "debit",
+    setup: "succeeded",
+    charge: "succeeded",
+  },
+  mastercard: {
+    brand: "mastercard",
+    last4: "4444",
+    number: "5555555555554444",
+    funding: "credit",
+    setup: "succeeded",
+    charge: "succeeded",
+  },
+  amex: {
+    brand: "amex",
+    last4: "8431",
+    number: "378282246310005",
+    funding: "credit",
+    setup: "succeeded",
+    charge: "succeeded",
+  },
+  discover: {
+    brand: "discover",
+    last4: "1117",
+    number: "6011111111111117",
+    funding: "credit",
+    setup: "succeeded",
+    charge: "succeeded",
+  },
+  chargeDeclined: {
+    brand: "visa",
+    last4: "0002",
+    number: "4000000000000002",
+    funding: "credit",
+    setup: DECLINES.generic,
+    charge: DECLINES.generic,
+  },
   chargeDeclinedInsufficientFunds: {
-    brand: "visa", last4: "9995", number: "4000000000009995", funding: "credit",
-    setup: DECLINES.insufficientFunds, charge: DECLINES.insufficientFunds,
+    brand: "visa",
+    last4: "9995",
+    number: "4000000000009995",
+    funding: "credit",
+    setup: DECLINES.insufficientFunds,
+    charge: DECLINES.insufficientFunds,
   },
-  chargeDeclinedExpiredCard: { brand: "visa", last4: "0069", number: "4000000000000069", funding: "credit", setup: DECLINES.expired, charge: DECLINES.expired },
+  chargeDeclinedExpiredCard: {
+    brand: "visa",
+    last4: "0069",
+    number: "4000000000000069",
+    funding: "credit",
+    setup: DECLINES.expired,
+    charge: DECLINES.expired,
+  },
   chargeDeclinedIncorrectCvc: {
-    brand: "visa", last4: "0127", number: "4000000000000127", funding: "credit",
-    setup: DECLINES.incorrectCvc, charge: DECLINES.incorrectCvc,
+    brand: "visa",
+    last4: "0127",
+    number: "4000000000000127",
+    funding: "credit",
+    setup: DECLINES.incorrectCvc,
+    charge: DECLINES.incorrectCvc,
   },
-  authenticationRequired: { brand: "visa", last4: "3184", number: "4000002760003184", funding: "credit", setup: "requires_action", charge: "auth" },
+  authenticationRequired: {
+    brand: "visa",
+    last4: "3184",
+    number: "4000002760003184",
+    funding: "credit",
+    setup: "requires_action",
+    charge: "auth",
+  },
   authenticationRequiredOnSetup: {
-    brand: "visa", last4: "3155", number: "4000002500003155", funding: "credit", setup: "requires_action", charge: "succeeded",
+    brand: "visa",
+    last4: "3155",
+    number: "4000002500003155",
+    funding: "credit",
+    setup: "requires_action",
+    charge: "succeeded",
   },
-  chargeCustomerFail: { brand: "visa", last4: "0341", number: "4000000000000341", funding: "credit", setup: "succeeded", charge: DECLINES.generic },
+  chargeCustomerFail: {
+    brand: "visa",
+    last4: "0341",
+    number: "4000000000000341",
+    funding: "credit",
+    setup: "succeeded",
+    charge: DECLINES.generic,
+  },
 };
 
 /** `pm_card_visa`, `tok_visa` → `visa`; card numbers are matched too. */
@@ -68,13 +152,16 @@ export function cardOf(kind: string | undefined): TestCard {
   return TEST_CARDS[kind ?? "visa"] ?? (TEST_CARDS.visa as TestCard);
 }
 
-export type ChargeOutcome = { status: "succeeded" } | { status: "requires_action" } | { status: "declined"; decline: CardDecline };
+export type ChargeOutcome =
+  { status: "succeeded" } | { status: "requires_action" } | { status: "declined"; decline: CardDecline };
 
 export function chargeOutcome(kind: string | undefined, offSession: boolean): ChargeOutcome {
   const behaviour = cardOf(kind).charge;
   if (behaviour === "succeeded") return { status: "succeeded" };
   if (behaviour === "auth") {
-    return offSession ? { status: "declined", decline: DECLINES.authenticationRequired } : { status: "requires_action" };
+    return offSession
+      ? { status: "declined", decline: DECLINES.authenticationRequired }
+      : { status: "requires_action" };
   }
   return { status: "declined", decline: behaviour };
 }
@@ -87,11 +174,19 @@ export function setupOutcome(kind: string | undefined): ChargeOutcome {
 
 const FINGERPRINTS: Record<string, string> = {};
 function fingerprint(kind: string): string {
-  FINGERPRINTS[kind] ??= Buffer.from(`emu-${kind}`).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 16).padEnd(16, "x");
+  FINGERPRINTS[kind] ??= Buffer.from(`emu-${kind}`)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 16)
+    .padEnd(16, "x");
   return FINGERPRINTS[kind];
 }
 
-export function buildCardPaymentMethod(kind: string, created: number, billing?: Partial<WPaymentMethod["billing_details"]>): WPaymentMethod {
+export function buildCardPaymentMethod(
+  kind: string,
+  created: number,
+  billing?: Partial<WPaymentMethod["billing_details"]>,
+): WPaymentMethod {
   const card = cardOf(kind);
   const expYear = new Date(created * 1000).getUTCFullYear() + 3;
   return {

@@ -11,13 +11,22 @@ const INCOMPLETE_EXPIRY_SECONDS = 23 * 3600;
 const TRIAL_WILL_END_NOTICE_SECONDS = 3 * 86_400;
 
 /** Invoices a new period [start, end) with pending items, then collects off-session. */
-function billPeriod(core: Core, sub: WSubscription, start: number, end: number, prevPeriod: { start: number; end: number }): void {
+function billPeriod(
+  core: Core,
+  sub: WSubscription,
+  start: number,
+  end: number,
+  prevPeriod: { start: number; end: number },
+): void {
   const customer = core.store.get("customers", String(sub.customer));
   if (!customer) return;
   const before = core.snap(sub);
   const mark = core.eventMark();
   setPeriod(sub, start, end);
-  const lines = [...linesFromInvoiceItems(core, pendingInvoiceItems(core, customer.id, sub.id)), ...cycleLines(core, sub, start, end)];
+  const lines = [
+    ...linesFromInvoiceItems(core, pendingInvoiceItems(core, customer.id, sub.id)),
+    ...cycleLines(core, sub, start, end),
+  ];
   const inv = createInvoice(core, {
     customer,
     subscription: sub,
@@ -130,7 +139,13 @@ function subscriptionActions(core: Core, sub: WSubscription): Action[] {
 function retryActions(core: Core, customerIds: Set<string>): Action[] {
   return core.store
     .all("invoices")
-    .filter((inv) => inv.status === "open" && inv.auto_advance && inv.next_payment_attempt !== null && customerIds.has(String(inv.customer)))
+    .filter(
+      (inv) =>
+        inv.status === "open" &&
+        inv.auto_advance &&
+        inv.next_payment_attempt !== null &&
+        customerIds.has(String(inv.customer)),
+    )
     .map((inv) => ({
       at: inv.next_payment_attempt as number,
       rank: 4,
@@ -146,10 +161,18 @@ function retryActions(core: Core, customerIds: Set<string>): Action[] {
  * expiry of incomplete subscriptions. The clock reads each action's time while it runs.
  */
 export function runClockTo(core: Core, clock: WTestClock, target: number): void {
-  const customerIds = new Set(core.store.all("customers").filter((c) => c.test_clock === clock.id && !core.store.state.deleted[c.id]).map((c) => c.id));
+  const customerIds = new Set(
+    core.store
+      .all("customers")
+      .filter((c) => c.test_clock === clock.id && !core.store.state.deleted[c.id])
+      .map((c) => c.id),
+  );
   for (let guard = 0; guard < 10_000; guard++) {
     const candidates = [
-      ...core.store.all("subscriptions").filter((s) => customerIds.has(String(s.customer))).flatMap((s) => subscriptionActions(core, s)),
+      ...core.store
+        .all("subscriptions")
+        .filter((s) => customerIds.has(String(s.customer)))
+        .flatMap((s) => subscriptionActions(core, s)),
       ...retryActions(core, customerIds),
     ].filter((a) => a.at <= target);
     if (candidates.length === 0) break;

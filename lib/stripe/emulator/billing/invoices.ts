@@ -27,7 +27,11 @@ function unitDecimal(line: DraftLine): string | null {
 }
 
 function lineItem(inv: WInvoice, line: DraftLine, preview: boolean): WInvoiceLineItem {
-  const product = line.price ? (typeof line.price.product === "string" ? line.price.product : line.price.product.id) : null;
+  const product = line.price
+    ? typeof line.price.product === "string"
+      ? line.price.product
+      : line.price.product.id
+    : null;
   const parent: WInvoiceLineItem["parent"] = line.subscriptionItem
     ? {
         type: "subscription_item_details",
@@ -65,9 +69,14 @@ function lineItem(inv: WInvoice, line: DraftLine, preview: boolean): WInvoiceLin
     parent,
     period: { ...line.period },
     pretax_credit_amounts: [],
-    pricing: line.price && product
-      ? { type: "price_details", price_details: { price: line.price.id, product }, unit_amount_decimal: unitDecimal(line) }
-      : { type: "price_details", unit_amount_decimal: unitDecimal(line) },
+    pricing:
+      line.price && product
+        ? {
+            type: "price_details",
+            price_details: { price: line.price.id, product },
+            unit_amount_decimal: unitDecimal(line),
+          }
+        : { type: "price_details", unit_amount_decimal: unitDecimal(line) },
     quantity: line.quantity,
     quantity_decimal: String(line.quantity),
     subscription: line.subscription,
@@ -265,7 +274,11 @@ export function finalizeInvoice(core: Core, inv: WInvoice): WInvoice {
       currency: inv.currency,
       customer: String(inv.customer),
       created: now,
-      description: sub ? (inv.billing_reason === "subscription_create" ? "Subscription creation" : "Subscription update") : `Invoice ${inv.number ?? ""}`,
+      description: sub
+        ? inv.billing_reason === "subscription_create"
+          ? "Subscription creation"
+          : "Subscription update"
+        : `Invoice ${inv.number ?? ""}`,
       paymentMethod: null,
     });
     core.store.insert("paymentIntents", pi);

@@ -67,7 +67,9 @@ function afterPaid(core: Core, inv: WInvoice, pmId: string | null): void {
   }
   const stillOwed = core.store
     .all("invoices")
-    .some((other) => other.id !== inv.id && other.status === "open" && subscriptionOfInvoice(core, other)?.id === sub.id);
+    .some(
+      (other) => other.id !== inv.id && other.status === "open" && subscriptionOfInvoice(core, other)?.id === sub.id,
+    );
   if (["incomplete", "past_due", "unpaid"].includes(sub.status) && !stillOwed) {
     const now = core.now(String(sub.customer));
     sub.status = sub.trial_end !== null && sub.trial_end > now ? "trialing" : "active";
@@ -110,7 +112,13 @@ function retriesExhausted(core: Core, inv: WInvoice, sub: WSubscription, now: nu
 }
 
 /** After a failed attempt: retry schedule, events, dunning state. */
-function afterFailure(core: Core, inv: WInvoice, sub: WSubscription | undefined, opts: AttemptOptions, now: number): void {
+function afterFailure(
+  core: Core,
+  inv: WInvoice,
+  sub: WSubscription | undefined,
+  opts: AttemptOptions,
+  now: number,
+): void {
   const exhausted = opts.automatic ? scheduleRetry(inv, sub, now) : false;
   core.emit("invoice.payment_failed", inv);
   setDelinquent(core, String(inv.customer), true);
@@ -124,7 +132,11 @@ export function attemptInvoicePayment(core: Core, inv: WInvoice, opts: AttemptOp
   const customer = core.store.get("customers", customerId);
   const sub = subscriptionOfInvoice(core, inv);
   const now = core.now(customerId);
-  const pmId = opts.paymentMethod ?? (sub?.default_payment_method as string | null) ?? (customer?.invoice_settings.default_payment_method as string | null) ?? null;
+  const pmId =
+    opts.paymentMethod ??
+    (sub?.default_payment_method as string | null) ??
+    (customer?.invoice_settings.default_payment_method as string | null) ??
+    null;
   const pm = core.store.get("paymentMethods", pmId);
   const pi = ensurePaymentIntent(core, inv, now);
   const { payment } = defaultPayment(core, inv.id);
@@ -142,7 +154,10 @@ export function attemptInvoicePayment(core: Core, inv: WInvoice, opts: AttemptOp
   if (opts.authenticated && outcome.status === "requires_action") outcome = { status: "succeeded" };
   if (outcome.status === "requires_action") {
     pi.status = "requires_action";
-    pi.next_action = { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `${core.baseUrl}/3ds/${pi.id}` } };
+    pi.next_action = {
+      type: "use_stripe_sdk",
+      use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `${core.baseUrl}/3ds/${pi.id}` },
+    };
     core.emit("payment_intent.requires_action", pi);
     core.emit("invoice.payment_action_required", inv);
     return { status: "requires_action", pi };

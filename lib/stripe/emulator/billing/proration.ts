@@ -26,7 +26,16 @@ function label(core: Core, pq: PricedQuantity): string {
   return pq.quantity === 1 ? name : `${pq.quantity} × ${name}`;
 }
 
-function prorationItem(core: Core, sub: WSubscription, item: WSubscriptionItem, pq: PricedQuantity, amount: number, description: string, start: number, end: number): WInvoiceItem {
+function prorationItem(
+  core: Core,
+  sub: WSubscription,
+  item: WSubscriptionItem,
+  pq: PricedQuantity,
+  amount: number,
+  description: string,
+  start: number,
+  end: number,
+): WInvoiceItem {
   const customer = String(sub.customer);
   const product = typeof pq.price.product === "string" ? pq.price.product : pq.price.product.id;
   return {
@@ -44,7 +53,10 @@ function prorationItem(core: Core, sub: WSubscription, item: WSubscriptionItem, 
     livemode: false,
     metadata: {},
     net_amount: amount,
-    parent: { type: "subscription_details", subscription_details: { subscription: sub.id, subscription_item: item.id } },
+    parent: {
+      type: "subscription_details",
+      subscription_details: { subscription: sub.id, subscription_item: item.id },
+    },
     period: { start, end },
     pricing: {
       type: "price_details",
@@ -65,7 +77,12 @@ function prorationItem(core: Core, sub: WSubscription, item: WSubscriptionItem, 
  * amount = round(unit_amount × quantity × (period_end − proration_date) / (period_end − period_start)),
  * negative for the credit. They are billed on the next invoice for the subscription.
  */
-export function createProrationItems(core: Core, sub: WSubscription, changes: ItemChange[], prorationDate: number): WInvoiceItem[] {
+export function createProrationItems(
+  core: Core,
+  sub: WSubscription,
+  changes: ItemChange[],
+  prorationDate: number,
+): WInvoiceItem[] {
   const created: WInvoiceItem[] = [];
   for (const change of changes) {
     const start = change.item.current_period_start;
@@ -77,13 +94,35 @@ export function createProrationItems(core: Core, sub: WSubscription, changes: It
     if (change.from) {
       const amount = -prorate(change.from.price.unit_amount ?? 0, change.from.quantity, remaining, period);
       if (amount !== 0) {
-        created.push(prorationItem(core, sub, change.item, change.from, amount, `Unused time on ${label(core, change.from)} after ${when}`, prorationDate, end));
+        created.push(
+          prorationItem(
+            core,
+            sub,
+            change.item,
+            change.from,
+            amount,
+            `Unused time on ${label(core, change.from)} after ${when}`,
+            prorationDate,
+            end,
+          ),
+        );
       }
     }
     if (change.to) {
       const amount = prorate(change.to.price.unit_amount ?? 0, change.to.quantity, remaining, period);
       if (amount !== 0) {
-        created.push(prorationItem(core, sub, change.item, change.to, amount, `Remaining time on ${label(core, change.to)} after ${when}`, prorationDate, end));
+        created.push(
+          prorationItem(
+            core,
+            sub,
+            change.item,
+            change.to,
+            amount,
+            `Remaining time on ${label(core, change.to)} after ${when}`,
+            prorationDate,
+            end,
+          ),
+        );
       }
     }
   }

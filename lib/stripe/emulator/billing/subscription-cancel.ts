@@ -66,7 +66,10 @@ export function cancelSubscriptionNow(core: Core, sub: WSubscription, opts: Canc
   sub.cancel_at_period_end = false;
   sub.cancellation_details = {
     comment: opts.comment ?? sub.cancellation_details?.comment ?? null,
-    feedback: (opts.feedback as NonNullable<WSubscription["cancellation_details"]>["feedback"]) ?? sub.cancellation_details?.feedback ?? null,
+    feedback:
+      (opts.feedback as NonNullable<WSubscription["cancellation_details"]>["feedback"]) ??
+      sub.cancellation_details?.feedback ??
+      null,
     feedback_option: null,
     reason: opts.reason ?? "cancellation_requested",
   };
@@ -77,7 +80,12 @@ export function cancelSubscriptionNow(core: Core, sub: WSubscription, opts: Canc
 /** The period ended on a subscription set to cancel (cancel_at_period_end / cancel_at). */
 export function endSubscriptionAt(core: Core, sub: WSubscription, at: number): void {
   if (!sub.cancellation_details?.reason) {
-    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: "cancellation_requested" };
+    sub.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: "cancellation_requested",
+    };
   }
   finish(core, sub, at);
 }

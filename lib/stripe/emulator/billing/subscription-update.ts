@@ -66,7 +66,12 @@ function applyItemChanges(core: Core, sub: WSubscription, inputs: ItemInput[], n
       }
       if (input.metadata) item.metadata = input.metadata;
     } else {
-      if (!input.price) throw invalidParam(`${input.param}[price]`, `Missing required param: ${input.param}[price].`, "parameter_missing");
+      if (!input.price)
+        throw invalidParam(
+          `${input.param}[price]`,
+          `Missing required param: ${input.param}[price].`,
+          "parameter_missing",
+        );
       const price = recurringPrice(core, input.price, `${input.param}[price]`);
       if (sub.items.data.some((i) => i.price.id === price.id)) {
         throw invalidParam(`${input.param}[price]`, "Cannot add multiple subscription items with the same price.");
@@ -75,7 +80,10 @@ function applyItemChanges(core: Core, sub: WSubscription, inputs: ItemInput[], n
       item.current_period_start = start;
       item.current_period_end = end;
       sub.items.data.push(item);
-      changes.push({ item: structuredClone(item), to: { price: structuredClone(price), quantity: item.quantity ?? 1 } });
+      changes.push({
+        item: structuredClone(item),
+        to: { price: structuredClone(price), quantity: item.quantity ?? 1 },
+      });
     }
   }
   if (sub.items.data.length === 0) throw invalidParam("items", "A subscription must have at least one active price.");
@@ -84,8 +92,19 @@ function applyItemChanges(core: Core, sub: WSubscription, inputs: ItemInput[], n
     throw invalidParam("items", "All prices on a subscription must have the same `currency`.");
   }
   const iv = subscriptionInterval(sub);
-  if (sub.items.data.some((i) => !sameInterval({ interval: i.price.recurring?.interval ?? "month", count: i.price.recurring?.interval_count ?? 1 }, iv))) {
-    throw invalidParam("items", "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.");
+  if (
+    sub.items.data.some(
+      (i) =>
+        !sameInterval(
+          { interval: i.price.recurring?.interval ?? "month", count: i.price.recurring?.interval_count ?? 1 },
+          iv,
+        ),
+    )
+  ) {
+    throw invalidParam(
+      "items",
+      "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.",
+    );
   }
   return changes;
 }
@@ -93,7 +112,9 @@ function applyItemChanges(core: Core, sub: WSubscription, inputs: ItemInput[], n
 function applyCancellation(sub: WSubscription, input: UpdateSubscriptionInput, now: number): void {
   const details = () => ({
     comment: input.cancellationComment ?? sub.cancellation_details?.comment ?? null,
-    feedback: (input.cancellationFeedback ?? sub.cancellation_details?.feedback ?? null) as NonNullable<WSubscription["cancellation_details"]>["feedback"],
+    feedback: (input.cancellationFeedback ?? sub.cancellation_details?.feedback ?? null) as NonNullable<
+      WSubscription["cancellation_details"]
+    >["feedback"],
     feedback_option: null,
     reason: "cancellation_requested" as const,
   });
@@ -125,8 +146,13 @@ function applyCancellation(sub: WSubscription, input: UpdateSubscriptionInput, n
 export function updateSubscription(core: Core, sub: WSubscription, input: UpdateSubscriptionInput): WSubscription {
   const customerId = String(sub.customer);
   if (sub.status === "canceled" || sub.status === "incomplete_expired") {
-    const onlyAllowed = input.items.length === 0 && input.cancelAtPeriodEnd === undefined && input.cancelAt === undefined && input.defaultPaymentMethod === undefined;
-    if (!onlyAllowed) throw stateError("A canceled subscription can only update its cancellation_details and metadata.");
+    const onlyAllowed =
+      input.items.length === 0 &&
+      input.cancelAtPeriodEnd === undefined &&
+      input.cancelAt === undefined &&
+      input.defaultPaymentMethod === undefined;
+    if (!onlyAllowed)
+      throw stateError("A canceled subscription can only update its cancellation_details and metadata.");
   }
   const before = core.snap(sub);
   const mark = core.eventMark();
@@ -135,7 +161,8 @@ export function updateSubscription(core: Core, sub: WSubscription, input: Update
 
   if (input.metadata) sub.metadata = input.metadata;
   if (input.description !== undefined) sub.description = input.description;
-  if (input.saveDefaultPaymentMethod && sub.payment_settings) sub.payment_settings.save_default_payment_method = input.saveDefaultPaymentMethod;
+  if (input.saveDefaultPaymentMethod && sub.payment_settings)
+    sub.payment_settings.save_default_payment_method = input.saveDefaultPaymentMethod;
   if (input.defaultPaymentMethod !== undefined) {
     sub.default_payment_method = input.defaultPaymentMethod
       ? requireCustomerPaymentMethod(core, customerId, input.defaultPaymentMethod, "default_payment_method").id
@@ -154,7 +181,10 @@ export function updateSubscription(core: Core, sub: WSubscription, input: Update
   if (resetAnchor) {
     // New billing period starting now: credit the unused old period, charge the new one in full.
     if (prorate) {
-      const credits: ItemChange[] = oldItems.map((item) => ({ item, from: { price: item.price, quantity: item.quantity ?? 1 } }));
+      const credits: ItemChange[] = oldItems.map((item) => ({
+        item,
+        from: { price: item.price, quantity: item.quantity ?? 1 },
+      }));
       createProrationItems(core, sub, credits, prorationDate);
     }
     if (endTrial) {
@@ -164,8 +194,18 @@ export function updateSubscription(core: Core, sub: WSubscription, input: Update
     const end = addIntervals(now, newInterval, 1);
     sub.billing_cycle_anchor = now;
     setPeriod(sub, now, end);
-    const lines = [...linesFromInvoiceItems(core, pendingInvoiceItems(core, customerId, sub.id)), ...cycleLines(core, sub, now, end)];
-    invoiceAndCollect(core, sub, { reason: "subscription_update", lines, periodStart: now, periodEnd: now, behavior: input.paymentBehavior, offSession: input.offSession });
+    const lines = [
+      ...linesFromInvoiceItems(core, pendingInvoiceItems(core, customerId, sub.id)),
+      ...cycleLines(core, sub, now, end),
+    ];
+    invoiceAndCollect(core, sub, {
+      reason: "subscription_update",
+      lines,
+      periodStart: now,
+      periodEnd: now,
+      behavior: input.paymentBehavior,
+      offSession: input.offSession,
+    });
   } else if (changes.length > 0 && prorate) {
     createProrationItems(core, sub, changes, prorationDate);
     if (input.prorationBehavior === "always_invoice") {
@@ -173,14 +213,26 @@ export function updateSubscription(core: Core, sub: WSubscription, input: Update
       if (pending.length > 0) {
         const lines = linesFromInvoiceItems(core, pending);
         const period = currentPeriod(sub);
-        invoiceAndCollect(core, sub, { reason: "subscription_update", lines, periodStart: period.start, periodEnd: now, behavior: input.paymentBehavior, offSession: input.offSession });
+        invoiceAndCollect(core, sub, {
+          reason: "subscription_update",
+          lines,
+          periodStart: period.start,
+          periodEnd: now,
+          behavior: input.paymentBehavior,
+          offSession: input.offSession,
+        });
       }
     }
   }
 
   if (typeof input.trialEnd === "number") {
-    if (sub.status !== "trialing") throw invalidParam("trial_end", "The subscription is not trialing: `trial_end` can only be changed during a trial (or set to `now`).");
-    if (input.trialEnd <= now) throw invalidParam("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+    if (sub.status !== "trialing")
+      throw invalidParam(
+        "trial_end",
+        "The subscription is not trialing: `trial_end` can only be changed during a trial (or set to `now`).",
+      );
+    if (input.trialEnd <= now)
+      throw invalidParam("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
     sub.trial_end = input.trialEnd;
     sub.billing_cycle_anchor = input.trialEnd;
     setPeriod(sub, currentPeriod(sub).start, input.trialEnd);

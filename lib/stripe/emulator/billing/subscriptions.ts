@@ -11,7 +11,8 @@ import { type AttemptResult, attemptInvoicePayment } from "./payments";
 import { type BillingInterval, addIntervals, intervalOf, sameInterval } from "./periods";
 import { productName } from "./proration";
 
-export type PaymentBehavior = "allow_incomplete" | "error_if_incomplete" | "default_incomplete" | "pending_if_incomplete";
+export type PaymentBehavior =
+  "allow_incomplete" | "error_if_incomplete" | "default_incomplete" | "pending_if_incomplete";
 
 export interface ItemInput {
   param: string;
@@ -42,13 +43,23 @@ export interface CreateSubscriptionInput {
 export function recurringPrice(core: Core, priceId: string, param: string): WPrice {
   const price = must(core, "prices", priceId, param);
   if (price.type !== "recurring" || !price.recurring) {
-    throw invalidParam(param, "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.");
+    throw invalidParam(
+      param,
+      "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.",
+    );
   }
-  if (!price.active) throw invalidParam(param, `The price specified is inactive. This field only accepts active prices.`);
+  if (!price.active)
+    throw invalidParam(param, `The price specified is inactive. This field only accepts active prices.`);
   return price;
 }
 
-export function newItem(sub: WSubscription, price: WPrice, quantity: number, created: number, metadata: Record<string, string> = {}): WSubscriptionItem {
+export function newItem(
+  sub: WSubscription,
+  price: WPrice,
+  quantity: number,
+  created: number,
+  metadata: Record<string, string> = {},
+): WSubscriptionItem {
   return {
     id: newId("si"),
     object: "subscription_item",
@@ -93,7 +104,9 @@ export function cycleLines(core: Core, sub: WSubscription, start: number, end: n
     const name = productName(core, item.price);
     return {
       amount: trial ? 0 : (item.price.unit_amount ?? 0) * qty,
-      description: trial ? `Trial period for ${name}` : `${qty} × ${name} (at ${formatMoney(item.price.unit_amount ?? 0, sub.currency)} / ${per})`,
+      description: trial
+        ? `Trial period for ${name}`
+        : `${qty} × ${name} (at ${formatMoney(item.price.unit_amount ?? 0, sub.currency)} / ${per})`,
       period: { start, end },
       price: item.price,
       quantity: qty,
@@ -123,7 +136,14 @@ export function hasPaymentMethod(core: Core, sub: WSubscription, customer: WCust
 export function invoiceAndCollect(
   core: Core,
   sub: WSubscription,
-  args: { reason: BillingReason; lines: DraftLine[]; periodStart: number; periodEnd: number; behavior: PaymentBehavior; offSession: boolean },
+  args: {
+    reason: BillingReason;
+    lines: DraftLine[];
+    periodStart: number;
+    periodEnd: number;
+    behavior: PaymentBehavior;
+    offSession: boolean;
+  },
 ): { inv: WInvoice; result: AttemptResult | null } {
   const customer = must(core, "customers", String(sub.customer));
   const now = core.now(customer.id);
@@ -139,19 +159,28 @@ export function invoiceAndCollect(
   });
   sub.latest_invoice = inv.id;
   finalizeInvoice(core, inv);
-  if (inv.status !== "open" || inv.collection_method !== "charge_automatically" || args.behavior === "default_incomplete") {
+  if (
+    inv.status !== "open" ||
+    inv.collection_method !== "charge_automatically" ||
+    args.behavior === "default_incomplete"
+  ) {
     return { inv, result: null };
   }
   // As on Stripe, only default_incomplete may start without a payment method to charge.
   if (!hasPaymentMethod(core, sub, customer)) throw noPaymentMethodError();
-  const result = attemptInvoicePayment(core, inv, { offSession: args.offSession, automatic: args.reason !== "subscription_create" });
+  const result = attemptInvoicePayment(core, inv, {
+    offSession: args.offSession,
+    automatic: args.reason !== "subscription_create",
+  });
   if (args.behavior === "error_if_incomplete" && result.status !== "paid") {
-    if (result.status === "failed" && result.decline) throw cardError(result.decline, { payment_intent: core.snap(result.pi) }, false);
+    if (result.status === "failed" && result.decline)
+      throw cardError(result.decline, { payment_intent: core.snap(result.pi) }, false);
     if (result.status === "requires_action") {
       throw cardError(
         {
           code: "invoice_payment_intent_requires_action",
-          message: "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
+          message:
+            "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
         },
         { payment_intent: core.snap(result.pi) },
         false,
@@ -167,26 +196,40 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
   if (input.items.length === 0) throw invalidParam("items", "Missing required param: items.", "parameter_missing");
   const now = core.now(customer.id);
   const priced = input.items.map((it) => {
-    if (!it.price) throw invalidParam(`${it.param}[price]`, `Missing required param: ${it.param}[price].`, "parameter_missing");
-    return { price: recurringPrice(core, it.price, `${it.param}[price]`), quantity: it.quantity ?? 1, metadata: it.metadata ?? {} };
+    if (!it.price)
+      throw invalidParam(`${it.param}[price]`, `Missing required param: ${it.param}[price].`, "parameter_missing");
+    return {
+      price: recurringPrice(core, it.price, `${it.param}[price]`),
+      quantity: it.quantity ?? 1,
+      metadata: it.metadata ?? {},
+    };
   });
   const first = priced[0]!.price;
   const currency = first.currency;
   const iv = intervalOf(first);
   for (const pq of priced) {
-    if (pq.price.currency !== currency) throw invalidParam("items", "All prices on a subscription must have the same `currency`.");
+    if (pq.price.currency !== currency)
+      throw invalidParam("items", "All prices on a subscription must have the same `currency`.");
     if (!sameInterval(intervalOf(pq.price), iv)) {
-      throw invalidParam("items", "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.");
+      throw invalidParam(
+        "items",
+        "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.",
+      );
     }
   }
   if (customer.currency && customer.currency !== currency) {
-    throw stateError(`You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency ${customer.currency}.`);
+    throw stateError(
+      `You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency ${customer.currency}.`,
+    );
   }
-  const pm = input.defaultPaymentMethod ? requireCustomerPaymentMethod(core, customer.id, input.defaultPaymentMethod, "default_payment_method") : null;
+  const pm = input.defaultPaymentMethod
+    ? requireCustomerPaymentMethod(core, customer.id, input.defaultPaymentMethod, "default_payment_method")
+    : null;
 
   let trialEnd: number | null = null;
   if (typeof input.trialEnd === "number") {
-    if (input.trialEnd <= now) throw invalidParam("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
+    if (input.trialEnd <= now)
+      throw invalidParam("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.");
     trialEnd = input.trialEnd;
   } else if (input.trialEnd !== "now" && input.trialPeriodDays) {
     trialEnd = now + input.trialPeriodDays * 86_400;
@@ -221,7 +264,13 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
     description: input.description ?? null,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: "self" } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: "self" },
+    },
     items: { object: "list", data: [], has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -230,7 +279,11 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: input.saveDefaultPaymentMethod ?? "off" },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: input.saveDefaultPaymentMethod ?? "off",
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
@@ -240,7 +293,9 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
     test_clock: customer.test_clock ?? null,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethod } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethod },
+    },
     trial_start: trialEnd ? now : null,
   };
   sub.items.data = priced.map((pq) => newItem(sub, pq.price, pq.quantity, now, pq.metadata));
@@ -249,7 +304,12 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
     sub.cancel_at_period_end = true;
     sub.cancel_at = periodEnd;
     sub.canceled_at = now;
-    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: "cancellation_requested" };
+    sub.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: "cancellation_requested",
+    };
   }
   core.store.insert("subscriptions", sub);
   if (!customer.currency) customer.currency = currency;
@@ -263,7 +323,11 @@ export function createSubscription(core: Core, input: CreateSubscriptionInput): 
     behavior: input.paymentBehavior,
     offSession: input.offSession,
   });
-  if (inv.status === "open" && inv.collection_method === "charge_automatically" && (result === null || result.status !== "paid")) {
+  if (
+    inv.status === "open" &&
+    inv.collection_method === "charge_automatically" &&
+    (result === null || result.status !== "paid")
+  ) {
     sub.status = "incomplete";
   }
   core.emit("customer.subscription.created", sub, undefined, mark);

@@ -44,7 +44,13 @@ export class Core {
 
   transaction<T>(info: RequestInfo, mutating: boolean, fn: () => T): T {
     if (this.tx) return fn();
-    const tx: Tx = { info, events: [], backup: mutating ? this.store.snapshot() : null, sandbox: false, magic: new Map() };
+    const tx: Tx = {
+      info,
+      events: [],
+      backup: mutating ? this.store.snapshot() : null,
+      sandbox: false,
+      magic: new Map(),
+    };
     this.tx = tx;
     try {
       const result = fn();

@@ -1,11 +1,7 @@
 /** Errors in Stripe's envelope: `{ error: { type, code, decline_code, message, param, doc_url, ... } }`. */
 
 export type StripeErrorType =
-  | "api_error"
-  | "card_error"
-  | "idempotency_error"
-  | "invalid_request_error"
-  | "authentication_error";
+  "api_error" | "card_error" | "idempotency_error" | "invalid_request_error" | "authentication_error";
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -44,7 +40,12 @@ const docUrl = (code: string) => `https://stripe.com/docs/error-codes/${code.rep
 export function invalidRequest(message: string, param?: string, code?: string): StripeApiError {
   return new StripeApiError(
     400,
-    { type: "invalid_request_error", message, ...(code ? { code, doc_url: docUrl(code) } : {}), ...(param ? { param } : {}) },
+    {
+      type: "invalid_request_error",
+      message,
+      ...(code ? { code, doc_url: docUrl(code) } : {}),
+      ...(param ? { param } : {}),
+    },
     { replayable: false },
   );
 }

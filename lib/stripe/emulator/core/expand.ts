@@ -55,7 +55,10 @@ export function applyExpand(core: Core, result: unknown, paths: string[]): unkno
     const segments = path.split(".");
     // `data` only steps into a list; it is not an expansion level of its own.
     if (segments.filter((s) => s !== "data").length > MAX_DEPTH) {
-      throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`, "expand");
+      throw invalidRequest(
+        `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`,
+        "expand",
+      );
     }
     expandInto(core, result, segments, path);
   }

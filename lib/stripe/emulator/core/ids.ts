@@ -15,7 +15,21 @@ export function base62(length: number): string {
 }
 
 /** Stripe-style ids: `cus_…` (14 chars) and the longer `sub_1…`-style ones (24 chars). */
-const LONG_PREFIXES = new Set(["sub", "in", "il", "pi", "ch", "price", "evt", "clock", "ii", "seti", "pm", "inpay", "req"]);
+const LONG_PREFIXES = new Set([
+  "sub",
+  "in",
+  "il",
+  "pi",
+  "ch",
+  "price",
+  "evt",
+  "clock",
+  "ii",
+  "seti",
+  "pm",
+  "inpay",
+  "req",
+]);
 
 export function newId(prefix: string): string {
   return `${prefix}_${base62(LONG_PREFIXES.has(prefix) ? 24 : 14)}`;

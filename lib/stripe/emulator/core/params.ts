@@ -27,7 +27,8 @@ export class Params {
   str(key: string): string | undefined {
     const v = this.raw[key];
     if (v === undefined) return undefined;
-    if (typeof v !== "string") throw invalidParam(this.name(key), `Invalid string: ${this.name(key)} must be a string.`);
+    if (typeof v !== "string")
+      throw invalidParam(this.name(key), `Invalid string: ${this.name(key)} must be a string.`);
     return v;
   }
 
@@ -114,7 +115,8 @@ export class Params {
     const v = this.raw[key];
     if (v === undefined) return { ...existing };
     if (v === "") return {};
-    if (typeof v === "string") throw invalidParam(this.name(key), "Invalid metadata: must be a hash of string keys and values.");
+    if (typeof v === "string")
+      throw invalidParam(this.name(key), "Invalid metadata: must be a hash of string keys and values.");
     const next = { ...existing };
     const entries = Array.isArray(v) ? Object.entries(arrayToObject(v)) : Object.entries(v);
     for (const [k, val] of entries) {

@@ -36,7 +36,9 @@ export type WInvoicePayment = Wire<Stripe.InvoicePayment>;
 export type WPaymentIntent = Wire<Stripe.PaymentIntent>;
 export type WCharge = Wire<Stripe.Charge>;
 export type WTestClock = Wire<Stripe.TestHelpers.TestClock>;
-export type WEvent = Omit<Wire<Stripe.EventBase>, "data"> & { data: { object: unknown; previous_attributes?: Record<string, unknown> } };
+export type WEvent = Omit<Wire<Stripe.EventBase>, "data"> & {
+  data: { object: unknown; previous_attributes?: Record<string, unknown> };
+};
 
 /** Any JSON value as parsed from our own objects. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -115,7 +115,9 @@ export class WebhookQueue {
     }
     const delay = this.opts.retryDelaysMs[d.attempts - 1];
     if (delay === undefined) {
-      this.opts.log(`webhook ${d.event.type} (${d.event.id}) failed (${failure}); giving up after ${d.attempts} attempts`);
+      this.opts.log(
+        `webhook ${d.event.type} (${d.event.id}) failed (${failure}); giving up after ${d.attempts} attempts`,
+      );
       return;
     }
     this.opts.log(`webhook ${d.event.type} (${d.event.id}) failed (${failure}); retrying in ${delay} ms`);

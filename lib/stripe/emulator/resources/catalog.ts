@@ -71,7 +71,8 @@ function readUnitAmount(p: Params): number {
     throw invalidParam("unit_amount_decimal", "The emulator supports whole minor-unit amounts only (e.g. 2000).");
   }
   const amount = p.int("unit_amount") ?? (decimal !== undefined ? Number(decimal) : undefined);
-  if (amount === undefined) throw invalidParam("unit_amount", "Missing required param: unit_amount.", "parameter_missing");
+  if (amount === undefined)
+    throw invalidParam("unit_amount", "Missing required param: unit_amount.", "parameter_missing");
   if (amount < 0) throw invalidParam("unit_amount", "Invalid non-negative integer");
   return amount;
 }
@@ -84,7 +85,8 @@ function createPrice(core: Core, p: Params, forcedProduct?: string): WPrice {
   let productId = forcedProduct ?? p.text("product");
   const productData = p.obj("product_data");
   if (!productId && productData) productId = createProduct(core, productData).id;
-  if (!productId) throw invalidParam("product", "You must specify either `product` or `product_data` when creating a price.");
+  if (!productId)
+    throw invalidParam("product", "You must specify either `product` or `product_data` when creating a price.");
   must(core, "products", productId, "product");
   const unitAmount = readUnitAmount(p);
   const recurring = p.obj("recurring");

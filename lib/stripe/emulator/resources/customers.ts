@@ -32,12 +32,14 @@ function applyCommonFields(core: Core, customer: WCustomer, p: Params): void {
   if (p.has("balance")) customer.balance = p.int("balance") ?? 0;
   if (p.has("invoice_prefix")) {
     const prefix = p.reqStr("invoice_prefix");
-    if (!/^[A-Z0-9]{3,12}$/.test(prefix)) throw invalidParam("invoice_prefix", "Invalid invoice_prefix: must be 3–12 uppercase letters or numbers.");
+    if (!/^[A-Z0-9]{3,12}$/.test(prefix))
+      throw invalidParam("invoice_prefix", "Invalid invoice_prefix: must be 3–12 uppercase letters or numbers.");
     customer.invoice_prefix = prefix;
   }
   customer.metadata = p.metadata(customer.metadata);
   const paymentMethod = p.text("payment_method");
-  if (paymentMethod) attachPaymentMethod(core, resolvePaymentMethod(core, paymentMethod, "payment_method"), customer.id);
+  if (paymentMethod)
+    attachPaymentMethod(core, resolvePaymentMethod(core, paymentMethod, "payment_method"), customer.id);
   const settings = p.obj("invoice_settings");
   if (settings?.has("default_payment_method")) {
     const pmId = settings.text("default_payment_method");
@@ -107,7 +109,8 @@ export function registerCustomers(router: Router): void {
       if (core.store.state.deleted[id]) throw noSuch("customer", id);
       const customer = must(core, "customers", id);
       for (const sub of core.store.all("subscriptions")) {
-        if (sub.customer === id && !["canceled", "incomplete_expired"].includes(sub.status)) cancelSubscriptionNow(core, sub, {});
+        if (sub.customer === id && !["canceled", "incomplete_expired"].includes(sub.status))
+          cancelSubscriptionNow(core, sub, {});
       }
       core.store.state.deleted[id] = true;
       core.emit("customer.deleted", customer);

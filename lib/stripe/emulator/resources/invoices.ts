@@ -1,5 +1,12 @@
 import { voidInvoice } from "../billing/cycle";
-import { type DraftLine, createInvoice, defaultPayment, finalizeInvoice, linesFromInvoiceItems, pendingInvoiceItems } from "../billing/invoices";
+import {
+  type DraftLine,
+  createInvoice,
+  defaultPayment,
+  finalizeInvoice,
+  linesFromInvoiceItems,
+  pendingInvoiceItems,
+} from "../billing/invoices";
 import { attemptInvoicePayment, markInvoicePaid, subscriptionOfInvoice } from "../billing/payments";
 import { previewInvoice } from "../billing/preview";
 import type { Core } from "../core/core";
@@ -17,7 +24,12 @@ import { readCreateInput, readItems, readUpdateDetails } from "./subscriptions";
 
 registerIncludable("invoice", "payments", (core, obj) => {
   const rows = core.store.all("invoicePayments").filter((p) => p.invoice === obj.id);
-  return { object: "list", data: rows.map((r) => render(core.store, r)), has_more: false, url: `/v1/invoice_payments?invoice=${String(obj.id)}` };
+  return {
+    object: "list",
+    data: rows.map((r) => render(core.store, r)),
+    has_more: false,
+    url: `/v1/invoice_payments?invoice=${String(obj.id)}`,
+  };
 });
 
 registerIncludable("invoice", "confirmation_secret", (core, obj) => {
@@ -27,7 +39,9 @@ registerIncludable("invoice", "confirmation_secret", (core, obj) => {
 
 function requireStatus(inv: WInvoice, allowed: string[], action: string): void {
   if (!allowed.includes(inv.status ?? "")) {
-    throw stateError(`You can only ${action} an invoice with a status of ${allowed.join(" or ")}. This invoice's status is ${inv.status ?? "draft"}.`);
+    throw stateError(
+      `You can only ${action} an invoice with a status of ${allowed.join(" or ")}. This invoice's status is ${inv.status ?? "draft"}.`,
+    );
   }
 }
 
@@ -53,7 +67,11 @@ function pay(core: Core, inv: WInvoice, p: Params): WInvoice {
     throw invalidParam("payment_method", "This customer has no attached payment source or default payment method.");
   }
   if (inv.status === "uncollectible") inv.status = "open";
-  const result = attemptInvoicePayment(core, inv, { paymentMethod: pm?.id, offSession: p.bool("off_session") ?? true, automatic: false });
+  const result = attemptInvoicePayment(core, inv, {
+    paymentMethod: pm?.id,
+    offSession: p.bool("off_session") ?? true,
+    automatic: false,
+  });
   if (result.status === "failed" && result.decline) {
     throw cardError(result.decline, { payment_intent: core.snap(result.pi) });
   }
@@ -63,7 +81,8 @@ function pay(core: Core, inv: WInvoice, p: Params): WInvoice {
       {
         type: "card_error",
         code: "invoice_payment_intent_requires_action",
-        message: "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
+        message:
+          "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
         payment_intent: core.snap(result.pi),
       },
       { commit: true },
@@ -77,8 +96,11 @@ function createManualInvoice(core: Core, p: Params): WInvoice {
   const customer = must(core, "customers", p.reqStr("customer"), "customer");
   const subId = p.text("subscription");
   const sub = subId ? must(core, "subscriptions", subId, "subscription") : null;
-  const include = (p.oneOf("pending_invoice_items_behavior", ["include", "exclude"] as const) ?? "exclude") === "include";
-  const lines: DraftLine[] = include ? linesFromInvoiceItems(core, pendingInvoiceItems(core, customer.id, sub?.id ?? null)) : [];
+  const include =
+    (p.oneOf("pending_invoice_items_behavior", ["include", "exclude"] as const) ?? "exclude") === "include";
+  const lines: DraftLine[] = include
+    ? linesFromInvoiceItems(core, pendingInvoiceItems(core, customer.id, sub?.id ?? null))
+    : [];
   const now = core.now(customer.id);
   const inv = createInvoice(core, {
     customer,
@@ -91,7 +113,8 @@ function createManualInvoice(core: Core, p: Params): WInvoice {
     currency: p.text("currency") ?? customer.currency ?? "usd",
   });
   inv.auto_advance = p.bool("auto_advance") ?? false;
-  inv.collection_method = p.oneOf("collection_method", ["charge_automatically", "send_invoice"] as const) ?? "charge_automatically";
+  inv.collection_method =
+    p.oneOf("collection_method", ["charge_automatically", "send_invoice"] as const) ?? "charge_automatically";
   inv.description = p.text("description") ?? null;
   inv.metadata = p.metadata();
   return inv;
@@ -103,7 +126,8 @@ function createInvoiceItem(core: Core, p: Params): WInvoiceItem {
   const price = priceId ? must(core, "prices", priceId, "price") : undefined;
   const quantity = p.int("quantity") ?? 1;
   const amount = p.int("amount") ?? (price?.unit_amount ?? 0) * quantity;
-  if (!price && p.int("amount") === undefined) throw invalidParam("amount", "Missing required param: amount.", "parameter_missing");
+  if (!price && p.int("amount") === undefined)
+    throw invalidParam("amount", "Missing required param: amount.", "parameter_missing");
   const subId = p.text("subscription");
   if (subId) must(core, "subscriptions", subId, "subscription");
   const now = core.now(customer.id);
@@ -124,7 +148,13 @@ function createInvoiceItem(core: Core, p: Params): WInvoiceItem {
     net_amount: amount,
     parent: subId ? { type: "subscription_details", subscription_details: { subscription: subId } } : null,
     period: { start: now, end: now },
-    pricing: price ? { type: "price_details", price_details: { price: price.id, product: String(price.product) }, unit_amount_decimal: price.unit_amount_decimal } : null,
+    pricing: price
+      ? {
+          type: "price_details",
+          price_details: { price: price.id, product: String(price.product) },
+          unit_amount_decimal: price.unit_amount_decimal,
+        }
+      : null,
     proration: false,
     quantity,
     quantity_decimal: String(quantity),
@@ -145,7 +175,8 @@ function previewFromParams(core: Core, p: Params) {
   const details = p.obj("subscription_details");
   const subscription = p.text("subscription");
   const customer = p.text("customer");
-  const customerId = customer ?? (subscription ? String(core.store.get("subscriptions", subscription)?.customer ?? "") : "");
+  const customerId =
+    customer ?? (subscription ? String(core.store.get("subscriptions", subscription)?.customer ?? "") : "");
   return previewInvoice(core, {
     customer,
     subscription,
@@ -159,7 +190,10 @@ export function registerInvoices(router: Router): void {
     .post("/v1/invoices/create_preview", ({ core, params }) => previewFromParams(core, params))
     .post("/v1/invoices", ({ core, params }) => createManualInvoice(core, params))
     .get("/v1/invoices/search", ({ params }) => {
-      throw invalidParam("query", `Invoice search is not supported by the emulator (query: ${params.text("query") ?? ""}); use list filters.`);
+      throw invalidParam(
+        "query",
+        `Invoice search is not supported by the emulator (query: ${params.text("query") ?? ""}); use list filters.`,
+      );
     })
     .get("/v1/invoices/:id", ({ core, ids }) => must(core, "invoices", ids.id ?? ""))
     .post("/v1/invoices/:id", ({ core, ids, params: p }) => {

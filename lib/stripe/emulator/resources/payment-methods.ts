@@ -47,7 +47,12 @@ export function cardKindOf(core: Core, pmId: string): string | undefined {
 }
 
 /** A payment method that must already belong to `customerId` (default_payment_method params). */
-export function requireCustomerPaymentMethod(core: Core, customerId: string, idOrToken: string, param: string): WPaymentMethod {
+export function requireCustomerPaymentMethod(
+  core: Core,
+  customerId: string,
+  idOrToken: string,
+  param: string,
+): WPaymentMethod {
   const cached = core.magicCache().get(idOrToken);
   const pm = core.store.get("paymentMethods", cached ?? idOrToken);
   if (!pm || pm.customer !== customerId) {
@@ -64,7 +69,8 @@ export function requireCustomerPaymentMethod(core: Core, customerId: string, idO
 export function attachPaymentMethod(core: Core, pm: WPaymentMethod, customerId: string): WPaymentMethod {
   const current = idOf(pm.customer);
   if (current === customerId) return pm;
-  if (current) throw stateError("The payment method you provided has already been attached to a customer.", "payment_method");
+  if (current)
+    throw stateError("The payment method you provided has already been attached to a customer.", "payment_method");
   const outcome = setupOutcome(cardKindOf(core, pm.id));
   if (outcome.status === "declined") throw cardError(outcome.decline, { payment_method: core.snap(pm) }, false);
   pm.customer = customerId;
@@ -74,7 +80,8 @@ export function attachPaymentMethod(core: Core, pm: WPaymentMethod, customerId: 
 
 export function detachPaymentMethod(core: Core, pm: WPaymentMethod): WPaymentMethod {
   const customerId = idOf(pm.customer);
-  if (!customerId) throw stateError("The payment method you provided is not attached to a customer so detachment is impossible.");
+  if (!customerId)
+    throw stateError("The payment method you provided is not attached to a customer so detachment is impossible.");
   const customer = core.store.get("customers", customerId);
   if (customer && customer.invoice_settings.default_payment_method === pm.id) {
     const before = core.snap(customer);
@@ -110,7 +117,12 @@ export function registerPaymentMethods(router: Router): void {
       const card = p.obj("card");
       const source = card?.text("token") ?? card?.text("number") ?? p.text("payment_method") ?? "tok_visa";
       const kind = testCardKind(source);
-      if (!kind) throw invalidParam("card[number]", "Use a Stripe test card number or test token (e.g. tok_visa).", "incorrect_number");
+      if (!kind)
+        throw invalidParam(
+          "card[number]",
+          "Use a Stripe test card number or test token (e.g. tok_visa).",
+          "incorrect_number",
+        );
       const billing = p.obj("billing_details");
       const pm = createCardPaymentMethod(core, kind, billing);
       pm.metadata = p.metadata();
@@ -132,7 +144,9 @@ export function registerPaymentMethods(router: Router): void {
       const pm = resolvePaymentMethod(core, ids.id ?? "", "id");
       return attachPaymentMethod(core, pm, customerId);
     })
-    .post("/v1/payment_methods/:id/detach", ({ core, ids }) => detachPaymentMethod(core, must(core, "paymentMethods", ids.id ?? "")))
+    .post("/v1/payment_methods/:id/detach", ({ core, ids }) =>
+      detachPaymentMethod(core, must(core, "paymentMethods", ids.id ?? "")),
+    )
     .get("/v1/payment_methods", ({ core, params: p }) => {
       const customer = p.text("customer");
       if (customer) must(core, "customers", customer, "customer");

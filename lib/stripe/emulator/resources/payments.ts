@@ -40,19 +40,30 @@ export function registerPayments(router: Router): void {
     })
     .post("/v1/payment_intents/:id/confirm", ({ core, ids, params: p }) => {
       const pi = must(core, "paymentIntents", ids.id ?? "");
-      if (!["requires_payment_method", "requires_confirmation", "requires_action"].includes(pi.status)) throw unexpectedState(pi, "confirm");
+      if (!["requires_payment_method", "requires_confirmation", "requires_action"].includes(pi.status))
+        throw unexpectedState(pi, "confirm");
       const inv = invoiceOf(core, pi);
-      if (!inv || inv.status !== "open") throw stateError("The emulator only confirms PaymentIntents of open invoices.");
+      if (!inv || inv.status !== "open")
+        throw stateError("The emulator only confirms PaymentIntents of open invoices.");
       const pmParam = p.text("payment_method") ?? idOf(pi.payment_method);
-      if (!pmParam) throw stateError("You cannot confirm this PaymentIntent because it's missing a payment method.", "payment_method");
+      if (!pmParam)
+        throw stateError(
+          "You cannot confirm this PaymentIntent because it's missing a payment method.",
+          "payment_method",
+        );
       const pm = resolvePaymentMethod(core, pmParam, "payment_method");
       const setupFutureUsage = p.oneOf("setup_future_usage", ["on_session", "off_session"] as const);
       if (setupFutureUsage && !pm.customer && pi.customer) {
         pm.customer = String(pi.customer);
         core.emit("payment_method.attached", pm);
       }
-      const result = attemptInvoicePayment(core, inv, { paymentMethod: pm.id, offSession: p.bool("off_session") ?? false, automatic: false });
-      if (result.status === "failed" && result.decline) throw cardError(result.decline, { payment_intent: core.snap(result.pi) });
+      const result = attemptInvoicePayment(core, inv, {
+        paymentMethod: pm.id,
+        offSession: p.bool("off_session") ?? false,
+        automatic: false,
+      });
+      if (result.status === "failed" && result.decline)
+        throw cardError(result.decline, { payment_intent: core.snap(result.pi) });
       return must(core, "paymentIntents", pi.id);
     })
     .post("/v1/payment_intents/:id/cancel", ({ core, ids, params: p }) => {
@@ -60,7 +71,9 @@ export function registerPayments(router: Router): void {
       if (["succeeded", "canceled"].includes(pi.status)) throw unexpectedState(pi, "cancel");
       pi.status = "canceled";
       pi.canceled_at = core.now(String(pi.customer));
-      pi.cancellation_reason = p.oneOf("cancellation_reason", ["abandoned", "duplicate", "fraudulent", "requested_by_customer"] as const) ?? null;
+      pi.cancellation_reason =
+        p.oneOf("cancellation_reason", ["abandoned", "duplicate", "fraudulent", "requested_by_customer"] as const) ??
+        null;
       core.emit("payment_intent.canceled", pi);
       return pi;
     })
@@ -76,14 +89,20 @@ export function registerPayments(router: Router): void {
         pi.next_action = null;
         pi.last_payment_error = {
           code: "payment_intent_authentication_failure",
-          message: "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+          message:
+            "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
           type: "invalid_request_error",
         };
         core.emit("payment_intent.payment_failed", pi);
         core.emit("invoice.payment_failed", inv);
         return pi;
       }
-      attemptInvoicePayment(core, inv, { paymentMethod: idOf(pi.payment_method), offSession: false, automatic: false, authenticated: true });
+      attemptInvoicePayment(core, inv, {
+        paymentMethod: idOf(pi.payment_method),
+        offSession: false,
+        automatic: false,
+        authenticated: true,
+      });
       return must(core, "paymentIntents", pi.id);
     })
     .get("/v1/charges/:id", ({ core, ids }) => must(core, "charges", ids.id ?? ""))

@@ -19,7 +19,12 @@ function parseQuery(query: string): Clause[] {
   for (const part of query.split(/\s+AND\s+/i)) {
     const m = /^\s*(metadata\[['"]([^'"]+)['"]\]|[a-z_.]+)\s*([:~])\s*['"]?([^'"]*)['"]?\s*$/.exec(part);
     if (!m) throw invalidParam("query", `Invalid search query: ${part}`);
-    clauses.push({ field: m[2] ? "metadata" : (m[1] ?? ""), metadataKey: m[2], op: m[3] as ":" | "~", value: m[4] ?? "" });
+    clauses.push({
+      field: m[2] ? "metadata" : (m[1] ?? ""),
+      metadataKey: m[2],
+      op: m[3] as ":" | "~",
+      value: m[4] ?? "",
+    });
   }
   return clauses;
 }
@@ -32,7 +37,12 @@ function matches(obj: Record<string, unknown>, c: Clause): boolean {
   return c.op === ":" ? s === c.value : s.toLowerCase().includes(c.value.toLowerCase());
 }
 
-export function searchResult<T extends { id: string; created?: number }>(core: Core, rows: T[], p: Params, url: string) {
+export function searchResult<T extends { id: string; created?: number }>(
+  core: Core,
+  rows: T[],
+  p: Params,
+  url: string,
+) {
   const clauses = parseQuery(p.reqStr("query"));
   const limit = p.int("limit") ?? 10;
   const found = rows

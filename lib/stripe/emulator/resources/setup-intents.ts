@@ -90,7 +90,10 @@ export function confirmSetupIntent(core: Core, si: WSetupIntent, p?: Params): WS
   if (pmParam) si.payment_method = resolvePaymentMethod(core, pmParam, "payment_method").id;
   const pmId = idOf(si.payment_method);
   if (!pmId) {
-    throw invalidParam("payment_method", "You cannot confirm this SetupIntent because it's missing a payment method. Update the SetupIntent with a payment method and then confirm it again.");
+    throw invalidParam(
+      "payment_method",
+      "You cannot confirm this SetupIntent because it's missing a payment method. Update the SetupIntent with a payment method and then confirm it again.",
+    );
   }
   const pm = must(core, "paymentMethods", pmId, "payment_method");
   const owner = idOf(pm.customer);
@@ -105,11 +108,20 @@ export function confirmSetupIntent(core: Core, si: WSetupIntent, p?: Params): WS
     si.status = "requires_action";
     si.next_action = {
       type: "use_stripe_sdk",
-      use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `${core.baseUrl}/3ds/${si.id}`, source: `src_${si.id.slice(5)}` },
+      use_stripe_sdk: {
+        type: "three_d_secure_redirect",
+        stripe_js: `${core.baseUrl}/3ds/${si.id}`,
+        source: `src_${si.id.slice(5)}`,
+      },
     };
     core.emit("setup_intent.requires_action", si);
   } else {
-    const error = { ...outcome.decline, doc_url: `https://stripe.com/docs/error-codes/${outcome.decline.code.replace(/_/g, "-")}`, payment_method: core.snap(pm), type: "card_error" as const };
+    const error = {
+      ...outcome.decline,
+      doc_url: `https://stripe.com/docs/error-codes/${outcome.decline.code.replace(/_/g, "-")}`,
+      payment_method: core.snap(pm),
+      type: "card_error" as const,
+    };
     fail(core, si, error);
     throw cardError(outcome.decline, { payment_method: core.snap(pm), setup_intent: core.snap(si) });
   }
@@ -137,13 +149,16 @@ export function registerSetupIntents(router: Router): void {
       si.metadata = p.metadata(si.metadata ?? {});
       return si;
     })
-    .post("/v1/setup_intents/:id/confirm", ({ core, ids, params }) => confirmSetupIntent(core, must(core, "setupIntents", ids.id ?? ""), params))
+    .post("/v1/setup_intents/:id/confirm", ({ core, ids, params }) =>
+      confirmSetupIntent(core, must(core, "setupIntents", ids.id ?? ""), params),
+    )
     .post("/v1/setup_intents/:id/cancel", ({ core, ids, params: p }) => {
       const si = must(core, "setupIntents", ids.id ?? "");
       if (!CONFIRMABLE.includes(si.status)) throw unexpectedState(si, "cancel");
       si.status = "canceled";
       si.next_action = null;
-      si.cancellation_reason = p.oneOf("cancellation_reason", ["abandoned", "duplicate", "requested_by_customer"] as const) ?? null;
+      si.cancellation_reason =
+        p.oneOf("cancellation_reason", ["abandoned", "duplicate", "requested_by_customer"] as const) ?? null;
       core.emit("setup_intent.canceled", si);
       return si;
     })
@@ -165,7 +180,8 @@ export function registerSetupIntents(router: Router): void {
       else {
         fail(core, si, {
           code: "setup_intent_authentication_failure",
-          message: "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+          message:
+            "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
           type: "invalid_request_error",
         });
       }

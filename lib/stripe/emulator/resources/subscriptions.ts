@@ -1,6 +1,11 @@
 import { cancelSubscriptionNow } from "../billing/subscription-cancel";
 import { type ProrationBehavior, updateSubscription } from "../billing/subscription-update";
-import { type CreateSubscriptionInput, type ItemInput, type PaymentBehavior, createSubscription } from "../billing/subscriptions";
+import {
+  type CreateSubscriptionInput,
+  type ItemInput,
+  type PaymentBehavior,
+  createSubscription,
+} from "../billing/subscriptions";
 import type { Core } from "../core/core";
 import { invalidParam, noSuch, stateError } from "../core/errors";
 import { paginate } from "../core/list";
@@ -9,9 +14,25 @@ import type { Router } from "../http/router";
 import { must } from "./common";
 import { searchResult } from "./search";
 
-const PAYMENT_BEHAVIORS = ["allow_incomplete", "error_if_incomplete", "default_incomplete", "pending_if_incomplete"] as const;
+const PAYMENT_BEHAVIORS = [
+  "allow_incomplete",
+  "error_if_incomplete",
+  "default_incomplete",
+  "pending_if_incomplete",
+] as const;
 const PRORATION_BEHAVIORS = ["create_prorations", "none", "always_invoice"] as const;
-const STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"] as const;
+const STATUSES = [
+  "active",
+  "all",
+  "canceled",
+  "ended",
+  "incomplete",
+  "incomplete_expired",
+  "past_due",
+  "paused",
+  "trialing",
+  "unpaid",
+] as const;
 
 export function readItems(p: Params, key = "items"): ItemInput[] {
   return p.list(key).map((item, i) => ({
@@ -30,10 +51,15 @@ function paymentBehavior(p: Params, fallback: PaymentBehavior): PaymentBehavior 
   return v === "pending_if_incomplete" ? "error_if_incomplete" : v;
 }
 
-export function readCreateInput(p: Params): Omit<CreateSubscriptionInput, "customer" | "paymentBehavior" | "offSession"> {
+export function readCreateInput(
+  p: Params,
+): Omit<CreateSubscriptionInput, "customer" | "paymentBehavior" | "offSession"> {
   const trialEnd = p.timeOrNow("trial_end");
   const settings = p.obj("payment_settings");
-  const missing = p.obj("trial_settings")?.obj("end_behavior")?.oneOf("missing_payment_method", ["cancel", "create_invoice", "pause"] as const);
+  const missing = p
+    .obj("trial_settings")
+    ?.obj("end_behavior")
+    ?.oneOf("missing_payment_method", ["cancel", "create_invoice", "pause"] as const);
   return {
     items: readItems(p),
     defaultPaymentMethod: p.text("default_payment_method"),
@@ -42,7 +68,8 @@ export function readCreateInput(p: Params): Omit<CreateSubscriptionInput, "custo
     metadata: p.metadata(),
     cancelAtPeriodEnd: p.bool("cancel_at_period_end") ?? false,
     description: p.text("description"),
-    collectionMethod: p.oneOf("collection_method", ["charge_automatically", "send_invoice"] as const) ?? "charge_automatically",
+    collectionMethod:
+      p.oneOf("collection_method", ["charge_automatically", "send_invoice"] as const) ?? "charge_automatically",
     daysUntilDue: p.int("days_until_due"),
     saveDefaultPaymentMethod: settings?.oneOf("save_default_payment_method", ["off", "on_subscription"] as const),
     missingPaymentMethod: missing ?? "create_invoice",
@@ -68,7 +95,9 @@ export function readUpdateDetails(p: Params, now: () => number) {
     cancellationFeedback: details?.text("feedback"),
     billingCycleAnchorNow: anchor === "now",
     trialEnd: p.timeOrNow("trial_end"),
-    saveDefaultPaymentMethod: p.obj("payment_settings")?.oneOf("save_default_payment_method", ["off", "on_subscription"] as const),
+    saveDefaultPaymentMethod: p
+      .obj("payment_settings")
+      ?.oneOf("save_default_payment_method", ["off", "on_subscription"] as const),
   };
 }
 
@@ -101,7 +130,9 @@ export function registerSubscriptions(router: Router): void {
         offSession: p.bool("off_session") ?? false,
       }),
     )
-    .get("/v1/subscriptions/search", ({ core, params }) => searchResult(core, core.store.all("subscriptions"), params, "/v1/subscriptions/search"))
+    .get("/v1/subscriptions/search", ({ core, params }) =>
+      searchResult(core, core.store.all("subscriptions"), params, "/v1/subscriptions/search"),
+    )
     .get("/v1/subscriptions/:id", ({ core, ids }) => must(core, "subscriptions", ids.id ?? ""))
     .post("/v1/subscriptions/:id", ({ core, ids, params: p }) => {
       const sub = must(core, "subscriptions", ids.id ?? "");
@@ -128,7 +159,10 @@ export function registerSubscriptions(router: Router): void {
     })
     .post("/v1/subscriptions/:id/resume", ({ core, ids }) => {
       const sub = must(core, "subscriptions", ids.id ?? "");
-      if (sub.status !== "paused") throw stateError("Only a paused subscription can be resumed. (To undo cancel_at_period_end, update the subscription with cancel_at_period_end=false.)");
+      if (sub.status !== "paused")
+        throw stateError(
+          "Only a paused subscription can be resumed. (To undo cancel_at_period_end, update the subscription with cancel_at_period_end=false.)",
+        );
       const before = core.snap(sub);
       sub.status = "active";
       core.emitUpdated("customer.subscription.updated", sub, before);

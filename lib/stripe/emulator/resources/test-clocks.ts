@@ -31,7 +31,12 @@ export function registerTestClocks(router: Router): void {
     })
     .get("/v1/test_helpers/test_clocks/:id", ({ core, ids }) => must(core, "testClocks", ids.id ?? ""))
     .get("/v1/test_helpers/test_clocks", ({ core, params: p }) =>
-      paginate(core, core.store.all("testClocks").filter((c) => !core.store.state.deleted[c.id]), readListParams(p), "/v1/test_helpers/test_clocks"),
+      paginate(
+        core,
+        core.store.all("testClocks").filter((c) => !core.store.state.deleted[c.id]),
+        readListParams(p),
+        "/v1/test_helpers/test_clocks",
+      ),
     )
     .del("/v1/test_helpers/test_clocks/:id", ({ core, ids }) => {
       const clock = must(core, "testClocks", ids.id ?? "");

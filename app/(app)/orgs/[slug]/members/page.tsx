@@ -33,10 +33,12 @@ async function seatPreview(organizationId: string, delta: 1 | -1): Promise<SeatP
 
 function seatSentence(p: SeatPreview | null | "unavailable", locale: string): string | null {
   if (p === null) return null;
-  if (p === "unavailable") return "Each member is a paid seat. We couldn’t get the exact prorated amount from Stripe just now.";
+  if (p === "unavailable")
+    return "Each member is a paid seat. We couldn’t get the exact prorated amount from Stripe just now.";
   const m = (n: number) => formatMoney(n, p.currency, locale);
   const per = p.cycle === "annual" ? "year" : "month";
-  if (p.recurringDeltaCents >= 0) return `Adds 1 seat: +${m(p.recurringDeltaCents)}/${per}, ${m(p.dueTodayCents)} due today, prorated.`;
+  if (p.recurringDeltaCents >= 0)
+    return `Adds 1 seat: +${m(p.recurringDeltaCents)}/${per}, ${m(p.dueTodayCents)} due today, prorated.`;
   return `Removes 1 seat: −${m(-p.recurringDeltaCents)}/${per} from the next invoice; the unused time is credited.`;
 }
 
@@ -45,8 +47,14 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const { organization, role, user } = await requireOrgRole(slug, "member");
   const canManage = canManageBilling(role);
   const db = await getDb();
-  const [members, overview, locale] = await Promise.all([listMembers(db, organization.id), getUsageOverview(db, organization.id), getRequestLocale()]);
-  const [add, drop] = canManage ? await Promise.all([seatPreview(organization.id, 1), seatPreview(organization.id, -1)]) : [null, null];
+  const [members, overview, locale] = await Promise.all([
+    listMembers(db, organization.id),
+    getUsageOverview(db, organization.id),
+    getRequestLocale(),
+  ]);
+  const [add, drop] = canManage
+    ? await Promise.all([seatPreview(organization.id, 1), seatPreview(organization.id, -1)])
+    : [null, null];
   const users = overview.metrics.find((m) => m.metric === "users")!;
   const atLimit =
     users.limit !== null && users.used >= users.limit

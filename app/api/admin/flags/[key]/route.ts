@@ -5,7 +5,9 @@ import { readJson, withPlatformAdmin } from "@/lib/http/route";
 export const dynamic = "force-dynamic";
 type P = { key: string };
 
-export const GET = withPlatformAdmin<P>(async (_req, { db, params }) => Response.json(await getFlagOrThrow(db, params.key)));
+export const GET = withPlatformAdmin<P>(async (_req, { db, params }) =>
+  Response.json(await getFlagOrThrow(db, params.key)),
+);
 
 /** PATCH { description?, defaultEnabled?, rolloutPercent?, reason } */
 export const PATCH = withPlatformAdmin<P>(async (req, { db, params, user }) => {

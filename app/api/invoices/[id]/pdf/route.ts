@@ -16,7 +16,10 @@ export const GET = withErrors<{ id: string }>(async (_req, { db, params }) => {
     const [row] = await db
       .select({ organizationId: invoices.organizationId })
       .from(invoices)
-      .innerJoin(memberships, and(eq(memberships.organizationId, invoices.organizationId), eq(memberships.userId, user.id)))
+      .innerJoin(
+        memberships,
+        and(eq(memberships.organizationId, invoices.organizationId), eq(memberships.userId, user.id)),
+      )
       .where(eq(invoices.id, /^[0-9a-f-]{36}$/i.test(params.id) ? params.id : "00000000-0000-0000-0000-000000000000"))
       .limit(1);
     if (!row) throw new AppError("not_found", "No such invoice.");

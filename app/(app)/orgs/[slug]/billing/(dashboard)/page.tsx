@@ -14,14 +14,24 @@ import { recurringAmount } from "@/lib/billing/price";
 import { env } from "@/lib/env";
 import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
-import { describeChange, describeProjection, parseRangeDays, periodChartPoints, projectToPeriodEnd, RANGE_DAYS } from "@/lib/usage/projection";
+import {
+  describeChange,
+  describeProjection,
+  parseRangeDays,
+  periodChartPoints,
+  projectToPeriodEnd,
+  RANGE_DAYS,
+} from "@/lib/usage/projection";
 import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
 import { requestLocale } from "../_dashboard/locale";
 import { resumeSubscriptionAction } from "../plan/actions";
 
 export const metadata: Metadata = { title: "Billing & usage" };
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function BillingPage({ params, searchParams }: Props) {
   const { slug } = await params;
@@ -58,7 +68,11 @@ export default async function BillingPage({ params, searchParams }: Props) {
         canManage={canManage}
         pastDue={pastDueOf(data)}
         degraded={overview.degradedToFree}
-        cancelScheduled={sub?.cancelAtPeriodEnd && sub.status !== "canceled" ? { endsOn: data.nextInvoice.kind === "ending" ? data.nextInvoice.date : sub.currentPeriodEnd } : null}
+        cancelScheduled={
+          sub?.cancelAtPeriodEnd && sub.status !== "canceled"
+            ? { endsOn: data.nextInvoice.kind === "ending" ? data.nextInvoice.date : sub.currentPeriodEnd }
+            : null
+        }
         trial={sub?.status === "trialing" && sub.trialEnd && sub.trialEnd > now ? { endsOn: sub.trialEnd } : null}
         resumeAction={canManage ? resumeSubscriptionAction.bind(null, organization.slug) : null}
       />
@@ -89,7 +103,12 @@ export default async function BillingPage({ params, searchParams }: Props) {
             limit={executions.limit}
             projection={
               forecast
-                ? describeProjection(projection, { period: usagePeriod, locale, unit: "executions", overagePriced: data.executionsOveragePriced })
+                ? describeProjection(projection, {
+                    period: usagePeriod,
+                    locale,
+                    unit: "executions",
+                    overagePriced: data.executionsOveragePriced,
+                  })
                 : null
             }
             change={cards.find((c) => c.metric === "executions")?.change ?? null}

@@ -33,7 +33,10 @@ function revalidateBilling(slug: string) {
 const cycleName = (c: "monthly" | "annual") => (c === "annual" ? "annual" : "monthly");
 
 /** What a plan change would charge and change (Stripe's own proration), before confirming. */
-export async function previewPlanChangeAction(slug: string, formData: FormData): Promise<ActionResult<PlanChangePreview>> {
+export async function previewPlanChangeAction(
+  slug: string,
+  formData: FormData,
+): Promise<ActionResult<PlanChangePreview>> {
   return runAction(async () => {
     const { organization } = await requireOrgRole(slug, "admin");
     const input = planChangeSchema.parse({ planId: formData.get("planId"), cycle: formData.get("cycle") });
@@ -56,12 +59,19 @@ export async function previewPlanChangeAction(slug: string, formData: FormData):
 }
 
 /** Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end. */
-export async function changePlanAction(slug: string, _prev: unknown, formData: FormData): Promise<ActionResult<{ unchanged: boolean }>> {
+export async function changePlanAction(
+  slug: string,
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<{ unchanged: boolean }>> {
   let message = "";
   const result = await runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const input = planChangeSchema.parse({ planId: formData.get("planId"), cycle: formData.get("cycle") });
-    const r = await changePlan({ db: await getDb(), stripe: getStripe() }, { ...input, organizationId: organization.id, actor: userActor(user) });
+    const r = await changePlan(
+      { db: await getDb(), stripe: getStripe() },
+      { ...input, organizationId: organization.id, actor: userActor(user) },
+    );
     revalidateBilling(slug);
     message =
       input.planId === "free"
@@ -83,31 +93,50 @@ export async function changePlanAction(slug: string, _prev: unknown, formData: F
 export async function resumeSubscriptionAction(slug: string): Promise<ActionResult<{ unchanged: boolean }>> {
   return runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
-    const r = await resumeSubscription({ db: await getDb(), stripe: getStripe() }, { organizationId: organization.id, actor: userActor(user) });
+    const r = await resumeSubscription(
+      { db: await getDb(), stripe: getStripe() },
+      { organizationId: organization.id, actor: userActor(user) },
+    );
     revalidateBilling(slug);
     return { unchanged: r.unchanged };
   }, "Your subscription continues: it renews at the end of the period as usual.");
 }
 
 function cardResult(r: Awaited<ReturnType<typeof attachPaymentMethod>>): CardResult {
-  if (r.status === "requires_action") return { status: "requires_action", setupIntentId: r.setupIntentId, clientSecret: r.clientSecret };
-  return { status: "succeeded", card: { brand: r.card.brand, last4: r.card.last4, expMonth: r.card.expMonth, expYear: r.card.expYear }, retried: r.retried };
+  if (r.status === "requires_action")
+    return { status: "requires_action", setupIntentId: r.setupIntentId, clientSecret: r.clientSecret };
+  return {
+    status: "succeeded",
+    card: { brand: r.card.brand, last4: r.card.last4, expMonth: r.card.expMonth, expYear: r.card.expYear },
+    retried: r.retried,
+  };
 }
 
 function cardMessage(r: CardResult): string {
   if (r.status !== "succeeded") return "Your bank needs you to authenticate this card. It was not saved yet.";
-  if (r.retried.stillOpen > 0) return "Card saved, but the overdue invoice could not be charged to it. Try another card, or contact your bank.";
+  if (r.retried.stillOpen > 0)
+    return "Card saved, but the overdue invoice could not be charged to it. Try another card, or contact your bank.";
   if (r.retried.paid > 0) return "Card saved and the overdue invoice is paid: your subscription is active again.";
   return "Card saved. It's used for your subscription from now on.";
 }
 
 /** Save a card (a Stripe payment method id: the test-card picker) as the organization's default. */
-export async function attachCardAction(slug: string, _prev: unknown, formData: FormData): Promise<ActionResult<CardResult>> {
+export async function attachCardAction(
+  slug: string,
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<CardResult>> {
   let message = "";
   const result = await runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const { paymentMethod } = attachCardSchema.parse({ paymentMethod: formData.get("paymentMethod") ?? "" });
-    const r = cardResult(await attachPaymentMethod(await getDb(), getStripe(), { organizationId: organization.id, paymentMethod, actor: userActor(user) }));
+    const r = cardResult(
+      await attachPaymentMethod(await getDb(), getStripe(), {
+        organizationId: organization.id,
+        paymentMethod,
+        actor: userActor(user),
+      }),
+    );
     revalidateBilling(slug);
     message = cardMessage(r);
     return r;
@@ -123,15 +152,30 @@ export async function createSetupIntentAction(slug: string): Promise<ActionResul
   });
 }
 
-const finalizeSchema = z.object({ setupIntentId: z.string().regex(/^seti_[A-Za-z0-9_]+$/, "The card setup is not valid. Try again.").max(255) });
+const finalizeSchema = z.object({
+  setupIntentId: z
+    .string()
+    .regex(/^seti_[A-Za-z0-9_]+$/, "The card setup is not valid. Try again.")
+    .max(255),
+});
 
 /** After the Payment Element confirmed the SetupIntent in the browser: make its card the default. */
-export async function finalizeSetupIntentAction(slug: string, _prev: unknown, formData: FormData): Promise<ActionResult<CardResult>> {
+export async function finalizeSetupIntentAction(
+  slug: string,
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<CardResult>> {
   let message = "";
   const result = await runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const { setupIntentId } = finalizeSchema.parse({ setupIntentId: formData.get("setupIntentId") ?? "" });
-    const r = cardResult(await finalizeSetupIntent(await getDb(), getStripe(), { organizationId: organization.id, setupIntentId, actor: userActor(user) }));
+    const r = cardResult(
+      await finalizeSetupIntent(await getDb(), getStripe(), {
+        organizationId: organization.id,
+        setupIntentId,
+        actor: userActor(user),
+      }),
+    );
     revalidateBilling(slug);
     message = cardMessage(r);
     return r;
@@ -140,7 +184,11 @@ export async function finalizeSetupIntentAction(slug: string, _prev: unknown, fo
 }
 
 /** "Contact us" for Enterprise: records the request (and an audit row) for platform admins. */
-export async function requestEnterpriseAction(slug: string, _prev: unknown, formData: FormData): Promise<ActionResult<{ id: string }>> {
+export async function requestEnterpriseAction(
+  slug: string,
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<{ id: string }>> {
   return runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const request = enterpriseRequestSchema.parse({
@@ -148,7 +196,11 @@ export async function requestEnterpriseAction(slug: string, _prev: unknown, form
       expectedSeats: formData.get("expectedSeats") ?? "",
       message: formData.get("message") ?? "",
     });
-    const row = await createEnterpriseRequest(await getDb(), { organizationId: organization.id, actor: userActor(user), request });
+    const row = await createEnterpriseRequest(await getDb(), {
+      organizationId: organization.id,
+      actor: userActor(user),
+      request,
+    });
     revalidatePath(`/orgs/${slug}/billing/plan`);
     return { id: row.id };
   }, "Thanks: we've got your request and will reply by email within one business day.");

@@ -71,7 +71,8 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     seats: sub?.seats ?? 1,
     cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false,
     periodEnd: (free ? overview.usagePeriod.end : (sub?.currentPeriodEnd ?? null))?.toISOString() ?? null,
-    billedInStripe: Boolean(sub?.stripeSubscriptionId) && sub?.status !== "canceled" && sub?.status !== "incomplete_expired",
+    billedInStripe:
+      Boolean(sub?.stripeSubscriptionId) && sub?.status !== "canceled" && sub?.status !== "incomplete_expired",
   };
   const recommendation = recommendPlan({
     plans,
@@ -84,7 +85,9 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     locale,
   });
   const publishableKey = publicEnv().stripePublishableKey;
-  const cardEntry: CardEntryMode = publishableKey ? { kind: "stripe", publishableKey } : { kind: "test", cards: TEST_CARDS.map((c) => ({ ...c })) };
+  const cardEntry: CardEntryMode = publishableKey
+    ? { kind: "stripe", publishableKey }
+    : { kind: "test", cards: TEST_CARDS.map((c) => ({ ...c })) };
   const cardActions = {
     attach: attachCardAction.bind(null, slug),
     createSetupIntent: createSetupIntentAction.bind(null, slug),
@@ -92,7 +95,10 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
   };
   const resume = resumeSubscriptionAction.bind(null, slug);
   const now = new Date();
-  const expired = card ? card.expYear < now.getUTCFullYear() || (card.expYear === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1) : false;
+  const expired = card
+    ? card.expYear < now.getUTCFullYear() ||
+      (card.expYear === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1)
+    : false;
 
   return (
     <div className="space-y-8">
@@ -112,7 +118,11 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
         card={card}
         cardEntry={cardEntry}
         cardActions={cardActions}
-        actions={{ preview: previewPlanChangeAction.bind(null, slug), change: changePlanAction.bind(null, slug), resume }}
+        actions={{
+          preview: previewPlanChangeAction.bind(null, slug),
+          change: changePlanAction.bind(null, slug),
+          resume,
+        }}
         locale={locale}
         membersHref={`/orgs/${slug}/members`}
         planNames={Object.fromEntries(plans.map((p) => [p.id, p.name]))}
@@ -120,13 +130,30 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
         <div className="space-y-4">
           {!canManage ? (
             <Notice tone="neutral" role="note" title="Read-only">
-              Only owners and admins can change the plan or the card. You can see what {organization.name} is on and what each plan includes.
+              Only owners and admins can change the plan or the card. You can see what {organization.name} is on and
+              what each plan includes.
             </Notice>
           ) : null}
-          <PlanBanners current={current} organizationName={organization.name} canManage={canManage} resume={resume} degradedToFree={overview.degradedToFree} locale={locale} />
-          <CurrentPlanCard current={current} recurringCents={recurringAmount(plan, sub)} currency={plan.currency} card={card} locale={locale} />
+          <PlanBanners
+            current={current}
+            organizationName={organization.name}
+            canManage={canManage}
+            resume={resume}
+            degradedToFree={overview.degradedToFree}
+            locale={locale}
+          />
+          <CurrentPlanCard
+            current={current}
+            recurringCents={recurringAmount(plan, sub)}
+            currency={plan.currency}
+            card={card}
+            locale={locale}
+          />
           {recommendation ? (
-            <RecommendationCard recommendation={recommendation} targetName={plans.find((p) => p.id === recommendation.target?.planId)?.name ?? ""} />
+            <RecommendationCard
+              recommendation={recommendation}
+              targetName={plans.find((p) => p.id === recommendation.target?.planId)?.name ?? ""}
+            />
           ) : null}
         </div>
 
@@ -139,7 +166,13 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
       <section aria-labelledby="payment-method-heading" id="payment-method" className="scroll-mt-6">
         <SectionHeading id="payment-method-heading">Payment method</SectionHeading>
         <Card>
-          <PaymentMethodPanel card={card} canManage={canManage} mode={cardEntry} actions={cardActions} expired={expired} />
+          <PaymentMethodPanel
+            card={card}
+            canManage={canManage}
+            mode={cardEntry}
+            actions={cardActions}
+            expired={expired}
+          />
         </Card>
       </section>
 
@@ -147,23 +180,30 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
         <SectionHeading id="enterprise-heading">Talk to us about Enterprise</SectionHeading>
         <Card className="space-y-4">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Custom limits, a price set for your volume, annual invoicing and a named contact. Tell us what you need and our team replies by email
-            within one business day.
+            Custom limits, a price set for your volume, annual invoicing and a named contact. Tell us what you need and
+            our team replies by email within one business day.
           </p>
           {requests.length > 0 ? (
             <ul className="space-y-1 text-sm" aria-label="Your requests">
               {requests.map((r) => (
                 <li key={r.id} className="text-zinc-700 dark:text-zinc-300" data-testid="enterprise-request">
-                  Request of {formatDay(r.createdAt.toISOString(), locale)} for {r.expectedSeats ?? "?"} seats, reply to {r.contactEmail}:{" "}
+                  Request of {formatDay(r.createdAt.toISOString(), locale)} for {r.expectedSeats ?? "?"} seats, reply to{" "}
+                  {r.contactEmail}:{" "}
                   <span className="font-medium">{r.status === "open" ? "we’re on it" : r.status}</span>
                 </li>
               ))}
             </ul>
           ) : null}
           {canManage ? (
-            <EnterpriseContactForm action={requestEnterpriseAction.bind(null, slug)} defaultEmail={user.email} defaultSeats={Math.max(members, 1)} />
+            <EnterpriseContactForm
+              action={requestEnterpriseAction.bind(null, slug)}
+              defaultEmail={user.email}
+              defaultSeats={Math.max(members, 1)}
+            />
           ) : (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">Ask an owner or admin of {organization.name} to send a request.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Ask an owner or admin of {organization.name} to send a request.
+            </p>
           )}
         </Card>
       </section>

@@ -11,7 +11,11 @@ import { runAction, type ActionResult } from "@/lib/http/action";
 
 export type CreatedKey = { key: string; name: string; prefix: string };
 
-export async function createApiKeyAction(slug: string, _prev: unknown, formData: FormData): Promise<ActionResult<CreatedKey>> {
+export async function createApiKeyAction(
+  slug: string,
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<CreatedKey>> {
   return runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const { name } = createApiKeySchema.parse({ name: formData.get("name") ?? "" });
@@ -31,7 +35,11 @@ export async function revokeApiKeyAction(slug: string, _prev: unknown, formData:
   return runAction(async () => {
     const { user, organization } = await requireOrgRole(slug, "admin");
     const { apiKeyId } = revokeSchema.parse({ apiKeyId: formData.get("apiKeyId") });
-    await revokeApiKey(await getDb(), { organizationId: organization.id, apiKeyId, actor: { kind: "user", id: user.id, email: user.email } });
+    await revokeApiKey(await getDb(), {
+      organizationId: organization.id,
+      apiKeyId,
+      actor: { kind: "user", id: user.id, email: user.email },
+    });
     revalidatePath(`/orgs/${slug}/settings/api-keys`);
     return undefined;
   }, "Key revoked. Calls with it now get 401.");

@@ -21,7 +21,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
         <p className="mt-1 max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
           The agent platform uses these keys to report {organization.name}’s usage and to check limits. Send one as{" "}
-          <code className="font-mono text-xs">Authorization: Bearer agb_…</code>. Only a prefix is stored; a revoked key stops working at once.
+          <code className="font-mono text-xs">Authorization: Bearer agb_…</code>. Only a prefix is stored; a revoked key
+          stops working at once.
         </p>
       </div>
       {canManage ? (
@@ -32,7 +33,10 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
           </div>
         </Card>
       ) : (
-        <p role="note" className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+        <p
+          role="note"
+          className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+        >
           Only owners and admins can create or revoke keys. You can see which keys exist.
         </p>
       )}

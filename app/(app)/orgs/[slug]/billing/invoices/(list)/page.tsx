@@ -16,12 +16,21 @@ const PAGE_SIZE = 12;
 /** ?page=N: a positive whole number; anything else reads as the first page. */
 const searchSchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
 
-export default async function InvoicesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function InvoicesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
   const raw = await searchParams;
   const { page } = searchSchema.parse({ page: Array.isArray(raw.page) ? raw.page[0] : (raw.page ?? 1) });
   const { organization } = await requireOrgRole(slug, "member");
-  const [{ items, total }, locale] = await Promise.all([listInvoices(await getDb(), organization.id, { page, pageSize: PAGE_SIZE }), getRequestLocale()]);
+  const [{ items, total }, locale] = await Promise.all([
+    listInvoices(await getDb(), organization.id, { page, pageSize: PAGE_SIZE }),
+    getRequestLocale(),
+  ]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const base = `/orgs/${slug}/billing/invoices`;
 
@@ -36,17 +45,37 @@ export default async function InvoicesPage({ params, searchParams }: { params: P
         }
       />
       {total === 0 ? (
-        <EmptyState title="No invoices yet" action={<ButtonLink href={`/orgs/${slug}/billing/plan`} variant="secondary">See plans</ButtonLink>}>
-          {organization.name} hasn’t been billed yet. When you subscribe to a paid plan, each invoice shows up here with a PDF to download.
+        <EmptyState
+          title="No invoices yet"
+          action={
+            <ButtonLink href={`/orgs/${slug}/billing/plan`} variant="secondary">
+              See plans
+            </ButtonLink>
+          }
+        >
+          {organization.name} hasn’t been billed yet. When you subscribe to a paid plan, each invoice shows up here with
+          a PDF to download.
         </EmptyState>
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing on this page" action={<ButtonLink href={base} variant="secondary">Go to the first page</ButtonLink>}>
+        <EmptyState
+          title="Nothing on this page"
+          action={
+            <ButtonLink href={base} variant="secondary">
+              Go to the first page
+            </ButtonLink>
+          }
+        >
           There are {total} invoices over {pages} {pages === 1 ? "page" : "pages"}.
         </EmptyState>
       ) : (
         <>
           <InvoiceTable invoices={items} detailHref={(id) => `${base}/${id}`} locale={locale} now={new Date()} />
-          <Pagination page={page} pages={pages} href={(p) => (p === 1 ? base : `${base}?page=${p}`)} label="Invoice pages" />
+          <Pagination
+            page={page}
+            pages={pages}
+            href={(p) => (p === 1 ? base : `${base}?page=${p}`)}
+            label="Invoice pages"
+          />
         </>
       )}
     </div>

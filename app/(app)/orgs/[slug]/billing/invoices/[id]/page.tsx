@@ -36,11 +36,17 @@ async function loadInvoice(id: string, organizationId: string) {
 export default async function InvoicePage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id } = await params;
   const { organization } = await requireOrgRole(slug, "member");
-  const [{ invoice, lines, organization: billedTo, usage }, locale] = await Promise.all([loadInvoice(id, organization.id), getRequestLocale()]);
+  const [{ invoice, lines, organization: billedTo, usage }, locale] = await Promise.all([
+    loadInvoice(id, organization.id),
+    getRequestLocale(),
+  ]);
   const now = new Date();
   const facts: { label: string; value: React.ReactNode }[] = [
     { label: "Issued", value: formatDate(invoice.issuedAt, locale) },
-    { label: "Due", value: invoice.dueDate ? formatDate(invoice.dueDate, locale) : "On issue, charged to the card on file" },
+    {
+      label: "Due",
+      value: invoice.dueDate ? formatDate(invoice.dueDate, locale) : "On issue, charged to the card on file",
+    },
     { label: "Paid", value: invoice.paidAt ? formatDate(invoice.paidAt, locale) : "Not yet" },
     { label: "Period", value: periodText(invoice.periodStart, invoice.periodEnd, locale) },
     {
@@ -48,7 +54,9 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
       value: (
         <>
           {billedTo.name}
-          {billedTo.billingEmail ? <span className="block font-normal text-zinc-600 dark:text-zinc-400">{billedTo.billingEmail}</span> : null}
+          {billedTo.billingEmail ? (
+            <span className="block font-normal text-zinc-600 dark:text-zinc-400">{billedTo.billingEmail}</span>
+          ) : null}
         </>
       ),
     },
@@ -57,7 +65,10 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
 
   return (
     <div className="space-y-6">
-      <Link href={`/orgs/${slug}/billing/invoices`} className="inline-block text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+      <Link
+        href={`/orgs/${slug}/billing/invoices`}
+        className="inline-block text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+      >
         ← All invoices
       </Link>
       <PageHeader
@@ -71,7 +82,12 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
         actions={
           <>
             {invoice.hostedInvoiceUrl ? (
-              <a href={invoice.hostedInvoiceUrl} target="_blank" rel="noreferrer" className={buttonClass({ variant: "secondary" })}>
+              <a
+                href={invoice.hostedInvoiceUrl}
+                target="_blank"
+                rel="noreferrer"
+                className={buttonClass({ variant: "secondary" })}
+              >
                 View on Stripe <span className="sr-only">(opens in a new tab)</span>
                 <span aria-hidden="true">↗</span>
               </a>
@@ -104,7 +120,9 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
         {usage ? (
           <UsageBreakdown usage={usage} currency={invoice.currency} locale={locale} now={now} />
         ) : (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">This invoice has no billing period, so there is no usage to show.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            This invoice has no billing period, so there is no usage to show.
+          </p>
         )}
       </section>
     </div>
