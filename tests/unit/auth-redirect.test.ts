@@ -46,7 +46,7 @@ describe("safeNextPath: only a path of this site", () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 });
 
 describe("safeRedirectUrl: Auth.js's callback URLs stay on this origin and never throw", () => {
@@ -67,5 +67,5 @@ describe("safeRedirectUrl: Auth.js's callback URLs stay on this origin and never
       }),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 });
