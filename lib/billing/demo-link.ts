@@ -14,9 +14,11 @@ import { periodSourceOf, usagePeriodFor } from "@/lib/usage/periods";
 import { rebuildCounters } from "@/lib/usage/rollup";
 import { ensureCustomer } from "./customers";
 import { setEnterpriseTerms } from "./enterprise";
-import { attachPaymentMethod, summarize } from "./payment-methods";
+import { summarize } from "./card";
+import { attachPaymentMethod } from "./payment-methods";
 import { applyStripeSubscription, idOf } from "./subscription-sync";
-import { changePlan, lockOrganizationBilling } from "./subscriptions";
+import { lockOrganizationBilling } from "./lock";
+import { changePlan } from "./subscriptions";
 
 /**
  * The demo organizations (db/seed.ts) as real customers of the local Stripe emulator: at

@@ -9,7 +9,7 @@ import type { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
 import { applyStripeSubscription } from "./subscription-sync";
-import { lockOrganizationBilling, memberCount } from "./subscriptions";
+import { lockOrganizationBilling, memberCount } from "./lock";
 
 // null (unlimited) first: coercion would turn it into a limit of 0.
 const limitField = z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000_000)]);

@@ -1,4 +1,4 @@
-export { ensureCustomer } from "./customers";
+export { ensureCustomer, linkCustomer } from "./customers";
 export {
   attachPaymentMethod,
   createSetupIntent,
@@ -9,8 +9,19 @@ export {
 export { changePlan, cancelAtPeriodEnd, resumeSubscription, planChangeSchema, assertFits } from "./subscriptions";
 export { previewPlanChange, type ChangePreview } from "./preview";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
-export { applyStripeSubscription, moveToFree } from "./subscription-sync";
+export { lockOrganizationBilling, memberCount } from "./lock";
+export {
+  applyStripeSubscription,
+  moveToFree,
+  syncSubscription,
+  findOrganizationId,
+  isLiveStatus,
+  type ApplyResult,
+} from "./subscription-sync";
+export { syncCard, summarize, organizationOfCard } from "./card";
+export { syncInvoice } from "./invoice-sync";
 export { ensureStripePrices } from "./stripe-catalog";
 export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
 export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";
+export { setLimitOverride, removeLimitOverride, extendTrial } from "./terms";

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { multiplyMinor } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { applyStripeSubscription } from "./subscription-sync";
-import { lockOrganizationBilling, memberCount } from "./subscriptions";
+import { lockOrganizationBilling, memberCount } from "./lock";
 
 type Ctx = { db: Queryable; stripe: Stripe };
 

@@ -1,8 +1,8 @@
 import "server-only";
-import { count, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Stripe } from "@/lib/stripe/client";
 import { z } from "zod";
-import { memberships, organizations, subscriptions, type Plan } from "@/db/schema";
+import { organizations, subscriptions, type Plan } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -15,6 +15,7 @@ import { getUsageOverview } from "@/lib/usage/summary";
 import { ensureCustomer } from "./customers";
 import { checkFit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
+import { lockOrganizationBilling, memberCount } from "./lock";
 import { applyStripeSubscription } from "./subscription-sync";
 
 export const planChangeSchema = z.object({
@@ -24,16 +25,6 @@ export const planChangeSchema = z.object({
 export type PlanChange = z.infer<typeof planChangeSchema>;
 
 type Ctx = { db: Queryable; stripe: Stripe };
-
-/** Serialise billing changes of one organization (double clicks, two admins) inside a transaction. */
-export async function lockOrganizationBilling(tx: Queryable, organizationId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billing:${organizationId}`}))`);
-}
-
-export async function memberCount(db: Queryable, organizationId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId));
-  return Number(row?.n ?? 0);
-}
 
 async function loadState(db: Queryable, organizationId: string) {
   const [row] = await db
