@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -38,6 +39,15 @@ const serverSchema = z
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
+    /**
+     * Addresses or CIDR ranges of our own reverse proxies / load balancers (commas or spaces).
+     * Only requests from these may tell us the client's address in X-Forwarded-For. Default: none.
+     */
+    TRUSTED_PROXIES: opt(z.string())
+      .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean))
+      .refine((list) => list.every(isProxyEntry), {
+        message: "must list IP addresses or CIDR ranges, like 10.0.0.0/8, 127.0.0.1, ::1",
+      }),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== "production") return;
@@ -76,6 +86,14 @@ const serverSchema = z
     );
   });
 
+/** An address or a CIDR range, IPv4 or IPv6. */
+function isProxyEntry(entry: string): boolean {
+  const [addr, bits, extra] = entry.split("/");
+  const family = addr ? isIP(addr) : 0;
+  if (extra !== undefined || !family) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 const clientSchema = z.object({
   NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: opt(z.string().regex(/^pk_(test|live)_/, "must look like pk_test_…")),
 });
@@ -96,6 +114,8 @@ export type ServerEnv = {
   seedDemo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
+  /** TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
 };
 
 export class EnvError extends Error {
@@ -131,6 +151,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    trustedProxies: e.TRUSTED_PROXIES,
   };
 }
 

@@ -1,10 +1,8 @@
 "use server";
 
-import { headers } from "next/headers";
 import { AuthError } from "next-auth";
-import { credentialsSchema, signIn, signOut } from "@/lib/auth/next-auth";
+import { credentialsSchema, signIn, signOut, TooManySignIns } from "@/lib/auth/next-auth";
 import { safeNextPath } from "@/lib/auth/redirect";
-import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "@/lib/auth/throttle";
 
 export type LoginState = { error?: string; fieldErrors?: { email?: string; password?: string }; email?: string };
 
@@ -20,12 +18,6 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     return { fieldErrors, email };
   }
   const next = formData.get("next");
-  const client = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-  const keys = [`email:${parsed.data.email}`, `ip:${client}`];
-  const wait = signInBlockedFor(keys);
-  if (wait > 0) {
-    return { error: `Too many failed sign-ins. Wait ${wait} minute${wait === 1 ? "" : "s"} and try again.`, email };
-  }
   try {
     await signIn("credentials", {
       email: parsed.data.email,
@@ -35,11 +27,14 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     });
     return {};
   } catch (err) {
+    // The throttle lives in authorize() (lib/auth/next-auth.ts), which every sign-in path runs.
+    if (err instanceof TooManySignIns) {
+      const wait = err.waitMinutes;
+      return { error: `Too many failed sign-ins. Wait ${wait} minute${wait === 1 ? "" : "s"} and try again.`, email };
+    }
     if (err instanceof AuthError) {
-      recordSignInFailure(keys);
       return { error: "That email and password don’t match an account. Check both and try again.", email };
     }
-    clearSignInFailures([keys[0]!]);
     throw err; // includes the redirect that completes a successful sign-in
   }
 }

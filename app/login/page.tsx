@@ -29,6 +29,7 @@ export default async function LoginPage({
     callbackUrl?: string | string[];
     error?: string | string[];
     signedOut?: string | string[];
+    code?: string | string[];
   }>;
 }) {
   const params = await searchParams;
@@ -63,6 +64,16 @@ export default async function LoginPage({
           className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900"
         >
           You were signed out on every browser and device. Sign in again here.
+        </p>
+      ) : null}
+      {error === "CredentialsSignin" ? (
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200 dark:bg-red-950/50 dark:text-red-200 dark:ring-red-900"
+        >
+          {params.code === "rate_limited"
+            ? "Too many failed sign-ins. Wait 15 minutes and try again."
+            : "That email and password don’t match an account. Check both and try again."}
         </p>
       ) : null}
       {error === "no_organization" ? (

@@ -1,4 +1,4 @@
-import { index, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./orgs";
 
 /**
@@ -17,4 +17,19 @@ export const authRevokedSessions = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [index("auth_revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Sign-in attempts per key (a hashed email, or a hashed client address) in a fixed window,
+ * shared by every app instance. Rows of windows that have passed are deleted as new ones come.
+ */
+export const signInThrottle = pgTable(
+  "sign_in_throttle",
+  {
+    /** sha256 of `email:<address>` or `client:<ip>`: no email addresses at rest here. */
+    key: text().primaryKey(),
+    attempts: integer().notNull().default(0),
+    windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_throttle_window_idx").on(t.windowStartedAt)],
 );

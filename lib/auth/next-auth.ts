@@ -8,9 +8,11 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
+import { clientAddressOf } from "@/lib/http/client-address";
 import { verifyPassword } from "./password";
 import { safeRedirectUrl } from "./redirect";
 import { readSessionUser, revokeSession, sessionClaims, SESSION_MAX_AGE_SECONDS, type SessionUser } from "./sessions";
+import { reserveSignInAttempt, settleSuccessfulSignIn, signInThrottleKeys } from "./throttle";
 
 declare module "next-auth" {
   interface User {
@@ -25,6 +27,14 @@ export const credentialsSchema = z.object({
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
+}
+
+/** Too many attempts for this email or from this client: refused before the password is checked. */
+export class TooManySignIns extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly waitMinutes: number) {
+    super(`Too many sign-in attempts; wait ${waitMinutes} minute(s).`);
+  }
 }
 
 /**
@@ -58,10 +68,15 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() 
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      async authorize(raw) {
+      // Every sign-in path runs through here: the login form's server action and Auth.js's own
+      // POST /api/auth/callback/credentials alike, so the throttle covers both.
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
         const db = await getDb();
+        const keys = signInThrottleKeys(parsed.data.email, clientAddressOf(request.headers));
+        const reservation = await reserveSignInAttempt(db, keys);
+        if (!reservation.allowed) throw new TooManySignIns(reservation.waitMinutes);
         const [user] = await db
           .select({
             id: users.id,
@@ -75,6 +90,7 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() 
           .limit(1);
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
         if (!user || !ok) throw new InvalidCredentials();
+        await settleSuccessfulSignIn(db, keys);
         return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),

@@ -1,5 +1,6 @@
 import { getDatabase } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
+import { installClientAddressStamp, TrustedProxies } from "@/lib/http/client-address";
 import { createStripeClient } from "@/lib/stripe/client";
 import { ensureLocalStripeEmulator } from "@/lib/stripe/emulator-runtime";
 
@@ -18,6 +19,8 @@ export async function startServer(): Promise<void> {
     }
     throw err;
   }
+  // Before the first request: who is calling is the TCP peer unless it is one of our proxies.
+  installClientAddressStamp(new TrustedProxies(env().trustedProxies));
   const database = await getDatabase();
   await ensureLocalStripeEmulator();
   if (env().useStripeEmulator) await linkDemoData(database.db);

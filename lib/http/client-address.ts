@@ -1,0 +1,120 @@
+import type { IncomingMessage } from "node:http";
+import http from "node:http";
+import https from "node:https";
+import { BlockList, isIP } from "node:net";
+
+/**
+ * Who is on the other end of a request. The TCP peer is the client unless it is one of our own
+ * proxies (`TRUSTED_PROXIES`, default none): only then are `X-Forwarded-For` and friends
+ * believed, read from the right (the hop our proxy appended) past every trusted hop. A client
+ * talking to us directly cannot choose its address by sending the header, and its forwarding
+ * headers are removed before the app sees them (so neither Auth.js nor a page trusts a forged
+ * X-Forwarded-Host or -Proto either).
+ *
+ * The front of the server stamps the answer on the request as `x-agentbill-client-address`
+ * (replacing any copy the client sent): `stampClientAddress(req)` on Node's request, before
+ * Next or Hono sees it. Everything inside reads it with `clientAddressOf(headers)`.
+ */
+
+export const CLIENT_ADDRESS_HEADER = "x-agentbill-client-address";
+const FORWARDING_HEADERS = [
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "forwarded",
+  "x-real-ip",
+];
+
+/** `::ffff:1.2.3.4` → `1.2.3.4`, `[::1]:80` → `::1`, `1.2.3.4:5678` → `1.2.3.4`; "" when not an address. */
+export function normalizeAddress(raw: string | undefined | null): string {
+  let a = (raw ?? "").trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1]!;
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(a)) a = a.slice(0, a.lastIndexOf(":"));
+  if (/^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(a)) a = a.slice(7);
+  return isIP(a) ? a.toLowerCase() : "";
+}
+
+/** TRUSTED_PROXIES as a matcher (entries are checked by lib/env.ts). */
+export class TrustedProxies {
+  private readonly list = new BlockList();
+  readonly size: number;
+  constructor(entries: string[]) {
+    for (const entry of entries) {
+      const [addr, bits] = entry.split("/");
+      const type = isIP(addr!) === 6 ? "ipv6" : "ipv4";
+      if (bits === undefined) this.list.addAddress(addr!, type);
+      else this.list.addSubnet(addr!, Number(bits), type);
+    }
+    this.size = entries.length;
+  }
+  has(address: string): boolean {
+    if (this.size === 0 || !address) return false;
+    return this.list.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
+  }
+}
+
+/** The client's address given the TCP peer and the X-Forwarded-For it sent (pure). */
+export function resolveClientAddress(
+  peerRaw: string | undefined,
+  forwardedFor: string | undefined,
+  trusted: TrustedProxies,
+): string {
+  const peer = normalizeAddress(peerRaw) || "unknown";
+  if (!trusted.has(peer)) return peer;
+  let client = peer;
+  const hops = (forwardedFor ?? "").split(",").map((h) => h.trim());
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = normalizeAddress(hops[i]);
+    if (!hop) break; // garbage left of our proxies' hops is the client's own writing
+    client = hop;
+    if (!trusted.has(hop)) break;
+  }
+  return client;
+}
+
+const headerText = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(", ") : v);
+
+/** Stamp the client's address on a Node request, and drop forwarding headers an untrusted peer sent. */
+export function stampClientAddress(req: IncomingMessage, trusted: TrustedProxies): void {
+  const peer = req.socket?.remoteAddress;
+  const address = resolveClientAddress(peer, headerText(req.headers["x-forwarded-for"]), trusted);
+  const drop = new Set([CLIENT_ADDRESS_HEADER, ...(trusted.has(normalizeAddress(peer)) ? [] : FORWARDING_HEADERS)]);
+  for (const name of drop) delete req.headers[name];
+  const raw: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    if (!drop.has(req.rawHeaders[i]!.toLowerCase())) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  }
+  raw.push(CLIENT_ADDRESS_HEADER, address);
+  req.rawHeaders = raw;
+  req.headers[CLIENT_ADDRESS_HEADER] = address;
+}
+
+/** The stamped client address of a request ("unknown" when nothing stamped it). */
+export function clientAddressOf(headers: Headers): string {
+  return normalizeAddress(headers.get(CLIENT_ADDRESS_HEADER)) || "unknown";
+}
+
+const g = globalThis as unknown as { __clientAddressStamp?: TrustedProxies };
+
+/**
+ * For servers we don't create ourselves (`next start`, `next dev`): stamp every request an
+ * HTTP(S) server of this process receives, before its handler runs. Installed once per process
+ * from instrumentation.ts; a front that calls `stampClientAddress` itself gets the same answer.
+ */
+export function installClientAddressStamp(trusted: TrustedProxies): void {
+  if (g.__clientAddressStamp) {
+    g.__clientAddressStamp = trusted;
+    return;
+  }
+  g.__clientAddressStamp = trusted;
+  for (const proto of [http.Server.prototype, https.Server.prototype]) {
+    const emit = proto.emit;
+    proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+      if (event === "request" && g.__clientAddressStamp)
+        stampClientAddress(args[0] as IncomingMessage, g.__clientAddressStamp);
+      return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
+    } as typeof proto.emit;
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { normalizeAddress, resolveClientAddress, TrustedProxies } from "@/lib/http/client-address";
+import { parseServerEnv } from "@/lib/env";
+
+const none = new TrustedProxies([]);
+const lb = new TrustedProxies(["10.0.0.0/8", "127.0.0.1", "fd00::/8"]);
+
+describe("client address", () => {
+  it("normalises what sockets and proxies write", () => {
+    expect(normalizeAddress("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(normalizeAddress("[2001:DB8::1]:443")).toBe("2001:db8::1");
+    expect(normalizeAddress("192.0.2.1:5678")).toBe("192.0.2.1");
+    expect(normalizeAddress(" 192.0.2.1 ")).toBe("192.0.2.1");
+    for (const junk of ["", "unknown", "evil.example", "1.2.3", "999.1.1.1", "<script>", "\u0000"])
+      expect(normalizeAddress(junk)).toBe("");
+  });
+
+  it("with no trusted proxies, the TCP peer is the client whatever X-Forwarded-For says", () => {
+    expect(resolveClientAddress("192.0.2.1", "203.0.113.7", none)).toBe("192.0.2.1");
+    expect(resolveClientAddress("127.0.0.1", "203.0.113.7", none)).toBe("127.0.0.1");
+    expect(resolveClientAddress(undefined, "203.0.113.7", none)).toBe("unknown");
+  });
+
+  it("behind trusted proxies, the right-most untrusted hop is the client", () => {
+    expect(resolveClientAddress("10.1.2.3", "203.0.113.7", lb)).toBe("203.0.113.7");
+    expect(resolveClientAddress("10.1.2.3", "198.51.100.1, 203.0.113.7, 10.9.9.9", lb)).toBe("203.0.113.7");
+    expect(resolveClientAddress("::ffff:127.0.0.1", "203.0.113.7", lb)).toBe("203.0.113.7");
+    expect(resolveClientAddress("fd00::1", "2001:db8::5", lb)).toBe("2001:db8::5");
+    // Nothing forwarded, or only our own hops: the left-most of ours.
+    expect(resolveClientAddress("10.1.2.3", undefined, lb)).toBe("10.1.2.3");
+    expect(resolveClientAddress("10.1.2.3", "10.5.5.5", lb)).toBe("10.5.5.5");
+    // Garbage the client wrote to the left of our hops stops the walk at our last hop.
+    expect(resolveClientAddress("10.1.2.3", "not-an-ip, 10.5.5.5", lb)).toBe("10.5.5.5");
+  });
+
+  it("a client outside the trusted ranges can never choose its address (property)", () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string())), (peer, hops) => {
+        fc.pre(!lb.has(peer));
+        expect(resolveClientAddress(peer, hops.join(", "), lb)).toBe(peer);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("TRUSTED_PROXIES is a list of addresses or CIDR ranges, default none", () => {
+    expect(parseServerEnv({}).trustedProxies).toEqual([]);
+    expect(parseServerEnv({ TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1 ::1 fd00::/8" }).trustedProxies).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+      "::1",
+      "fd00::/8",
+    ]);
+    for (const bad of ["10.0.0.0/33", "localhost", "10.0.0.0/8/1", "*", "1.2.3.4/x"])
+      expect(() => parseServerEnv({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES must list IP addresses/);
+  });
+});
