@@ -165,27 +165,26 @@ async function linkOne(
       subscriptionId = existing.id;
     } else if (demo.plan === "enterprise") {
       const custom = demo.custom!;
-      ({ subscriptionId } = await setEnterpriseTerms(
-        { db: tx, stripe },
-        {
-          organizationId,
-          actor: DEMO_LINK_ACTOR,
-          reason: "Demo data: the seeded Enterprise terms, billed through the local Stripe emulator",
-          cycle: demo.cycle,
-          pricePerSeatCents: custom.pricePerSeatCents,
-          limits: {
-            maxAgents: custom.maxAgents,
-            maxExecutionsPerMonth: custom.maxExecutionsPerMonth,
-            maxStorageGb: custom.maxStorageGb,
-            maxGateways: custom.maxGateways,
-          },
+      ({ subscriptionId } = await setEnterpriseTerms(tx, stripe, {
+        organizationId,
+        actor: DEMO_LINK_ACTOR,
+        reason: "Demo data: the seeded Enterprise terms, billed through the local Stripe emulator",
+        cycle: demo.cycle,
+        pricePerSeatCents: custom.pricePerSeatCents,
+        limits: {
+          maxAgents: custom.maxAgents,
+          maxExecutionsPerMonth: custom.maxExecutionsPerMonth,
+          maxStorageGb: custom.maxStorageGb,
+          maxGateways: custom.maxGateways,
         },
-      ));
+      }));
     } else {
-      ({ subscriptionId } = await changePlan(
-        { db: tx, stripe },
-        { organizationId, planId: demo.plan, cycle: demo.cycle, actor: DEMO_LINK_ACTOR },
-      ));
+      ({ subscriptionId } = await changePlan(tx, stripe, {
+        organizationId,
+        planId: demo.plan,
+        cycle: demo.cycle,
+        actor: DEMO_LINK_ACTOR,
+      }));
     }
 
     let sub = await stripe.subscriptions.retrieve(subscriptionId);

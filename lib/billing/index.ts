@@ -6,7 +6,14 @@ export {
   TEST_CARDS,
   attachCardSchema,
 } from "./payment-methods";
-export { changePlan, cancelAtPeriodEnd, resumeSubscription, planChangeSchema, assertFits } from "./subscriptions";
+export {
+  changePlan,
+  cancelAtPeriodEnd,
+  resumeSubscription,
+  planChangeSchema,
+  assertFits,
+  type PlanChange,
+} from "./subscriptions";
 export { previewPlanChange, type ChangePreview } from "./preview";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
 export { lockOrganizationBilling, memberCount } from "./lock";

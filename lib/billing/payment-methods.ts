@@ -24,7 +24,7 @@ export const TEST_CARDS = [
 
 export const attachCardSchema = z.object({
   paymentMethod: z
-    .string()
+    .string({ error: "Choose a card." })
     .regex(/^pm_[A-Za-z0-9_]+$/, "Choose a card.")
     .max(255),
 });

@@ -19,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 const DAY = 86_400;
-const ctx = () => ({ db: env.database.db, stripe: env.stripe });
 
 async function orgOnClock(members = 2) {
   const o = await makeOrg(env.database, { members });
@@ -47,7 +46,7 @@ async function pastDueOrg() {
     paymentMethod: "pm_card_visa",
     actor: o.actor,
   });
-  const { subscriptionId } = await changePlan(ctx(), {
+  const { subscriptionId } = await changePlan(env.database.db, env.stripe, {
     organizationId: o.org.id,
     planId: "pro",
     cycle: "monthly",
@@ -136,7 +135,7 @@ describe("status comes from the subscription as Stripe has it", () => {
       paymentMethod: "pm_card_chargeCustomerFail",
       actor: o.actor,
     });
-    const { subscriptionId } = await setEnterpriseTerms(ctx(), {
+    const { subscriptionId } = await setEnterpriseTerms(env.database.db, env.stripe, {
       organizationId: o.org.id,
       actor: o.actor,
       reason: "Order form #7",
