@@ -12,6 +12,7 @@ export type AppErrorCode =
   | "payment_failed"
   | "unprocessable"
   | "rate_limited"
+  | "unsupported_media_type"
   | "upstream_unavailable"
   | "suspended"
   | "internal";
@@ -27,6 +28,7 @@ const STATUS: Record<AppErrorCode, number> = {
   payment_failed: 402,
   unprocessable: 422,
   rate_limited: 429,
+  unsupported_media_type: 415,
   upstream_unavailable: 503,
   internal: 500,
 };

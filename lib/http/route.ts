@@ -9,6 +9,7 @@ import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertSameOriginJson } from "./csrf";
 import { errorResponse, parseWith } from "./errors";
 
 /**
@@ -83,7 +84,10 @@ export function withApiKey<P = Record<string, never>>(
   }, handler);
 }
 
-/** Signed-in users acting in the organization `params.slug` with at least `minRole`. */
+/**
+ * Signed-in users acting in the organization `params.slug` with at least `minRole`. Their
+ * cookie authenticates them, so a state-changing call must be same-origin JSON (lib/http/csrf).
+ */
 export function withOrgRole<P extends { slug: string }>(
   minRole: MemberRole,
   handler: (req: Request, ctx: Base<P> & OrgContext & { user: CurrentUser }) => Promise<Response>,
@@ -91,6 +95,7 @@ export function withOrgRole<P extends { slug: string }>(
   return wrap<P, Base<P> & OrgContext & { user: CurrentUser }>(async (req, base) => {
     const user = await currentUserOfRequest(req);
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
+    assertSameOriginJson(req, env().appUrl);
     const access = await resolveOrgAccess(base.db, user, base.params.slug, minRole);
     if (!access.ok) {
       if (access.reason === "no_access")
@@ -107,13 +112,14 @@ export function withOrgRole<P extends { slug: string }>(
   }, handler);
 }
 
-/** Platform staff only (the second gate after the /admin layout). */
+/** Platform staff only (the second gate after the /admin layout); same-origin JSON for writes, as above. */
 export function withPlatformAdmin<P = Record<string, never>>(
   handler: (req: Request, ctx: Base<P> & { user: CurrentUser }) => Promise<Response>,
 ) {
   return wrap<P, Base<P> & { user: CurrentUser }>(async (req, base) => {
     const user = await currentUserOfRequest(req);
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
+    assertSameOriginJson(req, env().appUrl);
     if (!user.isPlatformAdmin) throw new AppError("forbidden", "Platform administrators only.");
     return { ...base, user };
   }, handler);
