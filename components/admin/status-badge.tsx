@@ -25,6 +25,9 @@ const TONE: Record<string, BadgeTone> = {
   ignored: "neutral",
   succeeded: "green",
   running: "indigo",
+  late: "amber",
+  failing: "red",
+  waiting: "neutral",
   // health
   ok: "green",
   degraded: "amber",

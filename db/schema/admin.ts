@@ -79,8 +79,31 @@ export const jobRuns = pgTable(
   (t) => [index("job_runs_job_started_idx").on(t.job, t.startedAt)],
 );
 
+/**
+ * The state of each scheduled job (lib/jobs), shared by every instance: when it last started,
+ * finished and succeeded, how its last run ended, and how often it is expected to run, so any
+ * instance runs it only when due and the health page can tell a job that is late or failing.
+ */
+export const jobState = pgTable("job_state", {
+  name: text().primaryKey(),
+  everyMs: integer().notNull(),
+  lateAfterMs: integer().notNull(),
+  lastStartedAt: timestamp({ withTimezone: true }),
+  lastFinishedAt: timestamp({ withTimezone: true }),
+  lastSuccessAt: timestamp({ withTimezone: true }),
+  lastStatus: jobStatus(),
+  lastDurationMs: integer(),
+  /** A sentence a person understands; the technical detail beside it. */
+  lastError: text(),
+  lastErrorDetail: text(),
+  consecutiveFailures: integer().notNull().default(0),
+  lastResult: jsonb().$type<Record<string, unknown>>(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
 export type FeatureFlag = typeof featureFlags.$inferSelect;
 export type FeatureFlagOverride = typeof featureFlagOverrides.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAuditEntry = typeof auditLog.$inferInsert;
 export type JobRun = typeof jobRuns.$inferSelect;
+export type JobStateRow = typeof jobState.$inferSelect;

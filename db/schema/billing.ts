@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -95,12 +96,27 @@ export const stripeEvents = pgTable(
     livemode: boolean().notNull().default(false),
     status: stripeEventStatus().notNull().default("pending"),
     attempts: integer().notNull().default(0),
+    /** Why the last attempt failed, as a sentence a person understands. */
     lastError: text(),
+    /** The technical detail of that failure (error chain, SQL, Stripe request id), folded away in the admin. */
+    lastErrorDetail: text(),
+    /** When the worker may (re)try it: null once processed, ignored, or given up after its retries. */
+    nextAttemptAt: timestamp({ withTimezone: true }),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index("stripe_events_status_idx").on(t.status, t.receivedAt), index("stripe_events_type_idx").on(t.type)],
+  (t) => [
+    index("stripe_events_status_idx").on(t.status, t.receivedAt),
+    index("stripe_events_type_idx").on(t.type),
+    // The worker's queue: events to (re)try, oldest first, and the per-object order check.
+    index("stripe_events_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'failed') and ${t.nextAttemptAt} is not null`),
+    index("stripe_events_object_open_idx")
+      .on(t.objectId, t.stripeCreated)
+      .where(sql`${t.status} in ('pending', 'failed') and ${t.nextAttemptAt} is not null`),
+  ],
 );
 
 export type Invoice = typeof invoices.$inferSelect;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
+import { jobsHealth, type JobHealth } from "@/lib/jobs";
 import {
   appVersion,
   ingestFacts,
@@ -65,6 +66,8 @@ export type SystemHealth = {
     perMinute15m: number | null;
     error?: string;
   };
+  /** The scheduled jobs (lib/jobs): degraded when one is late or failing. */
+  jobs: { status: PartStatus; list: JobHealth[]; error?: string };
   app: { version: string; uptimeSeconds: number; node: string };
 };
 
@@ -96,6 +99,8 @@ export async function getSystemHealth(
     now?: Date;
     migrationsFolder?: string;
     limits?: Partial<Record<keyof typeof HEALTH_LIMITS, number>>;
+    /** How long this app has been up (a job that never ran is late only after that long). */
+    uptimeSeconds?: number;
   } = {},
 ): Promise<SystemHealth> {
   const started = performance.now();
@@ -103,7 +108,8 @@ export async function getSystemHealth(
   const stripeTarget = opts.stripe ?? defaultStripeTarget();
   const L: Record<keyof typeof HEALTH_LIMITS, number> = { ...HEALTH_LIMITS, ...opts.limits };
   const t = L.probeTimeoutMs;
-  const [ping, migrations, webhooks, job, ingest, stripe, version] = await Promise.all([
+  const uptimeSeconds = opts.uptimeSeconds ?? process.uptime();
+  const [ping, migrations, webhooks, job, ingest, stripe, version, jobs] = await Promise.all([
     settle(() => pingDatabase(db), "the database", t),
     settle(() => migrationFacts(db, opts.migrationsFolder), "the migrations table", t),
     settle(() => webhookFacts(db), "the webhook table", t),
@@ -111,6 +117,7 @@ export async function getSystemHealth(
     settle(() => ingestFacts(db, now), "the usage table", t),
     stripeTarget.url ? timed(() => probeHttp(stripeTarget.url!, L.stripeTimeoutMs)) : Promise.resolve(null),
     appVersion(),
+    settle(() => jobsHealth(db, { now, uptimeMs: uptimeSeconds * 1000 }), "the job state table", t),
   ]);
 
   const reasons: string[] = [];
@@ -234,7 +241,20 @@ export async function getSystemHealth(
         error: ingest.error,
       };
 
+  const jobsPart: SystemHealth["jobs"] = !jobs.ok
+    ? {
+        status: judge(ping.ok ? "degraded" : "not_checked", `Scheduled jobs could not be read: ${jobs.error}.`),
+        list: [],
+        error: jobs.error,
+      }
+    : (() => {
+        const troubled = jobs.value.filter((j) => j.status === "late" || j.status === "failing");
+        for (const j of troubled) judge("degraded", j.reason ?? `The job ${j.name} is ${j.status}.`);
+        return { status: troubled.length ? "degraded" : "ok", list: jobs.value };
+      })();
+
   const parts = [
+    jobsPart.status,
     database.status,
     migrationPart.status,
     stripePart.status,
@@ -254,7 +274,8 @@ export async function getSystemHealth(
     webhooks: webhookPart,
     reconciliation,
     ingest: ingestPart,
-    app: { version, uptimeSeconds: Math.round(process.uptime()), node: process.version },
+    jobs: jobsPart,
+    app: { version, uptimeSeconds: Math.round(uptimeSeconds), node: process.version },
   };
 }
 

@@ -7,8 +7,8 @@ import { escapeLike } from "./orgs-list";
 import type { WebhookQuery } from "./schemas";
 
 /**
- * Stripe events as the webhook recorded them. Read-only for now: replaying failed events
- * belongs to the webhook service and slots in beside getWebhookEventOrThrow.
+ * Stripe events as the receiver stored them and the worker left them (read-only here:
+ * replaying failed events belongs to the webhook service, lib/webhooks).
  */
 
 export const WEBHOOK_PAGE_SIZE = 50;
@@ -80,12 +80,23 @@ export async function listWebhookTypes(db: Queryable): Promise<string[]> {
 export async function getWebhookEventOrThrow(
   db: Queryable,
   id: string,
-): Promise<WebhookEventRow & { payload: Record<string, unknown> }> {
+): Promise<
+  WebhookEventRow & { payload: Record<string, unknown>; lastErrorDetail: string | null; nextAttemptAt: Date | null }
+> {
   const [row] = await db
-    .select({ ...columns, payload: stripeEvents.payload })
+    .select({
+      ...columns,
+      payload: stripeEvents.payload,
+      lastErrorDetail: stripeEvents.lastErrorDetail,
+      nextAttemptAt: stripeEvents.nextAttemptAt,
+    })
     .from(stripeEvents)
     .where(eq(stripeEvents.id, id))
     .limit(1);
   if (!row) throw new AppError("not_found", `No Stripe event with the id ${id}.`);
-  return row as WebhookEventRow & { payload: Record<string, unknown> };
+  return row as WebhookEventRow & {
+    payload: Record<string, unknown>;
+    lastErrorDetail: string | null;
+    nextAttemptAt: Date | null;
+  };
 }

@@ -1,13 +1,15 @@
 import { getDatabase } from "@/db/client";
 import { env, EnvError } from "@/lib/env";
 import { installClientAddressStamp, TrustedProxies } from "@/lib/http/client-address";
+import { startAppJobRunner } from "@/lib/jobs";
 import { createStripeClient } from "@/lib/stripe/client";
 import { ensureLocalStripeEmulator } from "@/lib/stripe/emulator-runtime";
 
 /**
  * Node-runtime start-up: validate configuration (naming each bad variable), open the database,
- * start the local Stripe emulator when no key is set, and make the demo organizations real
- * customers of that emulator.
+ * start the local Stripe emulator when no key is set, make the demo organizations real
+ * customers of that emulator, and start the scheduled jobs (lib/server/jobs.ts): the webhook
+ * worker, reconciliation, period close and usage alerts.
  */
 export async function startServer(): Promise<void> {
   try {
@@ -23,6 +25,9 @@ export async function startServer(): Promise<void> {
   installClientAddressStamp(new TrustedProxies(env().trustedProxies));
   const database = await getDatabase();
   await ensureLocalStripeEmulator();
+  const { registerAppJobs } = await import("./jobs");
+  registerAppJobs();
+  startAppJobRunner(database);
   if (env().useStripeEmulator) await linkDemoData(database.db);
 }
 

@@ -20,6 +20,8 @@ export {
 export {
   reconcileUsage,
   runUsageJob,
+  raiseUsageAlerts,
+  closeAllEndedPeriods,
   resolveReconcileOptions,
   reconcileParamsSchema,
   USAGE_JOB,

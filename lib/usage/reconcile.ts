@@ -36,7 +36,15 @@ export const reconcileParamsSchema = z.object({
 });
 export type ReconcileParams = z.output<typeof reconcileParamsSchema>;
 
-export type ReconcileOptions = { from: Date; to: Date; organizationId?: string; closePeriods: boolean; now: Date };
+export type ReconcileOptions = {
+  from: Date;
+  to: Date;
+  organizationId?: string;
+  closePeriods: boolean;
+  /** Raise usage alerts too (default true; the scheduled reconcile leaves them to the usage.alerts job). */
+  alerts?: boolean;
+  now: Date;
+};
 
 /** Turn parsed parameters into a window (default: the last 35 days up to now). */
 export async function resolveReconcileOptions(
@@ -153,24 +161,64 @@ export async function reconcileUsage(db: Db, opts: ReconcileOptions): Promise<Re
         });
       }
     }
-    const overview = await getUsageOverview(db, org.id, opts.now);
-    const candidates = alertCandidates(
-      overview.metrics.map((m) => ({
-        metric: m.metric,
-        periodStart: overview.usagePeriod.start,
-        used: m.metric === "users" || m.metric === "executions" ? m.used : m.peak,
-        limit: m.limit,
-      })),
-    );
-    report.alertsRaised += (await recordUsageAlerts(db, org.id, candidates)).length;
+    if (opts.alerts !== false) report.alertsRaised += await raiseAlerts(db, org.id, opts.now);
   }
   return report;
+}
+
+/** Usage alerts one organization has crossed now (members and gauges too, which ingest can't see). */
+async function raiseAlerts(db: Db, organizationId: string, now: Date): Promise<number> {
+  const overview = await getUsageOverview(db, organizationId, now);
+  const candidates = alertCandidates(
+    overview.metrics.map((m) => ({
+      metric: m.metric,
+      periodStart: overview.usagePeriod.start,
+      used: m.metric === "users" || m.metric === "executions" ? m.used : m.peak,
+      limit: m.limit,
+    })),
+  );
+  return (await recordUsageAlerts(db, organizationId, candidates)).length;
+}
+
+async function everyOrganization(db: Db): Promise<{ id: string; createdAt: Date }[]> {
+  return db
+    .select({ id: organizations.id, createdAt: organizations.createdAt })
+    .from(organizations)
+    .orderBy(asc(organizations.createdAt), asc(organizations.id));
+}
+
+/** The usage.alerts job: every organization's crossings of 80% and 100% (each recorded once per period). */
+export async function raiseUsageAlerts(
+  db: Db,
+  opts: { now: Date; signal?: AbortSignal },
+): Promise<{ organizations: number; alertsRaised: number }> {
+  let alertsRaised = 0;
+  const orgs = await everyOrganization(db);
+  for (const org of orgs) {
+    if (opts.signal?.aborted) break;
+    alertsRaised += await raiseAlerts(db, org.id, opts.now);
+  }
+  return { organizations: orgs.length, alertsRaised };
+}
+
+/** The usage.period_close job: every organization's usage periods that ended and have no final record yet. */
+export async function closeAllEndedPeriods(
+  db: Db,
+  opts: { now: Date; signal?: AbortSignal },
+): Promise<{ organizations: number; periodsClosed: number }> {
+  let periodsClosed = 0;
+  const orgs = await everyOrganization(db);
+  for (const org of orgs) {
+    if (opts.signal?.aborted) break;
+    periodsClosed += (await closeEndedPeriods(db, org, { now: opts.now })).length;
+  }
+  return { organizations: orgs.length, periodsClosed };
 }
 
 /** Run the job and record it in job_runs (running → succeeded | failed) for the admin health page. */
 export async function runUsageJob(
   db: Db,
-  opts: ReconcileOptions & { trigger: "cron" | "script" | "test" },
+  opts: ReconcileOptions & { trigger: "cron" | "script" | "test" | "job" },
 ): Promise<{ runId: string; report: ReconcileReport }> {
   const [run] = await db
     .insert(jobRuns)

@@ -1,2 +1,16 @@
-export { processEvent, replayEvent, replayFailedEvents, type ProcessOutcome } from "./process";
+/** Stripe webhooks: an ack-first receiver, and a worker that applies stored events through lib/billing. */
+export { receiveStripeWebhook, type WebhookReceipt } from "./receive";
+export { recordStripeEvent, type RecordOutcome } from "./record";
+export {
+  WEBHOOK_JOB,
+  RETRY_DELAYS_MS,
+  drainStripeEvents,
+  processNextEvent,
+  processEventById,
+  processEvent,
+  replayEvent,
+  replayFailedEvents,
+  type DrainReport,
+  type Worked,
+} from "./worker";
 export { HANDLED_EVENT_TYPES, isHandledEventType } from "./handlers";

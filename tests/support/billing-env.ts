@@ -10,6 +10,7 @@ import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient, setStripeClientForProcess, type Stripe } from "@/lib/stripe/client";
 import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
+import { drainStripeEvents } from "@/lib/webhooks";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { calendarMonth } from "@/lib/plans/period";
 import { createTestDatabase } from "./db";
@@ -22,12 +23,21 @@ export type BillingEnv = {
   database: Database;
   stripe: Stripe;
   emulator: RunningEmulator;
-  /** Wait until every webhook the emulator has queued was delivered and processed. */
+  /**
+   * Wait until every webhook the emulator has queued was delivered (acknowledged and stored by
+   * the receiver) and processed: the worker drains what is due, as the app's job would.
+   */
   settle(): Promise<void>;
+  /** Run the webhook worker until no stored event is due. */
+  drain(): Promise<{ processed: number; failed: number }>;
   /** Every event the emulator raised, oldest first (GET /v1/events), optionally only those of one customer. */
   events(customerId?: string): Promise<Stripe.Event[]>;
-  /** Sign and POST events to the app's webhook route in the order given, as Stripe would; answers the HTTP statuses. */
-  deliver(events: readonly Stripe.Event[]): Promise<number[]>;
+  /**
+   * Sign and POST events to the app's webhook route in the order given, as Stripe would, and
+   * let the worker apply each before the next arrives (`drain: "end"`: only after the last).
+   * Answers the HTTP statuses.
+   */
+  deliver(events: readonly Stripe.Event[], opts?: { drain?: "each" | "end" }): Promise<number[]>;
   stop(): Promise<void>;
 };
 
@@ -82,25 +92,40 @@ export async function startBillingEnv(opts: { deliverWebhooks?: boolean } = {}):
   });
   const stripe = createStripeClient({ kind: "emulator", port: emulator.port });
   setStripeClientForProcess(stripe);
+  const drain = async () => {
+    const total = { processed: 0, failed: 0 };
+    for (;;) {
+      const r = await drainStripeEvents(database.db, stripe, { budgetMs: 60_000 });
+      total.processed += r.processed;
+      total.failed += r.failed;
+      if (r.processed + r.failed === 0) return total;
+    }
+  };
   return {
     database,
     stripe,
     emulator,
-    settle: () => emulator.idle(),
+    drain,
+    async settle() {
+      await emulator.idle();
+      await drain();
+    },
     async events(customerId) {
       const all: Stripe.Event[] = [];
       for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
       all.reverse();
       return customerId ? all.filter((e) => eventOfCustomer(e, customerId)) : all;
     },
-    async deliver(events) {
+    async deliver(events, opts = {}) {
       const statuses: number[] = [];
       for (const event of events) {
         const body = JSON.stringify(event);
         const response = await postToRoute(body, signWebhookPayload(body, DEV_WEBHOOK_SECRET));
         await response.text();
         statuses.push(response.status);
+        if (opts.drain !== "end") await drain();
       }
+      if (opts.drain === "end") await drain();
       return statuses;
     },
     async stop() {

@@ -21,6 +21,12 @@ function ago(d: Date | null | undefined, now: Date): string {
   return `${Math.round(s / 86_400)} days ago`;
 }
 
+function every(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
 function duration(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
   const h = Math.floor((seconds % 86_400) / 3600);
@@ -161,7 +167,8 @@ export default async function HealthPage() {
             />
           ) : (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              No run recorded yet. It runs from the scheduler (POST /api/cron/usage) or npm run usage:reconcile.
+              No run recorded yet. It runs hourly inside the app (job usage.reconcile), or by hand with npm run
+              usage:reconcile or POST /api/cron/usage.
             </p>
           )}
         </Part>
@@ -183,6 +190,39 @@ export default async function HealthPage() {
             ]}
           />
         </Part>
+        <div className="md:col-span-2">
+          <Part title="Scheduled jobs" status={h.jobs.status} testId="health-jobs">
+            {h.jobs.list.length === 0 ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                {h.jobs.error ?? "No jobs are registered in this instance."}
+              </p>
+            ) : (
+              <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
+                {h.jobs.list.map((j) => (
+                  <li key={j.name} className="py-2" data-testid={`health-job-${j.name}`}>
+                    <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                      <Mono>{j.name}</Mono>
+                      <StatusBadge status={j.status} />
+                      <span className="text-zinc-600 dark:text-zinc-400">
+                        every {every(j.everyMs)} · last success {ago(j.state?.lastSuccessAt, now)}
+                        {j.state?.lastDurationMs != null ? ` · took ${j.state.lastDurationMs} ms` : ""}
+                      </span>
+                    </div>
+                    {j.reason ? <p className="mt-1 text-red-700 dark:text-red-400">{j.reason}</p> : null}
+                    {j.state?.lastErrorDetail ? (
+                      <details className="mt-1">
+                        <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Technical detail</summary>
+                        <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">
+                          {j.state.lastErrorDetail}
+                        </pre>
+                      </details>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Part>
+        </div>
         <Part title="This instance" status="ok" testId="health-app">
           <Facts
             items={[

@@ -7,7 +7,9 @@ import { reasonSchema } from "@/lib/admin/reason";
 import { recordAudit, type UserActor } from "@/lib/audit";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
-import { replayEvent, replayFailedEvents, type ProcessOutcome } from "@/lib/webhooks";
+import { replayEvent, replayFailedEvents } from "@/lib/webhooks";
+
+type ProcessOutcome = "processed" | "duplicate";
 
 /**
  * Replaying stored Stripe events from the console and /api/admin/webhooks/**: the webhook

@@ -50,11 +50,35 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
             },
             { label: "Attempts", value: event.attempts },
             { label: "Mode", value: event.livemode ? "live" : "test" },
+            ...(event.status === "pending" || event.status === "failed"
+              ? [
+                  {
+                    label: "Next attempt",
+                    value: event.nextAttemptAt
+                      ? event.nextAttemptAt.toISOString().replace("T", " ").slice(0, 19) + " UTC"
+                      : "none: gave up (replay it below)",
+                  },
+                ]
+              : []),
             ...(event.lastError
               ? [
                   {
                     label: "Last error",
-                    value: <span className="text-red-700 dark:text-red-400">{event.lastError}</span>,
+                    value: (
+                      <span>
+                        <span className="text-red-700 dark:text-red-400">{event.lastError}</span>
+                        {event.lastErrorDetail ? (
+                          <details className="mt-1">
+                            <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">
+                              Technical detail
+                            </summary>
+                            <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">
+                              {event.lastErrorDetail}
+                            </pre>
+                          </details>
+                        ) : null}
+                      </span>
+                    ),
                   },
                 ]
               : []),

@@ -1,0 +1,198 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { stripeEvents } from "@/db/schema";
+import { rowsOf, type Db, type Queryable } from "@/db/types";
+import { AppError } from "@/lib/errors";
+import { describeFailure } from "@/lib/jobs";
+import type { Stripe } from "@/lib/stripe/client";
+import { dispatch } from "./handlers";
+import { recordStripeEvent } from "./record";
+
+/**
+ * The webhook worker: drains the events the receiver stored as pending, through lib/billing.
+ * Each event is claimed with FOR UPDATE SKIP LOCKED in the transaction that applies it and
+ * marks it processed, so it is applied exactly once and a crash leaves it pending. Events of
+ * one object are applied in Stripe's order (an event waits while an older one of the same
+ * object is still to do). A failure is recorded (a sentence, and the technical detail) and
+ * retried with backoff; after the last retry it stays failed, visible and replayable in the
+ * admin console.
+ */
+
+export const WEBHOOK_JOB = "stripe.webhooks";
+/** Delays before retries 1, 2, …; after the last, the event stays failed until replayed. */
+export const RETRY_DELAYS_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
+
+export type WorkOutcome = "processed" | "failed" | "duplicate";
+export type Worked = { id: string; type: string; outcome: WorkOutcome; error?: string };
+
+type Claimed = { id: string; type: string; status: string; attempts: number; payload: unknown };
+
+async function claimNext(tx: Queryable, now: Date): Promise<Claimed | null> {
+  const [row] = rowsOf<Claimed>(
+    await tx.execute(sql`
+      select e.id, e.type, e.status::text as status, e.attempts, e.payload
+      from stripe_events e
+      where e.status in ('pending', 'failed') and e.next_attempt_at is not null
+        and e.next_attempt_at <= ${now.toISOString()}::timestamptz
+        and not exists (
+          select 1 from stripe_events o
+          where o.object_id = e.object_id and o.status in ('pending', 'failed') and o.next_attempt_at is not null
+            and (o.stripe_created, o.id) < (e.stripe_created, e.id))
+      order by e.stripe_created, e.id
+      limit 1
+      for update of e skip locked`),
+  );
+  return row ?? null;
+}
+
+async function claimById(tx: Queryable, id: string): Promise<Claimed | null> {
+  const [row] = rowsOf<Claimed>(
+    await tx.execute(sql`
+      select id, type, status::text as status, attempts, payload from stripe_events where id = ${id} for update`),
+  );
+  return row ?? null;
+}
+
+function payloadOf(row: Claimed): Stripe.Event {
+  // The receiver stored the verified event as it came; jsonb may come back as text on some drivers.
+  return (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as Stripe.Event;
+}
+
+/** Apply one claimed event in a savepoint; record how it went in the claiming transaction. */
+async function apply(tx: Queryable, stripe: Stripe, row: Claimed, now: Date): Promise<Worked> {
+  const attempts = row.attempts + 1;
+  try {
+    await tx.transaction((sp) => dispatch({ tx: sp, stripe, now }, payloadOf(row)));
+    await tx
+      .update(stripeEvents)
+      .set({
+        status: "processed",
+        attempts,
+        processedAt: now,
+        nextAttemptAt: null,
+        lastError: null,
+        lastErrorDetail: null,
+      })
+      .where(eq(stripeEvents.id, row.id));
+    return { id: row.id, type: row.type, outcome: "processed" };
+  } catch (err) {
+    const failure = describeFailure(err);
+    const delay = RETRY_DELAYS_MS[attempts - 1];
+    await tx
+      .update(stripeEvents)
+      .set({
+        status: "failed",
+        attempts,
+        lastError:
+          delay === undefined
+            ? `${failure.message} Gave up after ${attempts} attempts: replay it from the admin console.`
+            : failure.message,
+        lastErrorDetail: failure.detail,
+        nextAttemptAt: delay === undefined ? null : new Date(now.getTime() + delay),
+      })
+      .where(eq(stripeEvents.id, row.id));
+    return { id: row.id, type: row.type, outcome: "failed", error: failure.message };
+  }
+}
+
+/** Claim and apply the next due event (null when none is due). */
+export async function processNextEvent(db: Db, stripe: Stripe, now = new Date()): Promise<Worked | null> {
+  return db.transaction(async (tx) => {
+    const row = await claimNext(tx, now);
+    return row ? apply(tx, stripe, row, now) : null;
+  });
+}
+
+/** Apply one stored event now, whatever its schedule (waits if the worker holds it). */
+export async function processEventById(db: Db, stripe: Stripe, id: string, now = new Date()): Promise<Worked> {
+  return db.transaction(async (tx) => {
+    const row = await claimById(tx, id);
+    if (!row) throw new AppError("not_found", `No stored event ${id}.`);
+    if (row.status === "processed" || row.status === "ignored")
+      return { id, type: row.type, outcome: "duplicate" as const };
+    return apply(tx, stripe, row, now);
+  });
+}
+
+export type DrainReport = { processed: number; failed: number; ms: number };
+
+/**
+ * The worker's job: apply due events until none is left, the time budget is spent or the
+ * runner stops. `concurrency` loops claim in parallel (SKIP LOCKED keeps them apart).
+ */
+export async function drainStripeEvents(
+  db: Db,
+  stripe: Stripe,
+  opts: { budgetMs?: number; max?: number; concurrency?: number; signal?: AbortSignal; now?: () => Date } = {},
+): Promise<DrainReport> {
+  const started = performance.now();
+  const budget = opts.budgetMs ?? 10_000;
+  const max = opts.max ?? Number.POSITIVE_INFINITY;
+  const clock = opts.now ?? (() => new Date());
+  const report: DrainReport = { processed: 0, failed: 0, ms: 0 };
+  let taken = 0;
+  const loop = async () => {
+    while (!opts.signal?.aborted && performance.now() - started < budget && taken < max) {
+      taken++;
+      const worked = await processNextEvent(db, stripe, clock());
+      if (!worked) return;
+      if (worked.outcome === "processed") report.processed++;
+      else if (worked.outcome === "failed") report.failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, loop));
+  report.ms = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Record a verified event and apply it now (tests and tools; the app's receiver only records,
+ * and the worker applies). A failure is recorded as the worker would and rethrown.
+ */
+export async function processEvent(
+  db: Db,
+  stripe: Stripe,
+  event: Stripe.Event,
+  now = new Date(),
+): Promise<"processed" | "duplicate" | "ignored"> {
+  const recorded = await recordStripeEvent(db, event, now);
+  if (recorded === "ignored") return "ignored";
+  const worked = await processEventById(db, stripe, event.id, now);
+  if (worked.outcome === "failed") throw new Error(worked.error);
+  return worked.outcome;
+}
+
+/** Process a stored failed or pending event again (admin console). */
+export async function replayEvent(db: Db, stripe: Stripe, id: string): Promise<"processed" | "duplicate"> {
+  const [row] = await db.select({ status: stripeEvents.status }).from(stripeEvents).where(eq(stripeEvents.id, id));
+  if (!row) throw new AppError("not_found", `No stored event ${id}.`);
+  if (row.status === "processed" || row.status === "ignored") {
+    throw new AppError("conflict", `Event ${id} was already ${row.status}; replaying it would change nothing.`);
+  }
+  const worked = await processEventById(db, stripe, id);
+  if (worked.outcome === "failed") throw new Error(worked.error);
+  return worked.outcome;
+}
+
+/** Replay every failed event, oldest first. */
+export async function replayFailedEvents(
+  db: Db,
+  stripe: Stripe,
+  limit = 100,
+): Promise<{ id: string; outcome: "processed" | "duplicate" | "failed"; error?: string }[]> {
+  const rows = await db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(and(eq(stripeEvents.status, "failed")))
+    .orderBy(stripeEvents.stripeCreated)
+    .limit(limit);
+  const out: { id: string; outcome: "processed" | "duplicate" | "failed"; error?: string }[] = [];
+  for (const { id } of rows) {
+    try {
+      out.push({ id, outcome: await replayEvent(db, stripe, id) });
+    } catch (err) {
+      out.push({ id, outcome: "failed", error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return out;
+}
