@@ -20,7 +20,10 @@ export async function runAction<T>(body: () => Promise<T>, message?: string): Pr
       for (const i of zodIssues(err)) fieldErrors[i.path || "_"] ??= i.message;
       return { ok: false, error: "Some fields need attention.", fieldErrors };
     }
-    if (err instanceof AppError) return { ok: false, error: err.message };
+    if (err instanceof AppError) {
+      const fieldErrors = err.details?.fieldErrors as Record<string, string> | undefined;
+      return { ok: false, error: err.message, ...(fieldErrors ? { fieldErrors } : {}) };
+    }
     throw err;
   }
 }
