@@ -36,6 +36,11 @@ const serverSchema = z
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
+    /** The seller printed on invoices: legal name, postal address (lines split by "|"), tax ID, support email. */
+    SELLER_NAME: opt(z.string().max(200)),
+    SELLER_ADDRESS: opt(z.string().max(500)),
+    SELLER_TAX_ID: opt(z.string().max(100)),
+    SELLER_EMAIL: opt(z.email("must be an email address like billing@example.com")),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === "production") {
@@ -69,6 +74,18 @@ export type ServerEnv = {
   seedDemo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
+  /** Who issues the invoices (printed on every invoice page and PDF). */
+  seller: SellerDetails;
+};
+
+export type SellerDetails = { name: string; addressLines: string[]; taxId: string | null; email: string };
+
+/** The development seller: a placeholder company, so invoices render on a fresh clone. */
+export const DEFAULT_SELLER: SellerDetails = {
+  name: "AgentBill Inc.",
+  addressLines: ["548 Market Street, Suite 100", "San Francisco, CA 94104", "United States"],
+  taxId: null,
+  email: "billing@agentbill.test",
 };
 
 export class EnvError extends Error {
@@ -103,6 +120,16 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    seller: {
+      name: e.SELLER_NAME?.trim() ?? DEFAULT_SELLER.name,
+      addressLines: e.SELLER_ADDRESS
+        ? e.SELLER_ADDRESS.split(/\||\n|\\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : DEFAULT_SELLER.addressLines,
+      taxId: e.SELLER_TAX_ID?.trim() ?? DEFAULT_SELLER.taxId,
+      email: e.SELLER_EMAIL ?? DEFAULT_SELLER.email,
+    },
   };
 }
 

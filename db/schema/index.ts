@@ -4,3 +4,4 @@ export * from "./plans";
 export * from "./usage";
 export * from "./billing";
 export * from "./admin";
+export * from "./billing-details";

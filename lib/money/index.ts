@@ -64,6 +64,12 @@ export function sumMinor(amounts: readonly number[]): number {
   return total;
 }
 
+/** −amount, checked (a credit of −2646 is 2646 credited). */
+export function negateMinor(amount: number): number {
+  assertMinorUnits(amount);
+  return amount === 0 ? 0 : -amount;
+}
+
 /** unit × quantity, exact. */
 export function multiplyMinor(unitAmount: number, quantity: number): number {
   assertMinorUnits(unitAmount);
