@@ -14,3 +14,4 @@ export { ensureStripePrices } from "./stripe-catalog";
 export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
 export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";
+export { saveBillingDetails } from "./billing-details";

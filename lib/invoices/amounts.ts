@@ -1,4 +1,4 @@
-import { multiplyMinor, negateMinor, sumMinor } from "@/lib/money";
+import { multiplyMinor, sumMinor } from "@/lib/money";
 
 /**
  * What is still to pay on an invoice (Stripe's `amount_remaining`): Stripe keeps `amount_due` at
@@ -30,47 +30,6 @@ export function isProrationLine(line: {
 }): boolean {
   const p = line.parent;
   return Boolean(p?.subscription_item_details?.proration ?? p?.invoice_item_details?.proration ?? false);
-}
-
-/**
- * How an invoice's total meets the customer's balance at Stripe (negative balance = credit).
- * Stripe applies the balance when it finalizes: amount due = max(0, total + balance), and what
- * is left below zero stays as credit. All amounts are minor units and never negative here.
- */
-export type PreviewAmounts = {
-  subtotalCents: number;
-  totalCents: number;
-  /** What will be charged. */
-  amountDueCents: number;
-  /** Credit from the balance that pays (part of) this invoice. */
-  creditAppliedCents: number;
-  /** An owed balance added to this invoice. */
-  balanceAddedCents: number;
-  /** A credit-only invoice (negative total): what it adds to the credit balance. */
-  creditAddedCents: number;
-  /** Credit left on the balance afterwards. */
-  creditAfterCents: number;
-};
-
-/** Pure: the balance arithmetic of one invoice from its total and the balance before it. */
-export function previewAmounts(inv: {
-  subtotalCents: number;
-  totalCents: number;
-  amountDueCents: number;
-  startingBalanceCents: number;
-}): PreviewAmounts {
-  const { totalCents: total, startingBalanceCents: balance } = inv;
-  const after = sumMinor([total, balance]);
-  const positiveTotal = Math.max(0, total);
-  return {
-    subtotalCents: inv.subtotalCents,
-    totalCents: total,
-    amountDueCents: inv.amountDueCents,
-    creditAppliedCents: balance < 0 ? Math.min(negateMinor(balance), positiveTotal) : 0,
-    balanceAddedCents: balance > 0 ? balance : 0,
-    creditAddedCents: total < 0 ? negateMinor(total) : 0,
-    creditAfterCents: Math.max(0, negateMinor(after)),
-  };
 }
 
 /**

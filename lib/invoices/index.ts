@@ -29,12 +29,5 @@ export {
   type CustomerBalance,
   type UpcomingInvoice,
 } from "./upcoming";
-export { getBillingDetails, saveBillingDetails, addressLines, type BillingDetails } from "./billing-details";
-export {
-  amountRemainingCents,
-  lineUnitPrice,
-  previewAmounts,
-  balanceAppliedCents,
-  isCreditInvoice,
-  type PreviewAmounts,
-} from "./amounts";
+export { getBillingDetails, addressLines, type BillingDetails } from "./billing-details";
+export { amountRemainingCents, lineUnitPrice, balanceAppliedCents, isCreditInvoice } from "./amounts";

@@ -2,9 +2,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { organizations, subscriptions } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { negateMinor } from "@/lib/money";
+import { applyCustomerBalance, negateMinor, type BalanceOutcome } from "@/lib/money";
 import { Stripe } from "@/lib/stripe/client";
-import { isProrationLine, previewAmounts, type PreviewAmounts } from "./amounts";
+import { isProrationLine } from "./amounts";
 
 /**
  * What Stripe holds for an organization beyond our invoices: its customer balance (credit from
@@ -39,7 +39,7 @@ export type UpcomingInvoice =
       date: Date;
       currency: string;
       lines: UpcomingLine[];
-    } & PreviewAmounts)
+    } & BalanceOutcome)
   /** Stripe will issue none on its own (canceling at period end, canceled, no subscription). */
   | { kind: "none" }
   | { kind: "unavailable" };
@@ -99,7 +99,7 @@ export function upcomingFromPreview(inv: Stripe.Invoice): Extract<UpcomingInvoic
     date,
     currency: inv.currency,
     lines,
-    ...previewAmounts({
+    ...applyCustomerBalance({
       subtotalCents: inv.subtotal,
       totalCents: inv.total,
       amountDueCents: inv.amount_due,

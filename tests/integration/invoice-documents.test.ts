@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { billingDetails, invoices, organizations, subscriptions, usageCounters, usageRecords } from "@/db/schema";
-import { attachPaymentMethod, changePlan, ensureCustomer } from "@/lib/billing";
+import { attachPaymentMethod, changePlan, ensureCustomer, previewPlanChange, saveBillingDetails } from "@/lib/billing";
 import {
   getInvoiceDocument,
   getStripeBillingOutlook,
@@ -9,7 +9,6 @@ import {
   listInvoices,
   noteText,
   renderInvoicePdf,
-  saveBillingDetails,
 } from "@/lib/invoices";
 import { makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { pdfText } from "../support/pdf-text";
@@ -68,6 +67,12 @@ describe("credits and the next invoice", () => {
       creditAppliedCents: 3 * 4_900,
       creditAfterCents: credit - 3 * 4_900,
     });
+
+    // A plan change previewed now says how the credit meets it: Stripe's due amount, and why.
+    const back = await previewPlanChange(db(), env.stripe, { organizationId: org.id, planId: "pro", cycle: "annual" });
+    expect(back.amounts.creditAppliedCents).toBe(Math.min(credit, back.amounts.totalCents));
+    expect(back.dueNowCents).toBe(Math.max(0, back.amounts.totalCents - credit));
+    expect(back.amounts.amountDueCents).toBe(back.dueNowCents);
 
     const { items } = await listInvoices(db(), org.id, { page: 1, pageSize: 10 });
     const switchInvoice = items.find((i) => i.totalCents < 0)!;

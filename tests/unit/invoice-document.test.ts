@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Invoice, InvoiceLine } from "@/db/schema";
 import { DEFAULT_SELLER } from "@/lib/env";
-import { balanceAppliedCents, lineUnitPrice, previewAmounts } from "@/lib/invoices/amounts";
+import { balanceAppliedCents, lineUnitPrice } from "@/lib/invoices/amounts";
 import { invoiceDocument, listAmountText, noteText, statusText } from "@/lib/invoices/document";
 import { periodsOfBilledPeriod } from "@/lib/invoices/usage";
-import { multiplyMinor } from "@/lib/money";
+import { applyCustomerBalance, multiplyMinor } from "@/lib/money";
 
 const cents = fc.integer({ min: -5_000_000, max: 5_000_000 });
 
@@ -161,7 +161,7 @@ describe("credit balances on invoices", () => {
     fc.assert(
       fc.property(cents, fc.integer({ min: -3_000_000, max: 3_000_000 }), (total, balance) => {
         const due = Math.max(0, total + balance);
-        const a = previewAmounts({
+        const a = applyCustomerBalance({
           subtotalCents: total,
           totalCents: total,
           amountDueCents: due,

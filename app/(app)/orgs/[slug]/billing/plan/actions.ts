@@ -30,7 +30,7 @@ function revalidateBilling(slug: string) {
   revalidatePath(`/orgs/${slug}/billing`, "layout");
 }
 
-const cycleName = (c: "monthly" | "annual") => (c === "annual" ? "annual" : "monthly");
+const cycleName = (c: "monthly" | "annual") => (c === "annual" ? "annually" : "monthly");
 
 /** What a plan change would charge and change (Stripe's own proration), before confirming. */
 export async function previewPlanChangeAction(
@@ -54,6 +54,7 @@ export async function previewPlanChangeAction(
       fits: p.fits,
       problems: p.problems.map((x) => ({ metric: x.metric, message: x.message })),
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
+      amounts: p.amounts,
     };
   });
 }
