@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { fieldError, type ActionState } from "@/components/ui/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria, inputClass, selectClass } from "@/components/ui/field";
@@ -50,6 +50,10 @@ export function BillingDetailsForm({
   // Controlled, so a refused save keeps what was typed (React resets a form after its action).
   const [values, setValues] = useState(initial);
   useResultToast(state, undefined, { inlineErrors: true });
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- show the details as saved (normalised: "DE123456789", "K1A 0B1")
+    if (state?.ok) setValues(state.data);
+  }, [state]);
   const bind = (name: keyof BillingDetailsView) => ({
     name,
     value: values[name],

@@ -306,6 +306,79 @@ const optional = (label: string, max: number) =>
     .refine((v) => !CONTROL.test(v), `${label} contains characters we can't print.`)
     .transform((v) => (v === "" ? null : v));
 
+type Fields = {
+  email: string;
+  name: string | null;
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
+  taxId: string | null;
+};
+
+const textOrNull = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+
+/**
+ * The checks across fields (country-aware), run even when a field already failed on its own,
+ * so one submission shows every mistake at once.
+ */
+function crossCheck(raw: Record<string, unknown>, ctx: { addIssue(i: z.core.$ZodRawIssue): void }) {
+  const d = {
+    line1: textOrNull(raw.line1),
+    line2: textOrNull(raw.line2),
+    city: textOrNull(raw.city),
+    state: textOrNull(raw.state),
+    postalCode: textOrNull(raw.postalCode),
+    country: textOrNull(raw.country),
+    taxId: textOrNull(raw.taxId),
+  };
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, input: raw });
+  const anyAddress = Boolean(d.line1 || d.line2 || d.city || d.state || d.postalCode);
+  const country = d.country?.toUpperCase() ?? null;
+  if (country && !COUNTRY_SET.has(country)) return issue("country", "Choose a country from the list.");
+  if (!country) {
+    if (anyAddress) issue("country", "Choose the country.");
+    else if (d.taxId) issue("country", "Choose the country that issued the tax ID.");
+    return;
+  }
+  const name = countryName(country);
+  if (!d.line1) issue("line1", "Enter the street address.");
+  if (!d.city) issue("city", "Enter the city.");
+  const postal = POSTAL[country];
+  if (d.postalCode) {
+    if (postal && !postal.re.test(normalizePostal(country, d.postalCode)))
+      issue("postalCode", `That isn't a postal code of ${name}: it looks like ${postal.example}.`);
+  } else if (postalCodeRequired(country)) {
+    issue("postalCode", postal ? `Enter the postal code, like ${postal.example}.` : "Enter the postal code.");
+  }
+  const states = STATES[country];
+  if (states) {
+    if (!d.state) issue("state", `Enter the ${states.label.toLowerCase()}, like ${states.example}.`);
+    else if (states.codes && !states.codes.includes(d.state.toUpperCase()))
+      issue(
+        "state",
+        `Use the two- or three-letter ${states.label.toLowerCase()} code of ${name}, like ${states.example}.`,
+      );
+  }
+  if (d.taxId) {
+    const rule = taxIdRule(country);
+    if (!rule)
+      issue(
+        "taxId",
+        `We can't record tax IDs from ${name} yet. Leave it empty, or write to us and we'll add it to your invoices.`,
+      );
+    else if (!rule.re.test(normalizeTaxId(country, d.taxId)))
+      issue("taxId", `That isn't a ${name} ${rule.label}: it looks like ${rule.example}.`);
+  }
+}
+
+function normalizePostal(country: string, value: string): string {
+  const postal = POSTAL[country];
+  return postal?.normalize ? postal.normalize(value) : value.toUpperCase();
+}
+
 /** The billing details form: every field a string from FormData; blank optional fields become null. */
 export const billingDetailsSchema = z
   .object({
@@ -326,94 +399,25 @@ export const billingDetailsSchema = z
     city: optional("The city", 100),
     state: optional("The state or region", 100),
     postalCode: optional("The postal code", 20),
-    country: optional("The country", 60).transform((v) => (v ? v.toUpperCase() : null)),
+    country: optional("The country", 60),
     taxId: optional("The tax ID", 40),
   })
   .strict()
-  .transform((d, ctx) => {
-    const country = d.country;
-    const anyAddress = Boolean(d.line1 || d.line2 || d.city || d.state || d.postalCode);
-    const out = { ...d, taxIdType: null as string | null, taxIdValue: null as string | null };
-    if (country && !COUNTRY_SET.has(country)) {
-      ctx.addIssue({ code: "custom", path: ["country"], message: "Choose a country from the list." });
-      return z.NEVER;
-    }
-    if (anyAddress || d.taxId) {
-      if (!country) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["country"],
-          message: d.taxId && !anyAddress ? "Choose the country that issued the tax ID." : "Choose the country.",
-        });
-        return z.NEVER;
-      }
-    }
-    if (anyAddress || country) {
-      if (!d.line1) ctx.addIssue({ code: "custom", path: ["line1"], message: "Enter the street address." });
-      if (!d.city) ctx.addIssue({ code: "custom", path: ["city"], message: "Enter the city." });
-    }
-    if (country) {
-      const name = countryName(country);
-      const postal = POSTAL[country];
-      if (d.postalCode) {
-        const normalized = postal?.normalize ? postal.normalize(d.postalCode) : d.postalCode.toUpperCase();
-        if (postal && !postal.re.test(normalized)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["postalCode"],
-            message: `That isn't a postal code of ${name}: it looks like ${postal.example}.`,
-          });
-        } else out.postalCode = normalized;
-      } else if (postalCodeRequired(country)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["postalCode"],
-          message: postal ? `Enter the postal code, like ${postal.example}.` : "Enter the postal code.",
-        });
-      }
-      const states = STATES[country];
-      if (states) {
-        if (!d.state) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["state"],
-            message: `Enter the ${states.label.toLowerCase()}, like ${states.example}.`,
-          });
-        } else if (states.codes) {
-          const code = d.state.toUpperCase();
-          if (!states.codes.includes(code)) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["state"],
-              message: `Use the two- or three-letter ${states.label.toLowerCase()} code of ${name}, like ${states.example}.`,
-            });
-          } else out.state = code;
-        }
-      }
-      if (d.taxId) {
-        const rule = taxIdRule(country);
-        if (!rule) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["taxId"],
-            message: `We can't record tax IDs from ${name} yet. Leave it empty, or write to us and we'll add it to your invoices.`,
-          });
-        } else {
-          const value = normalizeTaxId(country, d.taxId);
-          if (!rule.re.test(value)) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["taxId"],
-              message: `That isn't a ${name} ${rule.label}: it looks like ${rule.example}.`,
-            });
-          } else {
-            out.taxIdType = rule.type;
-            out.taxIdValue = value;
-          }
-        }
-      }
-    }
-    return out;
+  .superRefine((d, ctx) => crossCheck(d as Record<string, unknown>, ctx), {
+    when: (payload) => typeof payload.value === "object" && payload.value !== null,
+  })
+  .transform((d: Fields) => {
+    const country = d.country ? d.country.toUpperCase() : null;
+    const rule = taxIdRule(country);
+    const taxIdValue = country && d.taxId ? normalizeTaxId(country, d.taxId) : null;
+    return {
+      ...d,
+      country,
+      postalCode: country && d.postalCode ? normalizePostal(country, d.postalCode) : d.postalCode,
+      state: country && STATES[country]?.codes && d.state ? d.state.toUpperCase() : d.state,
+      taxIdType: taxIdValue && rule ? rule.type : null,
+      taxIdValue: rule ? taxIdValue : null,
+    };
   });
 
 export type BillingDetailsInput = z.output<typeof billingDetailsSchema>;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
-import { subscriptions, usageCounters } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { memberships, subscriptions, usageCounters } from "@/db/schema";
+import { DEMO_ORGS, demoCreatedAt, seedDemo } from "@/db/seed";
+import { lastMonths } from "@/lib/admin/series";
 import {
   auditCsv,
   auditQuerySchema,
@@ -53,7 +54,8 @@ describe("overview metrics", () => {
     expect(m.pastDue).toEqual({ organizations: 1, outstanding: [{ currency: "usd", cents: 2 * 4_900 }] });
     expect(m.leaders[0]?.slug).toBe("initech");
     expect(m.leaders[0]?.limit).toBe(2_000_000);
-    expect(m.newThisMonth).toBe(5);
+    // The demo organizations signed up over the past months (their seeded created dates), not today.
+    expect(m.newThisMonth).toBe(0);
     expect(m.churnedThisMonth).toBe(0);
   });
 
@@ -118,7 +120,13 @@ describe("overview metrics", () => {
     const now = new Date();
     const signups = await signupsByMonth(db, now);
     expect(signups).toHaveLength(12);
-    expect(signups.at(-1)).toEqual({ month: now.toISOString().slice(0, 7), signups: 5 });
+    expect(signups.at(-1)).toEqual({ month: now.toISOString().slice(0, 7), signups: 0 });
+    expect(signups.reduce((n, p) => n + p.signups, 0)).toBe(
+      DEMO_ORGS.filter((o) => demoCreatedAt(o, now).getTime() >= lastMonths(now, 12)[0]!.getTime()).length,
+    );
+    // Members joined one after another, not all on the day of the seed.
+    const joined = await db.select({ at: memberships.createdAt }).from(memberships);
+    expect(new Set(joined.map((j) => j.at.toISOString().slice(0, 10))).size).toBeGreaterThan(5);
     const mrr = await mrrByMonth(db, now);
     expect(mrr.map((s) => s.currency)).toEqual(["usd"]);
     const points = mrr[0]!.points;

@@ -64,6 +64,25 @@ describe("billing details", () => {
     });
   });
 
+  it("reports every mistake of one submission at once, the email's with the address's", () => {
+    expect(
+      issues({
+        email: "ap@acme",
+        line1: "1 Market St",
+        city: "San Francisco",
+        country: "US",
+        postalCode: "10117",
+        taxId: "12345",
+        line2: "x".repeat(201),
+      }),
+    ).toEqual({
+      email: "Enter an email address like billing@example.com.",
+      line2: "Address line 2 is too long: at most 200 characters.",
+      state: "Enter the state, like CA.",
+      taxId: "That isn't a United States EIN: it looks like 12-3456789.",
+    });
+  });
+
   it("normalises postal codes and state codes, and allows none where a country has none", () => {
     const ca = parse({ line1: "1 Wellington St", city: "Ottawa", country: "CA", state: "on", postalCode: "k1a0b1" });
     expect(ca.success && [ca.data.postalCode, ca.data.state]).toEqual(["K1A 0B1", "ON"]);
