@@ -26,6 +26,8 @@ const config = [
   },
   {
     rules: {
+      // A leading underscore marks a parameter a signature needs but the body doesn't use.
+      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_" }],
       "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe] }],
       "no-restricted-properties": [
         "error",

@@ -18,6 +18,8 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // Property-based tests run thousands of cases: CPU-bound, so allow for a busy machine.
+          testTimeout: 30_000,
         },
       },
       {

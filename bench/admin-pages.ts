@@ -9,10 +9,9 @@ import {
   listOrganizations,
   orgListQuerySchema,
 } from "../lib/admin";
-import { DEV_WEBHOOK_SECRET } from "../lib/env";
 import { startEmulator } from "../lib/stripe/emulator";
 import { seedManyOrganizations } from "./admin-seed";
-import { fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
+import { BENCH_SECRETS, fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 
 /**
  * npm run bench:admin — the admin console at 10,000 organizations on the real PostgreSQL.
@@ -83,7 +82,7 @@ async function services(db: Db): Promise<string> {
       `The detail cases need organization org-4242 of the benchmark seed: run with BENCH_ORGS of at least 4243 (now ${ORGS}).`,
     );
   await measure("organization detail", () => getOrganizationDetailOrThrow(db, id));
-  const emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
+  const emulator = await startEmulator({ port: 0, webhookSecret: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET });
   try {
     await measure(
       "health (emulator up)",
@@ -109,7 +108,6 @@ async function pages(url: string, orgId: string): Promise<void> {
     env: {
       DATABASE_URL: url,
       STRIPE_EMULATOR_PORT: String(emulatorPort),
-      AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
     },
   });
   try {

@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { openDatabase, type Database } from "../db/connect";
 import { withDatabase } from "./ingest-support";
 
-export { fmt, startApp, withDatabase } from "./ingest-support";
+export { BENCH_SECRETS, fmt, startApp, withDatabase } from "./ingest-support";
 
 /**
  * Runs `fn` on a fresh, migrated database of its own on the PostgreSQL at `adminUrl`, dropped at

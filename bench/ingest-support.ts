@@ -38,6 +38,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The secrets a production server refuses to start without (lib/env.ts), for benchmark runs
+ * only. The local emulator signs its webhooks with STRIPE_WEBHOOK_SECRET.
+ */
+export const BENCH_SECRETS = {
+  AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
+  CRON_SECRET: "bench-only-cron-secret-0123456789abcdefgh",
+  STRIPE_WEBHOOK_SECRET: "whsec_bench_only_0123456789abcdefghijklmn",
+};
+
 /** Start `next start` from an existing build; resolves when /api/health answers. */
 export async function startApp(opts: {
   distDir: string;
@@ -56,6 +66,7 @@ export async function startApp(opts: {
   const child: ChildProcess = spawn("./node_modules/.bin/next", ["start", "-p", String(opts.port), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
+      ...BENCH_SECRETS,
       ...opts.env,
       NEXT_DIST_DIR: opts.distDir,
       NODE_ENV: "production",

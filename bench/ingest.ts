@@ -88,9 +88,7 @@ async function main() {
       port,
       env: {
         DATABASE_URL: url,
-        AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefghij",
         STRIPE_EMULATOR_PORT: String(await freePort()),
-        CRON_SECRET: "bench-cron-secret",
       },
     });
     stopApp = app.stop;

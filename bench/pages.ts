@@ -348,7 +348,6 @@ async function main() {
       env: {
         DATABASE_URL: url,
         STRIPE_EMULATOR_PORT: String(PORT + 1),
-        AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
       },
     });
     try {

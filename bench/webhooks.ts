@@ -11,12 +11,12 @@ import { eq, sql } from "drizzle-orm";
 import { invoiceLines, invoices, organizations, stripeEvents, subscriptions } from "../db/schema";
 import { seedPlans } from "../db/seed";
 import { rowsOf } from "../db/types";
-import { DEV_WEBHOOK_SECRET } from "../lib/env";
 import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { calendarMonth } from "../lib/plans/period";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
 import { startEmulator } from "../lib/stripe/emulator";
 import { signWebhookPayload } from "../lib/stripe/webhooks";
+import { BENCH_SECRETS } from "./ingest-support";
 import { freshDatabase, percentile, pool, seeded, startApp } from "./support/harness";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 5_000);
@@ -28,7 +28,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3610);
 const rand = seeded(42);
 const t0 = Date.now();
 const { database, url, drop } = await freshDatabase("webhooks");
-const emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
+const emulator = await startEmulator({ port: 0, webhookSecret: BENCH_SECRETS.STRIPE_WEBHOOK_SECRET });
 const stripe = createStripeClient({ kind: "emulator", port: emulator.port });
 let app: Awaited<ReturnType<typeof startApp>> | null = null;
 
@@ -103,7 +103,7 @@ try {
         body,
         headers: {
           "content-type": "application/json",
-          "stripe-signature": signWebhookPayload(body, DEV_WEBHOOK_SECRET),
+          "stripe-signature": signWebhookPayload(body, BENCH_SECRETS.STRIPE_WEBHOOK_SECRET),
         },
       });
       await res.text();

@@ -62,9 +62,14 @@ export function AppHeader({
               Admin
             </Link>
           ) : null}
-          <span className="hidden text-zinc-500 sm:inline dark:text-zinc-400" title={user.email}>
-            {user.name}
-          </span>
+          <Link
+            href="/account"
+            title={`${user.email}: password and sessions`}
+            className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+          >
+            <span className="hidden sm:inline">{user.name}</span>
+            <span className="sm:hidden">Account</span>
+          </Link>
           <form action={signOut}>
             <button
               type="submit"

@@ -16,6 +16,17 @@ import type { Db } from "./types";
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "drizzle");
 
+/** `application_name` of the app's pool: what operators (and the connection-loss test) look for in pg_stat_activity. */
+export const APP_CONNECTION_NAME = "agentbill";
+
+/**
+ * Connection loss (a failover, pg_terminate_backend, a restarted server) costs the requests in
+ * flight one error each, never the process: postgres.js 3.4.9 is patched for the three bugs it
+ * had on that path (patches/postgres+3.4.9.patch, applied by `npm install`), and connecting
+ * gives up after CONNECT_TIMEOUT_SECONDS.
+ */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
 export type Database = {
   db: Db;
   kind: "postgres" | "pglite";
@@ -35,7 +46,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 function openPostgres(url: string, max: number): Database {
-  const client = postgres(url, { max, onnotice: () => {}, prepare: true });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    prepare: true,
+    // A lost server fails a request within seconds instead of postgres.js's default 30 s.
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    connection: { application_name: APP_CONNECTION_NAME },
+  });
   const db = drizzlePostgres({ client, schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,

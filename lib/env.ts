@@ -14,6 +14,8 @@ const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined
 const DEV_AUTH_SECRET = "dev-only-auth-secret-change-me-0123456789abcdef";
 export const DEV_WEBHOOK_SECRET = "whsec_local_emulator_secret_do_not_use_in_production";
 export const DEV_CRON_SECRET = "dev-cron-secret";
+/** The shortest secret production accepts (AUTH_SECRET, CRON_SECRET, STRIPE_WEBHOOK_SECRET). */
+const PRODUCTION_SECRET_MIN = 32;
 
 const serverSchema = z
   .object({
@@ -43,15 +45,40 @@ const serverSchema = z
     SELLER_EMAIL: opt(z.email("must be an email address like billing@example.com")),
   })
   .superRefine((e, ctx) => {
-    if (e.NODE_ENV === "production") {
-      if (!e.AUTH_SECRET) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production" });
-      if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
+    if (e.NODE_ENV !== "production") return;
+    // Production refuses to start without its secrets, and refuses the development values this
+    // file and the README publish: anyone could sign sessions, webhooks or job calls with them.
+    const secret = (name: "AUTH_SECRET" | "CRON_SECRET" | "STRIPE_WEBHOOK_SECRET", why: string, devValue: string) => {
+      const value = e[name];
+      if (!value) ctx.addIssue({ code: "custom", path: [name], message: `is required in production ${why}` });
+      else if (value === devValue)
         ctx.addIssue({
           code: "custom",
-          path: ["STRIPE_WEBHOOK_SECRET"],
-          message: "is required when STRIPE_SECRET_KEY is set (copy it from the Stripe dashboard webhook endpoint)",
+          path: [name],
+          message: "is the public development value: set a secret of your own",
         });
-    }
+      else if (value.length < PRODUCTION_SECRET_MIN)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `must be at least ${PRODUCTION_SECRET_MIN} characters in production (try: openssl rand -base64 32)`,
+        });
+    };
+    secret("AUTH_SECRET", "(it signs sessions; try: openssl rand -base64 32)", DEV_AUTH_SECRET);
+    secret(
+      "CRON_SECRET",
+      "(the bearer secret of /api/cron/*: 32+ characters; try: openssl rand -base64 32)",
+      DEV_CRON_SECRET,
+    );
+    // Webhooks can arrive at /api/webhooks/stripe whenever the app runs: from Stripe with a real
+    // key, from the local emulator without one. Either way the secret must not be a public one.
+    secret(
+      "STRIPE_WEBHOOK_SECRET",
+      e.STRIPE_SECRET_KEY
+        ? "(copy it from the Stripe dashboard's webhook endpoint, whsec_…)"
+        : "(the local Stripe emulator signs its webhooks with it: whsec_ + 32 random characters)",
+      DEV_WEBHOOK_SECRET,
+    );
   });
 
 const clientSchema = z.object({
@@ -112,10 +139,11 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     authSecret: e.AUTH_SECRET ?? DEV_AUTH_SECRET,
     appUrl: e.APP_URL,
     stripeSecretKey: e.STRIPE_SECRET_KEY,
-    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET ?? (dev || !e.STRIPE_SECRET_KEY ? DEV_WEBHOOK_SECRET : ""),
+    // Production always has its own (the schema refuses to start without it).
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET ?? (dev ? DEV_WEBHOOK_SECRET : ""),
     stripeEmulatorPort: e.STRIPE_EMULATOR_PORT,
     useStripeEmulator: !e.STRIPE_SECRET_KEY,
-    cronSecret: e.CRON_SECRET ?? DEV_CRON_SECRET,
+    cronSecret: e.CRON_SECRET ?? (dev ? DEV_CRON_SECRET : ""),
     dunningGraceDays: e.DUNNING_GRACE_DAYS,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,9 @@ export RESULTS_DIR="${RESULTS_DIR:-test-results}"
 RUN="e2e_$(date +%s)_$$"
 export E2E_BASE_URL="http://127.0.0.1:${PORT}"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
+# `next start` is production: it refuses to start without its own secrets (lib/env.ts).
+export CRON_SECRET="${CRON_SECRET:-e2e-only-cron-secret-0123456789abcdefghij}"
+export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_e2e_only_0123456789abcdefghijklmnop}"
 export NEXT_TELEMETRY_DISABLED=1
 DATA_DIR_TMP=""
 ADMIN_URL="${DATABASE_URL:-}"

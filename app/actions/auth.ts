@@ -3,6 +3,7 @@
 import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { credentialsSchema, signIn, signOut } from "@/lib/auth/next-auth";
+import { safeNextPath } from "@/lib/auth/redirect";
 import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "@/lib/auth/throttle";
 
 export type LoginState = { error?: string; fieldErrors?: { email?: string; password?: string }; email?: string };
@@ -18,7 +19,7 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     }
     return { fieldErrors, email };
   }
-  const next = String(formData.get("next") ?? "/");
+  const next = formData.get("next");
   const client = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
   const keys = [`email:${parsed.data.email}`, `ip:${client}`];
   const wait = signInBlockedFor(keys);
@@ -29,8 +30,8 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     await signIn("credentials", {
       email: parsed.data.email,
       password: parsed.data.password,
-      // Only same-site paths: an open redirect would let a link send people elsewhere after sign-in.
-      redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/",
+      // Only a path of this site: an open redirect would let a link send people elsewhere after sign-in.
+      redirectTo: safeNextPath(next),
     });
     return {};
   } catch (err) {

@@ -3,20 +3,42 @@ import { redirect } from "next/navigation";
 import { loginAction } from "@/app/actions/auth";
 import { LoginForm } from "@/components/auth/login-form";
 import { DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD } from "@/db/seed";
+import { safeNextPath } from "@/lib/auth/redirect";
 import { getCurrentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
+/** Auth.js passes absolute callback URLs (already on this origin): keep their path; safeNextPath checks it. */
+function callbackPath(raw: unknown): string {
+  if (typeof raw !== "string" || raw.startsWith("/")) return typeof raw === "string" ? raw : "/";
+  try {
+    const url = new URL(raw);
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return "/";
+  }
+}
+
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string; error?: string }>;
+  searchParams: Promise<{
+    next?: string | string[];
+    callbackUrl?: string | string[];
+    error?: string | string[];
+    signedOut?: string | string[];
+  }>;
 }) {
-  const { next, error } = await searchParams;
+  const params = await searchParams;
+  const error = typeof params.error === "string" ? params.error : undefined;
+  // `next` from our own redirects, `callbackUrl` from Auth.js's (/api/auth/signin?callbackUrl=…):
+  // either way only a path of this site, or nothing.
+  const asked = safeNextPath(typeof params.next === "string" ? params.next : callbackPath(params.callbackUrl));
+  const next = asked === "/" ? undefined : asked;
   const user = await getCurrentUser();
-  if (user && error !== "no_organization") redirect("/");
+  if (user && error !== "no_organization") redirect(next ?? "/");
   const showDemo = env().nodeEnv === "development";
   const demoAccounts = [
     { email: DEMO_ADMIN.email, who: "Platform admin" },
@@ -35,6 +57,14 @@ export default async function LoginPage({
           Usage, plans and invoices for your organization.
         </p>
       </div>
+      {params.signedOut === "everywhere" ? (
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900"
+        >
+          You were signed out on every browser and device. Sign in again here.
+        </p>
+      ) : null}
       {error === "no_organization" ? (
         <p
           role="status"

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { openDatabase, type Database } from "../../db/connect";
+import { BENCH_SECRETS } from "../ingest-support";
 
 /** Shared pieces of the benchmarks: a fresh database on the real server, the built app, timing. */
 
@@ -46,7 +47,7 @@ export async function startApp(opts: {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: distDir,
-    AUTH_SECRET: "bench-only-auth-secret-0123456789abcdefgh",
+    ...BENCH_SECRETS,
     ...opts.env,
   };
   if (!fs.existsSync(`${distDir}/BUILD_ID`) || process.env.BENCH_REBUILD === "1") {

@@ -1,14 +1,11 @@
 "use client";
 
 import { useActionState, useEffect, useId, useRef, startTransition } from "react";
+import type { FormAction } from "@/components/ui/action-state";
 import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "./form-fields";
 
-/** What an admin server action answers (lib/http/action's ActionResult, as the client sees it). */
-export type ActionState =
-  { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
-
 type Props = {
-  action: (state: ActionState, formData: FormData) => Promise<ActionState>;
+  action: FormAction;
   submitLabel: string;
   children?: React.ReactNode;
   /** Ask before doing it: the dialog repeats what will happen and the button says it again. */

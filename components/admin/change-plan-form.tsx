@@ -1,8 +1,9 @@
-import { ActionForm, type ActionState } from "./action-form";
+import type { FormAction } from "@/components/ui/action-state";
+import { ActionForm } from "./action-form";
 import { Field, inputClass } from "./form-fields";
 
 type Props = {
-  action: (state: ActionState, formData: FormData) => Promise<ActionState>;
+  action: FormAction;
   orgName: string;
   currentPlanId: string;
   currentCycle: "monthly" | "annual";

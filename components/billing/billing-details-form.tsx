@@ -19,6 +19,8 @@ export type BillingDetailsView = {
   taxId: string;
 };
 
+const toView = ({ unchanged: _, ...view }: BillingDetailsView & { unchanged: boolean }): BillingDetailsView => view;
+
 type CountryRules = Record<
   string,
   {
@@ -40,7 +42,10 @@ export function BillingDetailsForm({
   countries,
   rules,
 }: {
-  action: (prev: ActionState<BillingDetailsView>, fd: FormData) => Promise<ActionState<BillingDetailsView>>;
+  action: (
+    prev: ActionState<BillingDetailsView & { unchanged: boolean }>,
+    fd: FormData,
+  ) => Promise<ActionState<BillingDetailsView & { unchanged: boolean }>>;
   initial: BillingDetailsView;
   organizationName: string;
   countries: { code: string; name: string }[];
@@ -52,7 +57,7 @@ export function BillingDetailsForm({
   useResultToast(state, undefined, { inlineErrors: true });
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- show the details as saved (normalised: "DE123456789", "K1A 0B1")
-    if (state?.ok) setValues(state.data);
+    if (state?.ok) setValues(toView(state.data));
   }, [state]);
   const bind = (name: keyof BillingDetailsView) => ({
     name,

@@ -1,20 +1,13 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import type { FormAction } from "@/components/ui/action-state";
 import { inputClass, primaryButtonClass, secondaryButtonClass } from "./styles";
 
 type Created = { key: string; name: string; prefix: string };
-export type CreateKeyState =
-  | { ok: true; data: Created; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> }
-  | null;
 
 /** Name a key and create it; the whole key is shown here once, with a copy button. */
-export function ApiKeyCreateForm({
-  action,
-}: {
-  action: (prev: CreateKeyState, formData: FormData) => Promise<CreateKeyState>;
-}) {
+export function ApiKeyCreateForm({ action }: { action: FormAction<Created> }) {
   const [state, formAction, pending] = useActionState(action, null);
   const [copied, setCopied] = useState<string | null>(null);
   const nameError = state && !state.ok ? (state.fieldErrors?.name ?? null) : null;

@@ -1,23 +1,11 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import type { FormAction } from "@/components/ui/action-state";
 import { dangerButtonClass, secondaryButtonClass } from "./styles";
 
-export type RevokeState =
-  | { ok: true; data?: undefined; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> }
-  | null;
-
 /** Revoke in two steps: the first click asks, the second revokes. */
-export function ApiKeyRevokeButton({
-  apiKeyId,
-  name,
-  action,
-}: {
-  apiKeyId: string;
-  name: string;
-  action: (prev: RevokeState, formData: FormData) => Promise<RevokeState>;
-}) {
+export function ApiKeyRevokeButton({ apiKeyId, name, action }: { apiKeyId: string; name: string; action: FormAction }) {
   const [state, formAction, pending] = useActionState(action, null);
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {

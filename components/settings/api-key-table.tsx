@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { formatDate } from "@/lib/format";
-import { ApiKeyRevokeButton, type RevokeState } from "./api-key-revoke-button";
+import type { FormAction } from "@/components/ui/action-state";
+import { ApiKeyRevokeButton } from "./api-key-revoke-button";
 
 type Key = {
   id: string;
@@ -12,13 +13,7 @@ type Key = {
 };
 
 /** The organization's keys: name, prefix, created, last used, and (for owners and admins) revoke. */
-export function ApiKeyTable({
-  keys,
-  revoke,
-}: {
-  keys: Key[];
-  revoke: ((prev: RevokeState, formData: FormData) => Promise<RevokeState>) | null;
-}) {
+export function ApiKeyTable({ keys, revoke }: { keys: Key[]; revoke: FormAction | null }) {
   if (keys.length === 0) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No keys yet.</p>;
   }

@@ -1,10 +1,10 @@
-/**
- * The result of a server action as a client component sees it (the same shape as lib/http's
- * ActionResult, restated here because components/ doesn't import server modules), or null
- * before the first run.
- */
-export type ActionState<T = undefined> =
-  { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+import type { ActionResult, ActionState } from "@/lib/http/action-result";
+
+/** A server action's answer as forms see it (lib/http's types: one shape for server and client). */
+export type { ActionResult, ActionState };
+
+/** A form action as `useActionState` calls it, after the page bound its target. */
+export type FormAction<T = unknown> = (prev: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
 
 /** The message for one field, if the last run refused it. */
 export function fieldError(state: ActionState<unknown>, name: string): string | null {

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ActionState } from "./action-state";
 import { useEffect, useRef, useSyncExternalStore } from "react";
 
 /**
@@ -33,11 +34,7 @@ export function toast(input: Omit<ToastItem, "id">): number {
   return id;
 }
 
-type Result =
-  | { ok: true; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> }
-  | null
-  | undefined;
+type Result = ActionState<unknown> | undefined;
 
 /**
  * Toast the outcome of a server action once per new result (a form's useActionState state).

@@ -4,4 +4,5 @@ export * from "./plans";
 export * from "./usage";
 export * from "./billing";
 export * from "./admin";
+export * from "./auth";
 export * from "./billing-details";

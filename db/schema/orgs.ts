@@ -38,6 +38,11 @@ export const users = pgTable(
     name: text().notNull(),
     passwordHash: text(),
     isPlatformAdmin: boolean().notNull().default(false),
+    /**
+     * Sessions carry the version they were issued under; raising it ends every session of the
+     * user at once (sign out everywhere, password change or reset). See lib/auth/sessions.ts.
+     */
+    sessionVersion: integer().notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],

@@ -20,7 +20,12 @@ export async function loadCurrentUser(db: Queryable, userId: string): Promise<Cu
     .where(eq(users.id, userId))
     .limit(1);
   if (!user) return null;
-  const rows = await db
+  return { ...user, memberships: await loadMemberships(db, userId) };
+}
+
+/** A user's organizations and roles, by name. */
+export async function loadMemberships(db: Queryable, userId: string): Promise<CurrentUser["memberships"]> {
+  return db
     .select({
       organizationId: organizations.id,
       slug: organizations.slug,
@@ -31,7 +36,6 @@ export async function loadCurrentUser(db: Queryable, userId: string): Promise<Cu
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(memberships.userId, userId))
     .orderBy(asc(organizations.name));
-  return { ...user, memberships: rows };
 }
 
 export type OrgContext = {

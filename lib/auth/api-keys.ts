@@ -9,7 +9,7 @@ import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
 
 export const createApiKeySchema = z.object({
   name: z
-    .string()
+    .string({ error: "Give the key a name so you can recognise it later." })
     .trim()
     .min(1, "Give the key a name so you can recognise it later.")
     .max(80, "Keep the name under 80 characters."),

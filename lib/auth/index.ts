@@ -1,2 +1,5 @@
 export { canManageBilling, roleAtLeast, ROLE_RANK } from "./roles";
 export type { CurrentUser, OrgContext } from "./access";
+export { revokeSessions, revokeSession, readSessionUser, SESSION_MAX_AGE_SECONDS } from "./sessions";
+export { changePassword, changePasswordSchema, newPasswordSchema, signOutEverywhere } from "./account";
+export { safeNextPath, safeRedirectUrl } from "./redirect";

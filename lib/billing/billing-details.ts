@@ -15,7 +15,7 @@ import {
 import { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
-import { lockOrganizationBilling } from "./subscriptions";
+import { lockOrganizationBilling } from "./lock";
 
 /**
  * Saving an organization's billing details (who its invoices are made out to): here and on the
@@ -32,26 +32,28 @@ function taxIdKey(organizationId: string, type: string, value: string, version: 
 function refusedTaxId(err: unknown, input: BillingDetailsInput): never {
   if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param?.startsWith("value")) {
     const rule = taxIdRule(input.country);
-    throw new AppError(
-      "bad_request",
-      `Stripe didn't accept ${input.taxIdValue} as a ${input.country ? countryName(input.country) : ""} ${rule?.label ?? "tax ID"}. Check it against your registration.`,
-      { field: "taxId" },
-    );
+    const message = `Stripe didn't accept ${input.taxIdValue} as a ${input.country ? countryName(input.country) : ""} ${rule?.label ?? "tax ID"}. Check it against your registration.`;
+    throw new AppError("bad_request", message, { fieldErrors: { taxId: message } });
   }
   throw err;
 }
 
+/** The form's fields, checked (country-aware) and normalised: what saveBillingDetails takes. */
+export function parseBillingDetails(fields: unknown): BillingDetailsInput {
+  return billingDetailsSchema.parse(fields);
+}
+
 /**
- * Save an organization's billing details from the form's fields: validated (country-aware),
+ * Save an organization's billing details (parsed with billingDetailsSchema): validated (country-aware),
  * written to the Stripe customer (created if the organization has none yet) and here, with an
  * audit row. Serialised per organization; saving the same details again changes nothing.
  */
 export async function saveBillingDetails(
   db: Queryable,
   stripe: Stripe,
-  input: { organizationId: string; actor: Actor; fields: Record<string, unknown> },
+  input: { organizationId: string; actor: Actor; details: BillingDetailsInput },
 ): Promise<{ details: BillingDetails; unchanged: boolean }> {
-  const d = billingDetailsSchema.parse(input.fields);
+  const d = input.details;
   const orgId = input.organizationId;
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, orgId);

@@ -51,3 +51,11 @@ export async function ensureCustomer(
     .where(eq(organizations.id, org.id));
   return after!.customer!;
 }
+
+/** A customer made outside the app (Stripe Checkout) for one of our organizations: linked once, never replaced. */
+export async function linkCustomer(db: Queryable, organizationId: string, customerId: string): Promise<void> {
+  await db
+    .update(organizations)
+    .set({ stripeCustomerId: customerId, updatedAt: new Date() })
+    .where(and(eq(organizations.id, organizationId), isNull(organizations.stripeCustomerId)));
+}

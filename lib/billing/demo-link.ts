@@ -14,9 +14,11 @@ import { periodSourceOf, usagePeriodFor } from "@/lib/usage/periods";
 import { rebuildCounters } from "@/lib/usage/rollup";
 import { ensureCustomer } from "./customers";
 import { setEnterpriseTerms } from "./enterprise";
-import { attachPaymentMethod, summarize } from "./payment-methods";
+import { summarize } from "./card";
+import { attachPaymentMethod } from "./payment-methods";
 import { applyStripeSubscription, idOf } from "./subscription-sync";
-import { changePlan, lockOrganizationBilling } from "./subscriptions";
+import { lockOrganizationBilling } from "./lock";
+import { changePlan } from "./subscriptions";
 
 /**
  * The demo organizations (db/seed.ts) as real customers of the local Stripe emulator: at
@@ -163,27 +165,26 @@ async function linkOne(
       subscriptionId = existing.id;
     } else if (demo.plan === "enterprise") {
       const custom = demo.custom!;
-      ({ subscriptionId } = await setEnterpriseTerms(
-        { db: tx, stripe },
-        {
-          organizationId,
-          actor: DEMO_LINK_ACTOR,
-          reason: "Demo data: the seeded Enterprise terms, billed through the local Stripe emulator",
-          cycle: demo.cycle,
-          pricePerSeatCents: custom.pricePerSeatCents,
-          limits: {
-            maxAgents: custom.maxAgents,
-            maxExecutionsPerMonth: custom.maxExecutionsPerMonth,
-            maxStorageGb: custom.maxStorageGb,
-            maxGateways: custom.maxGateways,
-          },
+      ({ subscriptionId } = await setEnterpriseTerms(tx, stripe, {
+        organizationId,
+        actor: DEMO_LINK_ACTOR,
+        reason: "Demo data: the seeded Enterprise terms, billed through the local Stripe emulator",
+        cycle: demo.cycle,
+        pricePerSeatCents: custom.pricePerSeatCents,
+        limits: {
+          maxAgents: custom.maxAgents,
+          maxExecutionsPerMonth: custom.maxExecutionsPerMonth,
+          maxStorageGb: custom.maxStorageGb,
+          maxGateways: custom.maxGateways,
         },
-      ));
+      }));
     } else {
-      ({ subscriptionId } = await changePlan(
-        { db: tx, stripe },
-        { organizationId, planId: demo.plan, cycle: demo.cycle, actor: DEMO_LINK_ACTOR },
-      ));
+      ({ subscriptionId } = await changePlan(tx, stripe, {
+        organizationId,
+        planId: demo.plan,
+        cycle: demo.cycle,
+        actor: DEMO_LINK_ACTOR,
+      }));
     }
 
     let sub = await stripe.subscriptions.retrieve(subscriptionId);

@@ -9,7 +9,7 @@ import type { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
 import { applyStripeSubscription } from "./subscription-sync";
-import { lockOrganizationBilling, memberCount } from "./subscriptions";
+import { lockOrganizationBilling, memberCount } from "./lock";
 
 // null (unlimited) first: coercion would turn it into a limit of 0.
 const limitField = z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000_000)]);
@@ -36,12 +36,13 @@ export type EnterpriseTerms = z.input<typeof enterpriseTermsSchema>;
  * created or moved to it — charged to the card on file, or invoiced (30 days) when there is none.
  */
 export async function setEnterpriseTerms(
-  ctx: { db: Queryable; stripe: Stripe },
+  db: Queryable,
+  stripe: Stripe,
   input: { organizationId: string; actor: Actor; reason: string } & EnterpriseTerms,
 ): Promise<{ subscriptionId: string }> {
   const terms = enterpriseTermsSchema.parse(input);
-  const productId = await ensureEnterpriseProduct(ctx.db, ctx.stripe);
-  return ctx.db.transaction(async (tx) => {
+  const productId = await ensureEnterpriseProduct(db, stripe);
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const [row] = await tx
       .select({ sub: subscriptions, card: organizations.paymentMethod })
@@ -49,9 +50,9 @@ export async function setEnterpriseTerms(
       .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
       .where(eq(organizations.id, input.organizationId));
     if (!row) throw new AppError("not_found", "No such organization.");
-    const customer = await ensureCustomer(tx, ctx.stripe, input.organizationId);
+    const customer = await ensureCustomer(tx, stripe, input.organizationId);
     const price = await stripeCall(() =>
-      ctx.stripe.prices.create(
+      stripe.prices.create(
         {
           product: productId,
           currency: "usd",
@@ -68,9 +69,9 @@ export async function setEnterpriseTerms(
     const live = current?.stripeSubscriptionId && current.status !== "canceled" ? current.stripeSubscriptionId : null;
     let sub: Stripe.Subscription;
     if (live) {
-      const existing = await stripeCall(() => ctx.stripe.subscriptions.retrieve(live));
+      const existing = await stripeCall(() => stripe.subscriptions.retrieve(live));
       sub = await stripeCall(() =>
-        ctx.stripe.subscriptions.update(live, {
+        stripe.subscriptions.update(live, {
           items: [{ id: existing.items.data[0]!.id, price: price.id, quantity: seats }],
           proration_behavior: "create_prorations",
           cancel_at_period_end: false,
@@ -78,7 +79,7 @@ export async function setEnterpriseTerms(
       );
     } else {
       sub = await stripeCall(() =>
-        ctx.stripe.subscriptions.create(
+        stripe.subscriptions.create(
           {
             customer,
             items: [{ price: price.id, quantity: seats }],

@@ -1,4 +1,4 @@
-export { ensureCustomer } from "./customers";
+export { ensureCustomer, linkCustomer } from "./customers";
 export {
   attachPaymentMethod,
   createSetupIntent,
@@ -6,12 +6,30 @@ export {
   TEST_CARDS,
   attachCardSchema,
 } from "./payment-methods";
-export { changePlan, cancelAtPeriodEnd, resumeSubscription, planChangeSchema, assertFits } from "./subscriptions";
+export {
+  changePlan,
+  cancelAtPeriodEnd,
+  resumeSubscription,
+  planChangeSchema,
+  assertFits,
+  type PlanChange,
+} from "./subscriptions";
 export { previewPlanChange, type ChangePreview } from "./preview";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
-export { applyStripeSubscription, moveToFree } from "./subscription-sync";
+export { lockOrganizationBilling, memberCount } from "./lock";
+export {
+  applyStripeSubscription,
+  moveToFree,
+  syncSubscription,
+  findOrganizationId,
+  isLiveStatus,
+  type ApplyResult,
+} from "./subscription-sync";
+export { syncCard, summarize, organizationOfCard } from "./card";
+export { syncInvoice } from "./invoice-sync";
 export { ensureStripePrices } from "./stripe-catalog";
 export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
 export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";
-export { saveBillingDetails } from "./billing-details";
+export { setLimitOverride, removeLimitOverride, extendTrial } from "./terms";
+export { saveBillingDetails, parseBillingDetails } from "./billing-details";

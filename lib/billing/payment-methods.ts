@@ -4,13 +4,13 @@ import type { Stripe } from "@/lib/stripe/client";
 import { z } from "zod";
 import { organizations, type PaymentMethodSummary } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { recordAudit, type Actor } from "@/lib/audit";
+import type { Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { stripeCall } from "@/lib/stripe/errors";
+import { summarize, syncCard } from "./card";
 import { ensureCustomer } from "./customers";
-import { upsertStripeInvoice, invoiceSubscriptionId } from "@/lib/invoices/sync";
-import { applyStripeSubscription, idOf } from "./subscription-sync";
-import { lockOrganizationBilling } from "./subscriptions";
+import { syncInvoice } from "./invoice-sync";
+import { idOf } from "./subscription-sync";
 
 /** Stripe's test payment methods offered by the card picker when running on the emulator or test mode. */
 export const TEST_CARDS = [
@@ -24,7 +24,7 @@ export const TEST_CARDS = [
 
 export const attachCardSchema = z.object({
   paymentMethod: z
-    .string()
+    .string({ error: "Choose a card." })
     .regex(/^pm_[A-Za-z0-9_]+$/, "Choose a card.")
     .max(255),
 });
@@ -36,15 +36,7 @@ export type AttachResult =
   | { status: "succeeded"; card: PaymentMethodSummary; retried: RetriedInvoices }
   | { status: "requires_action"; setupIntentId: string; clientSecret: string | null };
 
-export function summarize(pm: Stripe.PaymentMethod): PaymentMethodSummary {
-  return {
-    id: pm.id,
-    brand: pm.card?.brand ?? pm.type,
-    last4: pm.card?.last4 ?? "",
-    expMonth: pm.card?.exp_month ?? 0,
-    expYear: pm.card?.exp_year ?? 0,
-  };
-}
+export { summarize };
 
 /**
  * Save a card as the organization's default through a SetupIntent (confirmed server-side for
@@ -135,22 +127,9 @@ async function finalizeIntent(
       await stripeCall(() => stripe.subscriptions.update(s.id, { default_payment_method: pmId }));
     }
   }
-  const pm = await stripeCall(() => stripe.paymentMethods.retrieve(pmId));
-  const card = summarize(pm);
-  await db.transaction(async (tx) => {
-    await tx
-      .update(organizations)
-      .set({ paymentMethod: card, updatedAt: new Date() })
-      .where(eq(organizations.id, organizationId));
-    await recordAudit(tx, {
-      actor,
-      action: "payment_method.updated",
-      targetType: "payment_method",
-      targetId: card.id,
-      organizationId,
-      details: { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear },
-    });
-  });
+  // The card on file is Stripe's customer default, re-read: the same writer as the webhooks'.
+  const card = await db.transaction((tx) => syncCard({ db: tx, stripe }, { organizationId, actor }));
+  if (!card) throw new AppError("payment_failed", "The card could not be saved. Try another card.");
   const retried = await retryFailedInvoices(db, stripe, organizationId, org.customer, pmId, actor);
   return { status: "succeeded", card, retried };
 }
@@ -186,13 +165,8 @@ async function retryFailedInvoices(
       continue;
     }
     out.paid++;
-    const subscriptionId = invoiceSubscriptionId(result);
-    const sub = subscriptionId ? await stripeCall(() => stripe.subscriptions.retrieve(subscriptionId)) : null;
-    await db.transaction(async (tx) => {
-      await lockOrganizationBilling(tx, organizationId);
-      await upsertStripeInvoice(tx, result);
-      if (sub) await applyStripeSubscription(tx, sub, { actor });
-    });
+    // The invoice and its subscription as Stripe has them now (the same writer as the webhooks').
+    await db.transaction((tx) => syncInvoice({ db: tx, stripe }, { organizationId, invoiceId: result.id!, actor }));
   }
   return out;
 }

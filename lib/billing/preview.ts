@@ -11,7 +11,8 @@ import { stripeCall } from "@/lib/stripe/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { checkFit, type FitProblem } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
-import { memberCount, type PlanChange } from "./subscriptions";
+import { memberCount } from "./lock";
+import type { PlanChange } from "./subscriptions";
 
 export type ChangePreview = {
   planId: string;

@@ -6,9 +6,9 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { upsertStripeInvoice } from "@/lib/invoices/sync";
 import type { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
-import { summarize } from "./payment-methods";
-import { applyStripeSubscription, idOf, moveToFree } from "./subscription-sync";
-import { lockOrganizationBilling } from "./subscriptions";
+import { syncCard } from "./card";
+import { lockOrganizationBilling } from "./lock";
+import { applyStripeSubscription, isLiveStatus, moveToFree } from "./subscription-sync";
 
 export type ResyncReport = { subscription: string; invoices: number; card: string | null };
 
@@ -49,17 +49,15 @@ export async function resyncOrganization(
     .where(eq(organizations.id, input.organizationId));
   if (!org?.customer) return { subscription: "no Stripe customer: nothing to sync", invoices: 0, card: null };
   const customerId = org.customer;
-  const [subs, customer] = await Promise.all([
-    stripeCall(() => stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 })),
-    stripeCall(() => stripe.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] })),
-  ]);
-  const invoices: Stripe.Invoice[] = [];
-  for await (const inv of stripe.invoices.list({ customer: customerId, limit: 100 })) invoices.push(inv);
 
+  // Read under the organization's billing lock, so nothing else writes between Stripe's answer and ours.
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const before = await billingState(tx, input.organizationId);
-    const live = subs.data.find((s) => s.status !== "canceled" && s.status !== "incomplete_expired");
+    const subs = await stripeCall(() => stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 }));
+    const invoices: Stripe.Invoice[] = [];
+    for await (const inv of stripe.invoices.list({ customer: customerId, limit: 100 })) invoices.push(inv);
+    const live = subs.data.find((s) => isLiveStatus(s.status));
     let subscription: string;
     // audit: false: this function's one row below records the change.
     if (live) {
@@ -74,16 +72,11 @@ export async function resyncOrganization(
       subscription = "none: on Free";
     }
     for (const inv of invoices) await upsertStripeInvoice(tx, inv);
-    let card: string | null = null;
-    if (!("deleted" in customer && customer.deleted)) {
-      const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
-      const summary = pm && typeof pm !== "string" ? summarize(pm) : null;
-      await tx
-        .update(organizations)
-        .set({ paymentMethod: summary, updatedAt: new Date() })
-        .where(eq(organizations.id, input.organizationId));
-      card = summary ? `${summary.brand} ${summary.last4}` : idOf(pm ?? null);
-    }
+    const summary = await syncCard(
+      { db: tx, stripe },
+      { organizationId: input.organizationId, actor: input.actor, audit: false },
+    );
+    const card = summary ? `${summary.brand} ${summary.last4}` : null;
     const report = { subscription, invoices: invoices.length, card };
     const after = await billingState(tx, input.organizationId);
     await recordAudit(tx, {

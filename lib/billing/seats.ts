@@ -7,9 +7,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { multiplyMinor } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { applyStripeSubscription } from "./subscription-sync";
-import { lockOrganizationBilling, memberCount } from "./subscriptions";
-
-type Ctx = { db: Queryable; stripe: Stripe };
+import { lockOrganizationBilling, memberCount } from "./lock";
 
 async function perSeatSubscription(db: Queryable, organizationId: string) {
   const [row] = await db
@@ -33,15 +31,16 @@ async function perSeatSubscription(db: Queryable, organizationId: string) {
  * charged now (prorated); fewer are credited on the next invoice. No-op off per-seat plans.
  */
 export async function syncSeats(
-  ctx: Ctx,
+  db: Queryable,
+  stripe: Stripe,
   input: { organizationId: string; actor: Actor },
 ): Promise<{ seats: number; changed: boolean }> {
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const row = await perSeatSubscription(tx, input.organizationId);
     const seats = Math.max(1, await memberCount(tx, input.organizationId));
     if (!row || row.sub.seats === seats) return { seats, changed: false };
-    const current = await stripeCall(() => ctx.stripe.subscriptions.retrieve(row.sub.stripeSubscriptionId!));
+    const current = await stripeCall(() => stripe.subscriptions.retrieve(row.sub.stripeSubscriptionId!));
     const item = current.items.data[0]!;
     if (item.quantity === seats) {
       await applyStripeSubscription(tx, current, { actor: input.actor });
@@ -49,7 +48,7 @@ export async function syncSeats(
     }
     const increase = seats > (item.quantity ?? 1);
     const updated = await stripeCall(() =>
-      ctx.stripe.subscriptions.update(
+      stripe.subscriptions.update(
         current.id,
         increase
           ? // A new seat is charged now; if the card fails, Stripe refuses the change and so do we.
@@ -88,12 +87,13 @@ export type SeatPreview = {
 
 /** What adding (+1) or removing (−1) a member does to the bill, from Stripe's own proration. */
 export async function previewSeatChange(
-  ctx: Ctx,
+  db: Queryable,
+  stripe: Stripe,
   input: { organizationId: string; delta: 1 | -1 },
 ): Promise<SeatPreview | null> {
-  const row = await perSeatSubscription(ctx.db, input.organizationId);
+  const row = await perSeatSubscription(db, input.organizationId);
   if (!row || !row.customer) return null;
-  const current = await stripeCall(() => ctx.stripe.subscriptions.retrieve(row.sub.stripeSubscriptionId!));
+  const current = await stripeCall(() => stripe.subscriptions.retrieve(row.sub.stripeSubscriptionId!));
   const item = current.items.data[0]!;
   const seatsAfter = Math.max(1, (item.quantity ?? 1) + input.delta);
   const unit = item.price.unit_amount ?? 0;
@@ -106,7 +106,7 @@ export async function previewSeatChange(
   };
   if (input.delta < 0) return { ...base, dueTodayCents: 0 };
   const invoice = await stripeCall(() =>
-    ctx.stripe.invoices.createPreview({
+    stripe.invoices.createPreview({
       customer: row.customer!,
       subscription: current.id,
       subscription_details: { items: [{ id: item.id, quantity: seatsAfter }], proration_behavior: "always_invoice" },

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, or } from "drizzle-orm";
-import type { Stripe } from "@/lib/stripe/client";
+import { Stripe } from "@/lib/stripe/client";
 import {
   organizations,
   plans,
@@ -13,11 +13,15 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { calendarMonth } from "@/lib/plans/period";
+import { lockOrganizationBilling } from "./lock";
 
 /**
- * Writing Stripe's subscription state into our `subscriptions` row: absolute state from the
- * object, never increments. Shared by the billing service (after its own API calls) and the
- * webhook handlers. An event older than the one the row last applied is skipped.
+ * The one writer of an organization's subscription and dunning state (plan, status, cycle,
+ * seats, periods, cancel flags, trial, past-due). Everything that changes it — the billing
+ * service after its own Stripe calls, webhook processing, admin actions and resync — ends here,
+ * with the subscription as Stripe has it now: an API answer, or a fresh re-read under the
+ * organization's billing lock. Status and past-due are Stripe's subscription status, never
+ * inferred from whichever invoice event arrived. Absolute state, never increments.
  */
 
 const fromUnix = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000));
@@ -34,10 +38,12 @@ export function idOf(x: string | { id: string } | null | undefined): string | nu
   return typeof x === "string" ? x : x.id;
 }
 
-/** Which of our organizations does this Stripe customer or subscription belong to? */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Which of our organizations does this Stripe subscription (or anything with a customer) belong to? */
 export async function findOrganizationId(
   db: Queryable,
-  sub: { metadata?: Stripe.Metadata | null; customer: string | { id: string } },
+  sub: { metadata?: Stripe.Metadata | null; customer: string | { id: string } | null },
 ): Promise<string | null> {
   const fromMeta = sub.metadata?.organization_id;
   const customerId = idOf(sub.customer);
@@ -45,7 +51,7 @@ export async function findOrganizationId(
     .select({ id: organizations.id })
     .from(organizations)
     .where(
-      fromMeta && /^[0-9a-f-]{36}$/i.test(fromMeta)
+      fromMeta && UUID.test(fromMeta)
         ? or(eq(organizations.id, fromMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
         : eq(organizations.stripeCustomerId, customerId ?? ""),
     )
@@ -76,27 +82,47 @@ async function planForPrice(
 }
 
 const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
-function limitsFromPlan(plan: Plan) {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, plan[k]])) as Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
+type LimitValues = Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
+function limitsFromPlan(plan: Plan): LimitValues {
+  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, plan[k]])) as LimitValues;
+}
+function limitsOf(s: Subscription): LimitValues {
+  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as LimitValues;
 }
 
+const ENDED: readonly string[] = ["canceled", "incomplete_expired"];
+const DUNNING: readonly string[] = ["past_due", "unpaid"];
+export function isLiveStatus(status: string): boolean {
+  return !ENDED.includes(status);
+}
+
+export type ApplyOptions = {
+  actor: Actor;
+  now?: Date;
+  /** false: the caller records one audit row of its own for this change (default: a `subscription.updated` row here). */
+  audit?: boolean;
+  /** Already known by the caller (it holds the organization's billing lock): saves the lookups. */
+  known?: { organizationId: string; existing: Subscription | undefined };
+  /**
+   * "event": the object is an event's own copy because Stripe no longer knows it
+   * (resource_missing). Only then does delivery order matter: an event older than the last one
+   * applied is skipped. Objects from the API (answers, re-reads) are current by construction.
+   */
+  source?: "stripe" | "event";
+  /** Stripe `created` of the event that led here (kept on the row; orders event copies). */
+  eventCreated?: number;
+};
+
 /**
- * Apply a Stripe subscription to its organization's row. `eventCreated` (unix seconds) orders
- * webhook deliveries: an older event never overwrites a newer one. Objects fetched fresh from
- * the API are applied with `eventCreated` undefined (they are the latest by construction).
+ * Write a Stripe subscription into its organization's row. The caller holds the organization's
+ * billing lock and got `sub` from Stripe (an answer or a re-read). A subscription that is not
+ * the organization's current one is applied only if it is live (a late event of an older,
+ * ended subscription never replaces the current one).
  */
 export async function applyStripeSubscription(
   db: Queryable,
   sub: Stripe.Subscription,
-  opts: {
-    eventCreated?: number;
-    actor: Actor;
-    now?: Date;
-    /** false: the caller records one audit row of its own for this change (default: a `subscription.updated` row here). */
-    audit?: boolean;
-    /** Already known by a caller that holds the organization's billing lock: saves the lookups. */
-    known?: { organizationId: string; existing: Subscription | undefined };
-  },
+  opts: ApplyOptions,
 ): Promise<ApplyResult> {
   const organizationId = opts.known?.organizationId ?? (await findOrganizationId(db, sub));
   if (!organizationId) return { applied: false, organizationId: null };
@@ -104,23 +130,26 @@ export async function applyStripeSubscription(
     ? opts.known.existing
     : (await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1))[0];
   if (
+    opts.source === "event" &&
     opts.eventCreated !== undefined &&
     existing?.stripeLastEventCreated != null &&
     opts.eventCreated < existing.stripeLastEventCreated
   ) {
     return { applied: false, organizationId };
   }
-  // A stale event about an older subscription of this organization must not replace the current one.
-  if (existing?.stripeSubscriptionId && existing.stripeSubscriptionId !== sub.id && sub.status === "canceled") {
+  const live = isLiveStatus(sub.status);
+  if (existing?.stripeSubscriptionId && existing.stripeSubscriptionId !== sub.id && !live) {
     return { applied: false, organizationId };
   }
-  if (sub.status === "canceled" || sub.status === "incomplete_expired") {
+  const now = opts.now ?? new Date();
+  if (!live) {
     await moveToFree(db, organizationId, {
       actor: opts.actor,
       reason: `stripe subscription ${sub.id} ${sub.status}`,
       eventCreated: opts.eventCreated,
-      now: opts.now,
+      now,
       audit: opts.audit,
+      existing,
     });
     return { applied: true, organizationId, planId: FREE_PLAN_ID, status: "active" };
   }
@@ -131,7 +160,6 @@ export async function applyStripeSubscription(
   if (!match) throw new Error(`Stripe price ${item.price.id} is not mapped to any plan`);
   const { plan, cycle } = match;
   const status = sub.status as SubscriptionStatus;
-  const now = opts.now ?? new Date();
   // Custom-priced plans (Enterprise) keep the limits set for the organization; the price comes from Stripe.
   const keepCustom = match.custom && plan.id === existing?.planId;
   const values = {
@@ -148,7 +176,12 @@ export async function applyStripeSubscription(
     cancelAtPeriodEnd: sub.cancel_at_period_end || sub.cancel_at !== null,
     canceledAt: fromUnix(sub.canceled_at),
     trialEnd: fromUnix(sub.trial_end),
-    pastDueSince: status === "past_due" || status === "unpaid" ? (existing?.pastDueSince ?? now) : null,
+    // Dunning is Stripe's status. When it started is when we first saw it (kept while it lasts).
+    pastDueSince: DUNNING.includes(status)
+      ? existing && DUNNING.includes(existing.status) && existing.pastDueSince
+        ? existing.pastDueSince
+        : now
+      : null,
     ...(keepCustom && existing ? limitsOf(existing) : limitsFromPlan(plan)),
     customPricePerSeatCents: match.custom
       ? (item.price.unit_amount ?? existing?.customPricePerSeatCents ?? null)
@@ -160,6 +193,7 @@ export async function applyStripeSubscription(
     .insert(subscriptions)
     .values(values)
     .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+  await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
     existing.planId !== plan.id ||
@@ -184,24 +218,52 @@ export async function applyStripeSubscription(
   return { applied: true, organizationId, planId: plan.id, status };
 }
 
-function limitsOf(s: Subscription) {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
+/** Dunning starts or ends: one audit row at the transition, whichever writer saw it first. */
+async function recordTransition(
+  db: Queryable,
+  t: {
+    organizationId: string;
+    subscriptionId: string;
+    existing: Subscription | undefined;
+    status: SubscriptionStatus;
+    actor: Actor;
+  },
+): Promise<void> {
+  const was = t.existing?.stripeSubscriptionId === t.subscriptionId ? t.existing.status : null;
+  const wasDunning = was !== null && DUNNING.includes(was);
+  const isDunning = DUNNING.includes(t.status);
+  if (isDunning === wasDunning) return;
+  if (!isDunning && was === null) return;
+  await recordAudit(db, {
+    actor: t.actor,
+    action: isDunning ? "subscription.past_due" : "subscription.recovered",
+    targetType: "subscription",
+    targetId: t.subscriptionId,
+    organizationId: t.organizationId,
+    details: { before: { status: was }, after: { status: t.status } },
+  });
 }
 
 /** The organization goes back to Free (its paid subscription ended). Nothing is deleted. */
 export async function moveToFree(
   db: Queryable,
   organizationId: string,
-  opts: { actor: Actor; reason: string; eventCreated?: number; now?: Date; audit?: boolean },
+  opts: {
+    actor: Actor;
+    reason: string;
+    eventCreated?: number;
+    now?: Date;
+    audit?: boolean;
+    existing?: Subscription | undefined;
+  },
 ): Promise<void> {
   const [free] = await db.select().from(plans).where(eq(plans.id, FREE_PLAN_ID)).limit(1);
   if (!free) throw new Error("The Free plan is missing from the catalog");
-  const [existing] = await db
-    .select()
-    .from(subscriptions)
-    .where(eq(subscriptions.organizationId, organizationId))
-    .limit(1);
-  const period = calendarMonth(opts.now ?? new Date());
+  const existing =
+    opts.existing ??
+    (await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1))[0];
+  const now = opts.now ?? new Date();
+  const period = calendarMonth(now);
   const values = {
     organizationId,
     planId: FREE_PLAN_ID,
@@ -213,13 +275,13 @@ export async function moveToFree(
     stripeSubscriptionId: null,
     stripePriceId: null,
     cancelAtPeriodEnd: false,
-    canceledAt: existing?.canceledAt ?? opts.now ?? new Date(),
+    canceledAt: existing?.canceledAt ?? now,
     trialEnd: null,
     pastDueSince: null,
     ...limitsFromPlan(free),
     customPricePerSeatCents: null,
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
-    updatedAt: new Date(),
+    updatedAt: now,
   };
   await db
     .insert(subscriptions)
@@ -235,4 +297,50 @@ export async function moveToFree(
       details: { before: existing ? { plan: existing.planId, status: existing.status } : null, reason: opts.reason },
     });
   }
+}
+
+/** Stripe no longer knows the object (resource_missing): the caller's copy stands in. */
+export async function fresh<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing") return null;
+    throw err;
+  }
+}
+
+/**
+ * Re-read a subscription from Stripe under the organization's billing lock and write it: what
+ * webhook processing, resync and the billing service call when something about it may have
+ * changed. `fallback` (an event's copy) stands in only when Stripe no longer knows it.
+ */
+export async function syncSubscription(
+  ctx: { db: Queryable; stripe: Stripe },
+  input: {
+    organizationId: string;
+    subscriptionId: string;
+    actor: Actor;
+    now?: Date;
+    fallback?: Stripe.Subscription;
+    eventCreated?: number;
+    audit?: boolean;
+  },
+): Promise<ApplyResult> {
+  await lockOrganizationBilling(ctx.db, input.organizationId);
+  const [existing] = await ctx.db
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.organizationId, input.organizationId))
+    .limit(1);
+  const current = await fresh(() => ctx.stripe.subscriptions.retrieve(input.subscriptionId));
+  const sub = current ?? input.fallback;
+  if (!sub) return { applied: false, organizationId: input.organizationId };
+  return applyStripeSubscription(ctx.db, sub, {
+    actor: input.actor,
+    now: input.now,
+    audit: input.audit,
+    known: { organizationId: input.organizationId, existing },
+    source: current ? "stripe" : "event",
+    eventCreated: input.eventCreated,
+  });
 }

@@ -1,8 +1,8 @@
 import "server-only";
-import { count, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Stripe } from "@/lib/stripe/client";
 import { z } from "zod";
-import { memberships, organizations, subscriptions, type Plan } from "@/db/schema";
+import { organizations, subscriptions, type Plan } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -15,25 +15,14 @@ import { getUsageOverview } from "@/lib/usage/summary";
 import { ensureCustomer } from "./customers";
 import { checkFit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
+import { lockOrganizationBilling, memberCount } from "./lock";
 import { applyStripeSubscription } from "./subscription-sync";
 
 export const planChangeSchema = z.object({
-  planId: z.string().min(1, "Choose a plan.").max(64),
+  planId: z.string({ error: "Choose a plan." }).min(1, "Choose a plan.").max(64),
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
 });
 export type PlanChange = z.infer<typeof planChangeSchema>;
-
-type Ctx = { db: Queryable; stripe: Stripe };
-
-/** Serialise billing changes of one organization (double clicks, two admins) inside a transaction. */
-export async function lockOrganizationBilling(tx: Queryable, organizationId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billing:${organizationId}`}))`);
-}
-
-export async function memberCount(db: Queryable, organizationId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId));
-  return Number(row?.n ?? 0);
-}
 
 async function loadState(db: Queryable, organizationId: string) {
   const [row] = await db
@@ -75,13 +64,18 @@ function isLive(
  * its answer, and webhooks confirm.
  */
 export async function changePlan(
-  ctx: Ctx,
+  db: Queryable,
+  stripe: Stripe,
   input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string },
 ) {
   const { planId, cycle } = planChangeSchema.parse(input);
   if (planId === FREE_PLAN_ID)
-    return cancelAtPeriodEnd(ctx, { organizationId: input.organizationId, actor: input.actor, reason: input.reason });
-  const plan = await ensureStripePrices(ctx.db, ctx.stripe, planId);
+    return cancelAtPeriodEnd(db, stripe, {
+      organizationId: input.organizationId,
+      actor: input.actor,
+      reason: input.reason,
+    });
+  const plan = await ensureStripePrices(db, stripe, planId);
   const price = priceIdFor(plan, cycle);
   if (!price)
     throw new AppError(
@@ -89,7 +83,7 @@ export async function changePlan(
       `${plan.name} is priced per organization. Use "Contact us" and we'll set it up.`,
     );
 
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const state = await loadState(tx, input.organizationId);
     const current = state.sub;
@@ -102,7 +96,7 @@ export async function changePlan(
     const version = current?.updatedAt.getTime() ?? 0;
     let sub: Stripe.Subscription;
     if (isLive(current)) {
-      const existing = await stripeCall(() => ctx.stripe.subscriptions.retrieve(current.stripeSubscriptionId));
+      const existing = await stripeCall(() => stripe.subscriptions.retrieve(current.stripeSubscriptionId));
       const item = existing.items.data[0]!;
       const before = {
         amount: multiplyMinor(item.price.unit_amount ?? 0, item.quantity ?? 1),
@@ -118,7 +112,7 @@ export async function changePlan(
       // Stripe invoices an interval change at once; an increase is charged now, a decrease credited later.
       const increase = cycle !== current.billingCycle || compareRecurring(after, before) > 0;
       sub = await stripeCall(() =>
-        ctx.stripe.subscriptions.update(
+        stripe.subscriptions.update(
           existing.id,
           {
             items: [{ id: item.id, price, quantity: seats }],
@@ -132,9 +126,9 @@ export async function changePlan(
         ),
       );
     } else {
-      const customer = await ensureCustomer(tx, ctx.stripe, input.organizationId);
+      const customer = await ensureCustomer(tx, stripe, input.organizationId);
       sub = await stripeCall(() =>
-        ctx.stripe.subscriptions.create(
+        stripe.subscriptions.create(
           {
             customer,
             items: [{ price, quantity: seats }],
@@ -165,16 +159,20 @@ export async function changePlan(
 }
 
 /** Downgrade to Free at the end of the period (refused while current use doesn't fit Free). */
-export async function cancelAtPeriodEnd(ctx: Ctx, input: { organizationId: string; actor: Actor; reason?: string }) {
-  const free = await getPlan(ctx.db, FREE_PLAN_ID);
+export async function cancelAtPeriodEnd(
+  db: Queryable,
+  stripe: Stripe,
+  input: { organizationId: string; actor: Actor; reason?: string },
+) {
+  const free = await getPlan(db, FREE_PLAN_ID);
   if (!free) throw new Error("The Free plan is missing from the catalog");
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const { sub: current } = await loadState(tx, input.organizationId);
     if (!isLive(current)) throw new AppError("conflict", "This organization is already on the Free plan.");
     await assertFits(tx, input.organizationId, free);
     const sub = await stripeCall(() =>
-      ctx.stripe.subscriptions.update(current.stripeSubscriptionId, {
+      stripe.subscriptions.update(current.stripeSubscriptionId, {
         cancel_at_period_end: true,
         ...(input.reason ? { cancellation_details: { comment: input.reason.slice(0, 500) } } : {}),
       }),
@@ -198,14 +196,18 @@ export async function cancelAtPeriodEnd(ctx: Ctx, input: { organizationId: strin
 }
 
 /** Undo a scheduled cancellation. */
-export async function resumeSubscription(ctx: Ctx, input: { organizationId: string; actor: Actor }) {
-  return ctx.db.transaction(async (tx) => {
+export async function resumeSubscription(
+  db: Queryable,
+  stripe: Stripe,
+  input: { organizationId: string; actor: Actor },
+) {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const { sub: current } = await loadState(tx, input.organizationId);
     if (!isLive(current)) throw new AppError("conflict", "There is no subscription to resume. Choose a plan instead.");
     if (!current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
     const sub = await stripeCall(() =>
-      ctx.stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }),
+      stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }),
     );
     await applyStripeSubscription(tx, sub, { actor: input.actor });
     await recordAudit(tx, {

@@ -1,26 +1,85 @@
 import "server-only";
-import { ZodError } from "zod";
-import { AppError } from "@/lib/errors";
-import { zodIssues } from "./errors";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import type { z } from "zod";
+import { getDb } from "@/db/client";
+import type { MemberRole } from "@/db/schema";
+import type { Db } from "@/db/types";
+import { userActor, type UserActor } from "@/lib/audit";
+import type { CurrentUser, OrgContext } from "@/lib/auth/access";
+import { requireOrgRole, requirePlatformAdmin, requireUser } from "@/lib/auth/session";
+import { getStripe, type Stripe } from "@/lib/stripe/client";
+import {
+  defineAction,
+  type ActionEffects,
+  type ActionOptions,
+  type Guard,
+  type Refresh,
+  type ServerAction,
+} from "./action-chain";
 
-/** What every server action returns: serialisable, with a message a person can act on. */
-export type ActionResult<T = undefined> =
-  { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+export type { ActionResult, ActionState } from "./action-result";
 
 /**
- * Run a server action body, turning AppError and ZodError into `{ ok: false }` results.
- * Redirects and Next's auth interrupts (thrown by guards) pass through untouched.
+ * The one shape of a server action: `orgAction({ role, schema }, fn)` for a customer action,
+ * `adminAction({ schema }, fn)` for the console. Signed in → member with `role` / platform
+ * admin → input parsed with `schema` (a form schema: coercion happens there) → `fn(input, ctx)`
+ * with `ctx = { db, stripe, user, actor, … }` → pages revalidated → one ActionResult. See
+ * action-chain.ts for the arguments a page binds and what each kind of error becomes.
  */
-export async function runAction<T>(body: () => Promise<T>, message?: string): Promise<ActionResult<T>> {
-  try {
-    return { ok: true, data: await body(), message };
-  } catch (err) {
-    if (err instanceof ZodError) {
-      const fieldErrors: Record<string, string> = {};
-      for (const i of zodIssues(err)) fieldErrors[i.path || "_"] ??= i.message;
-      return { ok: false, error: "Some fields need attention.", fieldErrors };
-    }
-    if (err instanceof AppError) return { ok: false, error: err.message };
-    throw err;
-  }
+
+export type BaseActionContext = { db: Db; stripe: Stripe; user: CurrentUser; actor: UserActor };
+export type OrgActionContext = BaseActionContext & OrgContext & { slug: string };
+export type AdminActionContext = BaseActionContext;
+
+const nextEffects: ActionEffects = {
+  revalidate: (r: Refresh) => (typeof r === "string" ? revalidatePath(r) : revalidatePath(r.layout, "layout")),
+  redirect: (path: string): never => redirect(path),
+};
+
+async function base(user: CurrentUser): Promise<BaseActionContext> {
+  return { db: await getDb(), stripe: getStripe(), user, actor: userActor(user) };
+}
+
+/** Signed in and a member of the organization `slug` (the first bound argument) with at least `role`. */
+export function orgGuard(role: MemberRole): Guard<OrgActionContext> {
+  return async ([slug]) => {
+    const { user, organization, role: callerRole, viaPlatformAdmin } = await requireOrgRole(slug ?? "", role);
+    return { ...(await base(user)), organization, role: callerRole, viaPlatformAdmin, slug: organization.slug };
+  };
+}
+
+/** Signed in (actions on one's own account). */
+export const userGuard: Guard<BaseActionContext> = async () => base(await requireUser());
+
+/** Signed in and platform staff (the second gate after the /admin layout). */
+export const adminGuard: Guard<AdminActionContext> = async () => base(await requirePlatformAdmin());
+
+/** A customer action: the page binds the organization's slug. */
+export function orgAction<S extends z.ZodType = z.ZodUndefined, T = undefined>(
+  opts: ActionOptions<S, T> & { role: MemberRole },
+  fn: (input: z.output<S>, ctx: OrgActionContext) => Promise<T>,
+): ServerAction<[slug: string], z.input<S>, T> {
+  return defineAction<OrgActionContext, S, T, [slug: string]>(
+    orgGuard(opts.role),
+    opts,
+    (input, ctx) => fn(input, ctx),
+    nextEffects,
+  );
+}
+
+/** An action on the caller's own account (password, sessions): signed in is enough. */
+export function userAction<S extends z.ZodType = z.ZodUndefined, T = undefined>(
+  opts: ActionOptions<S, T>,
+  fn: (input: z.output<S>, ctx: BaseActionContext) => Promise<T>,
+): ServerAction<[], z.input<S>, T> {
+  return defineAction<BaseActionContext, S, T, []>(userGuard, opts, (input, ctx) => fn(input, ctx), nextEffects);
+}
+
+/** A platform admin action; the page may bind the target (an organization id, a flag key…). Audited by its service. */
+export function adminAction<S extends z.ZodType = z.ZodUndefined, T = undefined, A extends string[] = []>(
+  opts: ActionOptions<S, T>,
+  fn: (input: z.output<S>, ctx: AdminActionContext, ...bound: A) => Promise<T>,
+): ServerAction<A, z.input<S>, T> {
+  return defineAction(adminGuard, opts, fn, nextEffects);
 }

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { resolveOrgAccess, type CurrentUser, type OrgContext } from "@/lib/auth/access";
 import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
-import { getCurrentUser } from "@/lib/auth/session";
+import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { errorResponse, parseWith } from "./errors";
@@ -88,8 +88,8 @@ export function withOrgRole<P extends { slug: string }>(
   minRole: MemberRole,
   handler: (req: Request, ctx: Base<P> & OrgContext & { user: CurrentUser }) => Promise<Response>,
 ) {
-  return wrap<P, Base<P> & OrgContext & { user: CurrentUser }>(async (_req, base) => {
-    const user = await getCurrentUser();
+  return wrap<P, Base<P> & OrgContext & { user: CurrentUser }>(async (req, base) => {
+    const user = await currentUserOfRequest(req);
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
     const access = await resolveOrgAccess(base.db, user, base.params.slug, minRole);
     if (!access.ok) {
@@ -111,8 +111,8 @@ export function withOrgRole<P extends { slug: string }>(
 export function withPlatformAdmin<P = Record<string, never>>(
   handler: (req: Request, ctx: Base<P> & { user: CurrentUser }) => Promise<Response>,
 ) {
-  return wrap<P, Base<P> & { user: CurrentUser }>(async (_req, base) => {
-    const user = await getCurrentUser();
+  return wrap<P, Base<P> & { user: CurrentUser }>(async (req, base) => {
+    const user = await currentUserOfRequest(req);
     if (!user) throw new AppError("unauthenticated", "Sign in first.");
     if (!user.isPlatformAdmin) throw new AppError("forbidden", "Platform administrators only.");
     return { ...base, user };

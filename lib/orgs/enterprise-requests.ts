@@ -10,7 +10,7 @@ import { recordAudit, type UserActor } from "@/lib/audit";
 export const enterpriseRequestSchema = z.object({
   // Trimmed and lower-cased before it is checked: a pasted " Buyer@Example.com " is fine.
   contactEmail: z
-    .string()
+    .string({ error: "Enter a valid email address." })
     .trim()
     .toLowerCase()
     .max(254, "That email address is too long.")
@@ -21,7 +21,7 @@ export const enterpriseRequestSchema = z.object({
     .min(1, "Enter how many people will use it (at least 1).")
     .max(1_000_000, "That is more seats than we can quote here; tell us in the message."),
   message: z
-    .string()
+    .string({ error: "Tell us a little about what you need (at least 10 characters)." })
     .trim()
     .min(10, "Tell us a little about what you need (at least 10 characters).")
     .max(2_000, "Keep the message under 2,000 characters."),

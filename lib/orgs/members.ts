@@ -5,8 +5,7 @@ import { memberships, outbox, users, type MemberRole } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type UserActor } from "@/lib/audit";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { syncSeats } from "@/lib/billing/seats";
-import { lockOrganizationBilling } from "@/lib/billing/subscriptions";
+import { lockOrganizationBilling, syncSeats } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
 import { assertWithinLimit } from "@/lib/usage/limits";
@@ -18,7 +17,11 @@ import { assertWithinLimit } from "@/lib/usage/limits";
  */
 
 export const inviteMemberSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address.").max(254)),
+  email: z
+    .string({ error: "Enter a valid email address." })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email("Enter a valid email address.").max(254)),
   role: z.enum(["owner", "admin", "member"], { message: "Choose a role." }).default("member"),
 });
 export const changeRoleSchema = z.object({
@@ -27,7 +30,6 @@ export const changeRoleSchema = z.object({
 });
 export const removeMemberSchema = z.object({ membershipId: z.uuid("Unknown member.") });
 
-type Ctx = { db: Queryable; stripe: Stripe };
 /** Who is acting and their role in this organization (checked again here, not only in the UI). */
 type Caller = { actor: UserActor; callerRole: MemberRole };
 
@@ -64,12 +66,13 @@ function assertMayGrant(caller: Caller, role: MemberRole) {
 }
 
 export async function inviteMember(
-  ctx: Ctx,
+  db: Queryable,
+  stripe: Stripe,
   input: { organizationId: string; email: string; role?: MemberRole } & Caller,
 ) {
   const data = inviteMemberSchema.parse({ email: input.email, role: input.role });
   assertMayGrant(input, data.role);
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     await tx
       .insert(users)
@@ -99,10 +102,7 @@ export async function inviteMember(
       organizationId: input.organizationId,
       details: { email: data.email, role: data.role },
     });
-    const seats = await syncSeats(
-      { db: tx, stripe: ctx.stripe },
-      { organizationId: input.organizationId, actor: input.actor },
-    );
+    const seats = await syncSeats(tx, stripe, { organizationId: input.organizationId, actor: input.actor });
     return { membershipId: m!.id, seats: seats.seats };
   });
 }
@@ -127,12 +127,13 @@ async function ownerCount(tx: Queryable, organizationId: string) {
 }
 
 export async function changeMemberRole(
-  ctx: Ctx,
+  db: Queryable,
+  stripe: Stripe,
   input: { organizationId: string; membershipId: string; role: MemberRole } & Caller,
 ) {
   const data = changeRoleSchema.parse({ membershipId: input.membershipId, role: input.role });
   assertMayGrant(input, data.role);
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const m = await loadMembership(tx, input.organizationId, data.membershipId);
     if (m.role === data.role) return { changed: false };
@@ -161,11 +162,15 @@ function assertOwnerMayTouchOwner(caller: Caller) {
     throw new AppError("forbidden", "Only an owner can change or remove another owner.");
 }
 
-export async function removeMember(ctx: Ctx, input: { organizationId: string; membershipId: string } & Caller) {
+export async function removeMember(
+  db: Queryable,
+  stripe: Stripe,
+  input: { organizationId: string; membershipId: string } & Caller,
+) {
   const data = removeMemberSchema.parse({ membershipId: input.membershipId });
   if (!roleAtLeast(input.callerRole, "admin"))
     throw new AppError("forbidden", "Only owners and admins can manage members.");
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const m = await loadMembership(tx, input.organizationId, data.membershipId);
     if (m.role === "owner") {
@@ -183,10 +188,7 @@ export async function removeMember(ctx: Ctx, input: { organizationId: string; me
       organizationId: input.organizationId,
       details: { email: m.email, role: m.role },
     });
-    const seats = await syncSeats(
-      { db: tx, stripe: ctx.stripe },
-      { organizationId: input.organizationId, actor: input.actor },
-    );
+    const seats = await syncSeats(tx, stripe, { organizationId: input.organizationId, actor: input.actor });
     return { seats: seats.seats };
   });
 }

@@ -1,2 +1,2 @@
 export { processEvent, replayEvent, replayFailedEvents, type ProcessOutcome } from "./process";
-export { HANDLED_EVENT_TYPES } from "./handlers";
+export { HANDLED_EVENT_TYPES, isHandledEventType } from "./handlers";

@@ -4,7 +4,7 @@ import { stripeEvents } from "@/db/schema";
 import type { Db } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
-import { HANDLERS } from "./handlers";
+import { dispatch, isHandledEventType } from "./handlers";
 
 export type ProcessOutcome = "processed" | "duplicate" | "ignored";
 
@@ -29,7 +29,7 @@ export async function processEvent(
   event: Stripe.Event,
   now = new Date(),
 ): Promise<ProcessOutcome> {
-  const handler = HANDLERS[event.type];
+  const handled = isHandledEventType(event.type);
   const row = {
     id: event.id,
     type: event.type,
@@ -38,7 +38,7 @@ export async function processEvent(
     livemode: event.livemode,
     payload: event as unknown as Record<string, unknown>,
   };
-  if (!handler) {
+  if (!handled) {
     const recorded = await db
       .insert(stripeEvents)
       .values({ ...row, status: "ignored", attempts: 1, processedAt: now })
@@ -76,7 +76,7 @@ export async function processEvent(
           .set({ status: "processed", processedAt: now, lastError: null, attempts: sql`${stripeEvents.attempts} + 1` })
           .where(eq(stripeEvents.id, event.id));
       }
-      await handler({ tx, stripe, event, now });
+      await dispatch({ tx, stripe, now }, event);
       return "processed" as const;
     });
   } catch (err) {

@@ -169,7 +169,7 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
 
   it("put an organization on Enterprise, then renew its terms: one audit row each, with before, after and the reason", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    const ctx = { db: env.database.db, stripe: env.stripe };
+    const args = [env.database.db, env.stripe] as const;
     const first = await expectOneAuditRow(
       env.database.db,
       { organizationId: org.id },
@@ -177,7 +177,7 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
       actor,
       () =>
         adminSetEnterpriseTerms(
-          ctx,
+          ...args,
           org.id,
           {
             cycle: "annual",
@@ -210,7 +210,7 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
       actor,
       () =>
         adminSetEnterpriseTerms(
-          ctx,
+          ...args,
           org.id,
           {
             cycle: "annual",
@@ -243,13 +243,13 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
 
   it("refuse bad terms or a missing reason without writing anything", async () => {
     const { org, actor } = await makeOrg(env.database);
-    const ctx = { db: env.database.db, stripe: env.stripe };
+    const args = [env.database.db, env.stripe] as const;
     const before = await lastAuditId(env.database.db);
     await expect(
-      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: -5, reason: "negative" }, actor),
+      adminSetEnterpriseTerms(...args, org.id, { cycle: "annual", pricePerSeatCents: -5, reason: "negative" }, actor),
     ).rejects.toThrow();
     await expect(
-      adminSetEnterpriseTerms(ctx, org.id, { cycle: "annual", pricePerSeatCents: 100 }, actor),
+      adminSetEnterpriseTerms(...args, org.id, { cycle: "annual", pricePerSeatCents: 100 }, actor),
     ).rejects.toThrow(/reason/);
     expect(await auditAfter(env.database.db, before)).toEqual([]);
     expect(await localSubscription(env.database, org.id)).toMatchObject({ planId: "free" });

@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const ctx = () => ({ db: env.database.db, stripe: env.stripe });
+const args = () => [env.database.db, env.stripe] as const;
 
 async function subscribedOrg() {
   const o = await makeOrg(env.database, { members: 2 });
@@ -38,7 +38,7 @@ async function subscribedOrg() {
     paymentMethod: "pm_card_visa",
     actor: o.actor,
   });
-  await changePlan(ctx(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
+  await changePlan(...args(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
   await env.settle();
   return o;
 }
@@ -48,7 +48,12 @@ describe("change plan", () => {
     const { org, actor } = await makeOrg(env.database);
     const before = await lastAuditId(env.database.db);
     await expect(
-      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Upgrade requested by phone" }, actor),
+      adminChangePlan(
+        ...args(),
+        org.id,
+        { planId: "pro", cycle: "monthly", reason: "Upgrade requested by phone" },
+        actor,
+      ),
     ).rejects.toThrow(/Add a card/);
     expect(await auditAfter(env.database.db, before)).toHaveLength(0);
   });
@@ -56,10 +61,10 @@ describe("change plan", () => {
   it("requires a reason and a known plan", async () => {
     const { org, actor } = await makeOrg(env.database);
     await expect(
-      adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "" }, actor),
+      adminChangePlan(...args(), org.id, { planId: "pro", cycle: "monthly", reason: "" }, actor),
     ).rejects.toThrow(/reason/);
     await expect(
-      adminChangePlan(ctx(), org.id, { planId: "enterprise", cycle: "monthly", reason: "Because" }, actor),
+      adminChangePlan(...args(), org.id, { planId: "enterprise", cycle: "monthly", reason: "Because" }, actor),
     ).rejects.toThrow(/Free or Pro/);
   });
 
@@ -75,7 +80,7 @@ describe("change plan", () => {
       { organizationId: org.id },
       "subscription.created",
       actor,
-      () => adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor),
+      () => adminChangePlan(...args(), org.id, { planId: "pro", cycle: "annual", reason: "Annual deal agreed" }, actor),
     );
     expect(result.unchanged).toBe(false);
     expect(row).toMatchObject({
@@ -96,7 +101,7 @@ describe("change plan", () => {
       { organizationId: org.id },
       "subscription.plan_changed",
       actor,
-      () => adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Back to monthly" }, actor),
+      () => adminChangePlan(...args(), org.id, { planId: "pro", cycle: "monthly", reason: "Back to monthly" }, actor),
     );
     expect(changed.row.details).toMatchObject({
       before: { plan: "pro", cycle: "annual" },
@@ -108,7 +113,7 @@ describe("change plan", () => {
     // Already there: nothing changes and nothing is recorded.
     const before = await auditCount(env.database.db, { organizationId: org.id });
     expect(
-      (await adminChangePlan(ctx(), org.id, { planId: "pro", cycle: "monthly", reason: "Twice" }, actor)).unchanged,
+      (await adminChangePlan(...args(), org.id, { planId: "pro", cycle: "monthly", reason: "Twice" }, actor)).unchanged,
     ).toBe(true);
     expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(before);
 
@@ -119,7 +124,12 @@ describe("change plan", () => {
       "subscription.cancel_scheduled",
       actor,
       () =>
-        adminChangePlan(ctx(), org.id, { planId: "free", cycle: "monthly", reason: "Customer is winding down" }, actor),
+        adminChangePlan(
+          ...args(),
+          org.id,
+          { planId: "free", cycle: "monthly", reason: "Customer is winding down" },
+          actor,
+        ),
     );
     expect(toFree.row.details).toMatchObject({
       before: { plan: "pro", cancelAtPeriodEnd: false },
@@ -140,7 +150,7 @@ describe("enterprise terms", () => {
       actor,
       () =>
         adminSetEnterpriseTerms(
-          ctx(),
+          ...args(),
           org.id,
           { cycle: "annual", pricePerSeatCents: 42_000, limits: { maxAgents: 500 }, reason: "Signed contract" },
           actor,
@@ -169,7 +179,7 @@ describe("resync", () => {
       { organizationId: org.id },
       "billing.resynced",
       actor,
-      () => adminResync(ctx(), org.id, { reason: "Customer says invoices are missing" }, actor),
+      () => adminResync(...args(), org.id, { reason: "Customer says invoices are missing" }, actor),
     );
     expect(report).toMatchObject({ invoices: 1, card: "visa 4242" });
     expect(report.subscription).toMatch(/^sub_.*\(active\)$/);
@@ -194,7 +204,7 @@ describe("resync", () => {
       { organizationId: org.id },
       "billing.resynced",
       actor,
-      () => adminResync(ctx(), org.id, { reason: "Plan shows Free but they pay for Pro" }, actor),
+      () => adminResync(...args(), org.id, { reason: "Plan shows Free but they pay for Pro" }, actor),
     );
     expect(row.details).toMatchObject({
       before: { plan: "free", status: "canceled" },
@@ -205,7 +215,7 @@ describe("resync", () => {
 
   it("reports an organization without a Stripe customer", async () => {
     const { org, actor } = await makeOrg(env.database);
-    expect(await adminResync(ctx(), org.id, { reason: "Check" }, actor)).toMatchObject({ invoices: 0, card: null });
+    expect(await adminResync(...args(), org.id, { reason: "Check" }, actor)).toMatchObject({ invoices: 0, card: null });
   });
 });
 
@@ -311,7 +321,7 @@ describe("webhook replay", () => {
       { targetId: "evt_admin_replay_one" },
       "webhook.replayed",
       staff,
-      () => adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Outage over" }, staff),
+      () => adminReplayEvent(...args(), "evt_admin_replay_one", { reason: "Outage over" }, staff),
     );
     expect(result).toEqual({ id: "evt_admin_replay_one", outcome: "processed" });
     const [row] = await env.database.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_admin_replay_one"));
@@ -327,9 +337,9 @@ describe("webhook replay", () => {
     expect(await auditCount(env.database.db, { organizationId: org.id }, "subscription.updated")).toBe(0);
 
     // Replaying it again is refused (nothing to do) and not audited.
-    const again = adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff);
+    const again = adminReplayEvent(...args(), "evt_admin_replay_one", { reason: "Again" }, staff);
     await expect(again).rejects.toBeInstanceOf(AppError);
-    await expect(adminReplayEvent(ctx(), "evt_admin_replay_one", { reason: "Again" }, staff)).rejects.toThrow(
+    await expect(adminReplayEvent(...args(), "evt_admin_replay_one", { reason: "Again" }, staff)).rejects.toThrow(
       /already processed/,
     );
     expect(
@@ -349,7 +359,7 @@ describe("webhook replay", () => {
     const staff = { kind: "user" as const, id: owner.id, email: owner.email };
     const replayedBefore = await auditCount(env.database.db, { organizationId: org.id });
     const lastId = await lastAuditId(env.database.db);
-    const results = await adminReplayFailed(ctx(), { reason: "Bulk replay after fix" }, staff);
+    const results = await adminReplayFailed(...args(), { reason: "Bulk replay after fix" }, staff);
     expect(results.map((r) => r.id).sort()).toEqual(["evt_admin_replay_all_1", "evt_admin_replay_all_2"]);
     expect(results.every((r) => r.outcome === "processed")).toBe(true);
     // One row for the whole run, with each event's state before and after.
@@ -372,6 +382,6 @@ describe("webhook replay", () => {
       "evt_admin_replay_all_2",
     ]);
     expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(replayedBefore);
-    await expect(adminReplayFailed(ctx(), { reason: "Nothing left" }, staff)).rejects.toThrow(/No failed events/);
+    await expect(adminReplayFailed(...args(), { reason: "Nothing left" }, staff)).rejects.toThrow(/No failed events/);
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const ctx = () => ({ db: env.database.db, stripe: env.stripe });
+const args = () => [env.database.db, env.stripe] as const;
 const card = async (orgId: string) =>
   (await env.database.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.paymentMethod;
 
@@ -38,7 +38,7 @@ async function subscribedOrg(opts: { members?: number; clock?: boolean } = {}) {
     paymentMethod: "pm_card_visa",
     actor: o.actor,
   });
-  await changePlan(ctx(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
+  await changePlan(...args(), { organizationId: o.org.id, planId: "pro", cycle: "monthly", actor: o.actor });
   return { ...o, clockId };
 }
 
@@ -57,7 +57,7 @@ describe("subscribing", () => {
       cycle: "monthly",
     });
     expect(preview).toMatchObject({ dueNowCents: 3 * 4900, recurringCents: 3 * 4900, fits: true, seats: 3 });
-    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
     const sub = await localSubscription(env.database, org.id);
     expect(sub).toMatchObject({
       planId: "pro",
@@ -91,9 +91,9 @@ describe("subscribing", () => {
       }),
     ).rejects.toThrow(/insufficient funds/);
     expect(await card(org.id)).toBeNull();
-    await expect(changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })).rejects.toThrow(
-      /Add a card/,
-    );
+    await expect(
+      changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor }),
+    ).rejects.toThrow(/Add a card/);
     expect((await localSubscription(env.database, org.id)).planId).toBe("free");
   });
 
@@ -118,12 +118,12 @@ describe("subscribing", () => {
       actor,
     });
     const results = await Promise.allSettled(
-      [1, 2, 3, 4].map(() => changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })),
+      [1, 2, 3, 4].map(() => changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor })),
     );
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
     const remote = await env.stripe.subscriptions.list({ customer: customers[0]!, status: "all" });
     expect(remote.data).toHaveLength(1);
-    const again = await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    const again = await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
     expect(again.unchanged).toBe(true);
     expect((await env.stripe.subscriptions.list({ customer: customers[0]!, status: "all" })).data).toHaveLength(1);
   });
@@ -141,7 +141,7 @@ describe("changing the plan", () => {
     expect(preview.lines.some((l) => l.proration && l.amountCents < 0)).toBe(true);
     expect(preview.dueNowCents).toBeGreaterThan(0);
     expect(preview.dueNowCents).toBeLessThanOrEqual(2 * 49_000);
-    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "annual", actor });
+    await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "annual", actor });
     const sub = await localSubscription(env.database, org.id);
     expect(sub).toMatchObject({ billingCycle: "annual", planId: "pro", status: "active" });
     expect(sub.currentPeriodEnd.getTime() - sub.currentPeriodStart.getTime()).toBeGreaterThan(360 * 86_400_000);
@@ -156,9 +156,12 @@ describe("changing the plan", () => {
     });
     expect(preview.fits).toBe(false);
     expect(preview.problems[0]!.message).toBe("You have 5 members; Free allows 3. Remove 2 members first.");
-    const refused = await changePlan(ctx(), { organizationId: org.id, planId: "free", cycle: "monthly", actor }).catch(
-      (e: unknown) => e,
-    );
+    const refused = await changePlan(...args(), {
+      organizationId: org.id,
+      planId: "free",
+      cycle: "monthly",
+      actor,
+    }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).message).toContain("Remove 2 members first");
     expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
@@ -166,11 +169,11 @@ describe("changing the plan", () => {
 
   it("cancels at period end and resumes", async () => {
     const { org, actor } = await subscribedOrg({ members: 2 });
-    await cancelAtPeriodEnd(ctx(), { organizationId: org.id, actor });
+    await cancelAtPeriodEnd(...args(), { organizationId: org.id, actor });
     const scheduled = await localSubscription(env.database, org.id);
     expect(scheduled).toMatchObject({ cancelAtPeriodEnd: true, planId: "pro", status: "active" });
     expect((await env.stripe.subscriptions.retrieve(scheduled.stripeSubscriptionId!)).cancel_at_period_end).toBe(true);
-    await resumeSubscription(ctx(), { organizationId: org.id, actor });
+    await resumeSubscription(...args(), { organizationId: org.id, actor });
     expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
     expect((await env.stripe.subscriptions.retrieve(scheduled.stripeSubscriptionId!)).cancel_at_period_end).toBe(false);
   });
@@ -185,12 +188,12 @@ describe("seats and time", () => {
     const at = start + 10 * 86_400;
     await env.stripe.testHelpers.testClocks.advance(clockId!, { frozen_time: at });
     await addMember(env.database, org.id);
-    const seatPreview = await previewSeatChange(ctx(), { organizationId: org.id, delta: 1 });
+    const seatPreview = await previewSeatChange(...args(), { organizationId: org.id, delta: 1 });
     const expected =
       prorateForRemaining(4900, 3, end - at, end - start) - prorateForRemaining(4900, 2, end - at, end - start);
     expect(seatPreview).toMatchObject({ seatsAfter: 3, recurringDeltaCents: 4900 });
     expect(seatPreview!.dueTodayCents).toBe(expected);
-    expect(await syncSeats(ctx(), { organizationId: org.id, actor })).toEqual({ seats: 3, changed: true });
+    expect(await syncSeats(...args(), { organizationId: org.id, actor })).toEqual({ seats: 3, changed: true });
     const [latest] = (
       await env.stripe.invoices.list({ customer: await ensureCustomer(env.database.db, env.stripe, org.id), limit: 1 })
     ).data;
@@ -283,7 +286,7 @@ describe("Enterprise terms (platform admin)", () => {
   it("puts an organization on its own Stripe price and limits, invoiced when it has no card, and keeps them through webhooks", async () => {
     const { setEnterpriseTerms } = await import("@/lib/billing");
     const { org, actor } = await makeOrg(env.database, { members: 2 });
-    const { subscriptionId } = await setEnterpriseTerms(ctx(), {
+    const { subscriptionId } = await setEnterpriseTerms(...args(), {
       organizationId: org.id,
       actor,
       reason: "Signed order form #1042",
@@ -308,7 +311,7 @@ describe("Enterprise terms (platform admin)", () => {
       metadata: { plan_id: "enterprise", organization_id: org.id },
     });
 
-    await setEnterpriseTerms(ctx(), {
+    await setEnterpriseTerms(...args(), {
       organizationId: org.id,
       actor,
       reason: "Renegotiated",
@@ -323,7 +326,13 @@ describe("Enterprise terms (platform admin)", () => {
       stripeSubscriptionId: subscriptionId,
     });
     await expect(
-      setEnterpriseTerms(ctx(), { organizationId: org.id, actor, reason: "x", cycle: "annual", pricePerSeatCents: -5 }),
+      setEnterpriseTerms(...args(), {
+        organizationId: org.id,
+        actor,
+        reason: "x",
+        cycle: "annual",
+        pricePerSeatCents: -5,
+      }),
     ).rejects.toThrow();
   });
 });

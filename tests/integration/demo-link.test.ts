@@ -189,18 +189,18 @@ describe("linking the demo organizations to the Stripe emulator", () => {
 
   it("Acme then behaves like any customer: its subscription is the one changed, seats reach Stripe", async () => {
     const { org, sub } = await orgRow("acme");
-    const ctx = { db: db(), stripe: env.stripe };
+    const args = [db(), env.stripe] as const;
     // Not "already on the Free plan": the downgrade is refused for what it is.
-    await expect(cancelAtPeriodEnd(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).rejects.toThrow(
+    await expect(cancelAtPeriodEnd(...args, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).rejects.toThrow(
       /doesn't fit the Free plan\. You have 6 members/,
     );
-    expect(await resumeSubscription(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
+    expect(await resumeSubscription(...args, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
       subscriptionId: sub.stripeSubscriptionId,
       unchanged: true,
     });
 
     // Monthly to annual moves the same subscription (no second one, no card asked for).
-    const changed = await changePlan(ctx, {
+    const changed = await changePlan(...args, {
       organizationId: org.id,
       planId: "pro",
       cycle: "annual",
@@ -213,7 +213,7 @@ describe("linking the demo organizations to the Stripe emulator", () => {
     expect((await expectEqualToStripe(env.stripe, "acme")).sub.billingCycle).toBe("annual");
 
     await addMember(env.database, org.id);
-    expect(await syncSeats(ctx, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
+    expect(await syncSeats(...args, { organizationId: org.id, actor: DEMO_LINK_ACTOR })).toEqual({
       seats: 7,
       changed: true,
     });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const ctx = () => ({ db: env.database.db, stripe: env.stripe });
+const args = () => [env.database.db, env.stripe] as const;
 const memberCount = async (orgId: string) =>
   Number(
     (await env.database.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, orgId)))[0]!.n,
@@ -20,7 +20,7 @@ const memberCount = async (orgId: string) =>
 describe("members and the user limit", () => {
   it("refuses a fourth member on Free with a message naming the limit and the upgrade", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 3 });
-    const err = await inviteMember(ctx(), {
+    const err = await inviteMember(...args(), {
       organizationId: org.id,
       email: "four@example.test",
       actor,
@@ -36,7 +36,7 @@ describe("members and the user limit", () => {
     const { org, actor } = await makeOrg(env.database, { members: 2 });
     const results = await Promise.allSettled(
       ["a", "b", "c"].map((x) =>
-        inviteMember(ctx(), { organizationId: org.id, email: `${x}@race.test`, actor, callerRole: "owner" }),
+        inviteMember(...args(), { organizationId: org.id, email: `${x}@race.test`, actor, callerRole: "owner" }),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -46,12 +46,12 @@ describe("members and the user limit", () => {
   it("rejects bad input and a duplicate member", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
     await expect(
-      inviteMember(ctx(), { organizationId: org.id, email: "not-an-email", actor, callerRole: "owner" }),
+      inviteMember(...args(), { organizationId: org.id, email: "not-an-email", actor, callerRole: "owner" }),
     ).rejects.toThrow(/valid email/);
     const [first] = await listMembers(env.database.db, org.id);
     const email = first!.email;
     await expect(
-      inviteMember(ctx(), { organizationId: org.id, email: email.toUpperCase(), actor, callerRole: "owner" }),
+      inviteMember(...args(), { organizationId: org.id, email: email.toUpperCase(), actor, callerRole: "owner" }),
     ).rejects.toThrow(/already a member/);
   });
 });
@@ -64,8 +64,8 @@ describe("seats follow membership on Pro", () => {
       paymentMethod: "pm_card_visa",
       actor,
     });
-    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
-    const { membershipId, seats } = await inviteMember(ctx(), {
+    await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    const { membershipId, seats } = await inviteMember(...args(), {
       organizationId: org.id,
       email: "new@pro.test",
       actor,
@@ -75,7 +75,7 @@ describe("seats follow membership on Pro", () => {
     const sub = await localSubscription(env.database, org.id);
     expect(sub.seats).toBe(3);
     expect((await env.stripe.subscriptions.retrieve(sub.stripeSubscriptionId!)).items.data[0]!.quantity).toBe(3);
-    await removeMember(ctx(), { organizationId: org.id, membershipId, actor, callerRole: "owner" });
+    await removeMember(...args(), { organizationId: org.id, membershipId, actor, callerRole: "owner" });
     expect((await env.stripe.subscriptions.retrieve(sub.stripeSubscriptionId!)).items.data[0]!.quantity).toBe(2);
     expect((await localSubscription(env.database, org.id)).seats).toBe(2);
     const audits = await env.database.db
@@ -92,7 +92,7 @@ describe("seats follow membership on Pro", () => {
       paymentMethod: "pm_card_visa",
       actor,
     });
-    await changePlan(ctx(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
+    await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
     // The card on the subscription starts declining: the prorated charge for a new seat fails.
     await attachPaymentMethod(env.database.db, env.stripe, {
       organizationId: org.id,
@@ -100,7 +100,7 @@ describe("seats follow membership on Pro", () => {
       actor,
     });
     await expect(
-      inviteMember(ctx(), { organizationId: org.id, email: "declined@pro.test", actor, callerRole: "owner" }),
+      inviteMember(...args(), { organizationId: org.id, email: "declined@pro.test", actor, callerRole: "owner" }),
     ).rejects.toThrow(/declined/);
     expect(await memberCount(org.id)).toBe(1);
     expect((await localSubscription(env.database, org.id)).seats).toBe(1);
@@ -114,10 +114,10 @@ describe("roles", () => {
     const owner = members.find((m) => m.role === "owner")!;
     const other = members.find((m) => m.role === "member")!;
     await expect(
-      removeMember(ctx(), { organizationId: org.id, membershipId: owner.membershipId, actor, callerRole: "owner" }),
+      removeMember(...args(), { organizationId: org.id, membershipId: owner.membershipId, actor, callerRole: "owner" }),
     ).rejects.toThrow(/last owner/);
     await expect(
-      changeMemberRole(ctx(), {
+      changeMemberRole(...args(), {
         organizationId: org.id,
         membershipId: owner.membershipId,
         role: "member",
@@ -126,7 +126,7 @@ describe("roles", () => {
       }),
     ).rejects.toThrow(/at least one owner/);
     await expect(
-      changeMemberRole(ctx(), {
+      changeMemberRole(...args(), {
         organizationId: org.id,
         membershipId: other.membershipId,
         role: "owner",
@@ -135,10 +135,10 @@ describe("roles", () => {
       }),
     ).rejects.toThrow(/Only an owner/);
     await expect(
-      inviteMember(ctx(), { organizationId: org.id, email: "x@y.test", actor, callerRole: "member" }),
+      inviteMember(...args(), { organizationId: org.id, email: "x@y.test", actor, callerRole: "member" }),
     ).rejects.toThrow(/Only owners and admins/);
     expect(
-      await changeMemberRole(ctx(), {
+      await changeMemberRole(...args(), {
         organizationId: org.id,
         membershipId: other.membershipId,
         role: "owner",
@@ -148,7 +148,7 @@ describe("roles", () => {
     ).toEqual({ changed: true });
     // Now two owners: one may step down, and the last one may not.
     expect(
-      await changeMemberRole(ctx(), {
+      await changeMemberRole(...args(), {
         organizationId: org.id,
         membershipId: owner.membershipId,
         role: "admin",
@@ -157,7 +157,7 @@ describe("roles", () => {
       }),
     ).toEqual({ changed: true });
     await expect(
-      removeMember(ctx(), { organizationId: org.id, membershipId: other.membershipId, actor, callerRole: "owner" }),
+      removeMember(...args(), { organizationId: org.id, membershipId: other.membershipId, actor, callerRole: "owner" }),
     ).rejects.toThrow(/last owner/);
   });
 });
@@ -165,7 +165,7 @@ describe("roles", () => {
 describe("invite input", () => {
   it("accepts an email with surrounding spaces and capitals as the same address", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
-    await inviteMember(ctx(), {
+    await inviteMember(...args(), {
       organizationId: org.id,
       email: "  New.Person@Example.TEST ",
       actor,

@@ -9,6 +9,7 @@ import { userActor } from "@/lib/audit";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient, setStripeClientForProcess, type Stripe } from "@/lib/stripe/client";
 import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { calendarMonth } from "@/lib/plans/period";
 import { createTestDatabase } from "./db";
@@ -23,10 +24,36 @@ export type BillingEnv = {
   emulator: RunningEmulator;
   /** Wait until every webhook the emulator has queued was delivered and processed. */
   settle(): Promise<void>;
+  /** Every event the emulator raised, oldest first (GET /v1/events), optionally only those of one customer. */
+  events(customerId?: string): Promise<Stripe.Event[]>;
+  /** Sign and POST events to the app's webhook route in the order given, as Stripe would; answers the HTTP statuses. */
+  deliver(events: readonly Stripe.Event[]): Promise<number[]>;
   stop(): Promise<void>;
 };
 
-export async function startBillingEnv(): Promise<BillingEnv> {
+/** Does an event concern this Stripe customer (the customer itself, or an object carrying `customer`)? */
+export function eventOfCustomer(event: Stripe.Event, customerId: string): boolean {
+  const obj = event.data.object as unknown as { id?: string; object?: string; customer?: unknown };
+  if (obj.object === "customer") return obj.id === customerId;
+  const c = obj.customer;
+  return (typeof c === "string" ? c : (c as { id?: string } | null)?.id) === customerId;
+}
+
+async function postToRoute(body: string, signature: string | null): Promise<Response> {
+  return webhookRoute(
+    new Request("http://127.0.0.1/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
+      body,
+    }),
+  );
+}
+
+/**
+ * `deliverWebhooks: false`: the emulator only records events (GET /v1/events); a test delivers
+ * them itself with `deliver`, in whatever order it needs.
+ */
+export async function startBillingEnv(opts: { deliverWebhooks?: boolean } = {}): Promise<BillingEnv> {
   const database = await createTestDatabase();
   await seedPlans(database.db);
   setDatabaseForProcess(database);
@@ -50,7 +77,7 @@ export async function startBillingEnv(): Promise<BillingEnv> {
   const emulator = await startEmulator({
     port: 0,
     webhookSecret: DEV_WEBHOOK_SECRET,
-    webhookUrl: `http://127.0.0.1:${port}/api/webhooks/stripe`,
+    webhookUrl: opts.deliverWebhooks === false ? undefined : `http://127.0.0.1:${port}/api/webhooks/stripe`,
     retryDelaysMs: [200, 500, 1000],
   });
   const stripe = createStripeClient({ kind: "emulator", port: emulator.port });
@@ -60,6 +87,22 @@ export async function startBillingEnv(): Promise<BillingEnv> {
     stripe,
     emulator,
     settle: () => emulator.idle(),
+    async events(customerId) {
+      const all: Stripe.Event[] = [];
+      for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
+      all.reverse();
+      return customerId ? all.filter((e) => eventOfCustomer(e, customerId)) : all;
+    },
+    async deliver(events) {
+      const statuses: number[] = [];
+      for (const event of events) {
+        const body = JSON.stringify(event);
+        const response = await postToRoute(body, signWebhookPayload(body, DEV_WEBHOOK_SECRET));
+        await response.text();
+        statuses.push(response.status);
+      }
+      return statuses;
+    },
     async stop() {
       await emulator.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -33,17 +33,18 @@ async function eventStates(db: Queryable, ids: string[]) {
 
 /** Replay one failed or pending event. A handler that fails again is reported, not thrown. */
 export async function adminReplayEvent(
-  ctx: { db: Db; stripe: Stripe },
+  db: Db,
+  stripe: Stripe,
   id: string,
   raw: ReplayInput | Record<string, unknown>,
   actor: UserActor,
 ): Promise<ReplayResult> {
   const { reason } = replaySchema.parse(raw);
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [before] = await eventStates(tx, [id]);
     let result: ReplayResult;
     try {
-      result = { id, outcome: await replayEvent(tx, ctx.stripe, id) };
+      result = { id, outcome: await replayEvent(tx, stripe, id) };
     } catch (err) {
       // Not found / already processed: nothing was attempted, nothing to audit.
       if (isAppError(err) && (err.code === "not_found" || err.code === "conflict")) throw err;
@@ -72,12 +73,13 @@ const REPLAY_LIMIT = 100;
 
 /** Replay every failed event (oldest first, at most 100 a run). */
 export async function adminReplayFailed(
-  ctx: { db: Db; stripe: Stripe },
+  db: Db,
+  stripe: Stripe,
   raw: ReplayInput | Record<string, unknown>,
   actor: UserActor,
 ): Promise<ReplayResult[]> {
   const { reason } = replaySchema.parse(raw);
-  return ctx.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     // The events the service picks (the oldest failed, up to its limit), before it changes them.
     const failed = await tx
       .select({ id: stripeEvents.id })
@@ -89,7 +91,7 @@ export async function adminReplayFailed(
       tx,
       failed.map((f) => f.id),
     );
-    const results = await replayFailedEvents(tx, ctx.stripe, REPLAY_LIMIT);
+    const results = await replayFailedEvents(tx, stripe, REPLAY_LIMIT);
     if (results.length === 0) throw new AppError("conflict", "No failed events to replay.");
     const replayed = new Set(results.map((r) => r.id));
     await recordAudit(tx, {

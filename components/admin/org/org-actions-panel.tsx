@@ -1,4 +1,5 @@
-import { ActionForm, type ActionState } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/admin/action-form";
+import type { FormAction } from "@/components/ui/action-state";
 import { ChangePlanForm } from "@/components/admin/change-plan-form";
 import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
 import { Field, inputClass } from "@/components/admin/form-fields";
@@ -10,17 +11,16 @@ import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { LIMIT_KEYS } from "@/lib/plans/catalog";
 
-type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 export type OrgActions = {
-  overrideLimit: Action;
-  removeOverride: Action;
-  enterpriseTerms: Action;
-  extendTrial: Action;
-  suspend: Action;
-  reactivate: Action;
-  changePlan: Action;
-  resync: Action;
-  manualInvoice: Action;
+  overrideLimit: FormAction;
+  removeOverride: FormAction;
+  enterpriseTerms: FormAction;
+  extendTrial: FormAction;
+  suspend: FormAction;
+  reactivate: FormAction;
+  changePlan: FormAction;
+  resync: FormAction;
+  manualInvoice: FormAction;
 };
 
 function ActionCard({

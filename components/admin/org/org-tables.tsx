@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { ActionForm, type ActionState } from "@/components/admin/action-form";
+import { ActionForm } from "@/components/admin/action-form";
+import type { FormAction } from "@/components/ui/action-state";
 import { AuditDetails } from "@/components/admin/audit-details";
 import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
 import { SectionTitle } from "@/components/admin/page-header";
@@ -10,8 +11,6 @@ import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
 import { amountRemainingCents } from "@/lib/invoices/amounts";
 import { listAmountText } from "@/lib/invoices/document";
 import { formatMoney } from "@/lib/money";
-
-type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
 export function MembersTable({ members }: { members: OrgDetail["members"] }) {
   return (
@@ -94,7 +93,7 @@ export function InvoicesTable({ invoices }: { invoices: OrgDetail["invoices"] })
   );
 }
 
-export function ApiKeysTable({ keys, revoke }: { keys: OrgDetail["apiKeys"]; revoke: Action }) {
+export function ApiKeysTable({ keys, revoke }: { keys: OrgDetail["apiKeys"]; revoke: FormAction }) {
   return (
     <section aria-labelledby="api-keys">
       <SectionTitle id="api-keys">API keys</SectionTitle>

@@ -1,62 +1,70 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { organizations } from "@/db/schema";
-import { summarize } from "@/lib/billing/payment-methods";
-import { idOf } from "@/lib/billing/subscription-sync";
-import { Stripe } from "@/lib/stripe/client";
-import type { HandlerContext } from "../types";
+import { SYSTEM_STRIPE } from "@/lib/audit";
+import { findOrganizationId, linkCustomer, organizationOfCard, syncCard } from "@/lib/billing";
+import type { EventOf, HandlerContext } from "../types";
 
-/** payment_method.attached: show the card if the organization has none on file yet. */
-export async function cardAttached({ tx, event }: HandlerContext): Promise<void> {
-  const pm = event.data.object as Stripe.PaymentMethod;
-  const customer = idOf(pm.customer);
-  if (!customer || pm.type !== "card") return;
-  await tx
-    .update(organizations)
-    .set({ paymentMethod: summarize(pm), updatedAt: new Date() })
-    .where(and(eq(organizations.stripeCustomerId, customer), sql`${organizations.paymentMethod} is null`));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * customer.updated, payment_method.*, setup_intent.succeeded: the card on file is the
+ * customer's default card as Stripe has it now (lib/billing re-reads it), whatever order these
+ * arrive in.
+ */
+export async function onCustomerUpdated(ctx: HandlerContext, event: EventOf<"customer.updated">): Promise<void> {
+  const customer = event.data.object;
+  const organizationId = await findOrganizationId(ctx.tx, { customer: customer.id, metadata: customer.metadata });
+  if (!organizationId) return;
+  await syncCard({ db: ctx.tx, stripe: ctx.stripe }, { organizationId, actor: SYSTEM_STRIPE, fallback: { customer } });
 }
 
-/** payment_method.detached: forget the card if it was the one on file. */
-export async function cardDetached({ tx, event }: HandlerContext): Promise<void> {
-  const pm = event.data.object as Stripe.PaymentMethod;
-  await tx
-    .update(organizations)
-    .set({ paymentMethod: null, updatedAt: new Date() })
-    .where(sql`${organizations.paymentMethod}->>'id' = ${pm.id}`);
+export async function onPaymentMethodAttached(
+  ctx: HandlerContext,
+  event: EventOf<"payment_method.attached">,
+): Promise<void> {
+  const pm = event.data.object;
+  if (!pm.customer) return;
+  const organizationId = await findOrganizationId(ctx.tx, { customer: pm.customer });
+  if (!organizationId) return;
+  await syncCard(
+    { db: ctx.tx, stripe: ctx.stripe },
+    { organizationId, actor: SYSTEM_STRIPE, fallback: { attached: pm } },
+  );
 }
 
-/** customer.updated: follow a change of default card made outside the app (e.g. Stripe's dashboard). */
-export async function customerUpdated({ tx, stripe, event }: HandlerContext): Promise<void> {
-  const customer = event.data.object as Stripe.Customer;
-  const pmId = idOf(customer.invoice_settings?.default_payment_method ?? null);
-  const [org] = await tx
-    .select({ id: organizations.id, card: organizations.paymentMethod })
-    .from(organizations)
-    .where(eq(organizations.stripeCustomerId, customer.id))
-    .limit(1);
-  if (!org || !pmId || org.card?.id === pmId) return;
-  try {
-    const pm = await stripe.paymentMethods.retrieve(pmId);
-    await tx
-      .update(organizations)
-      .set({ paymentMethod: summarize(pm), updatedAt: new Date() })
-      .where(eq(organizations.id, org.id));
-  } catch (err) {
-    if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
-  }
+export async function onPaymentMethodDetached(
+  ctx: HandlerContext,
+  event: EventOf<"payment_method.detached">,
+): Promise<void> {
+  const pm = event.data.object;
+  // A detached card has no customer any more: the organization is the one whose card it was.
+  const organizationId =
+    (await organizationOfCard(ctx.tx, pm.id)) ??
+    (event.data.previous_attributes?.customer
+      ? await findOrganizationId(ctx.tx, { customer: event.data.previous_attributes.customer })
+      : null);
+  if (!organizationId) return;
+  await syncCard({ db: ctx.tx, stripe: ctx.stripe }, { organizationId, actor: SYSTEM_STRIPE });
 }
 
-/** setup_intent.succeeded / checkout.session.completed: the card or customer is handled by the service; link a customer made through Checkout. */
-export async function checkoutCompleted({ tx, event }: HandlerContext): Promise<void> {
-  const session = event.data.object as Stripe.Checkout.Session;
+export async function onSetupIntentSucceeded(
+  ctx: HandlerContext,
+  event: EventOf<"setup_intent.succeeded">,
+): Promise<void> {
+  const intent = event.data.object;
+  if (!intent.customer) return;
+  const organizationId = await findOrganizationId(ctx.tx, { customer: intent.customer, metadata: intent.metadata });
+  if (!organizationId) return;
+  await syncCard({ db: ctx.tx, stripe: ctx.stripe }, { organizationId, actor: SYSTEM_STRIPE });
+}
+
+/** checkout.session.completed: link a customer made through Checkout to its organization (once). */
+export async function onCheckoutCompleted(
+  ctx: HandlerContext,
+  event: EventOf<"checkout.session.completed">,
+): Promise<void> {
+  const session = event.data.object;
   const orgId = session.client_reference_id;
-  const customer = idOf(session.customer);
-  if (!orgId || !customer || !/^[0-9a-f-]{36}$/i.test(orgId)) return;
-  await tx
-    .update(organizations)
-    .set({ stripeCustomerId: customer, updatedAt: new Date() })
-    .where(and(eq(organizations.id, orgId), sql`${organizations.stripeCustomerId} is null`));
+  const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  if (!orgId || !customer || !UUID.test(orgId)) return;
+  await linkCustomer(ctx.tx, orgId, customer);
 }
-
-export async function recordOnly(): Promise<void> {}

@@ -1,39 +1,92 @@
-import type { Handler } from "../types";
-import * as checkoutSessionCompleted from "./checkout.session.completed";
-import * as customerSubscriptionCreated from "./customer.subscription.created";
-import * as customerSubscriptionDeleted from "./customer.subscription.deleted";
-import * as customerSubscriptionTrialWillEnd from "./customer.subscription.trial_will_end";
-import * as customerSubscriptionUpdated from "./customer.subscription.updated";
-import * as customerUpdated from "./customer.updated";
-import * as invoiceCreated from "./invoice.created";
-import * as invoiceFinalized from "./invoice.finalized";
-import * as invoiceMarkedUncollectible from "./invoice.marked_uncollectible";
-import * as invoicePaid from "./invoice.paid";
-import * as invoicePaymentFailed from "./invoice.payment_failed";
-import * as invoicePaymentSucceeded from "./invoice.payment_succeeded";
-import * as invoiceVoided from "./invoice.voided";
-import * as paymentMethodAttached from "./payment_method.attached";
-import * as paymentMethodDetached from "./payment_method.detached";
-import * as setupIntentSucceeded from "./setup_intent.succeeded";
+import "server-only";
+import type { Stripe } from "@/lib/stripe/client";
+import type { HandlerContext } from "../types";
+import {
+  onCheckoutCompleted,
+  onCustomerUpdated,
+  onPaymentMethodAttached,
+  onPaymentMethodDetached,
+  onSetupIntentSucceeded,
+} from "./customer-events";
+import { onInvoiceEvent } from "./invoice-events";
+import { onSubscriptionEvent, onTrialWillEnd } from "./subscription-events";
 
-/** The event types we act on: one file each. Anything else is recorded as ignored. */
-export const HANDLERS: Record<string, Handler | undefined> = {
-  "customer.subscription.created": customerSubscriptionCreated.handle,
-  "customer.subscription.updated": customerSubscriptionUpdated.handle,
-  "customer.subscription.deleted": customerSubscriptionDeleted.handle,
-  "customer.subscription.trial_will_end": customerSubscriptionTrialWillEnd.handle,
-  "invoice.created": invoiceCreated.handle,
-  "invoice.finalized": invoiceFinalized.handle,
-  "invoice.paid": invoicePaid.handle,
-  "invoice.payment_succeeded": invoicePaymentSucceeded.handle,
-  "invoice.payment_failed": invoicePaymentFailed.handle,
-  "invoice.voided": invoiceVoided.handle,
-  "invoice.marked_uncollectible": invoiceMarkedUncollectible.handle,
-  "payment_method.attached": paymentMethodAttached.handle,
-  "payment_method.detached": paymentMethodDetached.handle,
-  "setup_intent.succeeded": setupIntentSucceeded.handle,
-  "checkout.session.completed": checkoutSessionCompleted.handle,
-  "customer.updated": customerUpdated.handle,
-};
+/** The event types we act on. Anything else is recorded as ignored when it arrives, without a worker pass. */
+export const HANDLED_EVENT_TYPES = [
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.trial_will_end",
+  "invoice.created",
+  "invoice.finalized",
+  "invoice.updated",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "invoice.payment_failed",
+  "invoice.payment_action_required",
+  "invoice.voided",
+  "invoice.marked_uncollectible",
+  "payment_method.attached",
+  "payment_method.detached",
+  "setup_intent.succeeded",
+  "checkout.session.completed",
+  "customer.updated",
+] as const satisfies readonly Stripe.Event.Type[];
 
-export const HANDLED_EVENT_TYPES = Object.keys(HANDLERS);
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+const handled = new Set<string>(HANDLED_EVENT_TYPES);
+export function isHandledEventType(type: string): type is HandledEventType {
+  return handled.has(type);
+}
+
+/**
+ * Apply one verified event: a thin step from the event's type to the lib/billing function that
+ * owns the state it concerns. The switch narrows `event` to its Stripe type
+ * (`Stripe.InvoicePaidEvent`, …), so no handler casts `event.data.object`. Answers false for a
+ * type we don't act on.
+ */
+export async function dispatch(ctx: HandlerContext, event: Stripe.Event): Promise<boolean> {
+  switch (event.type) {
+    case "customer.subscription.created":
+    case "customer.subscription.updated":
+    case "customer.subscription.deleted":
+    case "customer.subscription.paused":
+    case "customer.subscription.resumed":
+      await onSubscriptionEvent(ctx, event);
+      return true;
+    case "customer.subscription.trial_will_end":
+      await onTrialWillEnd(ctx, event);
+      return true;
+    case "invoice.created":
+    case "invoice.finalized":
+    case "invoice.updated":
+    case "invoice.paid":
+    case "invoice.payment_succeeded":
+    case "invoice.payment_failed":
+    case "invoice.payment_action_required":
+    case "invoice.voided":
+    case "invoice.marked_uncollectible":
+      await onInvoiceEvent(ctx, event);
+      return true;
+    case "payment_method.attached":
+      await onPaymentMethodAttached(ctx, event);
+      return true;
+    case "payment_method.detached":
+      await onPaymentMethodDetached(ctx, event);
+      return true;
+    case "setup_intent.succeeded":
+      await onSetupIntentSucceeded(ctx, event);
+      return true;
+    case "checkout.session.completed":
+      await onCheckoutCompleted(ctx, event);
+      return true;
+    case "customer.updated":
+      await onCustomerUpdated(ctx, event);
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,6 +1,6 @@
 "use server";
 
-import type { ActionState } from "@/components/admin/action-form";
+import { z } from "zod";
 import {
   extendTrial,
   extendTrialSchema,
@@ -16,201 +16,194 @@ import {
   suspendSchema,
 } from "@/lib/admin";
 import { AppError } from "@/lib/errors";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
+import { adminAction } from "@/lib/http/action";
 import { formatMoney, parseMajorAmount } from "@/lib/money";
-import { getStripe } from "@/lib/stripe/client";
-import { adminAction, field } from "../../action-state";
+import { LIMIT_KEYS } from "@/lib/plans/catalog";
 import {
-  adminActionReporting,
   adminChangePlan,
+  adminChangePlanSchema,
   adminCreateManualInvoice,
   adminResync,
+  adminResyncSchema,
   adminSetEnterpriseTerms,
   describeResync,
   MAX_MANUAL_LINES,
 } from "./billing-ops";
 
 /**
- * Server actions of the organization page. Each parses its FormData with the service's own
- * schema (so a person sees field messages), then calls one service that audits the change.
+ * Server actions of the organization page (the page binds the organization's id). Each parses
+ * its form with the service's own schema (so a person sees field messages), then calls one
+ * service that audits the change.
  */
 
-const paths = (orgId: string) => [`/admin/orgs/${orgId}`, "/admin/orgs", "/admin", "/admin/audit"];
+const orgPages = (orgId: string) => [`/admin/orgs/${orgId}`, "/admin/orgs", "/admin", "/admin/audit"];
+
+/** The form's fields, as strings. */
+type Form = Record<string, string | string[] | undefined>;
+const text = (f: Form, name: string): string | undefined => {
+  const v = f[name];
+  return typeof v === "string" ? v : undefined;
+};
 
 /** A limit field: "Unlimited" ticked → null, else the number typed (blank → "enter a number"). */
-function limitValue(fd: FormData, name: string): string | null | undefined {
-  return fd.get(`${name}Unlimited`) ? null : field(fd, name);
-}
+const limitValue = (f: Form, name: string): string | null | undefined => (f[`${name}Unlimited`] ? null : text(f, name));
 
-export async function overrideLimitAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      const input = setLimitOverrideSchema.parse({
-        key: field(fd, "key"),
-        value: limitValue(fd, "value"),
-        reason: field(fd, "reason"),
-      });
-      await setLimitOverride(db, orgId, input, actor);
-    },
-    "Limit override saved.",
-    paths(orgId),
-  );
-}
+/** The form layer: the limit form's fields as the service's input. */
+const limitOverrideForm = z.preprocess(
+  (f: Form) => ({ key: f.key, value: limitValue(f, "value"), reason: f.reason }),
+  setLimitOverrideSchema,
+);
 
-export async function removeOverrideAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      const input = removeLimitOverrideSchema.parse({ key: field(fd, "key"), reason: field(fd, "reason") });
-      await removeLimitOverride(db, orgId, input, actor);
-    },
-    "Override removed: the plan’s limit applies again.",
-    paths(orgId),
-  );
-}
+export const overrideLimitAction = adminAction(
+  { schema: limitOverrideForm, message: "Limit override saved.", revalidate: orgPages },
+  async (input, { db, actor }, orgId: string) => {
+    await setLimitOverride(db, orgId, input, actor);
+  },
+);
+
+export const removeOverrideAction = adminAction(
+  {
+    schema: removeLimitOverrideSchema,
+    message: "Override removed: the plan’s limit applies again.",
+    revalidate: orgPages,
+  },
+  async (input, { db, actor }, orgId: string) => {
+    await removeLimitOverride(db, orgId, input, actor);
+  },
+);
 
 /** A dollar amount typed in a form → minor units, or a sentence saying how to type it. */
-function majorAmount(text: string | undefined, currency: string, what: string): number | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  const cents = parseMajorAmount(text, currency);
+function majorAmount(value: string | undefined, currency: string, what: string): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const cents = parseMajorAmount(value, currency);
   if (cents === null)
     throw new AppError("bad_request", `Enter ${what} like 420.00 (${currency.toUpperCase()}, at most two decimals).`);
   return cents;
 }
 
-export async function enterpriseTermsAction(
-  orgId: string,
-  currency: string,
-  _prev: ActionState,
-  fd: FormData,
-): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      // A blank limit keeps the Enterprise plan's default; "Unlimited" ticked → null.
-      const limits = Object.fromEntries(
-        LIMIT_KEYS.flatMap((k) => {
-          const v = limitValue(fd, k);
-          return v === undefined || (typeof v === "string" && v.trim() === "") ? [] : [[k, v]];
-        }),
-      );
-      await adminSetEnterpriseTerms(
-        { db, stripe: getStripe() },
-        orgId,
-        {
-          cycle: field(fd, "cycle"),
-          pricePerSeatCents: majorAmount(field(fd, "price"), currency, "the price per seat"),
-          limits,
-          reason: field(fd, "reason"),
-        },
-        actor,
-      );
-    },
-    "Enterprise terms saved; Stripe follows.",
-    paths(orgId),
-  );
+/** The Enterprise terms form as it came: amounts are read in the organization's currency below. */
+const enterpriseTermsForm = z.preprocess(
+  (f: Form) => ({
+    cycle: text(f, "cycle"),
+    price: text(f, "price"),
+    // A blank limit keeps the Enterprise plan's default; "Unlimited" ticked → null.
+    limits: Object.fromEntries(
+      LIMIT_KEYS.flatMap((k) => {
+        const v = limitValue(f, k);
+        return v === undefined || (typeof v === "string" && v.trim() === "") ? [] : [[k, v]];
+      }),
+    ),
+    reason: text(f, "reason"),
+  }),
+  z.object({
+    cycle: z.string().optional(),
+    price: z.string().optional(),
+    limits: z.record(z.string(), z.string().nullable()),
+    reason: z.string().optional(),
+  }),
+);
+
+export const enterpriseTermsAction = adminAction(
+  { schema: enterpriseTermsForm, message: "Enterprise terms saved; Stripe follows.", revalidate: orgPages },
+  async (form, { db, stripe, actor }, orgId: string, currency: string) =>
+    adminSetEnterpriseTerms(
+      db,
+      stripe,
+      orgId,
+      { ...form, pricePerSeatCents: majorAmount(form.price, currency, "the price per seat") },
+      actor,
+    ),
+);
+
+function planChangedMessage(
+  result: { unchanged: boolean; subscriptionId: string | null },
+  input: { planId: string; cycle: string },
+): string {
+  if (result.unchanged) return "Already on that plan and cycle: nothing changed.";
+  return input.planId === "free"
+    ? "Downgrade to Free scheduled for the end of the period."
+    : `Plan changed to Pro (${input.cycle}); Stripe subscription ${result.subscriptionId}.`;
 }
 
-export async function changePlanAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminActionReporting(async (db, actor) => {
-    const input = { planId: field(fd, "planId"), cycle: field(fd, "cycle"), reason: field(fd, "reason") };
-    const result = await adminChangePlan({ db, stripe: getStripe() }, orgId, input, actor);
-    if (result.unchanged) return "Already on that plan and cycle: nothing changed.";
-    return input.planId === "free"
-      ? "Downgrade to Free scheduled for the end of the period."
-      : `Plan changed to Pro (${input.cycle}); Stripe subscription ${result.subscriptionId}.`;
-  }, paths(orgId));
+export const changePlanAction = adminAction(
+  { schema: adminChangePlanSchema, message: planChangedMessage, revalidate: orgPages },
+  async (input, { db, stripe, actor }, orgId: string) => adminChangePlan(db, stripe, orgId, input, actor),
+);
+
+export const resyncAction = adminAction(
+  { schema: adminResyncSchema, message: describeResync, revalidate: orgPages },
+  async (input, { db, stripe, actor }, orgId: string) => adminResync(db, stripe, orgId, input, actor),
+);
+
+/** The manual invoice form: up to MAX_MANUAL_LINES rows of description, quantity and amount. */
+const manualInvoiceForm = z.preprocess(
+  (f: Form) => ({
+    lines: Array.from({ length: MAX_MANUAL_LINES }, (_, i) => ({
+      description: text(f, `line${i}Description`)?.trim() ?? "",
+      quantity: text(f, `line${i}Quantity`)?.trim() ?? "",
+      amount: text(f, `line${i}Amount`)?.trim() ?? "",
+    })).filter((l) => l.description || l.amount), // an unused row
+    dueInDays: text(f, "dueInDays"),
+    memo: text(f, "memo")?.trim(),
+    reason: text(f, "reason"),
+  }),
+  z.object({
+    lines: z.array(z.object({ description: z.string(), quantity: z.string(), amount: z.string() })),
+    dueInDays: z.string().optional(),
+    memo: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+);
+
+function invoiceMessage(invoice: { number: string; totalCents: number; currency: string }): string {
+  return `Invoice ${invoice.number} created (${formatMoney(invoice.totalCents, invoice.currency)}).`;
 }
 
-export async function resyncAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminActionReporting(async (db, actor) => {
-    return describeResync(
-      await adminResync({ db, stripe: getStripe() }, orgId, { reason: field(fd, "reason") }, actor),
-    );
-  }, paths(orgId));
-}
-
-export async function manualInvoiceAction(
-  orgId: string,
-  currency: string,
-  _prev: ActionState,
-  fd: FormData,
-): Promise<ActionState> {
-  return adminActionReporting(async (db, actor) => {
-    const lines = [];
-    for (let i = 0; i < MAX_MANUAL_LINES; i++) {
-      const description = field(fd, `line${i}Description`)?.trim() ?? "";
-      const quantity = field(fd, `line${i}Quantity`)?.trim() ?? "";
-      const amount = field(fd, `line${i}Amount`)?.trim() ?? "";
-      if (!description && !amount) continue; // an unused row
-      lines.push({
-        description,
-        quantity: quantity || "1",
-        unitAmountCents: majorAmount(amount, currency, `line ${i + 1}'s unit amount`) ?? "",
-      });
-    }
-    const due = field(fd, "dueInDays");
-    const memo = field(fd, "memo")?.trim();
-    const invoice = await adminCreateManualInvoice(
+export const manualInvoiceAction = adminAction(
+  { schema: manualInvoiceForm, message: invoiceMessage, revalidate: orgPages },
+  async (form, { db, actor }, orgId: string, currency: string) =>
+    adminCreateManualInvoice(
       db,
       orgId,
       {
         currency: currency.toLowerCase(),
-        dueInDays: due === undefined || due.trim() === "" ? undefined : due,
-        memo: memo ? memo : undefined,
-        lines,
-        reason: field(fd, "reason"),
+        dueInDays: form.dueInDays === undefined || form.dueInDays.trim() === "" ? undefined : form.dueInDays,
+        memo: form.memo ? form.memo : undefined,
+        lines: form.lines.map((l, i) => ({
+          description: l.description,
+          quantity: l.quantity || "1",
+          unitAmountCents: majorAmount(l.amount, currency, `line ${i + 1}'s unit amount`) ?? "",
+        })),
+        reason: form.reason,
       },
       actor,
-    );
-    return `Invoice ${invoice.number} created (${formatMoney(invoice.totalCents, invoice.currency)}).`;
-  }, paths(orgId));
-}
+    ),
+);
 
-export async function extendTrialAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      await extendTrial(
-        db,
-        orgId,
-        extendTrialSchema.parse({ days: field(fd, "days"), reason: field(fd, "reason") }),
-        actor,
-      );
-    },
-    "Trial extended.",
-    paths(orgId),
-  );
-}
+export const extendTrialAction = adminAction(
+  { schema: extendTrialSchema, message: "Trial extended.", revalidate: orgPages },
+  async (input, { db, actor }, orgId: string) => {
+    await extendTrial(db, orgId, input, actor);
+  },
+);
 
-export async function suspendAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      await suspendOrganization(db, orgId, suspendSchema.parse({ reason: field(fd, "reason") }), actor);
-    },
-    "Organization suspended: its API keys now answer 403.",
-    paths(orgId),
-  );
-}
+export const suspendAction = adminAction(
+  { schema: suspendSchema, message: "Organization suspended: its API keys now answer 403.", revalidate: orgPages },
+  async (input, { db, actor }, orgId: string) => {
+    await suspendOrganization(db, orgId, input, actor);
+  },
+);
 
-export async function reactivateAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      await reactivateOrganization(db, orgId, reactivateSchema.parse({ reason: field(fd, "reason") }), actor);
-    },
-    "Organization reactivated.",
-    paths(orgId),
-  );
-}
+export const reactivateAction = adminAction(
+  { schema: reactivateSchema, message: "Organization reactivated.", revalidate: orgPages },
+  async (input, { db, actor }, orgId: string) => {
+    await reactivateOrganization(db, orgId, input, actor);
+  },
+);
 
-export async function revokeKeyAction(orgId: string, _prev: ActionState, fd: FormData): Promise<ActionState> {
-  return adminAction(
-    async (db, actor) => {
-      await revokeOrganizationApiKey(
-        db,
-        orgId,
-        revokeKeySchema.parse({ apiKeyId: field(fd, "apiKeyId"), reason: field(fd, "reason") }),
-        actor,
-      );
-    },
-    "API key revoked.",
-    paths(orgId),
-  );
-}
+export const revokeKeyAction = adminAction(
+  { schema: revokeKeySchema, message: "API key revoked.", revalidate: orgPages },
+  async (input, { db, actor }, orgId: string) => {
+    await revokeOrganizationApiKey(db, orgId, input, actor);
+  },
+);

@@ -1,12 +1,8 @@
 import "server-only";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { ActionState } from "@/components/admin/action-form";
-import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { reasonSchema } from "@/lib/admin/reason";
-import { userActor, type UserActor } from "@/lib/audit";
-import { requirePlatformAdmin } from "@/lib/auth/session";
+import type { UserActor } from "@/lib/audit";
 import {
   changePlan,
   enterpriseTermsSchema,
@@ -14,7 +10,6 @@ import {
   setEnterpriseTerms,
   type ResyncReport,
 } from "@/lib/billing";
-import { runAction } from "@/lib/http/action";
 import { createManualInvoice, manualInvoiceSchema } from "@/lib/invoices";
 import { multiplyMinor, sumMinor } from "@/lib/money";
 import type { Stripe } from "@/lib/stripe/client";
@@ -25,8 +20,6 @@ import type { Stripe } from "@/lib/stripe/client";
  * calls one billing service (so Stripe follows), which writes the change and its one audit row
  * (the admin as actor, before, after and the reason) in one transaction.
  */
-
-export type BillingCtx = { db: Db; stripe: Stripe };
 
 export const adminChangePlanSchema = z.object({
   planId: z.enum(["free", "pro"], { error: "Choose Free or Pro (Enterprise has its own terms)." }),
@@ -49,24 +42,32 @@ export type AdminManualInvoiceInput = z.input<typeof adminManualInvoiceSchema>;
 
 /** Change plan (to Free: cancel at the end of the period). Already on that plan and cycle: nothing written. */
 export async function adminChangePlan(
-  ctx: BillingCtx,
+  db: Db,
+  stripe: Stripe,
   organizationId: string,
   raw: AdminChangePlanInput | Record<string, unknown>,
   actor: UserActor,
 ) {
   const input = adminChangePlanSchema.parse(raw);
-  return changePlan(ctx, { organizationId, planId: input.planId, cycle: input.cycle, actor, reason: input.reason });
+  return changePlan(db, stripe, {
+    organizationId,
+    planId: input.planId,
+    cycle: input.cycle,
+    actor,
+    reason: input.reason,
+  });
 }
 
 /** Enterprise terms. */
 export async function adminSetEnterpriseTerms(
-  ctx: BillingCtx,
+  db: Db,
+  stripe: Stripe,
   organizationId: string,
   raw: AdminEnterpriseTermsInput | Record<string, unknown>,
   actor: UserActor,
 ) {
   const input = adminEnterpriseTermsSchema.parse(raw);
-  return setEnterpriseTerms(ctx, {
+  return setEnterpriseTerms(db, stripe, {
     organizationId,
     actor,
     reason: input.reason,
@@ -78,13 +79,14 @@ export async function adminSetEnterpriseTerms(
 
 /** Resync from Stripe: one `billing.resynced` row with the report, before, after and the reason. */
 export async function adminResync(
-  ctx: BillingCtx,
+  db: Db,
+  stripe: Stripe,
   organizationId: string,
   raw: z.input<typeof adminResyncSchema> | Record<string, unknown>,
   actor: UserActor,
 ): Promise<ResyncReport> {
   const { reason } = adminResyncSchema.parse(raw);
-  return resyncOrganization(ctx.db, ctx.stripe, { organizationId, actor, reason });
+  return resyncOrganization(db, stripe, { organizationId, actor, reason });
 }
 
 export function describeResync(report: ResyncReport): string {
@@ -102,19 +104,4 @@ export async function adminCreateManualInvoice(
   const invoice = await createManualInvoice(db, { organizationId, actor, ...input });
   const totalCents = sumMinor(input.lines.map((l) => multiplyMinor(l.unitAmountCents, l.quantity)));
   return { ...invoice, totalCents, currency: input.currency };
-}
-
-/**
- * Like app/admin/action-state's adminAction, but the success message is computed from the
- * service's answer (a resync report, an invoice number, a replay outcome).
- */
-export async function adminActionReporting(
-  body: (db: Db, actor: UserActor) => Promise<string>,
-  revalidate: string[],
-): Promise<ActionState> {
-  const user = await requirePlatformAdmin();
-  const result = await runAction(async () => body(await getDb(), userActor(user)));
-  if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.fieldErrors };
-  for (const path of revalidate) revalidatePath(path);
-  return { ok: true, message: result.data };
 }

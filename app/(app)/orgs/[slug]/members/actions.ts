@@ -1,10 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { getDb } from "@/db/client";
-import { userActor } from "@/lib/audit";
-import { requireOrgRole } from "@/lib/auth/session";
-import { runAction, type ActionResult } from "@/lib/http/action";
+import type { MemberRole } from "@/db/schema";
+import { orgAction } from "@/lib/http/action";
 import {
   changeMemberRole,
   changeRoleSchema,
@@ -13,73 +10,43 @@ import {
   removeMember,
   removeMemberSchema,
 } from "@/lib/orgs/members";
-import { getStripe } from "@/lib/stripe/client";
 
 /**
- * Member actions: owner or admin of this organization (checked here; the service checks the
- * finer rules: only owners touch owners, the user limit, the last owner) → zod → one service
- * call → revalidate. Seats follow membership inside the service.
+ * Member actions: owners and admins of the organization (checked here; the service checks the
+ * finer rules: only owners touch owners, the user limit, the last owner). Seats follow
+ * membership inside the service.
  */
 
-function revalidateMembers(slug: string) {
-  revalidatePath(`/orgs/${slug}/members`);
-  // Seats and the user count show on the billing pages too.
-  revalidatePath(`/orgs/${slug}/billing`, "layout");
+// Seats and the user count show on the billing pages too.
+const memberPages = (slug: string) => [`/orgs/${slug}/members`, { layout: `/orgs/${slug}/billing` }];
+
+const roleName: Record<MemberRole, string> = { owner: "an owner", admin: "an admin", member: "a member" };
+
+function invitedMessage(r: { email: string; role: MemberRole }): string {
+  return `${r.email} is now ${roleName[r.role]}. We’ve emailed them an invitation.`;
 }
 
-export async function inviteMemberAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<{ email: string; seats: number }>> {
-  let message = "";
-  const result = await runAction(async () => {
-    const { user, organization, role } = await requireOrgRole(slug, "admin");
-    const input = inviteMemberSchema.parse({
-      email: formData.get("email") ?? "",
-      role: formData.get("role") || undefined,
-    });
-    const r = await inviteMember(
-      { db: await getDb(), stripe: getStripe() },
-      { organizationId: organization.id, ...input, actor: userActor(user), callerRole: role },
-    );
-    revalidateMembers(slug);
-    message = `${input.email} is now a${input.role === "admin" ? "n admin" : input.role === "owner" ? "n owner" : " member"}. We’ve emailed them an invitation.`;
-    return { email: input.email, seats: r.seats };
-  });
-  return result.ok ? { ...result, message } : result;
-}
+export const inviteMemberAction = orgAction(
+  { role: "admin", schema: inviteMemberSchema, revalidate: memberPages, message: invitedMessage },
+  async (input, { db, stripe, organization, role, actor }) => {
+    const r = await inviteMember(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role });
+    return { email: input.email, role: input.role, seats: r.seats };
+  },
+);
 
-export async function changeRoleAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<{ changed: boolean }>> {
-  return runAction(async () => {
-    const { user, organization, role } = await requireOrgRole(slug, "admin");
-    const input = changeRoleSchema.parse({ membershipId: formData.get("membershipId"), role: formData.get("role") });
-    const r = await changeMemberRole(
-      { db: await getDb(), stripe: getStripe() },
-      { organizationId: organization.id, ...input, actor: userActor(user), callerRole: role },
-    );
-    revalidateMembers(slug);
-    return r;
-  }, "Role updated.");
-}
+export const changeRoleAction = orgAction(
+  { role: "admin", schema: changeRoleSchema, revalidate: memberPages, message: "Role updated." },
+  async (input, { db, stripe, organization, role, actor }) =>
+    changeMemberRole(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role }),
+);
 
-export async function removeMemberAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<{ seats: number }>> {
-  return runAction(async () => {
-    const { user, organization, role } = await requireOrgRole(slug, "admin");
-    const input = removeMemberSchema.parse({ membershipId: formData.get("membershipId") });
-    const r = await removeMember(
-      { db: await getDb(), stripe: getStripe() },
-      { organizationId: organization.id, ...input, actor: userActor(user), callerRole: role },
-    );
-    revalidateMembers(slug);
-    return r;
-  }, "Member removed. They lose access at once.");
-}
+export const removeMemberAction = orgAction(
+  {
+    role: "admin",
+    schema: removeMemberSchema,
+    revalidate: memberPages,
+    message: "Member removed. They lose access at once.",
+  },
+  async (input, { db, stripe, organization, role, actor }) =>
+    removeMember(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role }),
+);

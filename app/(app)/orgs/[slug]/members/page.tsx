@@ -24,7 +24,7 @@ export const metadata: Metadata = { title: "Members" };
 /** Stripe's answer for ±1 seat; when Stripe can't be reached the page still renders, without the figure. */
 async function seatPreview(organizationId: string, delta: 1 | -1): Promise<SeatPreview | null | "unavailable"> {
   try {
-    return await previewSeatChange({ db: await getDb(), stripe: getStripe() }, { organizationId, delta });
+    return await previewSeatChange(await getDb(), getStripe(), { organizationId, delta });
   } catch (err) {
     if (isAppError(err)) return "unavailable";
     throw err;

@@ -6,5 +6,5 @@ import { getStripe } from "@/lib/stripe/client";
 /** POST { reason } — replay every failed event (oldest first, 100 a run); answers { results }. */
 export const POST = withPlatformAdmin(async (req, { db, user }) => {
   const body = await readJson(req, replaySchema);
-  return Response.json({ results: await adminReplayFailed({ db, stripe: getStripe() }, body, userActor(user)) });
+  return Response.json({ results: await adminReplayFailed(db, getStripe(), body, userActor(user)) });
 });

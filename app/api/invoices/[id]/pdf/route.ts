@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { invoices, memberships } from "@/db/schema";
-import { getCurrentUser } from "@/lib/auth/session";
+import { currentUserOfRequest } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { withErrors } from "@/lib/http/route";
 import { getInvoiceDocument, renderInvoicePdf } from "@/lib/invoices";
@@ -8,8 +8,8 @@ import { getInvoiceDocument, renderInvoicePdf } from "@/lib/invoices";
 export const dynamic = "force-dynamic";
 
 /** The invoice as PDF: members of its organization and platform admins; anyone else gets 404. */
-export const GET = withErrors<{ id: string }>(async (_req, { db, params }) => {
-  const user = await getCurrentUser();
+export const GET = withErrors<{ id: string }>(async (req, { db, params }) => {
+  const user = await currentUserOfRequest(req);
   if (!user) throw new AppError("not_found", "No such invoice.");
   let scope: string | "any" = "any";
   if (!user.isPlatformAdmin) {

@@ -1,11 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { CardResult, PlanChangePreview } from "@/components/billing/types";
-import { getDb } from "@/db/client";
-import { userActor } from "@/lib/audit";
-import { requireOrgRole } from "@/lib/auth/session";
 import {
   attachCardSchema,
   attachPaymentMethod,
@@ -13,34 +9,30 @@ import {
   createSetupIntent,
   finalizeSetupIntent,
   planChangeSchema,
+  type PlanChange,
   previewPlanChange,
   resumeSubscription,
 } from "@/lib/billing";
-import { runAction, type ActionResult } from "@/lib/http/action";
+import { orgAction } from "@/lib/http/action";
 import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
-import { getStripe } from "@/lib/stripe/client";
 
-/**
- * Plan page actions. Each: owner or admin of this organization (checked here, whatever the UI
- * showed) → parse the form with zod → one service call → revalidate the billing pages.
- */
+/** Plan page actions: owners and admins of the organization (checked here, whatever the UI showed). */
 
-function revalidateBilling(slug: string) {
-  // The dashboard, plan and invoice pages all show the subscription.
-  revalidatePath(`/orgs/${slug}/billing`, "layout");
+// The dashboard, plan and invoice pages all show the subscription.
+const billingPages = (slug: string) => [{ layout: `/orgs/${slug}/billing` }];
+
+function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string {
+  if (input.planId === "free")
+    return "Cancellation scheduled: you keep your plan until the end of the period, then move to Free.";
+  if (r.unchanged) return "Nothing to change: you're already on this plan.";
+  return `Done: you're on the new plan, billed ${input.cycle === "annual" ? "annually" : "monthly"}. Stripe confirms the payment in a moment.`;
 }
 
-const cycleName = (c: "monthly" | "annual") => (c === "annual" ? "annually" : "monthly");
-
 /** What a plan change would charge and change (Stripe's own proration), before confirming. */
-export async function previewPlanChangeAction(
-  slug: string,
-  formData: FormData,
-): Promise<ActionResult<PlanChangePreview>> {
-  return runAction(async () => {
-    const { organization } = await requireOrgRole(slug, "admin");
-    const input = planChangeSchema.parse({ planId: formData.get("planId"), cycle: formData.get("cycle") });
-    const p = await previewPlanChange(await getDb(), getStripe(), { ...input, organizationId: organization.id });
+export const previewPlanChangeAction = orgAction(
+  { role: "admin", schema: planChangeSchema },
+  async (input, { db, stripe, organization }): Promise<PlanChangePreview> => {
+    const p = await previewPlanChange(db, stripe, { ...input, organizationId: organization.id });
     return {
       planId: p.planId,
       planName: p.planName,
@@ -56,52 +48,39 @@ export async function previewPlanChangeAction(
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
       amounts: p.amounts,
     };
-  });
-}
+  },
+);
 
 /** Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end. */
-export async function changePlanAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<{ unchanged: boolean }>> {
-  let message = "";
-  const result = await runAction(async () => {
-    const { user, organization } = await requireOrgRole(slug, "admin");
-    const input = planChangeSchema.parse({ planId: formData.get("planId"), cycle: formData.get("cycle") });
-    const r = await changePlan(
-      { db: await getDb(), stripe: getStripe() },
-      { ...input, organizationId: organization.id, actor: userActor(user) },
-    );
-    revalidateBilling(slug);
-    message =
-      input.planId === "free"
-        ? "Cancellation scheduled: you keep your plan until the end of the period, then move to Free."
-        : r.unchanged
-          ? "Nothing to change: you're already on this plan."
-          : `Done: you're on the new plan, billed ${cycleName(input.cycle)}. Stripe confirms the payment in a moment.`;
+export const changePlanAction = orgAction(
+  {
+    role: "admin",
+    schema: planChangeSchema,
+    revalidate: billingPages,
+    message: planChangeMessage,
+  },
+  async (input, { db, stripe, organization, actor }) => {
+    const r = await changePlan(db, stripe, { ...input, organizationId: organization.id, actor });
     return { unchanged: r.unchanged };
-  });
-  return result.ok ? { ...result, message } : result;
-}
+  },
+);
 
 /**
  * Undo a scheduled cancellation. Call it directly (`await resumeSubscriptionAction(slug)`), or
- * bind the slug and use it as a form action (`useActionState(resumeSubscriptionAction.bind(null, slug), null)`:
- * extra arguments are ignored). Owners and admins only; revalidates every billing page.
- * Answers `{ ok: true, data: { unchanged }, message }` or `{ ok: false, error }`.
+ * bind the slug and use it as a form action. Answers `{ ok: true, data: { unchanged }, message }`
+ * or `{ ok: false, error }`.
  */
-export async function resumeSubscriptionAction(slug: string): Promise<ActionResult<{ unchanged: boolean }>> {
-  return runAction(async () => {
-    const { user, organization } = await requireOrgRole(slug, "admin");
-    const r = await resumeSubscription(
-      { db: await getDb(), stripe: getStripe() },
-      { organizationId: organization.id, actor: userActor(user) },
-    );
-    revalidateBilling(slug);
+export const resumeSubscriptionAction = orgAction(
+  {
+    role: "admin",
+    revalidate: billingPages,
+    message: "Your subscription continues: it renews at the end of the period as usual.",
+  },
+  async (_input, { db, stripe, organization, actor }) => {
+    const r = await resumeSubscription(db, stripe, { organizationId: organization.id, actor });
     return { unchanged: r.unchanged };
-  }, "Your subscription continues: it renews at the end of the period as usual.");
-}
+  },
+);
 
 function cardResult(r: Awaited<ReturnType<typeof attachPaymentMethod>>): CardResult {
   if (r.status === "requires_action")
@@ -122,87 +101,41 @@ function cardMessage(r: CardResult): string {
 }
 
 /** Save a card (a Stripe payment method id: the test-card picker) as the organization's default. */
-export async function attachCardAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<CardResult>> {
-  let message = "";
-  const result = await runAction(async () => {
-    const { user, organization } = await requireOrgRole(slug, "admin");
-    const { paymentMethod } = attachCardSchema.parse({ paymentMethod: formData.get("paymentMethod") ?? "" });
-    const r = cardResult(
-      await attachPaymentMethod(await getDb(), getStripe(), {
-        organizationId: organization.id,
-        paymentMethod,
-        actor: userActor(user),
-      }),
-    );
-    revalidateBilling(slug);
-    message = cardMessage(r);
-    return r;
-  });
-  return result.ok ? { ...result, message } : result;
-}
+export const attachCardAction = orgAction(
+  { role: "admin", schema: attachCardSchema, revalidate: billingPages, message: cardMessage },
+  async ({ paymentMethod }, { db, stripe, organization, actor }) =>
+    cardResult(await attachPaymentMethod(db, stripe, { organizationId: organization.id, paymentMethod, actor })),
+);
 
 /** A SetupIntent for Stripe's Payment Element (only with a publishable key). */
-export async function createSetupIntentAction(slug: string): Promise<ActionResult<{ clientSecret: string }>> {
-  return runAction(async () => {
-    const { organization } = await requireOrgRole(slug, "admin");
-    return createSetupIntent(await getDb(), getStripe(), organization.id);
-  });
-}
+export const createSetupIntentAction = orgAction({ role: "admin" }, async (_input, { db, stripe, organization }) =>
+  createSetupIntent(db, stripe, organization.id),
+);
 
 const finalizeSchema = z.object({
   setupIntentId: z
-    .string()
+    .string({ error: "The card setup is not valid. Try again." })
     .regex(/^seti_[A-Za-z0-9_]+$/, "The card setup is not valid. Try again.")
     .max(255),
 });
 
 /** After the Payment Element confirmed the SetupIntent in the browser: make its card the default. */
-export async function finalizeSetupIntentAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<CardResult>> {
-  let message = "";
-  const result = await runAction(async () => {
-    const { user, organization } = await requireOrgRole(slug, "admin");
-    const { setupIntentId } = finalizeSchema.parse({ setupIntentId: formData.get("setupIntentId") ?? "" });
-    const r = cardResult(
-      await finalizeSetupIntent(await getDb(), getStripe(), {
-        organizationId: organization.id,
-        setupIntentId,
-        actor: userActor(user),
-      }),
-    );
-    revalidateBilling(slug);
-    message = cardMessage(r);
-    return r;
-  });
-  return result.ok ? { ...result, message } : result;
-}
+export const finalizeSetupIntentAction = orgAction(
+  { role: "admin", schema: finalizeSchema, revalidate: billingPages, message: cardMessage },
+  async ({ setupIntentId }, { db, stripe, organization, actor }) =>
+    cardResult(await finalizeSetupIntent(db, stripe, { organizationId: organization.id, setupIntentId, actor })),
+);
 
 /** "Contact us" for Enterprise: records the request (and an audit row) for platform admins. */
-export async function requestEnterpriseAction(
-  slug: string,
-  _prev: unknown,
-  formData: FormData,
-): Promise<ActionResult<{ id: string }>> {
-  return runAction(async () => {
-    const { user, organization } = await requireOrgRole(slug, "admin");
-    const request = enterpriseRequestSchema.parse({
-      contactEmail: formData.get("contactEmail") ?? "",
-      expectedSeats: formData.get("expectedSeats") ?? "",
-      message: formData.get("message") ?? "",
-    });
-    const row = await createEnterpriseRequest(await getDb(), {
-      organizationId: organization.id,
-      actor: userActor(user),
-      request,
-    });
-    revalidatePath(`/orgs/${slug}/billing/plan`);
+export const requestEnterpriseAction = orgAction(
+  {
+    role: "admin",
+    schema: enterpriseRequestSchema,
+    revalidate: (slug) => [`/orgs/${slug}/billing/plan`],
+    message: "Thanks: we've got your request and will reply by email within one business day.",
+  },
+  async (request, { db, organization, actor }) => {
+    const row = await createEnterpriseRequest(db, { organizationId: organization.id, actor, request });
     return { id: row.id };
-  }, "Thanks: we've got your request and will reply by email within one business day.");
-}
+  },
+);

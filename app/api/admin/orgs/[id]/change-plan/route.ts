@@ -9,5 +9,5 @@ import { getStripe } from "@/lib/stripe/client";
  */
 export const POST = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
   const body = await readJson(req, adminChangePlanSchema);
-  return Response.json(await adminChangePlan({ db, stripe: getStripe() }, params.id, body, userActor(user)));
+  return Response.json(await adminChangePlan(db, getStripe(), params.id, body, userActor(user)));
 });

@@ -10,7 +10,7 @@ import { getStripe } from "@/lib/stripe/client";
  */
 const handler = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
   const body = await readJson(req, adminEnterpriseTermsSchema);
-  return Response.json(await adminSetEnterpriseTerms({ db, stripe: getStripe() }, params.id, body, userActor(user)));
+  return Response.json(await adminSetEnterpriseTerms(db, getStripe(), params.id, body, userActor(user)));
 });
 export const POST = handler;
 export const PUT = handler;

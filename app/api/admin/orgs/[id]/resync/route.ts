@@ -6,5 +6,5 @@ import { getStripe } from "@/lib/stripe/client";
 /** POST { reason } — make our rows equal Stripe's for this organization; answers the report. */
 export const POST = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
   const body = await readJson(req, adminResyncSchema);
-  return Response.json(await adminResync({ db, stripe: getStripe() }, params.id, body, userActor(user)));
+  return Response.json(await adminResync(db, getStripe(), params.id, body, userActor(user)));
 });

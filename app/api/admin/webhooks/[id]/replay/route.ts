@@ -10,7 +10,7 @@ import { getStripe } from "@/lib/stripe/client";
  */
 export const POST = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
   const body = await readJson(req, replaySchema);
-  const result = await adminReplayEvent({ db, stripe: getStripe() }, params.id, body, userActor(user));
+  const result = await adminReplayEvent(db, getStripe(), params.id, body, userActor(user));
   if (result.outcome === "failed") throw new AppError("unprocessable", describeReplay(result), { result });
   return Response.json(result);
 });

@@ -1,0 +1,31 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { changePassword, changePasswordSchema, signOutEverywhere } from "@/lib/auth";
+import { reissueSession } from "@/lib/auth/next-auth";
+import { requireUser } from "@/lib/auth/session";
+import { userAction } from "@/lib/http/action";
+
+/**
+ * Change password: the current one is required; every other session ends, this one is issued
+ * again and stays signed in. Success lands on the account page with a note (a redirect, because
+ * the new session cookie makes Next render the page afresh).
+ */
+export const changePasswordAction = userAction(
+  { schema: changePasswordSchema, redirectTo: () => "/account?passwordChanged=1" },
+  async (input, { db, user }) => {
+    const { sessionVersion } = await changePassword(db, user.id, input);
+    await reissueSession(user.id, sessionVersion);
+  },
+);
+
+/**
+ * Sign out everywhere: every session of this user ends, this one included. A plain form action
+ * (no result to show: it always leaves for the sign-in page), like sign-out itself.
+ */
+export async function signOutEverywhereAction(): Promise<void> {
+  const user = await requireUser();
+  await signOutEverywhere(await getDb(), user);
+  redirect("/login?signedOut=everywhere");
+}

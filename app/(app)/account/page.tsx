@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { logoutAction } from "@/app/actions/auth";
+import { AppHeader } from "@/components/app-header";
+import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { changePasswordAction, signOutEverywhereAction } from "./actions";
+
+export const metadata: Metadata = { title: "Your account" };
+export const dynamic = "force-dynamic";
+
+/** The signed-in person's own account: password and sessions. */
+export default async function AccountPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ passwordChanged?: string | string[] }>;
+}) {
+  const user = await requireUser();
+  const { passwordChanged } = await searchParams;
+  return (
+    <>
+      <AppHeader
+        user={user}
+        orgs={user.memberships.map((m) => ({ slug: m.slug, name: m.name }))}
+        isPlatformAdmin={user.isPlatformAdmin}
+        signOut={logoutAction}
+      />
+      <main className="mx-auto max-w-2xl space-y-8 px-4 py-6">
+        <PageHeader title="Your account" description={`Signed in as ${user.email}.`} />
+        <section aria-labelledby="password-heading" className="space-y-3">
+          <h2 id="password-heading" className="text-lg font-semibold">
+            Change password
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Changing it signs you out on every other browser and device; you stay signed in here.
+          </p>
+          {passwordChanged === "1" ? (
+            <Notice tone="success" role="status">
+              Password changed. Every other session of yours was signed out; this one stays signed in.
+            </Notice>
+          ) : null}
+          <ChangePasswordForm action={changePasswordAction} />
+        </section>
+        <section aria-labelledby="sessions-heading" className="space-y-3">
+          <h2 id="sessions-heading" className="text-lg font-semibold">
+            Sessions
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Lost a device or signed in somewhere you shouldn’t have? End every session of yours, this one included.
+          </p>
+          <form action={signOutEverywhereAction}>
+            <Button type="submit" variant="secondary">
+              Sign out everywhere
+            </Button>
+          </form>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { isSlug, isUuid } from "./ids";

@@ -1,1 +1,0 @@
-export { checkoutCompleted as handle } from "./customer-events";

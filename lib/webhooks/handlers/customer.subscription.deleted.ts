@@ -1,1 +1,0 @@
-export { applySubscriptionEvent as handle } from "./subscription-events";

@@ -1,1 +1,0 @@
-export { noteTrialEnding as handle } from "./subscription-events";

@@ -1,1 +1,0 @@
-export { customerUpdated as handle } from "./customer-events";

@@ -1,1 +1,0 @@
-export { endDunning as handle } from "./invoice-events";

@@ -1,1 +1,0 @@
-export { startDunning as handle } from "./invoice-events";

@@ -1,1 +1,0 @@
-export { cardAttached as handle } from "./customer-events";

@@ -1,1 +1,0 @@
-export { cardDetached as handle } from "./customer-events";
