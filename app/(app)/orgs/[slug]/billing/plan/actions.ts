@@ -5,6 +5,8 @@ import type { CardResult, PlanChangePreview } from "@/components/billing/types";
 import {
   attachCardSchema,
   attachPaymentMethod,
+  completeTestAuthentication,
+  testAuthenticationSchema,
   changePlan,
   createSetupIntent,
   finalizeSetupIntent,
@@ -124,6 +126,16 @@ export const finalizeSetupIntentAction = orgAction(
   { role: "admin", schema: finalizeSchema, revalidate: billingPages, message: cardMessage },
   async ({ setupIntentId }, { db, stripe, organization, actor }) =>
     cardResult(await finalizeSetupIntent(db, stripe, { organizationId: organization.id, setupIntentId, actor })),
+);
+
+/**
+ * Test mode: the customer answers the bank's 3-D Secure check of a test card (complete or fail);
+ * the card is then saved, or the refusal says why.
+ */
+export const completeTestAuthenticationAction = orgAction(
+  { role: "admin", schema: testAuthenticationSchema, revalidate: billingPages, message: cardMessage },
+  async (input, { db, stripe, organization, actor }) =>
+    cardResult(await completeTestAuthentication(db, stripe, { ...input, organizationId: organization.id, actor })),
 );
 
 /** "Contact us" for Enterprise: records the request (and an audit row) for platform admins. */
