@@ -37,14 +37,15 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      testIgnore: /subscription\.spec\.ts$/,
+      testIgnore: /(subscription|money-lifecycle)\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
-    // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer: it runs once the
-    // specs that count organizations by plan, or act on Umbrella themselves, are done.
+    // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer, and the credit
+    // flow switches Acme's cycle: they run once the specs that count organizations by plan, or
+    // read Acme's and Umbrella's invoices, are done.
     {
       name: "billing-lifecycle",
-      testMatch: /subscription\.spec\.ts$/,
+      testMatch: /(subscription|money-lifecycle)\.spec\.ts$/,
       dependencies: ["chromium"],
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },

@@ -171,18 +171,28 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
   const userId = new Map(userRows.map((u) => [u.email, u.id]));
 
   for (const o of DEMO_ORGS) {
+    const createdAt = demoCreatedAt(o, now);
     await db
       .insert(organizations)
-      .values({ slug: o.slug, name: o.name, billingEmail: o.members[0]?.email })
+      .values({ slug: o.slug, name: o.name, billingEmail: o.members[0]?.email, createdAt })
       .onConflictDoNothing();
     const [org] = await db
       .select()
       .from(organizations)
       .where(sql`${organizations.slug} = ${o.slug}`);
     if (!org) throw new Error(`seed: organization ${o.slug} missing`);
+    // The owner created the organization; the others joined one after another since, before the last day.
+    const span = now.getTime() - 86_400_000 - org.createdAt.getTime();
     await db
       .insert(memberships)
-      .values(o.members.map((m) => ({ organizationId: org.id, userId: userId.get(m.email)!, role: m.role })))
+      .values(
+        o.members.map((m, i) => ({
+          organizationId: org.id,
+          userId: userId.get(m.email)!,
+          role: m.role,
+          createdAt: new Date(org.createdAt.getTime() + Math.floor((span * i) / Math.max(1, o.members.length))),
+        })),
+      )
       .onConflictDoNothing();
 
     const billingPeriod = paidPeriod(o, now);
@@ -214,6 +224,11 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
     await closeEndedPeriods(db, org, { now, lookbackDays: HISTORY_DAYS });
     await seedInvoices(db, org.id, o, seats, billingPeriod, now);
   }
+
+  // A person's account is as old as their first membership.
+  await db.execute(sql`update users u set created_at = m.first from
+    (select user_id, min(created_at) as first from memberships group by user_id) m
+    where m.user_id = u.id and m.first < u.created_at`);
 
   const [acme] = await db
     .select({ id: organizations.id })
@@ -247,6 +262,24 @@ export async function seedDemo(db: Db, now = new Date()): Promise<void> {
       },
     ])
     .onConflictDoNothing();
+}
+
+/**
+ * When a demo organization signed up: a little before its first seeded invoice (paid plans) and
+ * before its usage history starts, so the admin's "new this month" and signups chart tell a
+ * history, not five signups today.
+ */
+export function demoCreatedAt(o: DemoOrg, now: Date): Date {
+  const daysBeforeHistory = { acme: 20, globex: 45, initech: 12, umbrella: 3, hooli: 30 }[o.slug] ?? 10;
+  const historyStart = now.getTime() - (HISTORY_DAYS + 1) * 86_400_000;
+  let first = historyStart;
+  if (o.plan !== "free") {
+    const current = paidPeriod(o, now);
+    const months = o.cycle === "annual" ? 12 : 1;
+    const count = o.cycle === "annual" ? 2 : 3;
+    first = Math.min(first, addMonths(current.start, -months * (count - 1)).getTime());
+  }
+  return new Date(first - daysBeforeHistory * 86_400_000);
 }
 
 /** The seeded billing period of a demo organization at `now` (its calendar month on Free). */

@@ -48,6 +48,11 @@ const serverSchema = z
       .refine((list) => list.every(isProxyEntry), {
         message: "must list IP addresses or CIDR ranges, like 10.0.0.0/8, 127.0.0.1, ::1",
       }),
+    /** The seller printed on invoices: legal name, postal address (lines split by "|"), tax ID, support email. */
+    SELLER_NAME: opt(z.string().max(200)),
+    SELLER_ADDRESS: opt(z.string().max(500)),
+    SELLER_TAX_ID: opt(z.string().max(100)),
+    SELLER_EMAIL: opt(z.email("must be an email address like billing@example.com")),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== "production") return;
@@ -116,6 +121,18 @@ export type ServerEnv = {
   port: number | undefined;
   /** TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed. */
   trustedProxies: string[];
+  /** Who issues the invoices (printed on every invoice page and PDF). */
+  seller: SellerDetails;
+};
+
+export type SellerDetails = { name: string; addressLines: string[]; taxId: string | null; email: string };
+
+/** The development seller: a placeholder company, so invoices render on a fresh clone. */
+export const DEFAULT_SELLER: SellerDetails = {
+  name: "AgentBill Inc.",
+  addressLines: ["548 Market Street, Suite 100", "San Francisco, CA 94104", "United States"],
+  taxId: null,
+  email: "billing@agentbill.test",
 };
 
 export class EnvError extends Error {
@@ -152,6 +169,16 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     trustedProxies: e.TRUSTED_PROXIES,
+    seller: {
+      name: e.SELLER_NAME?.trim() ?? DEFAULT_SELLER.name,
+      addressLines: e.SELLER_ADDRESS
+        ? e.SELLER_ADDRESS.split(/\||\n|\\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : DEFAULT_SELLER.addressLines,
+      taxId: e.SELLER_TAX_ID?.trim() ?? DEFAULT_SELLER.taxId,
+      email: e.SELLER_EMAIL ?? DEFAULT_SELLER.email,
+    },
   };
 }
 

@@ -49,3 +49,12 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/**
+ * What a suspended organization's people read, wherever they meet the suspension (the banner on
+ * its pages, a refused API key creation): the reason and what to do, in one sentence.
+ */
+export function suspensionMessage(org: { name: string; suspendedReason: string | null }, supportEmail: string): string {
+  const reason = org.suspendedReason?.trim();
+  return `${org.name} is suspended${reason ? `: ${reason.replace(/[.\s]+$/, "")}` : ""}. Its API keys are refused and new keys can't be created until it is reactivated; nothing is deleted. Write to ${supportEmail} to resolve it.`;
+}

@@ -35,6 +35,33 @@ function Stat({ title, children, note }: { title: string; children: React.ReactN
   );
 }
 
+const monthName = (m: string) =>
+  new Date(`${m}-01T00:00:00Z`).toLocaleString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+
+/** A chart's numbers as a table, folded away: the same points, readable and copyable. */
+function FigureTable({ caption, rows, testId }: { caption: string; rows: [string, string][]; testId: string }) {
+  return (
+    <details className="mt-2 text-sm">
+      <summary className="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-400">
+        Show the numbers
+      </summary>
+      <table className="mt-2 w-full text-left" data-testid={testId}>
+        <caption className="sr-only">{caption}</caption>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row" className="py-1 font-normal text-zinc-600 dark:text-zinc-400">
+                {k}
+              </th>
+              <td className="tabular py-1 text-right">{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
 export default async function AdminOverviewPage() {
   await requirePlatformAdmin();
   const db = await getDb();
@@ -48,18 +75,22 @@ export default async function AdminOverviewPage() {
     <div className="space-y-8">
       <PageHeader
         title="Platform overview"
-        description={`${formatNumber(m.totalOrganizations)} organizations in all, ${formatNumber(m.suspended)} suspended.`}
+        description={`${formatNumber(m.totalOrganizations)} organizations in all: ${formatNumber(m.activeOrganizations)} active, ${formatNumber(m.suspended)} suspended.`}
       />
 
       <section aria-label="Key figures" className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3">
         <Stat
           title="MRR"
-          note={`From ${formatNumber(m.recurring.paying)} paying active subscriptions; annual plans count a twelfth.${m.recurring.unpriced ? ` ${m.recurring.unpriced} custom-priced without a price are not counted.` : ""}`}
+          note={`From ${formatNumber(m.recurring.paying)} paying ${m.recurring.paying === 1 ? "organization" : "organizations"}: what their subscriptions bill a month now (an annual plan counts a twelfth; a past-due renewal counts until it is canceled). The MRR chart's last point.`}
         >
           <Money amounts={m.recurring.mrr} testId="mrr" />
         </Stat>
-        <Stat title="ARR" note="Monthly × 12 plus annual amounts.">
+        <Stat title="ARR" note="MRR × 12.">
           <Money amounts={m.recurring.arr} testId="arr" />
+        </Stat>
+        <Stat title="Organizations" note={`${formatNumber(m.suspended)} suspended.`}>
+          <span data-testid="active-orgs">{formatNumber(m.activeOrganizations)}</span>
+          <span className="text-sm font-normal text-zinc-500"> active</span>
         </Stat>
         <Stat
           title="Past due"
@@ -78,20 +109,24 @@ export default async function AdminOverviewPage() {
             {m.pastDue.organizations === 1 ? "organization" : "organizations"}
           </span>
         </Stat>
-        <Stat title="New this month" note="Organizations created since the 1st (UTC).">
-          {formatNumber(m.newThisMonth)}
+        <Stat title="New this month" note="Organizations created since the 1st (UTC): the signups chart's last bar.">
+          <span data-testid="new-this-month">{formatNumber(m.newThisMonth)}</span>
         </Stat>
-        <Stat title="Churned this month" note="Subscriptions canceled since the 1st (UTC).">
+        <Stat title="Churned this month" note="Paid subscriptions canceled since the 1st (UTC).">
           {formatNumber(m.churnedThisMonth)}
         </Stat>
-        <Stat title="Subscriptions by status">
-          <ul className="flex flex-wrap gap-2 text-sm font-normal">
-            {m.bySubscriptionStatus.map((s) => (
-              <li key={s.status} className="flex items-center gap-1">
-                <StatusBadge status={s.status} /> <span className="tabular">{formatNumber(s.subscriptions)}</span>
-              </li>
-            ))}
-          </ul>
+        <Stat title="Paid subscriptions by status" note="Subscriptions to a paid plan; Free has none.">
+          {m.paidSubscriptionsByStatus.length === 0 ? (
+            <span className="text-sm font-normal text-zinc-500">None yet</span>
+          ) : (
+            <ul className="flex flex-wrap gap-2 text-sm font-normal">
+              {m.paidSubscriptionsByStatus.map((s) => (
+                <li key={s.status} className="flex items-center gap-1">
+                  <StatusBadge status={s.status} /> <span className="tabular">{formatNumber(s.subscriptions)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Stat>
       </section>
 
@@ -123,23 +158,40 @@ export default async function AdminOverviewPage() {
         <Card>
           <CardTitle>MRR by month</CardTitle>
           <p className="mb-2 text-xs text-zinc-500">
-            From subscription invoices; an annual invoice counts a twelfth each month.
+            MRR at each month&apos;s end, and now for this month: the same definition as the MRR card.
           </p>
           {mrrSeries.length === 0 ? (
             <EmptyState title="No subscription invoices yet" />
           ) : (
-            mrrSeries.map((s) => <MrrChart key={s.currency} points={s.points} currency={s.currency} />)
+            mrrSeries.map((s) => (
+              <div key={s.currency}>
+                <MrrChart points={s.points} currency={s.currency} />
+                <FigureTable
+                  caption={`MRR by month in ${s.currency.toUpperCase()}`}
+                  testId={`mrr-series-${s.currency}`}
+                  rows={s.points.map((p) => [monthName(p.month), formatMoney(p.cents, s.currency)])}
+                />
+              </div>
+            ))
           )}
         </Card>
         <Card>
           <CardTitle>Signups by month</CardTitle>
-          <p className="mb-2 text-xs text-zinc-500">New organizations, last 12 months.</p>
+          <p className="mb-2 text-xs text-zinc-500">New organizations, last 12 months (this month: so far).</p>
           <SignupsChart points={signups} />
+          <FigureTable
+            caption="New organizations by month"
+            testId="signups-series"
+            rows={signups.map((p) => [monthName(p.month), formatNumber(p.signups)])}
+          />
         </Card>
       </section>
 
       <section aria-labelledby="leaders">
         <SectionTitle id="leaders">Usage leaders</SectionTitle>
+        <p className="-mt-2 mb-3 text-xs text-zinc-500">
+          Executions in each organization&apos;s current usage period, against the limit in force in it.
+        </p>
         {m.leaders.length === 0 ? (
           <EmptyState title="No executions this period yet" />
         ) : (

@@ -1,6 +1,7 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { cardLabel, formatDay, money, perCycle } from "./format";
+import type { CustomerBalance } from "@/lib/invoices/upcoming";
+import { balanceText, cardLabel, formatDay, money, perCycle } from "./format";
 import { ChangePlanButton } from "./plan-change";
 import type { CardSummary, CurrentSubscription } from "./types";
 
@@ -25,15 +26,19 @@ export function CurrentPlanCard({
   recurringCents,
   currency,
   card,
+  balance,
   locale,
 }: {
   current: CurrentSubscription;
   recurringCents: number | null;
   currency: string;
   card: CardSummary | null;
+  /** The customer balance at Stripe (credit from downgrades and interval changes). */
+  balance: CustomerBalance;
   locale: string;
 }) {
   const free = current.planId === "free";
+  const b = balanceText(balance, locale);
   return (
     <Card>
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -91,6 +96,22 @@ export function CurrentPlanCard({
           </dd>
         </div>
       </dl>
+      {b ? (
+        <p
+          className="mt-4 border-t border-zinc-100 pt-3 text-sm dark:border-zinc-800"
+          data-testid="plan-credit-balance"
+        >
+          <span className="text-zinc-600 dark:text-zinc-400">{b.label}: </span>
+          {b.amount ? (
+            <span
+              className={`tabular font-semibold ${b.tone === "credit" ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+            >
+              {b.amount}
+            </span>
+          ) : null}{" "}
+          <span className="text-zinc-600 dark:text-zinc-400">{b.note}</span>
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -1,5 +1,6 @@
 import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import type { CustomerBalance } from "@/lib/invoices/upcoming";
+import { formatMoney, negateMinor } from "@/lib/money";
 import { fmt, limitForMetric, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
 import type { CardSummary } from "./types";
 
@@ -52,6 +53,11 @@ export function cardExpiry(card: CardSummary): string {
   return `${String(card.expMonth).padStart(2, "0")}/${card.expYear}`;
 }
 
+/** "billed monthly" / "billed annually". */
+export function billedText(cycle: "monthly" | "annual"): string {
+  return cycle === "annual" ? "billed annually" : "billed monthly";
+}
+
 export function perCycle(cycle: "monthly" | "annual"): string {
   return cycle === "annual" ? "year" : "month";
 }
@@ -59,4 +65,35 @@ export function perCycle(cycle: "monthly" | "annual"): string {
 export function formatDay(iso: string | null, locale: string): string {
   if (!iso) return "—";
   return formatDate(iso, locale);
+}
+
+/**
+ * The customer balance in words (Stripe's sign: negative is credit): null when there is none.
+ * One wording for the dashboard, the plan page, the invoices and the admin console.
+ */
+export function balanceText(
+  balance: CustomerBalance,
+  locale: string,
+): { label: string; amount: string | null; note: string; tone: "credit" | "owed" | "unknown" } | null {
+  if (balance.kind === "unavailable")
+    return {
+      label: "Credit balance",
+      amount: null,
+      note: "Not available: we couldn’t reach our payment provider. Reload in a minute.",
+      tone: "unknown",
+    };
+  if (balance.kind === "none" || balance.balanceCents === 0) return null;
+  if (balance.balanceCents < 0)
+    return {
+      label: "Credit balance",
+      amount: formatMoney(negateMinor(balance.balanceCents), balance.currency, locale),
+      note: "Pays your next invoices first, before the card is charged.",
+      tone: "credit",
+    };
+  return {
+    label: "Balance owed",
+    amount: formatMoney(balance.balanceCents, balance.currency, locale),
+    note: "Added to your next invoice.",
+    tone: "owed",
+  };
 }

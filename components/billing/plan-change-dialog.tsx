@@ -10,7 +10,17 @@ import { toast } from "@/components/ui/toast";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import type { Limits } from "@/lib/plans/limits";
 import { CardForm } from "./card-form";
-import { cardLabel, compareLimit, formatDay, LIMIT_LABEL, LIMIT_METRICS, limitText, money, perCycle } from "./format";
+import {
+  billedText,
+  cardLabel,
+  compareLimit,
+  formatDay,
+  LIMIT_LABEL,
+  LIMIT_METRICS,
+  limitText,
+  money,
+  perCycle,
+} from "./format";
 import type {
   CardActions,
   CardEntryMode,
@@ -25,9 +35,10 @@ type Target = { planId: string; cycle: Cycle };
 
 function titleFor(target: Target, planName: string, current: CurrentSubscription): { title: string; verb: string } {
   if (target.planId === FREE_PLAN_ID) return { title: `Downgrade to Free`, verb: "Schedule the downgrade" };
-  if (!current.billedInStripe) return { title: `Subscribe to ${planName}, billed ${target.cycle}`, verb: "subscribe" };
+  if (!current.billedInStripe)
+    return { title: `Subscribe to ${planName}, ${billedText(target.cycle)}`, verb: "subscribe" };
   if (target.planId === current.planId) return { title: `Switch to ${target.cycle} billing`, verb: "switch" };
-  return { title: `Change to ${planName}, billed ${target.cycle}`, verb: "change plan" };
+  return { title: `Change to ${planName}, ${billedText(target.cycle)}`, verb: "change plan" };
 }
 
 /** The confirmation of a plan change: Stripe's proration preview, what changes in limits, the card, and refusals that say what to reduce. */
@@ -92,7 +103,7 @@ export function PlanChangeDialog({
             ? "Downgrade scheduled"
             : r.data.unchanged
               ? "Nothing changed"
-              : `You're on ${planName}, billed ${target.cycle}`,
+              : `You're on ${planName}, ${billedText(target.cycle)}`,
           description: r.message,
         });
         close();
@@ -216,7 +227,10 @@ function PreviewBody({
                   <td className="py-2 pr-3 text-zinc-700 dark:text-zinc-300">
                     {l.description}
                     {l.proration ? (
-                      <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">(prorated)</span>
+                      <>
+                        {" "}
+                        <span className="text-xs text-zinc-500 dark:text-zinc-400">(prorated)</span>
+                      </>
                     ) : null}
                   </td>
                   <td
@@ -250,11 +264,7 @@ function PreviewBody({
               <dd className="tabular text-lg font-semibold" data-testid="due-now">
                 {m(Math.max(0, p.dueNowCents))}
               </dd>
-              {p.dueNowCents < 0 ? (
-                <dd className="text-xs text-zinc-600 dark:text-zinc-400">
-                  {m(-p.dueNowCents)} is credited to your next invoices.
-                </dd>
-              ) : null}
+              <DueTodayWhy preview={p} m={m} />
             </div>
             <div>
               <dt className="text-zinc-600 dark:text-zinc-400">Then</dt>
@@ -262,7 +272,7 @@ function PreviewBody({
                 {m(p.recurringCents)} / {perCycle(p.cycle)}
               </dd>
               <dd className="text-xs text-zinc-600 dark:text-zinc-400">
-                {p.seats} {p.seats === 1 ? "seat" : "seats"}, billed {p.cycle}
+                {p.seats} {p.seats === 1 ? "seat" : "seats"}, {billedText(p.cycle)}
               </dd>
             </div>
           </>
@@ -307,4 +317,27 @@ function PreviewBody({
       </table>
     </div>
   );
+}
+
+/** Why "due today" is what it is, when it isn't simply the total: credit added, credit used, a balance owed. */
+function DueTodayWhy({ preview: p, m }: { preview: PlanChangePreview; m: (n: number) => string }) {
+  const a = p.amounts;
+  let text: string | null = null;
+  if (a.creditAddedCents > 0) {
+    text = `Nothing to pay: the unused time is worth ${m(a.creditAddedCents)} more than the new charge. It goes to your credit balance${a.creditAfterCents > a.creditAddedCents ? ` (${m(a.creditAfterCents)} in all)` : ""}, which pays your next invoices first.`;
+  } else if (a.creditAppliedCents > 0) {
+    text =
+      a.amountDueCents === 0
+        ? `Nothing to pay: your credit balance covers the ${m(a.totalCents)}${a.creditAfterCents > 0 ? `, and ${m(a.creditAfterCents)} of credit is left` : ""}.`
+        : `Your credit balance pays ${m(a.creditAppliedCents)} of the ${m(a.totalCents)}; the card pays the rest.`;
+  } else if (a.balanceAddedCents > 0) {
+    text = `Includes ${m(a.balanceAddedCents)} owed from earlier invoices.`;
+  } else if (a.amountDueCents === 0 && a.totalCents === 0 && p.lines.length > 0) {
+    text = "Nothing to pay now: the change costs the same for the rest of this period.";
+  }
+  return text ? (
+    <dd className="mt-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="due-now-why">
+      {text}
+    </dd>
+  ) : null;
 }

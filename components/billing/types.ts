@@ -1,4 +1,5 @@
 import type { ActionState } from "@/components/ui/action-state";
+import type { BalanceOutcome } from "@/lib/money";
 import type { Limits } from "@/lib/plans/limits";
 
 /** Serialisable shapes the plan page passes to its client components. */
@@ -45,6 +46,8 @@ export type PlanChangePreview = {
   fits: boolean;
   problems: { metric: string; message: string }[];
   effectiveAt: string | null;
+  /** How Stripe's preview meets the credit balance (why "due today" can be less than the total). */
+  amounts: BalanceOutcome;
 };
 
 export type CardResult =

@@ -1,7 +1,9 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { formatDate, formatDateRange } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import type { CustomerBalance, UpcomingInvoice } from "@/lib/invoices/upcoming";
+import { formatMoney, sumMinor } from "@/lib/money";
+import { balanceText } from "@/components/billing/format";
 import type { NextInvoice } from "@/lib/usage/trends";
 
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
@@ -26,6 +28,10 @@ export type PlanSummaryProps = {
   priceCents: number | null;
   cancelAtPeriodEnd: boolean;
   nextInvoice: NextInvoice;
+  /** Stripe's preview of the next invoice (pending prorations and the balance applied). */
+  upcoming: UpcomingInvoice;
+  /** The customer balance at Stripe (credit from downgrades and interval changes). */
+  balance: CustomerBalance;
   usagePeriod: { start: Date; end: Date };
   locale: string;
   canManage: boolean;
@@ -79,13 +85,43 @@ export function PlanSummary(p: PlanSummaryProps) {
           {formatDateRange(p.usagePeriod.start, p.usagePeriod.end, p.locale)}
           <Sub>Limits reset on {formatDate(p.usagePeriod.end, p.locale)}</Sub>
         </Item>
-        <NextInvoiceItems next={p.nextInvoice} locale={p.locale} />
+        <NextInvoiceItems next={p.nextInvoice} upcoming={p.upcoming} locale={p.locale} />
+        <BalanceItem balance={p.balance} locale={p.locale} />
       </dl>
     </section>
   );
 }
 
-function NextInvoiceItems({ next, locale }: { next: NextInvoice; locale: string }) {
+/** The customer balance, when there is one: credit pays the next invoices first; an owed balance is added to the next. */
+function BalanceItem({ balance, locale }: { balance: CustomerBalance; locale: string }) {
+  const b = balanceText(balance, locale);
+  if (!b) return null;
+  return (
+    <Item label={b.label}>
+      {b.amount ? (
+        <span
+          className={`tabular ${b.tone === "credit" ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+          data-testid="credit-balance"
+        >
+          {b.amount}
+        </span>
+      ) : (
+        <span className="text-zinc-600 dark:text-zinc-400">Not available</span>
+      )}
+      <Sub>{b.note}</Sub>
+    </Item>
+  );
+}
+
+function NextInvoiceItems({
+  next,
+  upcoming,
+  locale,
+}: {
+  next: NextInvoice;
+  upcoming: UpcomingInvoice;
+  locale: string;
+}) {
   if (next.kind === "none") {
     return (
       <Item label="Next invoice">
@@ -102,6 +138,45 @@ function NextInvoiceItems({ next, locale }: { next: NextInvoice; locale: string 
       </Item>
     );
   }
+  const overage =
+    next.overageCents > 0 ? (
+      <Sub>Plus overage so far {formatMoney(next.overageCents, next.currency, locale)}, invoiced separately</Sub>
+    ) : null;
+  if (upcoming.kind === "preview") {
+    // Stripe's own preview: the renewal with pending prorations, and the credit balance applied.
+    const m = (cents: number) => formatMoney(cents, upcoming.currency, locale);
+    const prorated = upcoming.lines.filter((l) => l.proration).map((l) => l.amountCents);
+    return (
+      <>
+        <Item label="Next invoice">
+          <span data-testid="next-invoice-date">{formatDate(upcoming.date, locale)}</span>
+          <Sub>Estimate from Stripe, updated as you change the plan</Sub>
+        </Item>
+        <Item label="Estimated amount">
+          <span className="tabular" data-testid="next-invoice-amount">
+            {m(upcoming.totalCents)}
+          </span>
+          {prorated.length > 0 ? <Sub>Includes {m(sumMinor(prorated))} of prorated changes</Sub> : null}
+          {upcoming.creditAppliedCents > 0 ? (
+            <Sub>
+              <span data-testid="next-invoice-due">{m(upcoming.amountDueCents)} due</span>
+              {upcoming.amountDueCents === 0
+                ? ": your credit balance covers it"
+                : `: your credit balance pays ${m(upcoming.creditAppliedCents)}`}
+            </Sub>
+          ) : upcoming.balanceAddedCents > 0 ? (
+            <Sub>
+              <span data-testid="next-invoice-due">{m(upcoming.amountDueCents)} due</span>, with{" "}
+              {m(upcoming.balanceAddedCents)} owed from earlier invoices
+            </Sub>
+          ) : prorated.length === 0 ? (
+            <Sub>The plan price; no changes pending</Sub>
+          ) : null}
+          {overage}
+        </Item>
+      </>
+    );
+  }
   const money = (cents: number) => formatMoney(cents, next.currency, locale);
   return (
     <>
@@ -110,13 +185,14 @@ function NextInvoiceItems({ next, locale }: { next: NextInvoice; locale: string 
       </Item>
       <Item label="Estimated amount">
         <span className="tabular" data-testid="next-invoice-amount">
-          {next.totalCents === null ? "Custom pricing" : money(next.totalCents)}
+          {next.recurringCents === null ? "Custom pricing" : money(next.recurringCents)}
         </span>
         <Sub>
-          {next.overageCents > 0
-            ? `Plan ${next.recurringCents === null ? "custom" : money(next.recurringCents)} + overage so far ${money(next.overageCents)}`
-            : "Plan price; no overage so far"}
+          {upcoming.kind === "unavailable"
+            ? "The plan price: we couldn’t reach our payment provider for its preview"
+            : "The plan price"}
         </Sub>
+        {overage}
       </Item>
     </>
   );

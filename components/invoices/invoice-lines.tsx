@@ -1,50 +1,24 @@
 import { formatDateRange } from "@/lib/format";
-import { amountRemainingCents } from "@/lib/invoices/amounts";
+import type { DocumentLine, DocumentTotal } from "@/lib/invoices/document";
 import { formatMoney } from "@/lib/money";
 
-type Line = {
-  id: string;
-  description: string;
-  quantity: number;
-  unitAmountCents: number | null;
-  amountCents: number;
-  periodStart: Date | null;
-  periodEnd: Date | null;
-  proration: boolean;
-};
-type Totals = {
-  status: string;
+/**
+ * The invoice's lines (period, prorations) and its totals, from the invoice document: a unit
+ * price only where unit × quantity is the amount, credits in green, the credit balance used or
+ * added as its own total.
+ */
+export function InvoiceLines({
+  lines,
+  totals,
+  currency,
+  locale,
+}: {
+  lines: DocumentLine[];
+  totals: DocumentTotal[];
   currency: string;
-  subtotalCents: number;
-  taxCents: number;
-  totalCents: number;
-  amountPaidCents: number;
-  amountDueCents: number;
-};
-
-/** The invoice's lines (with their periods and prorations) and its totals. */
-export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals: Totals; locale: string }) {
-  const m = (n: number) => formatMoney(n, totals.currency, locale);
-  const total = (label: string, amount: number, strong = false) => (
-    <tr>
-      <th
-        scope="row"
-        colSpan={3}
-        className={`hidden px-4 py-1.5 text-right sm:table-cell ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
-      >
-        {label}
-      </th>
-      <th
-        scope="row"
-        className={`px-4 py-1.5 text-left sm:hidden ${strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
-      >
-        {label}
-      </th>
-      <td className={`tabular px-4 py-1.5 text-right whitespace-nowrap ${strong ? "font-semibold" : ""}`}>
-        {m(amount)}
-      </td>
-    </tr>
-  );
+  locale: string;
+}) {
+  const m = (n: number) => formatMoney(n, currency, locale);
   return (
     <div className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
       <table className="w-full text-sm">
@@ -78,17 +52,35 @@ export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals:
                 <td className="px-4 py-3">
                   <span className="block">{l.description}</span>
                   <span className="block text-xs text-zinc-600 dark:text-zinc-400">
-                    {l.periodStart && l.periodEnd ? formatDateRange(l.periodStart, l.periodEnd, locale) : null}
-                    {l.proration ? " · prorated" : null}
-                    <span className="sm:hidden">{l.quantity !== 1 ? ` · quantity ${l.quantity}` : null}</span>
+                    {[
+                      l.periodStart && l.periodEnd ? formatDateRange(l.periodStart, l.periodEnd, locale) : null,
+                      l.proration ? "prorated" : null,
+                    ]
+                      .filter(Boolean)
+                      .join(" · ")}
+                    <span className="sm:hidden">
+                      {l.quantity !== 1
+                        ? l.unitCents === null
+                          ? ` · quantity ${l.quantity}`
+                          : ` · ${l.quantity} × ${m(l.unitCents)}`
+                        : null}
+                    </span>
                   </span>
                 </td>
                 <td className="tabular hidden px-4 py-3 text-right sm:table-cell">{l.quantity}</td>
-                <td className="tabular hidden px-4 py-3 text-right whitespace-nowrap sm:table-cell">
-                  {l.unitAmountCents === null ? "—" : m(l.unitAmountCents)}
+                <td
+                  className="tabular hidden px-4 py-3 text-right whitespace-nowrap sm:table-cell"
+                  data-testid="invoice-line-unit"
+                >
+                  {l.unitCents === null ? (
+                    <span title="Prorated: the amount is for part of the period">—</span>
+                  ) : (
+                    m(l.unitCents)
+                  )}
                 </td>
                 <td
                   className={`tabular px-4 py-3 text-right whitespace-nowrap ${l.amountCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+                  data-testid="invoice-line-amount"
                 >
                   {m(l.amountCents)}
                 </td>
@@ -97,11 +89,28 @@ export function InvoiceLines({ lines, totals, locale }: { lines: Line[]; totals:
           )}
         </tbody>
         <tfoot className="border-t border-zinc-200 dark:border-zinc-800">
-          {total("Subtotal", totals.subtotalCents)}
-          {totals.taxCents !== 0 ? total("Tax", totals.taxCents) : null}
-          {total("Total", totals.totalCents, true)}
-          {total("Amount paid", totals.amountPaidCents)}
-          {total("Amount due", amountRemainingCents(totals), true)}
+          {totals.map((t) => (
+            <tr key={t.key} data-testid={`invoice-total-${t.key}`}>
+              <th
+                scope="row"
+                colSpan={3}
+                className={`hidden px-4 py-1.5 text-right sm:table-cell ${t.strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
+              >
+                {t.label}
+              </th>
+              <th
+                scope="row"
+                className={`px-4 py-1.5 text-left sm:hidden ${t.strong ? "font-semibold" : "font-normal text-zinc-600 dark:text-zinc-400"}`}
+              >
+                {t.label}
+              </th>
+              <td
+                className={`tabular px-4 py-1.5 text-right whitespace-nowrap ${t.strong ? "font-semibold" : ""} ${t.key === "credited" || t.key === "credit_used" ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+              >
+                {m(t.cents)}
+              </td>
+            </tr>
+          ))}
         </tfoot>
       </table>
     </div>

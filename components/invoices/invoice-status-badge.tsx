@@ -1,16 +1,21 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
+import { statusText } from "@/lib/invoices/document";
 
-const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
-  paid: { label: "Paid", tone: "green" },
-  open: { label: "Open", tone: "amber" },
-  draft: { label: "Draft", tone: "neutral" },
-  void: { label: "Void", tone: "neutral" },
-  uncollectible: { label: "Uncollectible", tone: "red" },
-};
-
-/** An invoice's status in words and colour; an open invoice past its due date says "Overdue". */
-export function InvoiceStatusBadge({ status, dueDate, now }: { status: string; dueDate: Date | null; now: Date }) {
-  if (status === "open" && dueDate && dueDate.getTime() < now.getTime()) return <Badge tone="red">Overdue</Badge>;
-  const s = STATUS[status] ?? { label: status, tone: "neutral" as const };
+/**
+ * An invoice's status in words and colour: an open invoice past its due date says "Overdue", a
+ * credit-only invoice (negative total) "Credited".
+ */
+export function InvoiceStatusBadge({
+  status,
+  dueDate,
+  now,
+  totalCents = 0,
+}: {
+  status: string;
+  dueDate: Date | null;
+  now: Date;
+  totalCents?: number;
+}) {
+  const s = statusText({ status, dueDate, totalCents }, now);
   return <Badge tone={s.tone}>{s.label}</Badge>;
 }

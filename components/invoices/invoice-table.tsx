@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { formatDate, formatDateRange } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate } from "@/lib/format";
+import { listAmountText, periodText } from "@/lib/invoices/document";
 import { InvoiceStatusBadge } from "./invoice-status-badge";
 
 export type InvoiceRow = {
@@ -15,13 +15,6 @@ export type InvoiceRow = {
   dueDate: Date | null;
   hostedInvoiceUrl: string | null;
 };
-
-/** An invoice period, or its one day when it is shorter than a day (a Stripe invoice without line periods has start = end). */
-export function periodText(start: Date | null, end: Date | null, locale: string): string {
-  if (!start || !end) return "—";
-  if (end.getTime() - start.getTime() < 86_400_000) return formatDate(start, locale);
-  return formatDateRange(start, end, locale);
-}
 
 const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
 
@@ -78,11 +71,14 @@ export function InvoiceTable({
               <td className="hidden px-4 py-3 whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
                 {periodText(inv.periodStart, inv.periodEnd, locale)}
               </td>
-              <td className="tabular px-4 py-3 text-right font-medium whitespace-nowrap">
-                {formatMoney(inv.totalCents, inv.currency, locale)}
+              <td
+                className={`tabular px-4 py-3 text-right font-medium whitespace-nowrap ${inv.totalCents < 0 ? "text-emerald-700 dark:text-emerald-400" : ""}`}
+                data-testid="invoice-amount"
+              >
+                {listAmountText(inv, locale)}
               </td>
               <td className="px-4 py-3">
-                <InvoiceStatusBadge status={inv.status} dueDate={inv.dueDate} now={now} />
+                <InvoiceStatusBadge status={inv.status} dueDate={inv.dueDate} now={now} totalCents={inv.totalCents} />
               </td>
               <td className="px-4 py-3 text-right whitespace-nowrap">
                 <a

@@ -5,3 +5,4 @@ export * from "./usage";
 export * from "./billing";
 export * from "./admin";
 export * from "./auth";
+export * from "./billing-details";

@@ -1,15 +1,27 @@
 import "server-only";
-import { and, count, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, ne, or, isNotNull, sql } from "drizzle-orm";
 import { invoices, organizations, plans, subscriptions, usageCounters, type SubscriptionStatus } from "@/db/schema";
 import type { Queryable } from "@/db/types";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { calendarMonth } from "@/lib/plans/period";
 import { percentUsed } from "@/lib/plans/limits";
 import { limitContext } from "./orgs-list";
-import { effectiveLimitSql } from "./org-limits-sql";
+import { effectiveLimitSql, usagePeriodStartSql } from "./org-limits-sql";
 import { countOrganizationsByPlan, type PlanCount } from "./overview";
-import { outstanding, recurringRevenue, type MoneyByCurrency, type PriceGroup, type Recurring } from "./revenue";
+import { outstanding, type MoneyByCurrency, type RecurringAt } from "./revenue";
+import { newOrganizations, recurringAt } from "./series";
 
-/** The overview's figures: counts, recurring revenue, churn, past due and the heaviest users. */
+/**
+ * The overview's figures, one definition each (the charts use the same functions):
+ *  - organizations: all, active (not suspended) and suspended;
+ *  - MRR, ARR and paying organizations: revenue.ts, at now (the MRR chart's last point);
+ *  - new this month: organizations created since the 1st (UTC), the signups chart's last bar;
+ *  - churned this month: paid subscriptions canceled since the 1st;
+ *  - paid subscriptions by status: subscriptions of a paid plan or billed in Stripe (Free's
+ *    placeholder rows are not subscriptions anyone pays for);
+ *  - usage leaders: executions in each organization's usage period running now (the period the
+ *    dashboard and the limit checks count) against the limit in force in it.
+ */
 
 export type UsageLeader = {
   organizationId: string;
@@ -23,38 +35,67 @@ export type UsageLeader = {
 
 export type OverviewMetrics = {
   totalOrganizations: number;
+  activeOrganizations: number;
   suspended: number;
   byPlan: PlanCount[];
-  bySubscriptionStatus: { status: SubscriptionStatus; subscriptions: number }[];
-  recurring: Recurring;
+  paidSubscriptionsByStatus: { status: SubscriptionStatus; subscriptions: number }[];
+  recurring: RecurringAt;
   newThisMonth: number;
   churnedThisMonth: number;
   pastDue: { organizations: number; outstanding: MoneyByCurrency };
   leaders: UsageLeader[];
 };
 
-export async function getOverviewMetrics(db: Queryable, now = new Date()): Promise<OverviewMetrics> {
-  const month = calendarMonth(now);
+const paidSubscription = or(ne(subscriptions.planId, FREE_PLAN_ID), isNotNull(subscriptions.stripeSubscriptionId));
+
+/**
+ * The organizations with the most executions in their current usage period, against the limit
+ * in force: the dashboard's and the limit checks' own rule (lib/usage/summary.ts, limits.ts),
+ * in one statement. An organization's count is its latest executions row at or before now when
+ * that row is the usage period's (after a mid-month upgrade, the Free month before it no longer
+ * counts), else nothing. The usage period contains now, so only rows containing now are read.
+ */
+export async function usageLeaders(db: Queryable, now: Date, limit = 5): Promise<UsageLeader[]> {
   const ctx = await limitContext(db, now);
-  // One executions counter per organization: the latest usage period containing now. After a plan
-  // change mid-period the period before (e.g. Free's calendar month) still contains now too.
-  const currentExecutions = db
-    .selectDistinctOn([usageCounters.organizationId], {
-      organizationId: usageCounters.organizationId,
-      value: usageCounters.value,
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const periodStart = usagePeriodStartSql(ctx);
+  const rows = await db
+    .select({
+      organizationId: organizations.id,
+      slug: organizations.slug,
+      name: organizations.name,
+      planName: sql<string>`coalesce(${plans.name}, 'Free')`,
+      executions: usageCounters.value,
+      limit: sql<number | null>`${effectiveLimitSql("maxExecutionsPerMonth", ctx)}`.mapWith((v) =>
+        v === null ? null : Number(v),
+      ),
     })
     .from(usageCounters)
+    .innerJoin(organizations, eq(organizations.id, usageCounters.organizationId))
+    .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
+    .leftJoin(plans, eq(plans.id, subscriptions.planId))
     .where(
       and(
         eq(usageCounters.metric, "executions"),
-        sql`${usageCounters.periodStart} <= ${now.toISOString()}::timestamptz`,
-        sql`${usageCounters.periodEnd} > ${now.toISOString()}::timestamptz`,
-        isNotNull(usageCounters.value),
+        sql`${usageCounters.periodStart} <= ${at} and ${usageCounters.periodEnd} > ${at} and ${usageCounters.value} > 0`,
+        sql`not exists (select 1 from usage_counters later where later.organization_id = ${usageCounters.organizationId}
+          and later.metric = 'executions' and later.period_start > ${usageCounters.periodStart} and later.period_start <= ${at})`,
+        // The usage period's row (when its start can't be told, a stored period long past: the row containing now).
+        sql`coalesce(${usageCounters.periodStart} = ${periodStart}, true)`,
       ),
     )
-    .orderBy(usageCounters.organizationId, desc(usageCounters.periodStart))
-    .as("current_executions");
-  const [[totals], byPlan, byStatus, groups, [newRow], [churnRow], [pastDueRow], pastDueMoney, leaders] =
+    .orderBy(desc(usageCounters.value), organizations.id)
+    .limit(limit);
+  return rows.map((l) => ({
+    ...l,
+    executions: Number(l.executions),
+    percent: percentUsed(Number(l.executions), l.limit),
+  }));
+}
+
+export async function getOverviewMetrics(db: Queryable, now = new Date()): Promise<OverviewMetrics> {
+  const month = calendarMonth(now);
+  const [[totals], byPlan, byStatus, [recurring], newThisMonth, [churnRow], [pastDueRow], pastDueMoney, leaders] =
     await Promise.all([
       db
         .select({
@@ -66,28 +107,15 @@ export async function getOverviewMetrics(db: Queryable, now = new Date()): Promi
       db
         .select({ status: subscriptions.status, subscriptions: count() })
         .from(subscriptions)
+        .where(paidSubscription)
         .groupBy(subscriptions.status)
-        .orderBy(desc(count())),
-      db
-        .select({
-          currency: plans.currency,
-          cycle: subscriptions.billingCycle,
-          perSeat: plans.perSeat,
-          custom: sql<boolean>`${subscriptions.customPricePerSeatCents} is not null`.mapWith(Boolean),
-          unitCents: sql<number | null>`coalesce(${subscriptions.customPricePerSeatCents},
-          case when ${subscriptions.billingCycle} = 'annual' then ${plans.pricePerSeatAnnualCents} else ${plans.pricePerSeatMonthlyCents} end)`,
-          seats: sql<number>`sum(${subscriptions.seats})`.mapWith(Number),
-          subscriptions: count(),
-        })
-        .from(subscriptions)
-        .innerJoin(plans, eq(plans.id, subscriptions.planId))
-        .where(eq(subscriptions.status, "active"))
-        .groupBy(sql`1`, sql`2`, sql`3`, sql`4`, sql`5`),
-      db.select({ n: count() }).from(organizations).where(gte(organizations.createdAt, month.start)),
+        .orderBy(desc(count()), subscriptions.status),
+      recurringAt(db, [now]),
+      newOrganizations(db, month.start, now),
       db
         .select({ n: count() })
         .from(subscriptions)
-        .where(and(eq(subscriptions.status, "canceled"), gte(subscriptions.canceledAt, month.start))),
+        .where(and(eq(subscriptions.status, "canceled"), gte(subscriptions.canceledAt, month.start), paidSubscription)),
       db
         .select({ n: count() })
         .from(subscriptions)
@@ -102,43 +130,20 @@ export async function getOverviewMetrics(db: Queryable, now = new Date()): Promi
         .innerJoin(subscriptions, eq(subscriptions.organizationId, invoices.organizationId))
         .where(and(eq(invoices.status, "open"), inArray(subscriptions.status, ["past_due", "unpaid"])))
         .groupBy(invoices.currency),
-      db
-        .select({
-          organizationId: organizations.id,
-          slug: organizations.slug,
-          name: organizations.name,
-          planName: sql<string>`coalesce(${plans.name}, 'Free')`,
-          executions: currentExecutions.value,
-          limit: sql<number | null>`${effectiveLimitSql("maxExecutionsPerMonth", ctx)}`.mapWith((v) =>
-            v === null ? null : Number(v),
-          ),
-        })
-        .from(currentExecutions)
-        .innerJoin(organizations, eq(organizations.id, currentExecutions.organizationId))
-        .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
-        .leftJoin(plans, eq(plans.id, subscriptions.planId))
-        .orderBy(desc(currentExecutions.value))
-        .limit(5),
+      usageLeaders(db, now),
     ]);
+  const all = Number(totals?.all ?? 0);
+  const suspended = totals?.suspended ?? 0;
   return {
-    totalOrganizations: Number(totals?.all ?? 0),
-    suspended: totals?.suspended ?? 0,
+    totalOrganizations: all,
+    activeOrganizations: all - suspended,
+    suspended,
     byPlan,
-    bySubscriptionStatus: byStatus.map((r) => ({ status: r.status, subscriptions: Number(r.subscriptions) })),
-    recurring: recurringRevenue(
-      groups.map((g): PriceGroup => ({
-        ...g,
-        unitCents: g.unitCents === null ? null : Number(g.unitCents),
-        subscriptions: Number(g.subscriptions),
-      })),
-    ),
-    newThisMonth: Number(newRow?.n ?? 0),
+    paidSubscriptionsByStatus: byStatus.map((r) => ({ status: r.status, subscriptions: Number(r.subscriptions) })),
+    recurring: recurring!,
+    newThisMonth,
     churnedThisMonth: Number(churnRow?.n ?? 0),
     pastDue: { organizations: Number(pastDueRow?.n ?? 0), outstanding: outstanding(pastDueMoney) },
-    leaders: leaders.map((l) => ({
-      ...l,
-      executions: Number(l.executions),
-      percent: percentUsed(Number(l.executions), l.limit),
-    })),
+    leaders,
   };
 }

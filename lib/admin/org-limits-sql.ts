@@ -60,7 +60,7 @@ export function effectiveLimitSql(key: LimitKey, ctx: LimitContext): SQL {
  * Null only when it ended longer ago than that: then counters, written by the same rule, are
  * this period's when their period contains now.
  */
-function usagePeriodStartSql(ctx: LimitContext): SQL {
+export function usagePeriodStartSql(ctx: LimitContext): SQL {
   const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const nowUtc = sql`(${now} at time zone 'UTC')`;
   const annual = sql`${subscriptions.billingCycle} = 'annual'`;

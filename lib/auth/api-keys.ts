@@ -4,7 +4,8 @@ import { z } from "zod";
 import { apiKeys, organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { AppError, suspensionMessage } from "@/lib/errors";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
 
 export const createApiKeySchema = z.object({
@@ -106,6 +107,17 @@ export async function createApiKey(
   const { name } = createApiKeySchema.parse({ name: input.name });
   const generated = generateApiKey();
   return db.transaction(async (tx) => {
+    // A suspended organization's keys are refused: a new one would be too. Say so, and why.
+    const [org] = await tx
+      .select({ name: organizations.name, status: organizations.status, reason: organizations.suspendedReason })
+      .from(organizations)
+      .where(eq(organizations.id, input.organizationId))
+      .for("share");
+    if (org?.status === "suspended")
+      throw new AppError(
+        "suspended",
+        suspensionMessage({ name: org.name, suspendedReason: org.reason }, env().seller.email),
+      );
     const [row] = await tx
       .insert(apiKeys)
       .values({

@@ -32,3 +32,5 @@ export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
 export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";
 export { setLimitOverride, removeLimitOverride, extendTrial } from "./terms";
+export { saveBillingDetails, parseBillingDetails } from "./billing-details";
+export { completeTestAuthentication, testAuthenticationSchema } from "./test-authentication";

@@ -6,7 +6,7 @@ import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { applyOverrides, limitsOf, type Limits } from "@/lib/plans/limits";
-import { multiplyMinor } from "@/lib/money";
+import { applyCustomerBalance, multiplyMinor, type BalanceOutcome } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { checkFit, type FitProblem } from "./fit";
@@ -31,6 +31,8 @@ export type ChangePreview = {
   problems: FitProblem[];
   /** When a downgrade to Free takes effect. */
   effectiveAt: Date | null;
+  /** How Stripe's preview meets the customer's balance (why "due today" can be less than the total). */
+  amounts: BalanceOutcome;
 };
 
 /** What a plan change would cost and change, before confirming it (the numbers come from Stripe). */
@@ -62,6 +64,7 @@ export async function previewPlanChange(
       recurringCents: 0,
       lines: [],
       effectiveAt: overview.subscription?.currentPeriodEnd ?? null,
+      amounts: applyCustomerBalance({ subtotalCents: 0, totalCents: 0, amountDueCents: 0, startingBalanceCents: 0 }),
     };
   }
   const price = priceIdFor(plan, input.cycle);
@@ -83,6 +86,28 @@ export async function previewPlanChange(
     .leftJoin(subscriptions, eq(subscriptions.organizationId, organizations.id))
     .where(eq(organizations.id, input.organizationId));
   const live = row?.subId && row.status !== "canceled";
+  if (!live && row?.customer) {
+    // A new subscription for a customer Stripe knows: its balance (credit left from an earlier
+    // subscription) pays the first invoice first, so ask Stripe.
+    const first = await stripeCall(() =>
+      stripe.invoices.createPreview({
+        customer: row.customer!,
+        subscription_details: { items: [{ price, quantity: seats }] },
+      }),
+    );
+    return {
+      ...base,
+      dueNowCents: first.amount_due,
+      recurringCents,
+      lines: first.lines.data.map((l) => ({
+        description: l.description ?? "",
+        amountCents: l.amount,
+        proration: isProration(l),
+      })),
+      effectiveAt: null,
+      amounts: amountsOf(first),
+    };
+  }
   if (!live || !row?.customer) {
     // A new subscription: the first invoice is the full recurring amount.
     return {
@@ -97,6 +122,12 @@ export async function previewPlanChange(
         },
       ],
       effectiveAt: null,
+      amounts: applyCustomerBalance({
+        subtotalCents: recurringCents,
+        totalCents: recurringCents,
+        amountDueCents: recurringCents,
+        startingBalanceCents: 0,
+      }),
     };
   }
   const current = await stripeCall(() => stripe.subscriptions.retrieve(row.subId!));
@@ -117,7 +148,23 @@ export async function previewPlanChange(
     amountCents: l.amount,
     proration: isProration(l),
   }));
-  return { ...base, dueNowCents: invoice.amount_due, recurringCents, lines, effectiveAt: null };
+  return {
+    ...base,
+    dueNowCents: invoice.amount_due,
+    recurringCents,
+    lines,
+    effectiveAt: null,
+    amounts: amountsOf(invoice),
+  };
+}
+
+function amountsOf(invoice: Stripe.Invoice): BalanceOutcome {
+  return applyCustomerBalance({
+    subtotalCents: invoice.subtotal,
+    totalCents: invoice.total,
+    amountDueCents: invoice.amount_due,
+    startingBalanceCents: invoice.starting_balance ?? 0,
+  });
 }
 
 export function isProration(line: Stripe.InvoiceLineItem): boolean {

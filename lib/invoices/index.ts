@@ -1,11 +1,33 @@
 export {
   listInvoices,
   getInvoiceDetail,
-  usageBreakdown,
+  getInvoiceDocument,
+  customerParty,
   type InvoiceDetail,
   type InvoiceListItem,
-  type UsageBreakdown,
 } from "./queries";
-export { renderInvoicePdf, SELLER } from "./pdf";
+export { invoiceUsage, periodsOfBilledPeriod, type UsageBreakdown, type InvoiceUsagePeriod } from "./usage";
+export {
+  invoiceDocument,
+  noteText,
+  periodText,
+  statusText,
+  listAmountText,
+  type InvoiceDocument,
+  type DocumentLine,
+  type DocumentTotal,
+  type DocumentParty,
+} from "./document";
+export { renderInvoicePdf } from "./pdf";
 export { upsertStripeInvoice, invoiceSubscriptionId } from "./sync";
 export { createManualInvoice, manualInvoiceSchema } from "./manual";
+export {
+  getCustomerBalance,
+  getStripeBillingOutlook,
+  creditHeldCents,
+  upcomingFromPreview,
+  type CustomerBalance,
+  type UpcomingInvoice,
+} from "./upcoming";
+export { getBillingDetails, addressLines, type BillingDetails } from "./billing-details";
+export { amountRemainingCents, lineUnitPrice, balanceAppliedCents, isCreditInvoice } from "./amounts";

@@ -1,16 +1,12 @@
 import "server-only";
-import { and, asc, count, desc, eq, gt, lt } from "drizzle-orm";
-import {
-  invoiceLines,
-  invoices,
-  organizations,
-  usageCounters,
-  usageRecords,
-  type Invoice,
-  type InvoiceLine,
-} from "@/db/schema";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { invoiceLines, invoices, organizations, type Invoice, type InvoiceLine } from "@/db/schema";
 import type { Queryable } from "@/db/types";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { addressLines, getBillingDetails, type BillingDetails } from "./billing-details";
+import { invoiceDocument, type DocumentParty, type InvoiceDocument } from "./document";
+import { invoiceUsage, type UsageBreakdown } from "./usage";
 
 export type InvoiceListItem = Pick<
   Invoice,
@@ -54,7 +50,16 @@ export async function listInvoices(
       })
       .from(invoices)
       .where(where)
-      .orderBy(desc(invoices.issuedAt), desc(invoices.id))
+      // Newest first; invoices created in the same second (a test clock, a switch and its
+      // credit) by number, which Stripe gives in order, then by when our row was written.
+      .orderBy(
+        desc(invoices.issuedAt),
+        sql`${invoices.number} is not null`,
+        desc(sql`length(${invoices.number})`),
+        desc(invoices.number),
+        desc(invoices.createdAt),
+        desc(invoices.id),
+      )
       .limit(page.pageSize)
       .offset((page.page - 1) * page.pageSize),
     db.select({ n: count() }).from(invoices).where(where),
@@ -62,37 +67,38 @@ export async function listInvoices(
   return { items, total: Number(total?.n ?? 0) };
 }
 
-export type UsageBreakdown = {
-  periodStart: Date;
-  periodEnd: Date;
-  source: "period record" | "live counters";
-  rows: { metric: string; used: number; limit: number | null }[];
-  overage: { metric: string; quantity: number; unitCents: number; amountCents: number }[];
-};
-
 export type InvoiceDetail = {
   invoice: Invoice;
   lines: InvoiceLine[];
-  organization: { id: string; name: string; slug: string; billingEmail: string | null };
+  organization: { id: string; name: string; slug: string };
+  /** Who the invoice is made out to: the organization's billing details. */
+  customer: DocumentParty;
   usage: UsageBreakdown | null;
 };
 
-/** An invoice of this organization with its lines and usage breakdown; another organization's invoice is "not found". */
+/** The party an invoice is made out to, from an organization's billing details. */
+export function customerParty(d: BillingDetails): DocumentParty {
+  return {
+    name: d.name,
+    addressLines: addressLines(d),
+    email: d.email,
+    taxId: d.taxId ? { label: d.taxId.label, value: d.taxId.value } : null,
+  };
+}
+
+/** An invoice of this organization with its lines, customer and usage; another organization's invoice is "not found". */
 export async function getInvoiceDetail(
   db: Queryable,
   invoiceId: string,
   organizationId: string | "any",
+  now = new Date(),
 ): Promise<InvoiceDetail> {
-  if (!/^[0-9a-f-]{36}$/i.test(invoiceId)) throw new AppError("not_found", "No such invoice.");
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invoiceId))
+    throw new AppError("not_found", "No such invoice.");
   const [row] = await db
     .select({
       invoice: invoices,
-      org: {
-        id: organizations.id,
-        name: organizations.name,
-        slug: organizations.slug,
-        billingEmail: organizations.billingEmail,
-      },
+      org: { id: organizations.id, name: organizations.name, slug: organizations.slug },
     })
     .from(invoices)
     .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
@@ -103,72 +109,20 @@ export async function getInvoiceDetail(
     )
     .limit(1);
   if (!row) throw new AppError("not_found", "No such invoice.");
-  const lines = await db
-    .select()
-    .from(invoiceLines)
-    .where(eq(invoiceLines.invoiceId, invoiceId))
-    .orderBy(asc(invoiceLines.position));
-  return { invoice: row.invoice, lines, organization: row.org, usage: await usageBreakdown(db, row.invoice) };
+  const [lines, details, usage] = await Promise.all([
+    db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position)),
+    getBillingDetails(db, row.org.id),
+    invoiceUsage(db, row.invoice, now),
+  ]);
+  return { invoice: row.invoice, lines, organization: row.org, customer: customerParty(details), usage };
 }
 
-/**
- * The usage behind an invoice's period: the closed period's record when there is one,
- * otherwise the live counters of the overlapping usage period.
- */
-export async function usageBreakdown(db: Queryable, inv: Invoice): Promise<UsageBreakdown | null> {
-  if (!inv.periodStart || !inv.periodEnd) return null;
-  const [record] = await db
-    .select()
-    .from(usageRecords)
-    .where(
-      and(
-        eq(usageRecords.organizationId, inv.organizationId),
-        lt(usageRecords.periodStart, inv.periodEnd),
-        gt(usageRecords.periodEnd, inv.periodStart),
-      ),
-    )
-    .orderBy(desc(usageRecords.periodStart))
-    .limit(1);
-  if (record) {
-    const l = record.limits;
-    return {
-      periodStart: record.periodStart,
-      periodEnd: record.periodEnd,
-      source: "period record",
-      rows: [
-        { metric: "users", used: record.users, limit: l.maxUsers ?? null },
-        { metric: "agents", used: record.agents, limit: l.maxAgents ?? null },
-        { metric: "executions", used: record.executions, limit: l.maxExecutionsPerMonth ?? null },
-        {
-          metric: "storage_bytes",
-          used: record.storageBytes,
-          limit: l.maxStorageGb == null ? null : l.maxStorageGb * 1_000_000_000,
-        },
-        { metric: "gateways", used: record.gateways, limit: l.maxGateways ?? null },
-      ],
-      overage: record.overageLines,
-    };
-  }
-  const counters = await db
-    .select({
-      metric: usageCounters.metric,
-      value: usageCounters.value,
-      periodStart: usageCounters.periodStart,
-      periodEnd: usageCounters.periodEnd,
-    })
-    .from(usageCounters)
-    .where(
-      and(
-        eq(usageCounters.organizationId, inv.organizationId),
-        lt(usageCounters.periodStart, inv.periodEnd),
-        gt(usageCounters.periodEnd, inv.periodStart),
-      ),
-    )
-    .orderBy(desc(usageCounters.periodStart));
-  if (counters.length === 0) return null;
-  const start = counters[0]!.periodStart;
-  const rows = counters
-    .filter((c) => c.periodStart.getTime() === start.getTime())
-    .map((c) => ({ metric: c.metric as string, used: c.value, limit: null }));
-  return { periodStart: start, periodEnd: counters[0]!.periodEnd, source: "live counters", rows, overage: [] };
+/** The invoice as the page and the PDF print it (seller from configuration). */
+export async function getInvoiceDocument(
+  db: Queryable,
+  invoiceId: string,
+  organizationId: string | "any",
+  now = new Date(),
+): Promise<InvoiceDocument> {
+  return invoiceDocument(await getInvoiceDetail(db, invoiceId, organizationId, now), env().seller);
 }

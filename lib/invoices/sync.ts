@@ -4,6 +4,7 @@ import { invoiceLines, invoices, organizations, type InvoiceStatus } from "@/db/
 import type { Queryable } from "@/db/types";
 import { parseMinorDecimal } from "@/lib/money";
 import type { Stripe } from "@/lib/stripe/client";
+import { isProrationLine } from "./amounts";
 
 const fromUnix = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000));
 const idOf = (x: string | { id: string } | null | undefined) => (!x ? null : typeof x === "string" ? x : x.id);
@@ -51,10 +52,8 @@ export async function storedInvoiceVersion(
 }
 
 function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | "other" {
-  const p = line.parent;
-  const proration = Boolean(p?.subscription_item_details?.proration ?? p?.invoice_item_details?.proration);
-  if (proration) return "proration";
-  if (p?.type === "subscription_item_details") return "subscription";
+  if (isProrationLine(line)) return "proration";
+  if (line.parent?.type === "subscription_item_details") return "subscription";
   return "other";
 }
 
@@ -62,15 +61,20 @@ function lineKind(line: Stripe.InvoiceLineItem): "subscription" | "proration" | 
  * The period an invoice bills: the span of its lines' periods. Stripe's own invoice period is
  * the one usage would be metered for, which on a renewal is the period just ended and on a
  * subscription's first invoice is empty (start = end): shown as "Period" it read as the same
- * month billed twice. Stripe's period stays the answer for an invoice whose lines have none.
+ * month billed twice. Prorations ride along on other invoices (credit for the unused rest of an
+ * annual year on the invoice that starts a month): when an invoice has full-price lines, their
+ * span is the period it bills; an invoice of prorations alone bills theirs. Stripe's period
+ * stays the answer for an invoice whose lines have none.
  */
 export function coveredPeriod(inv: Pick<Stripe.Invoice, "period_start" | "period_end" | "lines">): {
   periodStart: Date | null;
   periodEnd: Date | null;
 } {
-  const lines = (inv.lines?.data ?? []).flatMap((l) =>
-    l.period?.start != null && l.period.end != null && l.period.end > l.period.start ? [l.period] : [],
+  const withPeriod = (inv.lines?.data ?? []).filter(
+    (l) => l.period?.start != null && l.period.end != null && l.period.end > l.period.start,
   );
+  const full = withPeriod.filter((l) => !isProrationLine(l));
+  const lines = (full.length > 0 ? full : withPeriod).map((l) => l.period!);
   if (lines.length === 0) return { periodStart: fromUnix(inv.period_start), periodEnd: fromUnix(inv.period_end) };
   return {
     periodStart: fromUnix(Math.min(...lines.map((p) => p.start))),

@@ -64,6 +64,12 @@ export function sumMinor(amounts: readonly number[]): number {
   return total;
 }
 
+/** −amount, checked (a credit of −2646 is 2646 credited). */
+export function negateMinor(amount: number): number {
+  assertMinorUnits(amount);
+  return amount === 0 ? 0 : -amount;
+}
+
 /** unit × quantity, exact. */
 export function multiplyMinor(unitAmount: number, quantity: number): number {
   assertMinorUnits(unitAmount);
@@ -162,4 +168,45 @@ export function parseMajorAmount(text: string, currency: string): number | null 
   if (frac.length > digits) return null;
   const out = Number(BigInt(whole + frac.padEnd(digits, "0")));
   return Number.isSafeInteger(out) ? out : null;
+}
+
+/**
+ * How an invoice's total meets the customer's balance at Stripe (negative balance = credit).
+ * Stripe applies the balance when it finalizes: amount due = max(0, total + balance), and what
+ * is left below zero stays as credit. All amounts are minor units and never negative here.
+ */
+export type BalanceOutcome = {
+  subtotalCents: number;
+  totalCents: number;
+  /** What will be charged. */
+  amountDueCents: number;
+  /** Credit from the balance that pays (part of) this invoice. */
+  creditAppliedCents: number;
+  /** An owed balance added to this invoice. */
+  balanceAddedCents: number;
+  /** A credit-only invoice (negative total): what it adds to the credit balance. */
+  creditAddedCents: number;
+  /** Credit left on the balance afterwards. */
+  creditAfterCents: number;
+};
+
+/** Pure: the balance arithmetic of one invoice from its total and the balance before it. */
+export function applyCustomerBalance(inv: {
+  subtotalCents: number;
+  totalCents: number;
+  amountDueCents: number;
+  startingBalanceCents: number;
+}): BalanceOutcome {
+  const { totalCents: total, startingBalanceCents: balance } = inv;
+  const after = sumMinor([total, balance]);
+  const positiveTotal = Math.max(0, total);
+  return {
+    subtotalCents: inv.subtotalCents,
+    totalCents: total,
+    amountDueCents: inv.amountDueCents,
+    creditAppliedCents: balance < 0 ? Math.min(negateMinor(balance), positiveTotal) : 0,
+    balanceAddedCents: balance > 0 ? balance : 0,
+    creditAddedCents: total < 0 ? negateMinor(total) : 0,
+    creditAfterCents: Math.max(0, negateMinor(after)),
+  };
 }

@@ -18,7 +18,7 @@ export async function screenshots(page: Page, name: string) {
   fs.mkdirSync(dir, { recursive: true });
   const original = page.viewportSize();
   for (const [label, width] of [
-    ["desktop", 1280],
+    ["desktop", 1366],
     ["phone", 375],
   ] as const) {
     await page.setViewportSize({ width, height: 900 });

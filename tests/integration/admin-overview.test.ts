@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
-import { subscriptions, usageCounters } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { memberships, subscriptions, usageCounters } from "@/db/schema";
+import { DEMO_ORGS, demoCreatedAt, seedDemo } from "@/db/seed";
+import { lastMonths } from "@/lib/admin/series";
 import {
   auditCsv,
   auditQuerySchema,
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 describe("overview metrics", () => {
-  it("count organizations and compute MRR and ARR from active subscriptions, in cents", async () => {
+  it("count organizations and compute MRR and ARR from what subscriptions bill now, in cents", async () => {
     const m = await getOverviewMetrics(db);
     expect(m.totalOrganizations).toBe(5);
     expect(Object.fromEntries(m.byPlan.map((p) => [p.planId, p.organizations]))).toEqual({
@@ -38,40 +39,65 @@ describe("overview metrics", () => {
       pro: 2,
       enterprise: 1,
     });
-    // Acme: 6 seats × $49 monthly; Initech: 4 seats × $420 a year (custom). Hooli is past due: not counted.
-    expect(m.recurring.mrr).toEqual([{ currency: "usd", cents: 6 * 4_900 + (4 * 42_000) / 12 }]);
-    expect(m.recurring.arr).toEqual([{ currency: "usd", cents: 6 * 4_900 * 12 + 4 * 42_000 }]);
-    expect(m.recurring.paying).toBe(2);
+    // Acme: 6 seats × $49 monthly; Initech: 4 seats × $420 a year (custom); Hooli: 2 × $49, its
+    // renewal open and past due (counted until canceled, as on Stripe).
+    const mrr = 6 * 4_900 + (4 * 42_000) / 12 + 2 * 4_900;
+    expect(m.recurring.mrr).toEqual([{ currency: "usd", cents: mrr }]);
+    expect(m.recurring.arr).toEqual([{ currency: "usd", cents: mrr * 12 }]);
+    expect(m.recurring.paying).toBe(3);
+    expect(m.activeOrganizations).toBe(5);
+    // Free's placeholder rows are not paid subscriptions.
+    expect(m.paidSubscriptionsByStatus).toEqual([
+      { status: "active", subscriptions: 2 },
+      { status: "past_due", subscriptions: 1 },
+    ]);
     expect(m.pastDue).toEqual({ organizations: 1, outstanding: [{ currency: "usd", cents: 2 * 4_900 }] });
     expect(m.leaders[0]?.slug).toBe("initech");
     expect(m.leaders[0]?.limit).toBe(2_000_000);
-    expect(m.newThisMonth).toBe(5);
+    // The demo organizations signed up over the past months (their seeded created dates), not today.
+    expect(m.newThisMonth).toBe(0);
     expect(m.churnedThisMonth).toBe(0);
   });
 
-  it("list each organization once among the usage leaders, with the counter of its latest period", async () => {
-    // Globex moved to a new usage period a day ago (as on an upgrade mid-month): its calendar
-    // month's counter still contains now, and must not make Globex a leader twice.
+  it("count usage leaders in their current usage period, against its limit, each once", async () => {
+    // Globex upgraded to Pro a day ago: its new usage period started then; the Free calendar
+    // month's counter still contains now but is no longer counted, and Pro's limit applies.
     const globex = await orgIdOf(db, "globex");
     const now = new Date();
     const start = new Date(now.getTime() - 86_400_000);
-    await db.insert(usageCounters).values({
-      organizationId: globex,
-      metric: "executions",
-      periodStart: start,
-      periodEnd: new Date(start.getTime() + 30 * 86_400_000),
-      value: 5_000_000,
-    });
+    const end = new Date(start.getTime() + 31 * 86_400_000);
+    const [before] = await db.select().from(subscriptions).where(eq(subscriptions.organizationId, globex));
+    await db
+      .update(subscriptions)
+      .set({
+        planId: "pro",
+        stripeSubscriptionId: "sub_globex_test",
+        currentPeriodStart: start,
+        currentPeriodEnd: end,
+        maxUsers: null,
+        maxExecutionsPerMonth: 100_000,
+      })
+      .where(eq(subscriptions.organizationId, globex));
     try {
-      const m = await getOverviewMetrics(db, now);
+      let m = await getOverviewMetrics(db, now);
+      expect(m.leaders.find((l) => l.slug === "globex")).toBeUndefined();
+      await db.insert(usageCounters).values({
+        organizationId: globex,
+        metric: "executions",
+        periodStart: start,
+        periodEnd: end,
+        value: 5_000_000,
+      });
+      m = await getOverviewMetrics(db, now);
       const ids = m.leaders.map((l) => l.organizationId);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(m.leaders[0]).toMatchObject({ slug: "globex", executions: 5_000_000 });
+      expect(m.leaders[0]).toMatchObject({ slug: "globex", executions: 5_000_000, limit: 100_000, percent: 5_000 });
       expect(m.leaders.filter((l) => l.slug === "globex")).toHaveLength(1);
     } finally {
       await db
         .delete(usageCounters)
         .where(and(eq(usageCounters.organizationId, globex), eq(usageCounters.periodStart, start)));
+      await db.update(subscriptions).set(before!).where(eq(subscriptions.organizationId, globex));
     }
   });
 
@@ -94,13 +120,22 @@ describe("overview metrics", () => {
     const now = new Date();
     const signups = await signupsByMonth(db, now);
     expect(signups).toHaveLength(12);
-    expect(signups.at(-1)).toEqual({ month: now.toISOString().slice(0, 7), signups: 5 });
+    expect(signups.at(-1)).toEqual({ month: now.toISOString().slice(0, 7), signups: 0 });
+    expect(signups.reduce((n, p) => n + p.signups, 0)).toBe(
+      DEMO_ORGS.filter((o) => demoCreatedAt(o, now).getTime() >= lastMonths(now, 12)[0]!.getTime()).length,
+    );
+    // Members joined one after another, not all on the day of the seed.
+    const joined = await db.select({ at: memberships.createdAt }).from(memberships);
+    expect(new Set(joined.map((j) => j.at.toISOString().slice(0, 10))).size).toBeGreaterThan(5);
     const mrr = await mrrByMonth(db, now);
     expect(mrr.map((s) => s.currency)).toEqual(["usd"]);
     const points = mrr[0]!.points;
     expect(points).toHaveLength(12);
-    // This month: Acme's and Hooli's monthly invoices plus a twelfth of Initech's annual one.
+    // This month: the MRR card's figure (Acme's and Hooli's monthly invoices plus a twelfth of Initech's annual one).
     expect(points.at(-1)!.cents).toBe(6 * 4_900 + 2 * 4_900 + (4 * 42_000) / 12);
+    expect([{ currency: "usd", cents: points.at(-1)!.cents }]).toEqual(
+      (await getOverviewMetrics(db, now)).recurring.mrr,
+    );
     expect(points.every((p) => Number.isInteger(p.cents))).toBe(true);
   });
 });

@@ -1,50 +1,79 @@
 import { describe, expect, it } from "vitest";
 import { csvField, csvRow } from "@/lib/admin/csv";
-import { monthlyShare, outstanding, recurringRevenue } from "@/lib/admin/revenue";
+import { coverGroupsAt, cycleMonthsOf, outstanding, recurringFromGroups } from "@/lib/admin/revenue";
 import { parseMajorAmount } from "@/lib/money";
 import { orgListQuerySchema } from "@/lib/admin/schemas";
 import { cumulativeByDay } from "@/lib/admin/org-detail";
 
 describe("recurring revenue", () => {
-  it("adds monthly amounts, a twelfth of annual ones, per currency, in cents", () => {
-    const r = recurringRevenue([
-      // Pro monthly: 6 seats × $49 + 2 seats × $49
-      { currency: "usd", cycle: "monthly", perSeat: true, custom: false, unitCents: 4_900, seats: 8, subscriptions: 2 },
-      // Pro annual: 3 seats × $490
-      { currency: "usd", cycle: "annual", perSeat: true, custom: false, unitCents: 49_000, seats: 3, subscriptions: 1 },
-      // Enterprise custom: 4 seats × $420 a year
-      { currency: "usd", cycle: "annual", perSeat: true, custom: true, unitCents: 42_000, seats: 4, subscriptions: 1 },
-      // Free: flat zero
-      { currency: "usd", cycle: "monthly", perSeat: false, custom: false, unitCents: 0, seats: 5, subscriptions: 5 },
-      // Enterprise without a price yet
-      { currency: "usd", cycle: "annual", perSeat: true, custom: false, unitCents: null, seats: 10, subscriptions: 1 },
-      {
-        currency: "eur",
-        cycle: "monthly",
-        perSeat: false,
-        custom: false,
-        unitCents: 1_000,
-        seats: 9,
-        subscriptions: 3,
-      },
-    ]);
-    // monthly 39,200; annual 147,000 + 168,000 = 315,000 → 26,250 a month
+  const d = (s: string) => new Date(`${s}T00:00:00Z`);
+  const line = (
+    org: string,
+    inv: string,
+    start: string,
+    end: string,
+    cents: number,
+    currency = "usd",
+    issued = start,
+  ) => ({
+    organizationId: org,
+    invoiceId: inv,
+    currency,
+    periodStart: d(start),
+    periodEnd: d(end),
+    issuedAt: d(issued),
+    amountCents: cents,
+  });
+
+  it("adds monthly amounts and a twelfth of annual ones per currency, rounded once; ARR is MRR × 12", () => {
+    const r = recurringFromGroups(
+      [
+        { currency: "usd", months: 1, cents: 39_200 },
+        { currency: "usd", months: 12, cents: 315_000 },
+        { currency: "eur", months: 1, cents: 3_000 },
+        { currency: "usd", months: 12, cents: 100 },
+      ],
+      5,
+    );
     expect(r.mrr).toEqual([
       { currency: "eur", cents: 3_000 },
-      { currency: "usd", cents: 39_200 + 26_250 },
+      { currency: "usd", cents: 39_200 + 26_250 + 8 },
     ]);
     expect(r.arr).toEqual([
       { currency: "eur", cents: 36_000 },
-      { currency: "usd", cents: 39_200 * 12 + 315_000 },
+      { currency: "usd", cents: (39_200 + 26_250 + 8) * 12 },
     ]);
-    expect(r.paying).toBe(2 + 1 + 1 + 3);
-    expect(r.unpriced).toBe(1);
+    expect(r.paying).toBe(5);
   });
 
-  it("rounds a twelfth half away from zero, once", () => {
-    expect(monthlyShare(100, 12)).toBe(8);
-    expect(monthlyShare(4_900, 1)).toBe(4_900);
-    expect(monthlyShare(4_900, 0)).toBe(4_900);
+  it("counts each organization's latest-starting period that contains the instant: a switch replaces, it doesn't add", () => {
+    const lines = [
+      // Annual from 5 Dec, switched to monthly on 20 Dec (the annual line still covers the instant).
+      line("acme", "in_1", "2026-12-05", "2027-12-05", 6 * 49_000),
+      line("acme", "in_2", "2026-12-20", "2027-01-20", 6 * 4_900),
+      // Monthly, renewed: only the period containing the instant counts.
+      line("hooli", "in_3", "2026-11-21", "2026-12-21", 9_800),
+      line("hooli", "in_4", "2026-12-21", "2027-01-21", 9_800),
+      // A free trial: counted, at zero, and not paying.
+      line("globex", "in_5", "2026-12-01", "2027-01-01", 0),
+    ];
+    const at = new Date("2026-12-25T00:00:00Z");
+    const { groups, paying } = coverGroupsAt(lines, at);
+    expect(recurringFromGroups(groups, paying)).toMatchObject({
+      mrr: [{ currency: "usd", cents: 29_400 + 9_800 }],
+      paying: 2,
+    });
+    // Before the switch: a twelfth of the annual amount.
+    const before = coverGroupsAt(lines, new Date("2026-12-10T00:00:00Z"));
+    expect(recurringFromGroups(before.groups, before.paying).mrr).toEqual([{ currency: "usd", cents: 24_500 + 9_800 }]);
+    expect(coverGroupsAt(lines, new Date("2028-01-01T00:00:00Z"))).toEqual({ groups: [], paying: 0 });
+  });
+
+  it("tells a cycle's months from its period", () => {
+    expect(cycleMonthsOf(d("2026-02-01"), d("2026-03-01"))).toBe(1);
+    expect(cycleMonthsOf(d("2026-01-31"), d("2026-03-03"))).toBe(1);
+    expect(cycleMonthsOf(d("2028-02-29"), d("2029-02-28"))).toBe(12);
+    expect(cycleMonthsOf(d("2026-01-01"), d("2026-01-02"))).toBe(1);
   });
 
   it("reports what is still owed", () => {

@@ -3,10 +3,12 @@ import { StatusBadge } from "@/components/admin/status-badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import type { OrgDetail } from "@/lib/admin/org-detail";
 import { formatDate, formatDateRange } from "@/lib/format";
+import { balanceText } from "@/components/billing/format";
+import type { CustomerBalance } from "@/lib/invoices/upcoming";
 import { formatMoney } from "@/lib/money";
 
 /** The subscription (with its Stripe ids) and the organization's own facts. */
-export function OrgSummary({ detail }: { detail: OrgDetail }) {
+export function OrgSummary({ detail, balance }: { detail: OrgDetail; balance: CustomerBalance }) {
   const { organization: org, usage, recurringCents } = detail;
   const sub = usage.subscription;
   const cycle = sub?.billingCycle ?? "monthly";
@@ -33,6 +35,18 @@ export function OrgSummary({ detail }: { detail: OrgDetail }) {
         <Facts
           items={[
             { label: "Price", value: price },
+            {
+              label: "Stripe balance",
+              value: (() => {
+                const b = balanceText(balance, "en-US");
+                if (!b) return "None";
+                return (
+                  <span data-testid="admin-credit-balance">
+                    {b.amount ? `${b.amount} ${b.tone === "credit" ? "credit" : "owed"}` : "not available"}
+                  </span>
+                );
+              })(),
+            },
             { label: "Cycle · seats", value: `${cycle} · ${sub?.seats ?? 1}` },
             {
               label: "Current period",

@@ -4,10 +4,12 @@ import type { FormAction } from "@/components/ui/action-state";
 import { AuditDetails } from "@/components/admin/audit-details";
 import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
 import { SectionTitle } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
 import { Badge } from "@/components/ui/badge";
 import type { OrgDetail } from "@/lib/admin/org-detail";
 import { formatDate } from "@/lib/format";
+import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
+import { amountRemainingCents } from "@/lib/invoices/amounts";
+import { listAmountText } from "@/lib/invoices/document";
 import { formatMoney } from "@/lib/money";
 
 export function MembersTable({ members }: { members: OrgDetail["members"] }) {
@@ -77,10 +79,10 @@ export function InvoicesTable({ invoices }: { invoices: OrgDetail["invoices"] })
                 </Td>
                 <Td className="whitespace-nowrap">{formatDate(i.issuedAt)}</Td>
                 <Td>
-                  <StatusBadge status={i.status} />
+                  <InvoiceStatusBadge status={i.status} dueDate={null} now={new Date()} totalCents={i.totalCents} />
                 </Td>
-                <Td align="right">{formatMoney(i.totalCents, i.currency)}</Td>
-                <Td align="right">{i.status === "open" ? formatMoney(i.amountDueCents, i.currency) : "—"}</Td>
+                <Td align="right">{listAmountText(i)}</Td>
+                <Td align="right">{i.status === "open" ? formatMoney(amountRemainingCents(i), i.currency) : "—"}</Td>
                 <Td>{i.source}</Td>
               </tr>
             ))}

@@ -7,12 +7,14 @@ import { registerPaymentMethods } from "./resources/payment-methods";
 import { registerPayments } from "./resources/payments";
 import { registerSetupIntents } from "./resources/setup-intents";
 import { registerSubscriptions } from "./resources/subscriptions";
+import { registerTaxIds } from "./resources/tax-ids";
 import { registerTestClocks } from "./resources/test-clocks";
 
 export function buildRouter(): Router {
   const router = new Router();
   registerCatalog(router);
   registerCustomers(router);
+  registerTaxIds(router);
   registerPaymentMethods(router);
   registerSetupIntents(router);
   registerSubscriptions(router);

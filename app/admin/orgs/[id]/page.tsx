@@ -11,6 +11,8 @@ import { getDb } from "@/db/client";
 import { getOrganizationDetailOrThrow, type OrgDetail } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { getCustomerBalance } from "@/lib/invoices";
+import { getStripe } from "@/lib/stripe/client";
 import { MAX_MANUAL_LINES } from "./billing-ops";
 import {
   changePlanAction,
@@ -49,6 +51,7 @@ export default async function OrganizationPage({ params }: { params: Params }) {
   const { id } = await params;
   const detail = await load(id);
   const org = detail.organization;
+  const balance = await getCustomerBalance(await getDb(), getStripe(), org.id);
   return (
     <div className="space-y-8">
       <PageHeader
@@ -67,7 +70,7 @@ export default async function OrganizationPage({ params }: { params: Params }) {
           answer 403.
         </Notice>
       ) : null}
-      <OrgSummary detail={detail} />
+      <OrgSummary detail={detail} balance={balance} />
       <OrgUsage detail={detail} />
       <OrgActionsPanel
         detail={detail}

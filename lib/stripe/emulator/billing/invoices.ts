@@ -1,6 +1,7 @@
 import type { Core } from "../core/core";
 import { base62, newId } from "../core/ids";
 import type { WCustomer, WInvoice, WInvoiceItem, WInvoiceLineItem, WPrice, WSubscription } from "../core/wire";
+import { invoiceTaxIds } from "../resources/tax-ids";
 import { newInvoicePayment, newPaymentIntent } from "./objects";
 
 /** A line before it is placed on an invoice. Amounts are integer minor units. */
@@ -131,7 +132,7 @@ export function buildInvoice(core: Core, a: NewInvoiceArgs): WInvoice {
     customer_phone: a.customer.phone ?? null,
     customer_shipping: null,
     customer_tax_exempt: a.customer.tax_exempt ?? "none",
-    customer_tax_ids: [],
+    customer_tax_ids: invoiceTaxIds(core, a.customer.id),
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],

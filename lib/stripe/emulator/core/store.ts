@@ -13,6 +13,7 @@ import type {
   WProduct,
   WSetupIntent,
   WSubscription,
+  WTaxId,
   WTestClock,
 } from "./wire";
 
@@ -30,6 +31,7 @@ export interface Tables {
   charges: Record<string, WCharge>;
   invoicePayments: Record<string, WInvoicePayment>;
   testClocks: Record<string, WTestClock>;
+  taxIds: Record<string, WTaxId>;
 }
 
 export type TableName = keyof Tables;
@@ -66,6 +68,7 @@ export function emptyState(): State {
     charges: {},
     invoicePayments: {},
     testClocks: {},
+    taxIds: {},
     deleted: {},
     cardKinds: {},
     notices: {},

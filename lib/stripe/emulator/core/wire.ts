@@ -36,6 +36,7 @@ export type WInvoicePayment = Wire<Stripe.InvoicePayment>;
 export type WPaymentIntent = Wire<Stripe.PaymentIntent>;
 export type WCharge = Wire<Stripe.Charge>;
 export type WTestClock = Wire<Stripe.TestHelpers.TestClock>;
+export type WTaxId = Wire<Stripe.TaxId>;
 export type WEvent = Omit<Wire<Stripe.EventBase>, "data"> & {
   data: { object: unknown; previous_attributes?: Record<string, unknown> };
 };

@@ -15,6 +15,7 @@ const KIND_NAMES: Record<TableName, string> = {
   charges: "charge",
   invoicePayments: "invoice_payment",
   testClocks: "test_helpers.test_clock",
+  taxIds: "tax_id",
 };
 
 /**

@@ -3,7 +3,7 @@ import { invoices, memberships } from "@/db/schema";
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { withErrors } from "@/lib/http/route";
-import { getInvoiceDetail, renderInvoicePdf } from "@/lib/invoices";
+import { getInvoiceDocument, renderInvoicePdf } from "@/lib/invoices";
 
 export const dynamic = "force-dynamic";
 
@@ -25,9 +25,10 @@ export const GET = withErrors<{ id: string }>(async (req, { db, params }) => {
     if (!row) throw new AppError("not_found", "No such invoice.");
     scope = row.organizationId;
   }
-  const detail = await getInvoiceDetail(db, params.id, scope);
-  const pdf = await renderInvoicePdf(detail);
-  const name = `invoice-${(detail.invoice.number ?? detail.invoice.id).replace(/[^A-Za-z0-9_-]/g, "")}.pdf`;
+  const now = new Date();
+  const doc = await getInvoiceDocument(db, params.id, scope, now);
+  const pdf = await renderInvoicePdf(doc, now);
+  const name = `${doc.kind === "credit" ? "credit" : "invoice"}-${(doc.number ?? doc.id).replace(/[^A-Za-z0-9_-]/g, "")}.pdf`;
   return new Response(Buffer.from(pdf), {
     headers: {
       "content-type": "application/pdf",

@@ -8,6 +8,8 @@ import { UsageCards, type UsageCardData } from "@/components/dashboard/usage-car
 import { UsageHistory } from "@/components/dashboard/usage-history";
 import { Toaster } from "@/components/ui/toast";
 import { getDb } from "@/db/client";
+import { getStripeBillingOutlook } from "@/lib/invoices";
+import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
 import { recurringAmount } from "@/lib/billing/price";
@@ -38,8 +40,10 @@ export default async function BillingPage({ params, searchParams }: Props) {
   // A bad ?days= (anything but 30, 90 or 365) falls back to 30 days.
   const days = parseRangeDays((await searchParams).days);
   const { organization, role } = await requireOrgRole(slug, "member");
-  const [data, forecast, locale] = await Promise.all([
-    getBillingDashboard(await getDb(), organization.id, { days }),
+  const db = await getDb();
+  const [data, outlook, forecast, locale] = await Promise.all([
+    getBillingDashboard(db, organization.id, { days }),
+    getStripeBillingOutlook(db, getStripe(), organization.id),
     isEnabled("usage-forecast", organization.id),
     requestLocale(),
   ]);
@@ -86,6 +90,8 @@ export default async function BillingPage({ params, searchParams }: Props) {
         priceCents={recurringAmount(plan, sub)}
         cancelAtPeriodEnd={Boolean(sub?.cancelAtPeriodEnd)}
         nextInvoice={data.nextInvoice}
+        upcoming={outlook.upcoming}
+        balance={outlook.balance}
         usagePeriod={usagePeriod}
         locale={locale}
         canManage={canManage}

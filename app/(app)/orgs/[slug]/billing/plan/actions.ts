@@ -5,6 +5,8 @@ import type { CardResult, PlanChangePreview } from "@/components/billing/types";
 import {
   attachCardSchema,
   attachPaymentMethod,
+  completeTestAuthentication,
+  testAuthenticationSchema,
   changePlan,
   createSetupIntent,
   finalizeSetupIntent,
@@ -25,7 +27,7 @@ function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string
   if (input.planId === "free")
     return "Cancellation scheduled: you keep your plan until the end of the period, then move to Free.";
   if (r.unchanged) return "Nothing to change: you're already on this plan.";
-  return `Done: you're on the new plan, billed ${input.cycle}. Stripe confirms the payment in a moment.`;
+  return `Done: you're on the new plan, billed ${input.cycle === "annual" ? "annually" : "monthly"}. Stripe confirms the payment in a moment.`;
 }
 
 /** What a plan change would charge and change (Stripe's own proration), before confirming. */
@@ -46,6 +48,7 @@ export const previewPlanChangeAction = orgAction(
       fits: p.fits,
       problems: p.problems.map((x) => ({ metric: x.metric, message: x.message })),
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
+      amounts: p.amounts,
     };
   },
 );
@@ -123,6 +126,16 @@ export const finalizeSetupIntentAction = orgAction(
   { role: "admin", schema: finalizeSchema, revalidate: billingPages, message: cardMessage },
   async ({ setupIntentId }, { db, stripe, organization, actor }) =>
     cardResult(await finalizeSetupIntent(db, stripe, { organizationId: organization.id, setupIntentId, actor })),
+);
+
+/**
+ * Test mode: the customer answers the bank's 3-D Secure check of a test card (complete or fail);
+ * the card is then saved, or the refusal says why.
+ */
+export const completeTestAuthenticationAction = orgAction(
+  { role: "admin", schema: testAuthenticationSchema, revalidate: billingPages, message: cardMessage },
+  async (input, { db, stripe, organization, actor }) =>
+    cardResult(await completeTestAuthentication(db, stripe, { ...input, organizationId: organization.id, actor })),
 );
 
 /** "Contact us" for Enterprise: records the request (and an audit row) for platform admins. */

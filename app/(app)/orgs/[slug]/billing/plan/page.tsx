@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { CurrentPlanCard } from "@/components/billing/current-plan-card";
 import { EnterpriseContactForm } from "@/components/billing/enterprise-contact-form";
 import { formatDay } from "@/components/billing/format";
@@ -13,6 +14,8 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader, SectionHeading } from "@/components/ui/page-header";
 import { Toaster } from "@/components/ui/toast";
 import { getDb } from "@/db/client";
+import { getCustomerBalance } from "@/lib/invoices";
+import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
 import { recurringAmount, TEST_CARDS } from "@/lib/billing";
@@ -41,12 +44,13 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
   const { organization, role, user } = await requireOrgRole(slug, "member");
   const canManage = canManageBilling(role);
   const db = await getDb();
-  const [overview, card, comparison, requests, locale] = await Promise.all([
+  const [overview, card, comparison, requests, locale, balance] = await Promise.all([
     getUsageOverview(db, organization.id),
     getPaymentMethod(db, organization.id),
     getPeriodComparison(db, organization.id),
     listEnterpriseRequests(db, organization.id),
     getRequestLocale(),
+    getCustomerBalance(db, getStripe(), organization.id),
   ]);
   const planRows = await listPlanOptions(db, overview.plan.id);
   const { plan, subscription: sub } = overview;
@@ -147,6 +151,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
             recurringCents={recurringAmount(plan, sub)}
             currency={plan.currency}
             card={card}
+            balance={balance}
             locale={locale}
           />
           {recommendation ? (
@@ -164,7 +169,19 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
       </PlanChangeProvider>
 
       <section aria-labelledby="payment-method-heading" id="payment-method" className="scroll-mt-6">
-        <SectionHeading id="payment-method-heading">Payment method</SectionHeading>
+        <SectionHeading
+          id="payment-method-heading"
+          aside={
+            <Link
+              href={`/orgs/${slug}/billing/details`}
+              className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+            >
+              Billing details (address, tax ID) →
+            </Link>
+          }
+        >
+          Payment method
+        </SectionHeading>
         <Card>
           <PaymentMethodPanel
             card={card}

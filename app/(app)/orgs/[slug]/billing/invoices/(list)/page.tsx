@@ -8,7 +8,11 @@ import { Pagination } from "@/components/ui/pagination";
 import { getDb } from "@/db/client";
 import { requireOrgRole } from "@/lib/auth/session";
 import { getRequestLocale } from "@/lib/http/locale";
-import { listInvoices } from "@/lib/invoices";
+import { getCustomerBalance, listInvoices } from "@/lib/invoices";
+import { getStripe } from "@/lib/stripe/client";
+import { canManageBilling } from "@/lib/auth/roles";
+import { balanceText } from "@/components/billing/format";
+import { Notice } from "@/components/ui/notice";
 
 export const metadata: Metadata = { title: "Invoices" };
 
@@ -26,11 +30,14 @@ export default async function InvoicesPage({
   const { slug } = await params;
   const raw = await searchParams;
   const { page } = searchSchema.parse({ page: Array.isArray(raw.page) ? raw.page[0] : (raw.page ?? 1) });
-  const { organization } = await requireOrgRole(slug, "member");
-  const [{ items, total }, locale] = await Promise.all([
-    listInvoices(await getDb(), organization.id, { page, pageSize: PAGE_SIZE }),
+  const { organization, role } = await requireOrgRole(slug, "member");
+  const db = await getDb();
+  const [{ items, total }, locale, balance] = await Promise.all([
+    listInvoices(db, organization.id, { page, pageSize: PAGE_SIZE }),
     getRequestLocale(),
+    getCustomerBalance(db, getStripe(), organization.id),
   ]);
+  const credit = balanceText(balance, locale);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const base = `/orgs/${slug}/billing/invoices`;
 
@@ -43,7 +50,27 @@ export default async function InvoicesPage({
             ? `${total} ${total === 1 ? "invoice" : "invoices"} for ${organization.name}, newest first. Each opens with its lines and the usage behind it.`
             : `Invoices for ${organization.name} appear here.`
         }
+        actions={
+          canManageBilling(role) ? (
+            <ButtonLink href={`/orgs/${slug}/billing/details`} variant="secondary">
+              Billing details
+            </ButtonLink>
+          ) : null
+        }
       />
+      {credit ? (
+        <Notice
+          tone={credit.tone === "credit" ? "success" : credit.tone === "owed" ? "warning" : "neutral"}
+          role="note"
+          testId="invoices-credit-balance"
+        >
+          <span className="font-semibold">
+            {credit.label}
+            {credit.amount ? `: ${credit.amount}` : ""}.
+          </span>{" "}
+          {credit.note}
+        </Notice>
+      ) : null}
       {total === 0 ? (
         <EmptyState
           title="No invoices yet"

@@ -2,18 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InvoiceLines } from "@/components/invoices/invoice-lines";
+import { InvoiceParties } from "@/components/invoices/invoice-parties";
 import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
-import { periodText } from "@/components/invoices/invoice-table";
 import { UsageBreakdown } from "@/components/invoices/usage-breakdown";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
 import { PageHeader, SectionHeading } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
+import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { getRequestLocale } from "@/lib/http/locale";
-import { getInvoiceDetail } from "@/lib/invoices";
+import { getInvoiceDocument, noteText, periodText } from "@/lib/invoices";
 
 export const metadata: Metadata = { title: "Invoice" };
 
@@ -23,9 +25,9 @@ export const metadata: Metadata = { title: "Invoice" };
  * 404 rather than a 200 whose streamed body says "not found".
  */
 
-async function loadInvoice(id: string, organizationId: string) {
+async function loadInvoice(id: string, organizationId: string, now: Date) {
   try {
-    return await getInvoiceDetail(await getDb(), id, organizationId);
+    return await getInvoiceDocument(await getDb(), id, organizationId, now);
   } catch (err) {
     // Another organization's invoice, or none: the same "not found".
     if (isAppError(err) && err.code === "not_found") notFound();
@@ -35,32 +37,27 @@ async function loadInvoice(id: string, organizationId: string) {
 
 export default async function InvoicePage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id } = await params;
-  const { organization } = await requireOrgRole(slug, "member");
-  const [{ invoice, lines, organization: billedTo, usage }, locale] = await Promise.all([
-    loadInvoice(id, organization.id),
-    getRequestLocale(),
-  ]);
+  const { organization, role } = await requireOrgRole(slug, "member");
   const now = new Date();
+  const [doc, locale] = await Promise.all([loadInvoice(id, organization.id, now), getRequestLocale()]);
+  const credit = doc.kind === "credit";
+  const total = doc.totals.find((t) => t.key === "total")!.cents;
+  const note = noteText(doc, locale);
   const facts: { label: string; value: React.ReactNode }[] = [
-    { label: "Issued", value: formatDate(invoice.issuedAt, locale) },
+    { label: "Issued", value: formatDate(doc.issuedAt, locale) },
     {
       label: "Due",
-      value: invoice.dueDate ? formatDate(invoice.dueDate, locale) : "On issue, charged to the card on file",
+      value: credit
+        ? "Nothing to pay"
+        : doc.dueDate
+          ? formatDate(doc.dueDate, locale)
+          : "On issue, charged to the card on file",
     },
-    { label: "Paid", value: invoice.paidAt ? formatDate(invoice.paidAt, locale) : "Not yet" },
-    { label: "Period", value: periodText(invoice.periodStart, invoice.periodEnd, locale) },
     {
-      label: "Billed to",
-      value: (
-        <>
-          {billedTo.name}
-          {billedTo.billingEmail ? (
-            <span className="block font-normal text-zinc-600 dark:text-zinc-400">{billedTo.billingEmail}</span>
-          ) : null}
-        </>
-      ),
+      label: credit ? "Credited" : "Paid",
+      value: doc.paidAt ? formatDate(doc.paidAt, locale) : "Not yet",
     },
-    { label: "Issued by", value: invoice.source === "manual" ? "Our team (manual invoice)" : "Stripe" },
+    { label: "Period", value: periodText(doc.periodStart, doc.periodEnd, locale) },
   ];
 
   return (
@@ -74,16 +71,16 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-3">
-            Invoice {invoice.number ?? "(draft)"}
-            <InvoiceStatusBadge status={invoice.status} dueDate={invoice.dueDate} now={now} />
+            {credit ? "Credit" : "Invoice"} {doc.number ?? "(draft)"}
+            <InvoiceStatusBadge status={doc.status} dueDate={doc.dueDate} now={now} totalCents={total} />
           </span>
         }
-        description={invoice.memo ?? undefined}
+        description={doc.memo ?? undefined}
         actions={
           <>
-            {invoice.hostedInvoiceUrl ? (
+            {doc.hostedInvoiceUrl ? (
               <a
-                href={invoice.hostedInvoiceUrl}
+                href={doc.hostedInvoiceUrl}
                 target="_blank"
                 rel="noreferrer"
                 className={buttonClass({ variant: "secondary" })}
@@ -92,15 +89,20 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
                 <span aria-hidden="true">↗</span>
               </a>
             ) : null}
-            <a href={`/api/invoices/${invoice.id}/pdf`} download className={buttonClass()} data-testid="download-pdf">
+            <a href={`/api/invoices/${doc.id}/pdf`} download className={buttonClass()} data-testid="download-pdf">
               Download PDF
             </a>
           </>
         }
       />
 
-      <Card>
-        <dl className="grid grid-cols-2 gap-x-6 gap-y-4 text-sm sm:grid-cols-3">
+      <Card className="space-y-5">
+        <InvoiceParties
+          seller={doc.seller}
+          customer={doc.customer}
+          editHref={canManageBilling(role) ? `/orgs/${slug}/billing/details` : null}
+        />
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-4 border-t border-zinc-100 pt-4 text-sm sm:grid-cols-4 dark:border-zinc-800">
           {facts.map((f) => (
             <div key={f.label} className="min-w-0">
               <dt className="text-zinc-600 dark:text-zinc-400">{f.label}</dt>
@@ -110,15 +112,20 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
         </dl>
       </Card>
 
-      <section aria-labelledby="lines-heading">
+      <section aria-labelledby="lines-heading" className="space-y-3">
         <SectionHeading id="lines-heading">Lines</SectionHeading>
-        <InvoiceLines lines={lines} totals={invoice} locale={locale} />
+        <InvoiceLines lines={doc.lines} totals={doc.totals} currency={doc.currency} locale={locale} />
+        {note ? (
+          <Notice tone={credit ? "success" : "info"} role="note" testId="invoice-note">
+            {note}
+          </Notice>
+        ) : null}
       </section>
 
       <section aria-labelledby="usage-heading">
-        <SectionHeading id="usage-heading">Usage in this period</SectionHeading>
-        {usage ? (
-          <UsageBreakdown usage={usage} currency={invoice.currency} locale={locale} now={now} />
+        <SectionHeading id="usage-heading">Usage in the billed period</SectionHeading>
+        {doc.usage ? (
+          <UsageBreakdown usage={doc.usage} currency={doc.currency} locale={locale} now={now} />
         ) : (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
             This invoice has no billing period, so there is no usage to show.
