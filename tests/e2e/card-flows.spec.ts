@@ -123,3 +123,51 @@ test("when a plan change's charge fails, the dialog offers another card", async 
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "plan-dialog-another-card");
 });
+
+test("a suspension shows on every page of the organization, with the reason and what to do", async ({
+  page,
+  browser,
+}) => {
+  const staff = await browser.newContext();
+  const admin = await staff.newPage();
+  await signIn(admin, "staff@agentbill.test");
+  await admin.goto("/admin/orgs?q=owner%40hooli.test");
+  await admin.locator("tbody tr").getByRole("link", { name: "Hooli" }).click();
+  const section = (heading: string) =>
+    admin.locator("section", { has: admin.getByRole("heading", { name: heading, exact: true }) }).last();
+  const confirm = async (name: string) => {
+    await admin.getByRole("button", { name: `${name}…` }).click();
+    await admin.getByRole("dialog").getByRole("button", { name, exact: true }).click();
+  };
+  await section("Suspend")
+    .getByLabel(/^Reason/)
+    .fill("Chargeback on the last invoice");
+  await confirm("Suspend organization");
+  await expect(section("Reactivate")).toBeVisible();
+
+  // The sentence of a refused key creation (lib/errors suspensionMessage): reason and what to do.
+  const sentence = "Hooli is suspended: Chargeback on the last invoice. Its API keys are refused";
+  await signIn(page, OWNER);
+  for (const path of ["/orgs/hooli/billing", PLAN, "/orgs/hooli/billing/invoices", "/orgs/hooli/settings/api-keys"]) {
+    await page.goto(path);
+    const banner = page.getByTestId("suspension-banner");
+    await expect(banner).toContainText("Hooli is suspended");
+    await expect(banner).toContainText(sentence);
+    await expect(banner).toContainText(/Write to \S+@\S+ to resolve it\./);
+  }
+  // No key can be created: the form is replaced by why.
+  await expect(page.getByTestId("create-key-suspended")).toBeVisible();
+  await expect(page.getByRole("button", { name: /Create key/ })).toHaveCount(0);
+  await page.goto(PLAN);
+  await expect(page.getByTestId("current-plan").locator("..")).toContainText("Suspended");
+  await screenshots(page, "plan-hooli-suspended");
+
+  await section("Reactivate")
+    .getByLabel(/^Reason/)
+    .fill("E2E: cleanup");
+  await confirm("Reactivate organization");
+  await expect(section("Suspend")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("suspension-banner")).toHaveCount(0);
+  await staff.close();
+});

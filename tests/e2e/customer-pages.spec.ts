@@ -86,7 +86,9 @@ test("Hooli's dunning says the amount and the retry date, and 'Update card' open
   await expect(banner).toContainText(/If it stays unpaid, Free plan limits apply from \w{3} \d{1,2}, \d{4}\./);
   await expect(page.getByTestId("card-form-panel")).toHaveCount(0);
   await banner.getByRole("link", { name: "Update card" }).click();
+  await expect(page).toHaveURL(/#payment-method$/);
   await expect(page.getByTestId("card-form-panel")).toBeVisible();
+  await expect(page.getByTestId("card-form-panel").getByRole("radio").first()).toBeFocused();
   // A past-due organization isn't offered annual billing (or anything else) before it pays.
   await expect(page.getByTestId("recommendation")).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);

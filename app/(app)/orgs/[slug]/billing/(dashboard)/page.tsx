@@ -97,6 +97,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
         usagePeriod={usagePeriod}
         locale={locale}
         canManage={canManage}
+        suspended={organization.status === "suspended"}
       />
 
       <UsageCards metrics={cards} locale={locale} />
