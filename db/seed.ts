@@ -2,7 +2,8 @@ import { count, sql } from "drizzle-orm";
 import { DEMO_API_KEY, displayPrefix, hashApiKey } from "@/lib/auth/api-key-format";
 import { hashPassword } from "@/lib/auth/password";
 import { multiplyMinor } from "@/lib/money";
-import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
+import { catalogPlan } from "@/lib/plans/catalog";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
 import { closeEndedPeriods } from "@/lib/usage/period-close";
 import { rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage/rollup";
@@ -13,7 +14,6 @@ import {
   invoices,
   memberships,
   organizations,
-  plans,
   subscriptions,
   usageEvents,
   users,
@@ -129,24 +129,8 @@ export const DEMO_ORGS: DemoOrg[] = [
   },
 ];
 
-export async function seedPlans(db: Db): Promise<void> {
-  for (const p of PLAN_CATALOG) {
-    await db
-      .insert(plans)
-      .values(p)
-      .onConflictDoUpdate({
-        target: plans.id,
-        set: {
-          name: p.name,
-          description: p.description,
-          pricePerSeatMonthlyCents: p.pricePerSeatMonthlyCents,
-          pricePerSeatAnnualCents: p.pricePerSeatAnnualCents,
-          perSeat: p.perSeat,
-          sortOrder: p.sortOrder,
-        },
-      });
-  }
-}
+/** The plan catalog is synced by every migration (lib/plans/sync.ts); kept for callers that seed plans only. */
+export const seedPlans = syncPlanCatalog;
 
 export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(organizations);
