@@ -62,6 +62,28 @@ const config = [
     rules: { "no-restricted-imports": "off" },
   },
   {
+    // Workspace packages are reached by name; nothing climbs into another package by a relative path.
+    rules: { "import/no-relative-packages": "error" },
+  },
+  {
+    // packages/* never import the app: no "@/…" alias, no app folder by name. (Climbing out by a
+    // relative path is import/no-relative-packages above.) The emulator may use the stripe SDK's types.
+    files: ["packages/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/*", "@/**", "**/lib/**", "**/app/**", "**/components/**", "**/db/**", "**/demo/**"],
+              message: "A package never imports the app: take what it needs as a parameter.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The one reader of process.env, plus tooling that runs outside the app.
     files: [
       "lib/env.ts",

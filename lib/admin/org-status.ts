@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import { reactivateSchema, revokeKeySchema, suspendSchema } from "./schemas";
 
 /**

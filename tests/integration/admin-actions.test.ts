@@ -19,7 +19,7 @@ import { getUsageOverview } from "@/lib/usage/summary";
 import { GET as getFlags } from "@/app/api/v1/flags/route";
 import { POST as checkLimitRoute } from "@/app/api/v1/limits/check/route";
 import { POST as ingestRoute } from "@/app/api/v1/usage/events/route";
-import { adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminSetEnterpriseTerms } from "@/lib/admin";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { createTestDatabase } from "../support/db";
 import { auditAfter, expectOneAuditRow, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";

@@ -6,7 +6,7 @@ import { seedDemo } from "@/db/seed";
 import { cancelAtPeriodEnd, changePlan, resumeSubscription, syncSeats } from "@/lib/billing";
 import { DEMO_LINK_ACTOR, linkDemoOrganizations } from "@/lib/billing/demo-link";
 import { createStripeClient, type Stripe } from "@/lib/stripe/client";
-import { startEmulator } from "@/lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { getBillingDashboard } from "@/lib/usage/trends";
 import { addMember, startBillingEnv, type BillingEnv } from "../support/billing-env";
 

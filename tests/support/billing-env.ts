@@ -8,7 +8,7 @@ import { seedPlans } from "@/db/seed";
 import { userActor } from "@/lib/audit";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient, setStripeClientForProcess, type Stripe } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { drainStripeEvents } from "@/lib/webhooks";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";

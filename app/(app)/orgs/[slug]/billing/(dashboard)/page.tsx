@@ -12,7 +12,7 @@ import { getStripeBillingOutlook } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "@/lib/stripe/emulator";
+import type { RunningEmulator } from "../index";
 import { DAY, WebhookSink, raw, seedCustomer, startTestEmulator, Stripe } from "./helpers";
 import { loadFixtures, loadStripeSchemas } from "./stripe-schemas";
 

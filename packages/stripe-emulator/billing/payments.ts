@@ -2,9 +2,9 @@ import type { Core } from "../core/core";
 import { type CardDecline, docUrl } from "../core/errors";
 import type { WInvoice, WPaymentIntent, WSubscription } from "../core/wire";
 import { chargeOutcome } from "./cards";
-import { defaultPayment } from "./invoices";
+import { defaultPayment, subscriptionOfInvoice } from "./invoices";
 import { newCharge, newInvoicePayment, newPaymentIntent } from "./objects";
-import { cancelSubscriptionNow } from "./subscription-cancel";
+import { endSubscriptionNow } from "./subscription-end";
 
 /**
  * Automatic retries after a failed attempt, in days: attempt 1 fails → retry 3 days later,
@@ -26,11 +26,6 @@ export interface AttemptOptions {
   automatic: boolean;
   /** The customer completed 3D Secure for the pending attempt: it now goes through. */
   authenticated?: boolean;
-}
-
-export function subscriptionOfInvoice(core: Core, inv: WInvoice): WSubscription | undefined {
-  const id = inv.parent?.subscription_details?.subscription;
-  return core.store.get("subscriptions", typeof id === "string" ? id : id?.id);
 }
 
 function ensurePaymentIntent(core: Core, inv: WInvoice, now: number): WPaymentIntent {
@@ -107,7 +102,7 @@ function retriesExhausted(core: Core, inv: WInvoice, sub: WSubscription, now: nu
   inv.auto_advance = false;
   core.emit("invoice.marked_uncollectible", inv);
   if (!["canceled", "incomplete_expired"].includes(sub.status)) {
-    cancelSubscriptionNow(core, sub, { reason: "payment_failed" });
+    endSubscriptionNow(core, sub, now, { reason: "payment_failed" });
   }
 }
 

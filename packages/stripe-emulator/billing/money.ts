@@ -1,23 +1,6 @@
 /** Money is always an integer amount in the currency's minor unit. */
 
-const ZERO_DECIMAL = new Set([
-  "bif",
-  "clp",
-  "djf",
-  "gnf",
-  "jpy",
-  "kmf",
-  "krw",
-  "mga",
-  "pyg",
-  "rwf",
-  "ugx",
-  "vnd",
-  "vuv",
-  "xaf",
-  "xof",
-  "xpf",
-]);
+import { minorUnitDigits } from "@agentbill/currencies";
 
 const SYMBOLS: Record<string, string> = { usd: "$", eur: "€", gbp: "£", jpy: "¥", cad: "CA$", aud: "A$" };
 
@@ -27,7 +10,7 @@ export function formatMoney(amount: number, currency: string): string {
   const symbol = SYMBOLS[cur] ?? `${cur.toUpperCase()} `;
   const sign = amount < 0 ? "-" : "";
   const abs = Math.abs(amount);
-  if (ZERO_DECIMAL.has(cur)) return `${sign}${symbol}${abs}`;
+  if (minorUnitDigits(cur) === 0) return `${sign}${symbol}${abs}`;
   const major = Math.floor(abs / 100);
   const minor = String(abs % 100).padStart(2, "0");
   return `${sign}${symbol}${major.toLocaleString("en-US")}.${minor}`;

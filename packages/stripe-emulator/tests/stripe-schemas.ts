@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { repoRoot } from "./helpers";
+import { packageRoot } from "./helpers";
 
 /**
  * Stripe's reference data in tests/fixtures/stripe (see its README): 2023-08-16 OpenAPI component
@@ -9,7 +9,7 @@ import { repoRoot } from "./helpers";
  * `nullable` becomes a JSON-Schema null type, and the `required` fields that later API versions
  * moved or removed (x-drift-vs-fixtures) are dropped.
  */
-export const stripeFixturesDir = path.resolve(repoRoot, "tests/fixtures/stripe");
+export const stripeFixturesDir = path.resolve(packageRoot, "tests/fixtures/stripe");
 
 type Node = Record<string, unknown>;
 

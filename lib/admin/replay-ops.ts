@@ -3,7 +3,7 @@ import { count, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { stripeEvents } from "@/db/schema";
 import type { Db, Queryable } from "@/db/types";
-import { reasonSchema } from "@/lib/admin/reason";
+import { reasonSchema } from "@/lib/audit";
 import { recordAudit, type UserActor } from "@/lib/audit";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";

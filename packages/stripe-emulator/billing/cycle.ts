@@ -3,7 +3,7 @@ import type { WInvoice, WSubscription, WTestClock } from "../core/wire";
 import { createInvoice, finalizeInvoice, linesFromInvoiceItems, pendingInvoiceItems } from "./invoices";
 import { attemptInvoicePayment } from "./payments";
 import { addIntervals, nextBoundary } from "./periods";
-import { endSubscriptionAt } from "./subscription-cancel";
+import { endSubscriptionAt } from "./subscription-end";
 import { currentPeriod, cycleLines, hasPaymentMethod, setPeriod, subscriptionInterval } from "./subscriptions";
 
 /** Stripe expires an unpaid first invoice after 23 hours. */

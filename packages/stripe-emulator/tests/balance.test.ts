@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "@/lib/stripe/emulator";
+import type { RunningEmulator } from "../index";
 import { DAY, WebhookSink, seedCustomer, startTestEmulator, Stripe } from "./helpers";
 
 /** Customer balances (credit from a cheaper interval, applied to the next invoices) and customer tax IDs. */

@@ -2,14 +2,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-// The emulator tests drive the real SDK; the test files import it from here (one exception to the rule).
-// eslint-disable-next-line no-restricted-imports
 import Stripe from "stripe";
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from "@/lib/stripe/emulator";
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../index";
 
 export { Stripe };
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The package folder (packages/stripe-emulator). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const WEBHOOK_SECRET = "whsec_emulator_test_secret";
 export const API_KEY = "sk_test_emulator";
 

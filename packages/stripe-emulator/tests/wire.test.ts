@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "@/lib/stripe/emulator";
-import { parseForm } from "@/lib/stripe/emulator/http/form";
+import type { RunningEmulator } from "../index";
+import { parseForm } from "../http/form";
 import { API_KEY, raw, seedCustomer, startTestEmulator, Stripe } from "./helpers";
 
 let emu: RunningEmulator;

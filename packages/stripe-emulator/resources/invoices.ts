@@ -6,8 +6,9 @@ import {
   finalizeInvoice,
   linesFromInvoiceItems,
   pendingInvoiceItems,
+  subscriptionOfInvoice,
 } from "../billing/invoices";
-import { attemptInvoicePayment, markInvoicePaid, subscriptionOfInvoice } from "../billing/payments";
+import { attemptInvoicePayment, markInvoicePaid } from "../billing/payments";
 import { previewInvoice } from "../billing/preview";
 import type { Core } from "../core/core";
 import { StripeApiError, cardError, invalidParam, stateError } from "../core/errors";

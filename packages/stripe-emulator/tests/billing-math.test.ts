@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, prorate } from "@/lib/stripe/emulator/billing/money";
-import { addIntervals, formatDay, nextBoundary } from "@/lib/stripe/emulator/billing/periods";
+import { formatMoney, prorate } from "../billing/money";
+import { addIntervals, formatDay, nextBoundary } from "../billing/periods";
 
 const at = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d, 10) / 1000;
 

@@ -4,6 +4,12 @@ import type { WCustomer, WInvoice, WInvoiceItem, WInvoiceLineItem, WPrice, WSubs
 import { invoiceTaxIds } from "../resources/tax-ids";
 import { newInvoicePayment, newPaymentIntent } from "./objects";
 
+/** The subscription an invoice bills, if any. */
+export function subscriptionOfInvoice(core: Core, inv: WInvoice): WSubscription | undefined {
+  const id = inv.parent?.subscription_details?.subscription;
+  return core.store.get("subscriptions", typeof id === "string" ? id : id?.id);
+}
+
 /** A line before it is placed on an invoice. Amounts are integer minor units. */
 export interface DraftLine {
   amount: number;
