@@ -6,6 +6,12 @@ const stripeOnlyInLibStripe = {
   message: "Only lib/stripe imports the stripe SDK. Use the billing service instead.",
 };
 
+/** The demo (demo/) stands apart: the product reaches it only through lib/server/demo.ts's dynamic import. */
+const demoApart = {
+  regex: "^(@/|(\\.\\./)+)demo(/.*)?$",
+  message: "app/, lib/, db/ and components/ never import demo/: load it with loadDemo() (lib/server/demo.ts).",
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -36,6 +42,10 @@ const config = [
     },
   },
   {
+    files: ["app/**", "lib/**", "db/**"],
+    rules: { "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe], patterns: [demoApart] }] },
+  },
+  {
     files: ["components/**"],
     rules: {
       "no-restricted-imports": [
@@ -48,6 +58,7 @@ const config = [
               message: "components/ never touches the database: take data as props.",
             },
             { group: ["@/lib/stripe", "@/lib/stripe/*"], message: "components/ never imports lib/stripe." },
+            demoApart,
             {
               group: ["@/lib/*/server", "@/lib/auth", "@/lib/auth/*"],
               message: "components/ never imports server-only services.",
@@ -59,7 +70,7 @@ const config = [
   },
   {
     files: ["lib/stripe/**"],
-    rules: { "no-restricted-imports": "off" },
+    rules: { "no-restricted-imports": ["error", { patterns: [demoApart] }] },
   },
   {
     // Workspace packages are reached by name; nothing climbs into another package by a relative path.

@@ -34,8 +34,11 @@ const serverSchema = z
     CRON_SECRET: opt(z.string().min(8, "must be at least 8 characters")),
     /** Days an organization may stay past due before its limits fall back to Free's. */
     DUNNING_GRACE_DAYS: opt(z.coerce.number().int().min(0).max(365)).transform((v) => v ?? 14),
-    /** Seed demo data into an empty embedded database on first start. */
-    SEED_DEMO: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === undefined || v === "1" || v === "true"),
+    /**
+     * Demo data (demo/): on by default in development only; "1" turns it on anywhere (production
+     * then warns: its password and key are public), "0" off.
+     */
+    SEED_DEMO: opt(z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })),
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
@@ -116,7 +119,8 @@ export type ServerEnv = {
   useStripeEmulator: boolean;
   cronSecret: string;
   dunningGraceDays: number;
-  seedDemo: boolean;
+  /** Demo data on: development unless SEED_DEMO=0, elsewhere only with SEED_DEMO=1. */
+  demo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
   /** TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed. */
@@ -165,7 +169,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     useStripeEmulator: !e.STRIPE_SECRET_KEY,
     cronSecret: e.CRON_SECRET ?? (dev ? DEV_CRON_SECRET : ""),
     dunningGraceDays: e.DUNNING_GRACE_DAYS,
-    seedDemo: e.SEED_DEMO,
+    demo: e.SEED_DEMO === undefined ? e.NODE_ENV === "development" : e.SEED_DEMO === "1" || e.SEED_DEMO === "true",
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     trustedProxies: e.TRUSTED_PROXIES,

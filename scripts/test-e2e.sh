@@ -11,6 +11,8 @@ export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
 export CRON_SECRET="${CRON_SECRET:-e2e-only-cron-secret-0123456789abcdefghij}"
 export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_e2e_only_0123456789abcdefghijklmnop}"
 export NEXT_TELEMETRY_DISABLED=1
+# The suite signs in as the demo accounts: demo data on in this production server (it warns).
+export SEED_DEMO=1
 DATA_DIR_TMP=""
 ADMIN_URL="${DATABASE_URL:-}"
 
@@ -39,7 +41,6 @@ if [ -n "$ADMIN_URL" ]; then
 else
   DATA_DIR_TMP="$(mktemp -d)"
   export DATA_DIR="$DATA_DIR_TMP"
-  export SEED_DEMO=1
 fi
 
 mkdir -p "$RESULTS_DIR"

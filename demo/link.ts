@@ -1,7 +1,6 @@
 import "server-only";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { invoices, organizations, plans, subscriptions, usageCounters } from "@/db/schema";
-import { DEMO_ORGS, SEEDED_INVOICE_MEMO, paidPeriod } from "@/db/seed";
 import type { Db, Queryable } from "@/db/types";
 import type { Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -12,16 +11,21 @@ import { addMonths } from "@/lib/plans/period";
 import { Stripe } from "@/lib/stripe/client";
 import { periodSourceOf, usagePeriodFor } from "@/lib/usage/periods";
 import { rebuildCounters } from "@/lib/usage/rollup";
-import { ensureCustomer } from "./customers";
-import { setEnterpriseTerms } from "./enterprise";
-import { summarize } from "./card";
-import { attachPaymentMethod } from "./payment-methods";
-import { applyStripeSubscription, idOf } from "./subscription-sync";
-import { lockOrganizationBilling } from "./lock";
-import { changePlan } from "./subscriptions";
+import {
+  applyStripeSubscription,
+  attachPaymentMethod,
+  changePlan,
+  ensureCustomer,
+  lockOrganizationBilling,
+  setEnterpriseTerms,
+  summarize,
+} from "@/lib/billing";
+import { idOf } from "@/lib/billing/subscription-sync";
+import { DEMO_ORGS, SEEDED_INVOICE_MEMO } from "./data";
+import { paidPeriod } from "./history";
 
 /**
- * The demo organizations (db/seed.ts) as real customers of the local Stripe emulator: at
+ * The demo organizations (demo/data.ts) as real customers of the local Stripe emulator: at
  * start-up, each paid demo organization that has no Stripe subscription gets a customer on a
  * test clock, a card and its subscription, made through the same services a customer's clicks
  * use, so our rows are written from Stripe's answers. Hooli's renewal then fails on a card that
