@@ -41,7 +41,7 @@ function newAttemptId(): string {
 }
 
 function titleFor(target: Target, planName: string, current: CurrentSubscription): { title: string; verb: string } {
-  if (target.planId === FREE_PLAN_ID) return { title: `Downgrade to Free`, verb: "Schedule the downgrade" };
+  if (target.planId === FREE_PLAN_ID) return { title: `Cancel ${current.planName}`, verb: "Cancel at period end" };
   if (!current.billedInStripe)
     return { title: `Subscribe to ${planName}, ${billedText(target.cycle)}`, verb: "subscribe" };
   if (target.planId === current.planId) return { title: `Switch to ${target.cycle} billing`, verb: "switch" };
@@ -78,6 +78,7 @@ export function PlanChangeDialog({
 }) {
   const [saved, setSaved] = useState<CardSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
   const [pending, startTransition] = useTransition();
   // One attempt: kept while its answer is unknown (a retry after a lost answer is the same request),
   // replaced after a refusal or a success, so a declined attempt never answers the next one.
@@ -97,6 +98,7 @@ export function PlanChangeDialog({
 
   const close = () => {
     setError(null);
+    setReason("");
     attempt.current = null;
     onClose();
   };
@@ -108,6 +110,7 @@ export function PlanChangeDialog({
       fd.set("planId", target.planId);
       fd.set("cycle", target.cycle);
       fd.set("attemptId", attempt.current);
+      if (toFree && reason.trim()) fd.set("reason", reason.trim());
       let r: Awaited<ReturnType<typeof change>>;
       try {
         r = await change(null, fd);
@@ -121,7 +124,7 @@ export function PlanChangeDialog({
         toast({
           tone: "success",
           title: toFree
-            ? "Downgrade scheduled"
+            ? "Cancellation scheduled"
             : r.data.unchanged
               ? "Nothing changed"
               : `You're on ${planName}, ${billedText(target.cycle)}`,
@@ -143,11 +146,11 @@ export function PlanChangeDialog({
       title={title}
       description={
         toFree
-          ? `You keep ${current.planName} until ${formatDay(p?.effectiveAt ?? current.periodEnd, locale)}. Then Free’s limits apply; nothing is deleted.`
+          ? `You keep ${current.planName} until ${formatDay(p?.effectiveAt ?? current.periodEnd, locale)}. Then your organization moves to Free: nothing is deleted, and you can resume any time before that day.`
           : "Review what Stripe will charge and what changes before you confirm."
       }
       confirmLabel={confirmLabel}
-      pendingLabel={toFree ? "Scheduling…" : "Confirming…"}
+      pendingLabel={toFree ? "Cancelling…" : "Confirming…"}
       pending={pending}
       confirmDisabled={!p || !p.fits || needsCard}
       variant={toFree ? "danger" : "primary"}
@@ -171,6 +174,24 @@ export function PlanChangeDialog({
           toFree={toFree}
         />
       )}
+
+      {toFree && p ? (
+        <div className="space-y-1">
+          <label htmlFor="cancel-reason" className="text-sm font-medium">
+            Why are you cancelling? <span className="font-normal text-zinc-500 dark:text-zinc-400">(optional)</span>
+          </label>
+          <textarea
+            id="cancel-reason"
+            name="reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            data-testid="cancel-reason"
+          />
+        </div>
+      ) : null}
 
       {p && p.fits && !toFree ? (
         <section aria-label="Payment method" className="space-y-2">
@@ -229,6 +250,19 @@ function PreviewBody({
               Manage members
             </Link>
           ) : null}
+        </Notice>
+      ) : null}
+
+      {toFree && p.overAfter.length > 0 ? (
+        <Notice tone="warning" role="note" title="Over Free’s limits after that day" testId="cancel-over-limits">
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {p.overAfter.map((x) => (
+              <li key={x.metric}>{x.text}</li>
+            ))}
+          </ul>
+          <p className="mt-2">
+            Nothing is deleted. Adding more of these is refused until you’re within Free’s limits or subscribe again.
+          </p>
         </Notice>
       ) : null}
 

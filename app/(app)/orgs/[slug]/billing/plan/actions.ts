@@ -25,7 +25,9 @@ const billingPages = (slug: string) => [{ layout: `/orgs/${slug}/billing` }];
 
 function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string {
   if (input.planId === "free")
-    return "Cancellation scheduled: you keep your plan until the end of the period, then move to Free.";
+    return r.unchanged
+      ? "Your cancellation was already scheduled: you keep your plan until the end of the period."
+      : "Cancellation scheduled: you keep your plan until the end of the period, then move to Free. Nothing is deleted.";
   if (r.unchanged) return "Nothing to change: you're already on this plan.";
   return `Done: you're on the new plan, billed ${input.cycle === "annual" ? "annually" : "monthly"}. Stripe confirms the payment in a moment.`;
 }
@@ -47,13 +49,17 @@ export const previewPlanChangeAction = orgAction(
       limits: p.limits,
       fits: p.fits,
       problems: p.problems.map((x) => ({ metric: x.metric, message: x.message })),
+      overAfter: p.overAfter.map((x) => ({ metric: x.metric, text: x.text })),
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
       amounts: p.amounts,
     };
   },
 );
 
-/** Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end. */
+/**
+ * Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end
+ * with an optional reason. `attemptId` names the dialog's attempt (see lib/billing/attempt.ts).
+ */
 export const changePlanAction = orgAction(
   {
     role: "admin",
