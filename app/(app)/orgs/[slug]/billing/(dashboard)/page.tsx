@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { pastDueInvoiceOf } from "@/components/billing/format";
 import { BillingBanners } from "@/components/dashboard/billing-banners";
 import { EmptyUsage } from "@/components/dashboard/empty-usage";
 import { PeriodAlerts } from "@/components/dashboard/period-alerts";
@@ -77,7 +78,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
         locale={locale}
         now={now}
         canManage={canManage}
-        pastDue={pastDueOf(data)}
+        pastDue={pastDueInvoiceOf(sub, data.outstanding, plan.currency, env().dunningGraceDays)}
         degraded={overview.degradedToFree}
         cancelScheduled={
           sub?.cancelAtPeriodEnd && sub.status !== "canceled"
@@ -188,17 +189,4 @@ function cardsOf(data: BillingDashboard): UsageCardData[] {
         : describeChange(c.current, c.previous, "last period’s peak");
     return { metric: m.metric, used: m.used, peak: m.peak, limit: m.limit, percent: m.percent, change };
   });
-}
-
-function pastDueOf({ overview, outstanding }: BillingDashboard) {
-  const sub = overview.subscription;
-  if (!sub || (sub.status !== "past_due" && sub.status !== "unpaid")) return null;
-  const graceMs = env().dunningGraceDays * 86_400_000;
-  return {
-    amountCents: outstanding?.amountDueCents ?? null,
-    currency: outstanding?.currency ?? overview.plan.currency,
-    number: outstanding?.number ?? null,
-    nextRetry: outstanding?.nextPaymentAttempt ?? null,
-    freeLimitsFrom: sub.pastDueSince ? new Date(sub.pastDueSince.getTime() + graceMs) : null,
-  };
 }

@@ -15,6 +15,7 @@ import {
   previewPlanChange,
   resumeSubscription,
 } from "@/lib/billing";
+import { assertSelfServicePlanChange } from "@/lib/billing/self-service";
 import { orgAction } from "@/lib/http/action";
 import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
 
@@ -36,6 +37,7 @@ function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string
 export const previewPlanChangeAction = orgAction(
   { role: "admin", schema: planChangeSchema },
   async (input, { db, stripe, organization }): Promise<PlanChangePreview> => {
+    await assertSelfServicePlanChange(db, organization.id);
     const p = await previewPlanChange(db, stripe, { ...input, organizationId: organization.id });
     return {
       planId: p.planId,
@@ -68,6 +70,7 @@ export const changePlanAction = orgAction(
     message: planChangeMessage,
   },
   async (input, { db, stripe, organization, actor }) => {
+    await assertSelfServicePlanChange(db, organization.id);
     const r = await changePlan(db, stripe, { ...input, organizationId: organization.id, actor });
     return { unchanged: r.unchanged };
   },
