@@ -12,6 +12,7 @@ const config = [
   {
     ignores: [
       ".next/**",
+      "dist/**",
       ".next-*/**",
       ".data-*/**",
       "test-results-*/**",

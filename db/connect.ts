@@ -32,6 +32,11 @@ export type Database = {
   kind: "postgres" | "pglite";
   /** Apply pending migrations (safe to call from several processes at once on a server). */
   migrate(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onMessage` for each NOTIFY, `onListen` each time the listening
+   * connection is (re)established. Answers a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -69,6 +74,10 @@ function openPostgres(url: string, max: number): Database {
         await lockClient.end({ timeout: 5 });
       }
     },
+    async listen(channel, onMessage, onListen) {
+      const sub = await client.listen(channel, (payload) => onMessage(payload), onListen);
+      return () => sub.unlisten();
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -82,6 +91,11 @@ async function openPglite(dir: string): Promise<Database> {
     db: pdb as unknown as Db,
     kind: "pglite",
     migrate: () => migratePglite(pdb, { migrationsFolder: MIGRATIONS_FOLDER }),
+    async listen(channel, onMessage, onListen) {
+      const unsubscribe = await client.listen(channel, (payload) => onMessage(payload));
+      onListen?.();
+      return unsubscribe;
+    },
     close: () => client.close(),
   };
 }

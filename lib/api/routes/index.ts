@@ -1,0 +1,15 @@
+import type { AnyRoute } from "../define";
+import { ingestRoute } from "./events";
+import { flagsRoute } from "./flags";
+import { limitCheckRoute } from "./limits";
+import { usageRoute } from "./usage";
+import { stripeWebhookRoute } from "./webhooks";
+
+/** Every route of the platform API, each declared once. */
+export const apiRoutes: readonly AnyRoute[] = [
+  limitCheckRoute,
+  ingestRoute,
+  usageRoute,
+  flagsRoute,
+  stripeWebhookRoute,
+];
