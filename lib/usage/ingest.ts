@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/db/types";
+import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { limitForMetric } from "@/lib/plans/limits";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts, type AlertCandidate } from "./alerts";
@@ -28,7 +28,7 @@ export type IngestResult = { accepted: number; duplicates: number };
  * key, and the whole batch is rolled back.
  */
 export async function ingestUsageEvents(
-  db: Db,
+  db: Queryable,
   organizationId: string,
   body: unknown,
   opts: { now?: Date } = {},

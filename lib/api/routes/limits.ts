@@ -9,7 +9,7 @@ export const limitCheckRoute = defineRoute({
   tag: "Limits",
   summary: "May the organization use `amount` more of a metric?",
   description:
-    "Counts recorded usage. Unlimited always allows; a limit with an overage price allows and reports the overage. This only answers; it holds nothing.",
+    "Counts recorded usage and what active reservations hold (`reserved`). Unlimited always allows; a limit with an overage price allows and reports the overage. This only answers; to hold the amount for a run, create a reservation.",
   auth: "api_key",
   body: limitCheckSchema,
   response: limitCheckResultSchema,
@@ -20,6 +20,7 @@ export const limitCheckRoute = defineRoute({
       allowed: c.allowed,
       limit: c.limit,
       used: c.used,
+      reserved: c.reserved,
       remaining: c.remaining,
       overage: c.overage,
       reason: c.reason,

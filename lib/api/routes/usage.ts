@@ -20,6 +20,7 @@ const usageResponse = z
         limit: z.number().int().nullable(),
         percent: z.number().nullable(),
         remaining: z.number().int().nullable(),
+        reserved: z.number().int(),
       }),
     ),
     daily: z.object({
