@@ -18,6 +18,7 @@ const config = [
   {
     ignores: [
       ".next/**",
+      "dist/**",
       ".next-*/**",
       ".data-*/**",
       "test-results-*/**",

@@ -41,6 +41,8 @@ const serverSchema = z
     SEED_DEMO: opt(z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })),
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
+    /** The address the server (server.ts) listens on; default: every interface. */
+    HOST: opt(z.string().max(255)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
     /**
      * Addresses or CIDR ranges of our own reverse proxies / load balancers (commas or spaces).
@@ -123,6 +125,8 @@ export type ServerEnv = {
   demo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
+  /** HOST: the address `npm start` listens on (undefined: every interface). */
+  host: string | undefined;
   /** TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed. */
   trustedProxies: string[];
   /** Who issues the invoices (printed on every invoice page and PDF). */
@@ -172,6 +176,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     demo: e.SEED_DEMO === undefined ? e.NODE_ENV === "development" : e.SEED_DEMO === "1" || e.SEED_DEMO === "true",
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    host: e.HOST,
     trustedProxies: e.TRUSTED_PROXIES,
     seller: {
       name: e.SELLER_NAME?.trim() ?? DEFAULT_SELLER.name,

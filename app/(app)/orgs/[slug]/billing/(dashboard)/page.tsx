@@ -187,6 +187,14 @@ function cardsOf(data: BillingDashboard): UsageCardData[] {
       : m.metric === "executions"
         ? describeChange(c.current, c.previousToDate ?? 0, "the same point last period")
         : describeChange(c.current, c.previous, "last period’s peak");
-    return { metric: m.metric, used: m.used, peak: m.peak, limit: m.limit, percent: m.percent, change };
+    return {
+      metric: m.metric,
+      used: m.used,
+      peak: m.peak,
+      limit: m.limit,
+      percent: m.percent,
+      change,
+      reserved: m.reserved,
+    };
   });
 }
