@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { logoutAction } from "@/app/actions/auth";
 import { AppHeader } from "@/components/app-header";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
@@ -41,7 +42,7 @@ export default async function AccountPage({
               Password changed. Every other session of yours was signed out; this one stays signed in.
             </Notice>
           ) : null}
-          <ChangePasswordForm action={changePasswordAction} />
+          <ChangePasswordForm action={changePasswordAction} minLength={MIN_PASSWORD_LENGTH} />
         </section>
         <section aria-labelledby="sessions-heading" className="space-y-3">
           <h2 id="sessions-heading" className="text-lg font-semibold">
