@@ -255,6 +255,8 @@ export async function moveToFree(
     now?: Date;
     audit?: boolean;
     existing?: Subscription | undefined;
+    /** A brand-new organization (sign-up) starts on Free: nothing was canceled. */
+    newOrganization?: boolean;
   },
 ): Promise<void> {
   const [free] = await db.select().from(plans).where(eq(plans.id, FREE_PLAN_ID)).limit(1);
@@ -275,7 +277,7 @@ export async function moveToFree(
     stripeSubscriptionId: null,
     stripePriceId: null,
     cancelAtPeriodEnd: false,
-    canceledAt: existing?.canceledAt ?? now,
+    canceledAt: opts.newOrganization ? null : (existing?.canceledAt ?? now),
     trialEnd: null,
     pastDueSince: null,
     ...limitsFromPlan(free),

@@ -23,7 +23,9 @@ export function linksOf(text: string): string[] {
   return [...text.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
 }
 
-export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  opts: { port?: number; onMessage?: (m: SinkMessage) => void } = {},
+): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   let refusals = 0;
   const server = new SMTPServer({
@@ -43,14 +45,16 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
             a.value.map((v) => v.address ?? ""),
           );
           const text = mail.text ?? "";
-          messages.push({
+          const message: SinkMessage = {
             to: addresses,
             from: mail.from?.value[0]?.address ?? "",
             subject: mail.subject ?? "",
             text,
             html: typeof mail.html === "string" ? mail.html : "",
             links: linksOf(text),
-          });
+          };
+          messages.push(message);
+          opts.onMessage?.(message);
           callback();
         })
         .catch((err: Error) => callback(err));

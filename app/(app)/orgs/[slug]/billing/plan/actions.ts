@@ -15,6 +15,7 @@ import {
   previewPlanChange,
   resumeSubscription,
 } from "@/lib/billing";
+import { assertEmailVerified } from "@/lib/accounts";
 import { orgAction } from "@/lib/http/action";
 import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
 
@@ -61,7 +62,9 @@ export const changePlanAction = orgAction(
     revalidate: billingPages,
     message: planChangeMessage,
   },
-  async (input, { db, stripe, organization, actor }) => {
+  async (input, { db, stripe, organization, actor, user }) => {
+    // A paid plan needs a confirmed email address (sign-up sends the link); Free needs nothing.
+    if (input.planId !== "free") await assertEmailVerified(db, user.id);
     const r = await changePlan(db, stripe, { ...input, organizationId: organization.id, actor });
     return { unchanged: r.unchanged };
   },
