@@ -18,6 +18,8 @@ ADMIN_URL="${DATABASE_URL:-}"
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+  [ -n "${E2E_MAIL_DIR:-}" ] && rm -rf "$E2E_MAIL_DIR"
   if [ -n "$ADMIN_URL" ]; then
     psql "$ADMIN_URL" -qc "drop database if exists agentbill_${RUN} with (force)" >/dev/null 2>&1 || true
   fi
@@ -44,6 +46,16 @@ else
 fi
 
 mkdir -p "$RESULTS_DIR"
+# Real mail: an SMTP server (tests/support/e2e-smtp-sink.ts) the app sends to; tests read links from E2E_MAIL_DIR.
+export E2E_MAIL_DIR="$(mktemp -d)"
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-0}" npx tsx tests/support/e2e-smtp-sink.ts > "$RESULTS_DIR/e2e-smtp.log" 2>&1 &
+SINK_PID=$!
+for _ in $(seq 1 60); do [ -s "$E2E_MAIL_DIR/port" ] && break; sleep 0.25; done
+[ -s "$E2E_MAIL_DIR/port" ] || { echo "the SMTP sink did not start:"; cat "$RESULTS_DIR/e2e-smtp.log"; exit 1; }
+export E2E_SMTP_PORT="$(cat "$E2E_MAIL_DIR/port")"
+export SMTP_URL="smtp://127.0.0.1:${E2E_SMTP_PORT}"
+export APP_URL="${APP_URL:-$E2E_BASE_URL}"
+export OUTBOUND_WEBHOOKS_ALLOW_PRIVATE=1
 if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
   ./node_modules/.bin/next build > "$RESULTS_DIR/e2e-build.log" 2>&1 || { tail -50 "$RESULTS_DIR/e2e-build.log"; exit 1; }
 fi
