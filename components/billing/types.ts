@@ -52,6 +52,8 @@ export type PlanChangePreview = {
   limits: Limits;
   fits: boolean;
   problems: { metric: string; message: string }[];
+  /** Cancelling: what will be over Free's limits then ("46 agents (Free allows 10)"); never blocks. */
+  overAfter: { metric: string; text: string }[];
   effectiveAt: string | null;
   /** How Stripe's preview meets the credit balance (why "due today" can be less than the total). */
   amounts: BalanceOutcome;

@@ -15,6 +15,13 @@ export type BannerData = {
   pastDue: PastDueInvoice | null;
   degraded: boolean;
   cancelScheduled: { endsOn: Date } | null;
+  /**
+   * What is over the limits in force (e.g. on Free after a cancellation), as "46 agents (Free
+   * allows 10)"; while a cancellation is scheduled, what will be over Free's limits then.
+   */
+  overLimits: { metric: string; text: string }[];
+  /** Free after a paid plan ended: when it ended. */
+  endedOn: Date | null;
   trial: { endsOn: Date } | null;
   /** The server action that resumes a scheduled cancellation; null: link to the plan page instead. */
   resumeAction: ResumeAction | null;
@@ -79,7 +86,38 @@ export function BillingBanners(b: BannerData) {
       >
         <p>
           Your {b.planName} plan ends on {date(b.cancelScheduled.endsOn)}. After that Free limits apply and no further
-          invoices are sent.
+          invoices are sent. Nothing is deleted.
+        </p>
+        {b.overLimits.length > 0 ? (
+          <p className="mt-1" data-testid="banner-cancel-over">
+            Over Free’s limits then: {b.overLimits.map((o) => o.text).join(", ")}. Adding more of these will be refused
+            until you’re within Free’s limits.
+          </p>
+        ) : null}
+        {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
+      </Notice>,
+    );
+  }
+  if (!b.cancelScheduled && b.overLimits.length > 0) {
+    banners.push(
+      <Notice
+        key="over-limits"
+        tone="warning"
+        role="status"
+        testId="banner-over-limits"
+        title={`Over the ${b.planName} plan’s limits`}
+        action={
+          b.canManage ? (
+            <ButtonLink href={`/orgs/${b.slug}/billing/plan`} size="sm">
+              See plans
+            </ButtonLink>
+          ) : null
+        }
+      >
+        <p>
+          {b.endedOn ? `Your paid plan ended on ${date(b.endedOn)}, so ${b.planName} limits apply. ` : ""}
+          Over the limits now: {b.overLimits.map((o) => o.text).join(", ")}. Nothing was deleted, but adding more of
+          these is refused until you remove some or move to a plan that fits.
         </p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,
