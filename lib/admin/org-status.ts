@@ -4,6 +4,7 @@ import { organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { revokeApiKey } from "@/lib/auth/api-keys";
+import { notify } from "@/lib/notify";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
 import { isUuid } from "./reason";
@@ -58,6 +59,7 @@ export async function suspendOrganization(
         reason: input.reason,
       },
     });
+    await notify(tx, "organization_suspended", org.id, { reason: input.reason });
     return { status: "suspended" as const };
   });
 }
@@ -76,6 +78,7 @@ export async function reactivateOrganization(
       .update(organizations)
       .set({ status: "active", suspendedReason: null, updatedAt: sql`now()` })
       .where(eq(organizations.id, org.id));
+    await notify(tx, "organization_reactivated", org.id, {});
     await recordAudit(tx, {
       actor,
       action: "organization.reactivated",

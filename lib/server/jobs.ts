@@ -1,5 +1,6 @@
 import { registerJob } from "@/lib/jobs";
 import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
+import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
 import { getStripe } from "@/lib/stripe/client";
 import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
 import { WEBHOOK_JOB, drainStripeEvents } from "@/lib/webhooks";
@@ -61,4 +62,6 @@ export function registerAppJobs(): void {
     lateAfterMs: 5 * MINUTE,
     run: ({ db, signal }) => drainOutbox(db, { transport: appMailTransport(db), signal }),
   });
+  // "Renews in 3 days" reminders (once per renewal date).
+  registerJob({ name: RENEWAL_JOB, everyMs: HOUR, run: ({ db, now }) => queueRenewalNotices(db, { now }) });
 }
