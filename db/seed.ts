@@ -2,10 +2,8 @@ import { count, sql } from "drizzle-orm";
 import { DEMO_API_KEY, displayPrefix, hashApiKey } from "@/lib/auth/api-key-format";
 import { hashPassword } from "@/lib/auth/password";
 import { multiplyMinor } from "@/lib/money";
-import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
-import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
-import { closeEndedPeriods } from "@/lib/usage/period-close";
-import { rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage/rollup";
+import { PLAN_CATALOG, catalogPlan, addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans";
+import { closeEndedPeriods, rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage";
 import {
   apiKeys,
   featureFlags,

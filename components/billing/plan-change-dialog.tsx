@@ -7,8 +7,7 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import type { Limits } from "@/lib/plans/limits";
+import { FREE_PLAN_ID, type Limits } from "@/lib/plans";
 import { CardForm } from "./card-form";
 import {
   billedText,

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { annualSavingPercent, multiplyMinor } from "@/lib/money";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { FREE_PLAN_ID } from "@/lib/plans";
 import { formatDay, LIMIT_LABEL, LIMIT_METRICS, limitText, money, perCycle } from "./format";
 import { ChangePlanButton, usePlanChange } from "./plan-change";
 import type { Cycle, CurrentSubscription, PlanOption } from "./types";

@@ -1,5 +1,5 @@
 import { dateTimeFormat, formatNumber } from "@/lib/format";
-import { formatBytes, type Metric } from "@/lib/plans/limits";
+import { formatBytes, type Metric } from "@/lib/plans";
 
 /** A metric's value for people: storage in bytes as "12.3 GB", counts with the locale's grouping. */
 export function formatMetric(value: number, metric: Metric | "storage_bytes", locale: string): string {

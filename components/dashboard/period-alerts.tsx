@@ -1,5 +1,5 @@
 import { formatDate, formatNumber } from "@/lib/format";
-import { formatBytes, type Metric } from "@/lib/plans/limits";
+import { formatBytes, type Metric } from "@/lib/plans";
 import { METRIC_NAME } from "./format";
 
 export type AlertItem = { id: string; metric: string; thresholdPercent: number; used: number; limit: number; at: Date };

@@ -1,6 +1,6 @@
 import { UsageBar } from "@/components/ui/usage-bar";
-import type { Metric } from "@/lib/plans/limits";
-import type { Change } from "@/lib/usage/projection";
+import type { Metric } from "@/lib/plans";
+import type { Change } from "@/lib/usage";
 import { formatMetric, METRIC_NAME } from "./format";
 
 export type UsageCardData = {

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { statusText } from "@/lib/invoices/document";
+import { statusText } from "@/lib/invoices";
 
 /**
  * An invoice's status in words and colour: an open invoice past its due date says "Overdue", a

@@ -1,5 +1,5 @@
 import { annualSaving, annualSavingPercent, formatMoney, multiplyMinor } from "@/lib/money";
-import { fmt, limitForMetric, percentUsed, type Limits, type Metric } from "@/lib/plans/limits";
+import { fmt, limitForMetric, percentUsed, type Limits, type Metric } from "@/lib/plans";
 
 /**
  * A plan recommendation from the organization's actual usage. Pure: the plan page gathers the

@@ -11,8 +11,7 @@ import {
 } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { calendarMonth } from "@/lib/plans/period";
+import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { lockOrganizationBilling } from "./lock";
 
 /**

@@ -1,7 +1,7 @@
 import { formatDateRange } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { fmt, METRIC_LABEL, METRICS, type Metric } from "@/lib/plans/limits";
-import type { OverageLine } from "@/lib/usage/cost";
+import { fmt, METRIC_LABEL, METRICS, type Metric } from "@/lib/plans";
+import type { OverageLine } from "@/lib/usage";
 import type { InvoiceUsagePeriod } from "./usage";
 
 /** The words of an invoice's usage breakdown, shared by the page and the PDF. */

@@ -8,7 +8,7 @@ import { roleAtLeast } from "@/lib/auth/roles";
 import { lockOrganizationBilling, syncSeats } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
-import { assertWithinLimit } from "@/lib/usage/limits";
+import { assertWithinLimit } from "@/lib/usage";
 
 /**
  * Membership changes. Each runs in one transaction under the organization's billing lock:

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/types";
-import { limitForMetric } from "@/lib/plans/limits";
+import { limitForMetric } from "@/lib/plans";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts, type AlertCandidate } from "./alerts";
 import { aggregateBatch, type InsertedEvent } from "./fold";
 import { foldAggregates, insertEvents, lockForIngest, recomputeLaterGaugePeriods } from "./ingest-sql";

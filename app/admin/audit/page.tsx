@@ -6,8 +6,15 @@ import { FilterButtons, FilterForm, FilterInput, FiltersReset } from "@/componen
 import { secondaryButtonClass } from "@/components/admin/form-fields";
 import { PageHeader } from "@/components/admin/page-header";
 import { getDb } from "@/db/client";
-import { AUDIT_EXPORT_MAX, auditQuerySchema, listAudit, listAuditActions, type AuditQuery } from "@/lib/admin";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
+import {
+  AUDIT_EXPORT_MAX,
+  auditQuerySchema,
+  listAudit,
+  listAuditActions,
+  type AuditQuery,
+  firstValues,
+  hrefWith,
+} from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
 

@@ -7,11 +7,18 @@ import { PageHeader } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
-import { listOrganizations, orgListQuerySchema, PAGE_SIZES, type OrgListQuery, type OrgListRow } from "@/lib/admin";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
+import {
+  listOrganizations,
+  orgListQuerySchema,
+  PAGE_SIZES,
+  type OrgListQuery,
+  type OrgListRow,
+  firstValues,
+  hrefWith,
+} from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatDate, formatNumber } from "@/lib/format";
-import { PLAN_CATALOG } from "@/lib/plans/catalog";
+import { PLAN_CATALOG } from "@/lib/plans";
 
 export const metadata: Metadata = { title: "Organizations" };
 export const dynamic = "force-dynamic";

@@ -13,9 +13,10 @@ import {
   WEBHOOK_STATUSES,
   webhookQuerySchema,
   type WebhookQuery,
+  firstValues,
+  hrefWith,
 } from "@/lib/admin";
 import { replayFailedAction } from "./actions";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
 

@@ -5,11 +5,10 @@ import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
 import { Field, inputClass } from "@/components/admin/form-fields";
 import { SectionTitle } from "@/components/admin/page-header";
 import { Card } from "@/components/ui/card";
-import { formatLimit, LIMIT_LABEL } from "@/lib/admin/labels";
-import type { OrgDetail } from "@/lib/admin/org-detail";
+import { formatLimit, LIMIT_LABEL, type OrgDetail } from "@/lib/admin";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
+import { LIMIT_KEYS } from "@/lib/plans";
 
 export type OrgActions = {
   overrideLimit: FormAction;

@@ -5,11 +5,10 @@ import { AuditDetails } from "@/components/admin/audit-details";
 import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
 import { SectionTitle } from "@/components/admin/page-header";
 import { Badge } from "@/components/ui/badge";
-import type { OrgDetail } from "@/lib/admin/org-detail";
+import type { OrgDetail } from "@/lib/admin";
 import { formatDate } from "@/lib/format";
 import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
-import { amountRemainingCents } from "@/lib/invoices/amounts";
-import { listAmountText } from "@/lib/invoices/document";
+import { amountRemainingCents, listAmountText } from "@/lib/invoices";
 import { formatMoney } from "@/lib/money";
 
 export function MembersTable({ members }: { members: OrgDetail["members"] }) {

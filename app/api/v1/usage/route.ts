@@ -1,7 +1,6 @@
 import { readQuery, withApiKey } from "@/lib/http/route";
-import { utcDay } from "@/lib/plans/period";
-import { getDailySeries, usageQuerySchema } from "@/lib/usage/series";
-import { getUsageOverview } from "@/lib/usage/summary";
+import { utcDay } from "@/lib/plans";
+import { getDailySeries, usageQuerySchema, getUsageOverview } from "@/lib/usage";
 import { AppError } from "@/lib/errors";
 import { json } from "@/lib/http/json";
 

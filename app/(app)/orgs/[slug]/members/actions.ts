@@ -9,7 +9,7 @@ import {
   inviteMemberSchema,
   removeMember,
   removeMemberSchema,
-} from "@/lib/orgs/members";
+} from "@/lib/orgs";
 
 /**
  * Member actions: owners and admins of the organization (checked here; the service checks the

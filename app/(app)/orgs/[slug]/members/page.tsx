@@ -14,7 +14,7 @@ import { previewSeatChange, type SeatPreview } from "@/lib/billing";
 import { isAppError } from "@/lib/errors";
 import { getRequestLocale } from "@/lib/http/locale";
 import { formatMoney } from "@/lib/money";
-import { listMembers } from "@/lib/orgs/members";
+import { listMembers } from "@/lib/orgs";
 import { getStripe } from "@/lib/stripe/client";
 import { getUsageOverview } from "@/lib/usage";
 import { changeRoleAction, inviteMemberAction, removeMemberAction } from "./actions";

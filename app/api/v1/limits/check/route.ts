@@ -1,5 +1,5 @@
 import { readJson, withApiKey } from "@/lib/http/route";
-import { checkLimit, limitCheckSchema } from "@/lib/usage/limits";
+import { checkLimit, limitCheckSchema } from "@/lib/usage";
 import { json } from "@/lib/http/json";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readJson, withApiKey } from "@/lib/http/route";
-import { ingestUsageEvents } from "@/lib/usage/ingest";
+import { ingestUsageEvents } from "@/lib/usage";
 import { json } from "@/lib/http/json";
 
 /**

@@ -23,8 +23,9 @@ import {
   periodChartPoints,
   projectToPeriodEnd,
   RANGE_DAYS,
-} from "@/lib/usage/projection";
-import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
+  getBillingDashboard,
+  type BillingDashboard,
+} from "@/lib/usage";
 import { requestLocale } from "../_dashboard/locale";
 import { resumeSubscriptionAction } from "../plan/actions";
 

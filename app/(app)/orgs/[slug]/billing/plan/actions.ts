@@ -16,7 +16,7 @@ import {
   resumeSubscription,
 } from "@/lib/billing";
 import { orgAction } from "@/lib/http/action";
-import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
+import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs";
 
 /** Plan page actions: owners and admins of the organization (checked here, whatever the UI showed). */
 

@@ -1,0 +1,11 @@
+/** Organizations: members (invite, role, remove) and Enterprise requests. */
+export { createEnterpriseRequest, enterpriseRequestSchema, listEnterpriseRequests } from "./enterprise-requests";
+export {
+  changeMemberRole,
+  changeRoleSchema,
+  inviteMember,
+  inviteMemberSchema,
+  listMembers,
+  removeMember,
+  removeMemberSchema,
+} from "./members";
