@@ -2,7 +2,8 @@ import { count, sql } from "drizzle-orm";
 import { DEMO_API_KEY, displayPrefix, hashApiKey } from "@/lib/auth/api-key-format";
 import { hashPassword } from "@/lib/auth/password";
 import { multiplyMinor } from "@/lib/money";
-import { PLAN_CATALOG, catalogPlan, addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans";
+import { catalogPlan, addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans";
+import { syncPlanCatalog } from "@/lib/plans/server";
 import { closeEndedPeriods, rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage";
 import {
   apiKeys,
@@ -11,7 +12,6 @@ import {
   invoices,
   memberships,
   organizations,
-  plans,
   subscriptions,
   usageEvents,
   users,
@@ -127,24 +127,8 @@ export const DEMO_ORGS: DemoOrg[] = [
   },
 ];
 
-export async function seedPlans(db: Db): Promise<void> {
-  for (const p of PLAN_CATALOG) {
-    await db
-      .insert(plans)
-      .values(p)
-      .onConflictDoUpdate({
-        target: plans.id,
-        set: {
-          name: p.name,
-          description: p.description,
-          pricePerSeatMonthlyCents: p.pricePerSeatMonthlyCents,
-          pricePerSeatAnnualCents: p.pricePerSeatAnnualCents,
-          perSeat: p.perSeat,
-          sortOrder: p.sortOrder,
-        },
-      });
-  }
-}
+/** The plan catalog is synced by every migration (lib/plans/sync.ts); kept for callers that seed plans only. */
+export const seedPlans = syncPlanCatalog;
 
 export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(organizations);

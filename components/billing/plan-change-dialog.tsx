@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import type { ActionState } from "@/components/ui/action-state";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
@@ -31,6 +31,13 @@ import type {
 } from "./types";
 
 type Target = { planId: string; cycle: Cycle };
+
+/** A random id for one attempt (crypto.randomUUID needs a secure context; getRandomValues doesn't). */
+function newAttemptId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 function titleFor(target: Target, planName: string, current: CurrentSubscription): { title: string; verb: string } {
   if (target.planId === FREE_PLAN_ID) return { title: `Downgrade to Free`, verb: "Schedule the downgrade" };
@@ -71,6 +78,9 @@ export function PlanChangeDialog({
   const [saved, setSaved] = useState<CardSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // One attempt: kept while its answer is unknown (a retry after a lost answer is the same request),
+  // replaced after a refusal or a success, so a declined attempt never answers the next one.
+  const attempt = useRef<string | null>(null);
   const cardOnFile = card ?? saved;
   if (!target) return null;
 
@@ -86,15 +96,26 @@ export function PlanChangeDialog({
 
   const close = () => {
     setError(null);
+    attempt.current = null;
     onClose();
   };
   const confirm = () =>
     startTransition(async () => {
       setError(null);
+      attempt.current ??= newAttemptId();
       const fd = new FormData();
       fd.set("planId", target.planId);
       fd.set("cycle", target.cycle);
-      const r = await change(null, fd);
+      fd.set("attemptId", attempt.current);
+      let r: Awaited<ReturnType<typeof change>>;
+      try {
+        r = await change(null, fd);
+      } catch {
+        // No answer (connection lost): trying again repeats this same attempt, never a second charge.
+        setError("We couldn't hear back from the server. Try again: the change won't be made twice.");
+        return;
+      }
+      attempt.current = null;
       if (r?.ok) {
         toast({
           tone: "success",

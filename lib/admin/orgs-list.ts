@@ -83,7 +83,7 @@ function searchCondition(q: string): SQL {
 
 async function freePlanOrThrow(db: Queryable): Promise<Plan> {
   const free = await getPlan(db, FREE_PLAN_ID);
-  if (!free) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  if (!free) throw new Error("The plan catalog is missing: run the migrations (`npm run db:migrate`), which write it.");
   return free;
 }
 

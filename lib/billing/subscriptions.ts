@@ -16,10 +16,13 @@ import { checkFit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
 import { lockOrganizationBilling, memberCount } from "./lock";
 import { applyStripeSubscription } from "./subscription-sync";
+import { attemptIdSchema, attemptKey, newAttemptId } from "./attempt";
 
 export const planChangeSchema = z.object({
   planId: z.string({ error: "Choose a plan." }).min(1, "Choose a plan.").max(64),
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
+  /** One attempt of the customer (the dialog keeps it for a retry of the same request; a new one after a failure). */
+  attemptId: attemptIdSchema.optional(),
 });
 export type PlanChange = z.infer<typeof planChangeSchema>;
 
@@ -68,6 +71,7 @@ export async function changePlan(
   input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string },
 ) {
   const { planId, cycle } = planChangeSchema.parse(input);
+  const attemptId = input.attemptId ?? newAttemptId();
   if (planId === FREE_PLAN_ID)
     return cancelAtPeriodEnd(db, stripe, {
       organizationId: input.organizationId,
@@ -92,7 +96,6 @@ export async function changePlan(
     if (!state.card) throw new AppError("unprocessable", "Add a card before choosing a paid plan.");
     await assertFits(tx, input.organizationId, plan);
     const seats = plan.perSeat ? Math.max(1, await memberCount(tx, input.organizationId)) : 1;
-    const version = current?.updatedAt.getTime() ?? 0;
     let sub: Stripe.Subscription;
     if (isLive(current)) {
       const existing = await stripeCall(() => stripe.subscriptions.retrieve(current.stripeSubscriptionId));
@@ -110,34 +113,32 @@ export async function changePlan(
       };
       // Stripe invoices an interval change at once; an increase is charged now, a decrease credited later.
       const increase = cycle !== current.billingCycle || compareRecurring(after, before) > 0;
-      sub = await stripeCall(() =>
-        stripe.subscriptions.update(
-          existing.id,
-          {
-            items: [{ id: item.id, price, quantity: seats }],
-            proration_behavior: increase ? "always_invoice" : "create_prorations",
-            payment_behavior: "error_if_incomplete",
-            cancel_at_period_end: false,
-            ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
-            metadata: { organization_id: input.organizationId },
-          },
-          { idempotencyKey: `change-${existing.id}-${price}-${seats}-${version}` },
-        ),
-      );
+      const params: Stripe.SubscriptionUpdateParams = {
+        items: [{ id: item.id, price, quantity: seats }],
+        proration_behavior: increase ? "always_invoice" : "create_prorations",
+        payment_behavior: "error_if_incomplete",
+        cancel_at_period_end: false,
+        ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
+        metadata: { organization_id: input.organizationId },
+      };
+      // The card is part of the attempt: Stripe charges the default card, which the request doesn't name.
+      const idempotencyKey = attemptKey("change", attemptId, {
+        update: existing.id,
+        params,
+        paymentMethod: state.card.id,
+      });
+      sub = await stripeCall(() => stripe.subscriptions.update(existing.id, params, { idempotencyKey }));
     } else {
       const customer = await ensureCustomer(tx, stripe, input.organizationId);
-      sub = await stripeCall(() =>
-        stripe.subscriptions.create(
-          {
-            customer,
-            items: [{ price, quantity: seats }],
-            default_payment_method: state.card!.id,
-            payment_behavior: "error_if_incomplete",
-            metadata: { organization_id: input.organizationId },
-          },
-          { idempotencyKey: `subscribe-${input.organizationId}-${price}-${seats}-${version}` },
-        ),
-      );
+      const params: Stripe.SubscriptionCreateParams = {
+        customer,
+        items: [{ price, quantity: seats }],
+        default_payment_method: state.card.id,
+        payment_behavior: "error_if_incomplete",
+        metadata: { organization_id: input.organizationId },
+      };
+      const idempotencyKey = attemptKey("subscribe", attemptId, { create: "subscription", params });
+      sub = await stripeCall(() => stripe.subscriptions.create(params, { idempotencyKey }));
     }
     // One audit row for the change: this one (the sync's own row would repeat it).
     await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });

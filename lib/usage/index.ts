@@ -48,6 +48,8 @@ export {
   type PeriodChartPoint,
   usageCsv,
   usageCsvFilename,
+  describePeriodUse,
+  periodDay,
 } from "./projection";
 export { rebuildCounters, rebuildDaily, startOfUtcDay } from "./rollup";
 export {

@@ -18,6 +18,7 @@ import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
 import {
   describeChange,
+  describePeriodUse,
   describeProjection,
   parseRangeDays,
   periodChartPoints,
@@ -106,7 +107,13 @@ export default async function BillingPage({ params, searchParams }: Props) {
         <>
           <PeriodChart
             points={periodChartPoints(data.periodDaily, usagePeriod, now, forecast ? projection : null)}
-            used={executions.used}
+            summary={describePeriodUse({
+              used: executions.used,
+              limit: executions.limit,
+              period: usagePeriod,
+              now,
+              locale,
+            })}
             limit={executions.limit}
             projection={
               forecast

@@ -83,6 +83,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     usage: overview.metrics.map((m) => ({ metric: m.metric, used: m.used, limit: m.limit })),
     previousExecutions: [comparison.metrics.find((m) => m.metric === "executions")?.previous ?? 0],
     billedInStripe: current.billedInStripe,
+    status: current.status,
     locale,
   });
   const publishableKey = publicEnv().stripePublishableKey;
