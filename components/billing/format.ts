@@ -6,14 +6,6 @@ import type { CardSummary } from "./types";
 
 /** Display helpers shared by the billing components (money and numbers through lib/money and lib/plans). */
 
-export const LIMIT_LABEL: Record<Metric, string> = {
-  users: "Members",
-  agents: "Agents",
-  executions: "Executions / month",
-  storage_bytes: "Storage",
-  gateways: "Gateways",
-};
-
 export function limitText(limits: Limits, metric: Metric): string {
   const l = limitForMetric(limits, metric);
   return l === null ? "Unlimited" : fmt(l, metric);

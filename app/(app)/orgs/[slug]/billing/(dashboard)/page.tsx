@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getRequestLocale } from "@/lib/http/locale";
 import { BillingBanners } from "@/components/dashboard/billing-banners";
 import { EmptyUsage } from "@/components/dashboard/empty-usage";
 import { PeriodAlerts } from "@/components/dashboard/period-alerts";
@@ -27,7 +28,6 @@ import {
   getBillingDashboard,
   type BillingDashboard,
 } from "@/lib/usage";
-import { requestLocale } from "../_dashboard/locale";
 import { resumeSubscriptionAction } from "../plan/actions";
 
 export const metadata: Metadata = { title: "Billing & usage" };
@@ -47,7 +47,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
     getBillingDashboard(db, organization.id, { days }),
     getStripeBillingOutlook(db, getStripe(), organization.id),
     isEnabled("usage-forecast", organization.id),
-    requestLocale(),
+    getRequestLocale(),
   ]);
   const { overview, now } = data;
   const { plan, subscription: sub, usagePeriod } = overview;
