@@ -1,4 +1,4 @@
-import { Badge } from "@/components/ui/badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { statusText } from "@/lib/invoices";
 
 /**
@@ -17,5 +17,5 @@ export function InvoiceStatusBadge({
   totalCents?: number;
 }) {
   const s = statusText({ status, dueDate, totalCents }, now);
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  return <StatusBadge status={s.status} label={s.label} />;
 }

@@ -1,5 +1,5 @@
-import { Facts, Mono } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { Facts, Mono } from "@/components/ui/facts";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import type { OrgDetail } from "@/lib/admin";
 import { formatDate, formatDateRange } from "@/lib/format";
