@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
-import { DEMO_PASSWORD, seedDemo } from "../db/seed";
+import { DEMO_PASSWORD, seedDemo } from "../demo";
 import type { Db } from "../db/types";
 import {
   getOrganizationDetailOrThrow,

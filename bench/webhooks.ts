@@ -9,7 +9,7 @@
 import os from "node:os";
 import { eq, sql } from "drizzle-orm";
 import { invoiceLines, invoices, organizations, stripeEvents, subscriptions } from "../db/schema";
-import { seedPlans } from "../db/seed";
+import { syncPlanCatalog } from "../lib/plans/sync";
 import { rowsOf } from "../db/types";
 import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { calendarMonth } from "../lib/plans/period";
@@ -34,7 +34,7 @@ let app: Awaited<ReturnType<typeof startApp>> | null = null;
 
 try {
   const db = database.db;
-  await seedPlans(db);
+  await syncPlanCatalog(db);
   const pro = await ensureStripePrices(db, stripe, "pro");
 
   // 1. Real history in the emulator: enough organizations that the distinct events reach the target.

@@ -35,3 +35,6 @@ export { saveBillingDetails, parseBillingDetails } from "./billing-details";
 export { completeTestAuthentication, testAuthenticationSchema } from "./test-authentication";
 export { getPaymentMethod, listPlanOptions } from "./plan-options";
 export { recommendPlan } from "./recommend";
+export { overLimits } from "./fit";
+export { assertSelfServicePlanChange, isContractPlan } from "./self-service";
+export { idOf } from "./subscription-sync";

@@ -9,3 +9,13 @@ export {
   removeMember,
   removeMemberSchema,
 } from "./members";
+export {
+  acceptInvitation,
+  acceptInvitationSchema,
+  invitationIdSchema,
+  listPendingInvitations,
+  resendInvitation,
+  revokeInvitation,
+  viewInvitation,
+} from "./invitations";
+export { hashToken, newToken } from "./tokens";

@@ -59,3 +59,14 @@ export {
   type NextInvoice,
   usageExportQuerySchema,
 } from "./trends";
+export {
+  commitReservation,
+  commitSchema,
+  expireReservations,
+  getReservation,
+  releaseReservation,
+  reserveSchema,
+  reserveUsage,
+} from "./reservations";
+export { getOutstandingInvoice } from "./trends";
+export { usageBatchSchema } from "./validate";
