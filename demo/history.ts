@@ -1,9 +1,8 @@
 import { invoiceLines, invoices, usageEvents } from "@/db/schema";
 import type { Db } from "@/db/types";
 import { multiplyMinor } from "@/lib/money";
-import { catalogPlan } from "@/lib/plans/catalog";
-import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
-import { rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage/rollup";
+import { catalogPlan, addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans";
+import { rebuildCounters, rebuildDaily, startOfUtcDay } from "@/lib/usage";
 import { SEEDED_INVOICE_MEMO, type DemoOrg } from "./data";
 
 /**

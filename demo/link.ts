@@ -4,13 +4,11 @@ import { invoices, organizations, plans, subscriptions, usageCounters } from "@/
 import type { Db, Queryable } from "@/db/types";
 import type { Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices/sync";
+import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices";
 import { formatMoney } from "@/lib/money";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { addMonths } from "@/lib/plans/period";
+import { FREE_PLAN_ID, addMonths } from "@/lib/plans";
 import { Stripe } from "@/lib/stripe/client";
-import { periodSourceOf, usagePeriodFor } from "@/lib/usage/periods";
-import { rebuildCounters } from "@/lib/usage/rollup";
+import { periodSourceOf, usagePeriodFor, rebuildCounters } from "@/lib/usage";
 import {
   applyStripeSubscription,
   attachPaymentMethod,
@@ -19,8 +17,8 @@ import {
   lockOrganizationBilling,
   setEnterpriseTerms,
   summarize,
+  idOf,
 } from "@/lib/billing";
-import { idOf } from "@/lib/billing/subscription-sync";
 import { DEMO_ORGS, SEEDED_INVOICE_MEMO } from "./data";
 import { paidPeriod } from "./history";
 

@@ -3,8 +3,8 @@ import { apiKeys, featureFlags, memberships, organizations, subscriptions, users
 import type { Db } from "@/db/types";
 import { displayPrefix, hashApiKey } from "@/lib/auth/api-key-format";
 import { hashPassword } from "@/lib/auth/password";
-import { catalogPlan } from "@/lib/plans/catalog";
-import { closeEndedPeriods } from "@/lib/usage/period-close";
+import { catalogPlan } from "@/lib/plans";
+import { closeEndedPeriods } from "@/lib/usage";
 import { DEMO_ADMIN, DEMO_API_KEY, DEMO_ORGS, DEMO_PASSWORD } from "./data";
 import { HISTORY_DAYS, demoCreatedAt, paidPeriod, seedInvoices, seedUsage } from "./history";
 

@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { MrrChart, SignupsChart } from "@/components/admin/charts";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { PageHeader, SectionTitle } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { getDb } from "@/db/client";
-import { getOverviewMetrics, mrrByMonth, signupsByMonth } from "@/lib/admin";
-import type { MoneyByCurrency } from "@/lib/admin/revenue";
+import { getOverviewMetrics, mrrByMonth, signupsByMonth, type MoneyByCurrency } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
@@ -131,7 +131,7 @@ export default async function AdminOverviewPage() {
       </section>
 
       <section aria-labelledby="by-plan">
-        <SectionTitle id="by-plan">Organizations by plan</SectionTitle>
+        <SectionHeading id="by-plan">Organizations by plan</SectionHeading>
         <ul className="grid grid-cols-3 gap-3 sm:gap-4">
           {m.byPlan.map((p) => (
             <li key={p.planId}>
@@ -188,7 +188,7 @@ export default async function AdminOverviewPage() {
       </section>
 
       <section aria-labelledby="leaders">
-        <SectionTitle id="leaders">Usage leaders</SectionTitle>
+        <SectionHeading id="leaders">Usage leaders</SectionHeading>
         <p className="-mt-2 mb-3 text-xs text-zinc-500">
           Executions in each organization&apos;s current usage period, against the limit in force in it.
         </p>

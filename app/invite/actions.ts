@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/next-auth";
 import { publicAction } from "@/lib/http/action";
-import { acceptInvitation, acceptInvitationSchema } from "@/lib/orgs/invitations";
+import { acceptInvitation, acceptInvitationSchema } from "@/lib/orgs";
 
 /**
  * Accept an invitation (signed out: the link's token is the proof). A new account is signed in

@@ -2,7 +2,8 @@
 
 import { useActionState, useEffect, useId, useRef, startTransition } from "react";
 import type { FormAction } from "@/components/ui/action-state";
-import { buttonClass, dangerButtonClass, inputClass, secondaryButtonClass } from "./form-fields";
+import { inputClass } from "@/components/ui/field";
+import { buttonClass } from "@/components/ui/button";
 
 type Props = {
   action: FormAction;
@@ -55,7 +56,7 @@ export function ActionForm({
     if (formRef.current?.reportValidity()) dialogRef.current?.showModal();
   }
 
-  const primary = danger ? dangerButtonClass : buttonClass;
+  const primary = danger ? buttonClass({ variant: "danger" }) : buttonClass();
   return (
     <form ref={formRef} onSubmit={onSubmit} className={`space-y-3 ${className}`} noValidate={false}>
       {children}
@@ -121,7 +122,11 @@ export function ActionForm({
             </h2>
             <div className="mt-2 text-sm text-zinc-600 dark:text-zinc-300">{confirm.body}</div>
             <div className="mt-5 flex flex-wrap justify-end gap-2">
-              <button type="button" onClick={() => dialogRef.current?.close()} className={secondaryButtonClass}>
+              <button
+                type="button"
+                onClick={() => dialogRef.current?.close()}
+                className={buttonClass({ variant: "secondary" })}
+              >
                 Cancel
               </button>
               <button type="submit" className={primary}>

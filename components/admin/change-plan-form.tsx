@@ -1,6 +1,6 @@
 import type { FormAction } from "@/components/ui/action-state";
 import { ActionForm } from "./action-form";
-import { Field, inputClass } from "./form-fields";
+import { Field, inputClass } from "@/components/ui/field";
 
 type Props = {
   action: FormAction;
@@ -22,7 +22,7 @@ export function ChangePlanForm({ action, orgName, currentPlanId, currentCycle }:
       }}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Plan" htmlFor="f-plan">
+        <Field label="Plan" id="f-plan">
           <select
             id="f-plan"
             name="planId"
@@ -33,7 +33,7 @@ export function ChangePlanForm({ action, orgName, currentPlanId, currentCycle }:
             <option value="pro">Pro</option>
           </select>
         </Field>
-        <Field label="Billing cycle" htmlFor="f-plan-cycle" hint="Ignored for Free.">
+        <Field label="Billing cycle" id="f-plan-cycle" hint="Ignored for Free.">
           <select id="f-plan-cycle" name="cycle" className={inputClass} defaultValue={currentCycle}>
             <option value="monthly">Monthly</option>
             <option value="annual">Annual</option>

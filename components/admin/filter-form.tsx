@@ -1,6 +1,7 @@
 import Link from "next/link";
-import { buttonClass, Field, inputClass, secondaryButtonClass } from "./form-fields";
-import { Notice } from "./page-header";
+import { Notice } from "@/components/ui/notice";
+import { Field, inputClass } from "@/components/ui/field";
+import { buttonClass } from "@/components/ui/button";
 
 /**
  * The filter bar of the admin lists (organizations, webhook events, audit log): a GET form, so
@@ -49,7 +50,7 @@ export function FilterInput({
 }) {
   const listId = suggestions ? `${name}-suggestions` : undefined;
   return (
-    <Field label={label} htmlFor={name} className={className}>
+    <Field label={label} id={name} className={className}>
       <input
         id={name}
         name={name}
@@ -85,7 +86,7 @@ export function FilterSelect({
   options: readonly { value: string; label: string }[];
 }) {
   return (
-    <Field label={label} htmlFor={name}>
+    <Field label={label} id={name}>
       <select id={name} name={name} defaultValue={value ?? ""} className={inputClass}>
         <option value="">{anyLabel}</option>
         {options.map((o) => (
@@ -117,12 +118,12 @@ export function FilterButtons({
   return (
     <div className={className}>
       {filtered ? (
-        <Link href={clearHref} className={secondaryButtonClass}>
+        <Link href={clearHref} className={buttonClass({ variant: "secondary" })}>
           {clearLabel}
         </Link>
       ) : null}
       {children}
-      <button type="submit" className={buttonClass}>
+      <button type="submit" className={buttonClass()}>
         {submitLabel}
       </button>
     </div>
@@ -133,7 +134,7 @@ export function FilterButtons({
 export function FiltersReset({ messages }: { messages: string[] | null }) {
   if (!messages) return null;
   return (
-    <Notice tone="amber" role="alert">
+    <Notice tone="warning" role="alert">
       Some filters were not understood and were reset: {messages.join(" ")}
     </Notice>
   );

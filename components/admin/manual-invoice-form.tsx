@@ -1,6 +1,6 @@
 import type { FormAction } from "@/components/ui/action-state";
 import { ActionForm } from "./action-form";
-import { Field, inputClass } from "./form-fields";
+import { Field, inputClass } from "@/components/ui/field";
 
 type Props = {
   action: FormAction;
@@ -56,10 +56,10 @@ export function ManualInvoiceForm({ action, orgName, currency, lines }: Props) {
         ))}
       </fieldset>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Due in days" htmlFor="f-due">
+        <Field label="Due in days" id="f-due">
           <input id="f-due" name="dueInDays" type="number" min={0} max={120} defaultValue={30} className={inputClass} />
         </Field>
-        <Field label="Memo (optional)" htmlFor="f-memo">
+        <Field label="Memo (optional)" id="f-memo">
           <input id="f-memo" name="memo" maxLength={500} className={inputClass} />
         </Field>
       </div>

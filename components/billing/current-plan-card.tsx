@@ -1,7 +1,7 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import type { CustomerBalance } from "@/lib/invoices/upcoming";
+import type { CustomerBalance } from "@/lib/invoices";
 import { balanceText, cardLabel, formatDay, money, perCycle } from "./format";
 import { ChangePlanButton } from "./plan-change";
 import type { CardSummary, CurrentSubscription } from "./types";

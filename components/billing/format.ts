@@ -1,18 +1,10 @@
 import { formatDate } from "@/lib/format";
-import type { CustomerBalance } from "@/lib/invoices/upcoming";
+import type { CustomerBalance } from "@/lib/invoices";
 import { formatMoney, negateMinor } from "@/lib/money";
-import { fmt, limitForMetric, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
+import { fmt, limitForMetric, METRICS, type Limits, type Metric } from "@/lib/plans";
 import type { CardSummary } from "./types";
 
 /** Display helpers shared by the billing components (money and numbers through lib/money and lib/plans). */
-
-export const LIMIT_LABEL: Record<Metric, string> = {
-  users: "Members",
-  agents: "Agents",
-  executions: "Executions / month",
-  storage_bytes: "Storage",
-  gateways: "Gateways",
-};
 
 export function limitText(limits: Limits, metric: Metric): string {
   const l = limitForMetric(limits, metric);

@@ -7,20 +7,9 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import type { Limits } from "@/lib/plans/limits";
+import { FREE_PLAN_ID, limitLabel, type Limits } from "@/lib/plans";
 import { CardForm } from "./card-form";
-import {
-  billedText,
-  cardLabel,
-  compareLimit,
-  formatDay,
-  LIMIT_LABEL,
-  LIMIT_METRICS,
-  limitText,
-  money,
-  perCycle,
-} from "./format";
+import { billedText, cardLabel, compareLimit, formatDay, LIMIT_METRICS, limitText, money, perCycle } from "./format";
 import type {
   CardActions,
   CardEntryMode,
@@ -403,7 +392,7 @@ function PreviewBody({
             return (
               <tr key={metric}>
                 <th scope="row" className="py-1.5 text-left font-normal text-zinc-700 dark:text-zinc-300">
-                  {LIMIT_LABEL[metric]}
+                  {limitLabel(metric)}
                 </th>
                 <td className="tabular py-1.5 text-right">{limitText(currentLimits, metric)}</td>
                 <td

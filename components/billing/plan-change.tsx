@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, useTransition } from "react";
 import type { ActionState } from "@/components/ui/action-state";
 import { Button, type ButtonSize, type ButtonVariant } from "@/components/ui/button";
-import type { Limits } from "@/lib/plans/limits";
+import type { Limits } from "@/lib/plans";
 import { PlanChangeDialog } from "./plan-change-dialog";
 import type {
   CardActions,

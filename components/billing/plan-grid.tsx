@@ -4,8 +4,8 @@ import { useId, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { annualSavingPercent, multiplyMinor } from "@/lib/money";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { formatDay, LIMIT_LABEL, LIMIT_METRICS, limitText, money, perCycle } from "./format";
+import { FREE_PLAN_ID, limitLabel } from "@/lib/plans";
+import { formatDay, LIMIT_METRICS, limitText, money, perCycle } from "./format";
 import { ChangePlanButton, usePlanChange } from "./plan-change";
 import type { Cycle, CurrentSubscription, PlanOption } from "./types";
 
@@ -178,7 +178,7 @@ export function PlanGrid({
               >
                 {LIMIT_METRICS.map((metric) => (
                   <div key={metric} className="flex justify-between gap-2">
-                    <dt className="text-zinc-600 dark:text-zinc-400">{LIMIT_LABEL[metric]}</dt>
+                    <dt className="text-zinc-600 dark:text-zinc-400">{limitLabel(metric)}</dt>
                     <dd className="tabular font-medium">{limitText(plan.limits, metric)}</dd>
                   </div>
                 ))}

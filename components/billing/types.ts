@@ -1,6 +1,6 @@
 import type { ActionState } from "@/components/ui/action-state";
 import type { BalanceOutcome } from "@/lib/money";
-import type { Limits } from "@/lib/plans/limits";
+import type { Limits } from "@/lib/plans";
 
 /** Serialisable shapes the plan page passes to its client components. */
 

@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatBytes } from "@/lib/plans/limits";
+import { formatBytes } from "@/lib/plans";
 import { CHART_COLORS } from "./colors";
 
 /**

@@ -1,18 +1,10 @@
 import { dateTimeFormat, formatNumber } from "@/lib/format";
-import { formatBytes, type Metric } from "@/lib/plans/limits";
+import { formatBytes, METRIC_LABEL, type Metric } from "@/lib/plans";
 
 /** A metric's value for people: storage in bytes as "12.3 GB", counts with the locale's grouping. */
 export function formatMetric(value: number, metric: Metric | "storage_bytes", locale: string): string {
   return metric === "storage_bytes" ? formatBytes(value) : formatNumber(value, locale);
 }
-
-export const METRIC_NAME: Record<Metric, string> = {
-  users: "Users",
-  agents: "Agents",
-  executions: "Executions",
-  storage_bytes: "Storage",
-  gateways: "Gateways",
-};
 
 /** Whole days from `now` until `at` (at least 0), for "in 3 days". */
 export function daysUntil(at: Date, now: Date): number {
@@ -38,7 +30,7 @@ export function alertText(
   a: { metric: string; thresholdPercent: number; used: number; limit: number },
   locale: string,
 ): { badge: string; text: string; over: boolean } {
-  const name = METRIC_NAME[a.metric as Metric] ?? a.metric;
+  const name = METRIC_LABEL[a.metric as Metric] ?? a.metric;
   const v = (n: number) => formatMetric(n, a.metric as Metric, locale);
   const amounts = `(${v(a.used)} of ${v(a.limit)})`;
   if (a.used > a.limit) return { badge: "Over the limit", text: `${name} went over the limit ${amounts}`, over: true };

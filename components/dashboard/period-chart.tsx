@@ -1,7 +1,7 @@
 import { CHART_COLORS } from "@/components/charts/colors";
 import { formatNumber } from "@/lib/format";
-import { percentUsed } from "@/lib/plans/limits";
-import type { Change, PeriodChartPoint } from "@/lib/usage/projection";
+import { percentUsed } from "@/lib/plans";
+import type { Change, PeriodChartPoint } from "@/lib/usage";
 import { DataTable } from "./data-table";
 import { formatDayShort } from "./format";
 import { Legend } from "./legend";

@@ -1,6 +1,6 @@
 import { CHART_COLORS } from "@/components/charts/colors";
 import { dateTimeFormat, formatNumber, numberFormat } from "@/lib/format";
-import type { PeriodChartPoint } from "@/lib/usage/projection";
+import type { PeriodChartPoint } from "@/lib/usage";
 
 /**
  * Executions this period as an SVG drawn on the server: the running total (area), the projection

@@ -1,10 +1,10 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { formatDate, formatDateRange } from "@/lib/format";
-import type { CustomerBalance, UpcomingInvoice } from "@/lib/invoices/upcoming";
+import type { CustomerBalance, UpcomingInvoice } from "@/lib/invoices";
 import { formatMoney, sumMinor } from "@/lib/money";
 import { balanceText } from "@/components/billing/format";
-import type { NextInvoice } from "@/lib/usage/trends";
+import type { NextInvoice } from "@/lib/usage";
 
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
   active: { label: "Active", tone: "green" },

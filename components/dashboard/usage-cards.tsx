@@ -1,7 +1,7 @@
 import { UsageBar } from "@/components/ui/usage-bar";
-import type { Metric } from "@/lib/plans/limits";
-import type { Change } from "@/lib/usage/projection";
-import { formatMetric, METRIC_NAME } from "./format";
+import { METRIC_LABEL, type Metric } from "@/lib/plans";
+import type { Change } from "@/lib/usage";
+import { formatMetric } from "./format";
 
 export type UsageCardData = {
   metric: Metric;
@@ -42,7 +42,7 @@ export function UsageCards({ metrics, locale }: { metrics: UsageCardData[]; loca
 }
 
 function UsageCard({ m, locale }: { m: UsageCardData; locale: string }) {
-  const name = METRIC_NAME[m.metric];
+  const name = METRIC_LABEL[m.metric];
   const showPeak = m.metric !== "users" && m.metric !== "executions" && m.peak > m.used;
   return (
     <article

@@ -1,5 +1,5 @@
 import { formatDateRange } from "@/lib/format";
-import type { DocumentLine, DocumentTotal } from "@/lib/invoices/document";
+import type { DocumentLine, DocumentTotal } from "@/lib/invoices";
 import { formatMoney } from "@/lib/money";
 
 /**

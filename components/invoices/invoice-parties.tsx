@@ -1,4 +1,4 @@
-import type { DocumentParty } from "@/lib/invoices/document";
+import type { DocumentParty } from "@/lib/invoices";
 
 /** Who issued the invoice and who it is made out to, as on the PDF. */
 export function InvoiceParties({

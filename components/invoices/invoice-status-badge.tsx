@@ -1,5 +1,5 @@
-import { Badge } from "@/components/ui/badge";
-import { statusText } from "@/lib/invoices/document";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { statusText } from "@/lib/invoices";
 
 /**
  * An invoice's status in words and colour: an open invoice past its due date says "Overdue", a
@@ -17,5 +17,5 @@ export function InvoiceStatusBadge({
   totalCents?: number;
 }) {
   const s = statusText({ status, dueDate, totalCents }, now);
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  return <StatusBadge status={s.status} label={s.label} />;
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDate } from "@/lib/format";
-import { listAmountText, periodText } from "@/lib/invoices/document";
+import { listAmountText, periodText } from "@/lib/invoices";
 import { InvoiceStatusBadge } from "./invoice-status-badge";
 
 export type InvoiceRow = {

@@ -1,7 +1,6 @@
 import { formatMoney } from "@/lib/money";
-import type { UsageBreakdown as Breakdown } from "@/lib/invoices/usage";
-import { overageText, usagePeriodCaption } from "@/lib/invoices/usage-text";
-import { fmt, METRIC_LABEL, percentUsed } from "@/lib/plans/limits";
+import { type UsageBreakdown as Breakdown, overageText, usagePeriodCaption } from "@/lib/invoices";
+import { fmt, METRIC_LABEL, percentUsed } from "@/lib/plans";
 
 /** The usage of the billed period: each usage period against the limits in force in it, and any overage. */
 export function UsageBreakdown({

@@ -2,7 +2,8 @@
 
 import { useActionState, useState } from "react";
 import type { FormAction } from "@/components/ui/action-state";
-import { inputClass, primaryButtonClass, secondaryButtonClass } from "./styles";
+import { inputClass } from "@/components/ui/field";
+import { buttonClass } from "@/components/ui/button";
 
 type Created = { key: string; name: string; prefix: string };
 
@@ -29,7 +30,7 @@ export function ApiKeyCreateForm({ action }: { action: FormAction<Created> }) {
             className={inputClass}
           />
         </div>
-        <button type="submit" disabled={pending} className={primaryButtonClass}>
+        <button type="submit" disabled={pending} className={buttonClass()}>
           {pending ? "Creating…" : "Create key"}
         </button>
         {nameError ? (
@@ -60,7 +61,7 @@ export function ApiKeyCreateForm({ action }: { action: FormAction<Created> }) {
             </code>
             <button
               type="button"
-              className={secondaryButtonClass}
+              className={buttonClass({ variant: "secondary", size: "sm" })}
               onClick={() => {
                 void navigator.clipboard?.writeText(state.data.key).then(() => setCopied(state.data.key));
               }}

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import type { FormAction } from "@/components/ui/action-state";
-import { dangerButtonClass, secondaryButtonClass } from "./styles";
+import { buttonClass } from "@/components/ui/button";
 
 /** Revoke in two steps: the first click asks, the second revokes. */
 export function ApiKeyRevokeButton({ apiKeyId, name, action }: { apiKeyId: string; name: string; action: FormAction }) {
@@ -12,7 +12,7 @@ export function ApiKeyRevokeButton({ apiKeyId, name, action }: { apiKeyId: strin
     return (
       <button
         type="button"
-        className={secondaryButtonClass}
+        className={buttonClass({ variant: "secondary", size: "sm" })}
         onClick={() => setConfirming(true)}
         aria-label={`Revoke ${name}`}
       >
@@ -24,10 +24,15 @@ export function ApiKeyRevokeButton({ apiKeyId, name, action }: { apiKeyId: strin
     <form action={formAction} className="flex flex-wrap items-center justify-end gap-2">
       <input type="hidden" name="apiKeyId" value={apiKeyId} />
       <span className="text-xs text-zinc-600 dark:text-zinc-400">Calls with it will get 401.</span>
-      <button type="submit" disabled={pending} className={dangerButtonClass}>
+      <button type="submit" disabled={pending} className={buttonClass({ variant: "danger", size: "sm" })}>
         {pending ? "Revoking…" : `Revoke “${name}”`}
       </button>
-      <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)} disabled={pending}>
+      <button
+        type="button"
+        className={buttonClass({ variant: "secondary", size: "sm" })}
+        onClick={() => setConfirming(false)}
+        disabled={pending}
+      >
         Cancel
       </button>
       {state && !state.ok ? (

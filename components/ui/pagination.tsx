@@ -1,17 +1,23 @@
 import Link from "next/link";
 
-/** Previous / next links and "Page 2 of 5"; the current page is kept in the URL (?page=). */
+/**
+ * Previous / next links and "Page 2 of 5"; the current page is kept in the URL (?page=). With
+ * `numbered`, a few page numbers around the current one instead (long lists in the console).
+ */
 export function Pagination({
   page,
   pages,
   href,
   label = "Pagination",
+  numbered = false,
 }: {
   page: number;
   pages: number;
   href: (page: number) => string;
   label?: string;
+  numbered?: boolean;
 }) {
+  if (numbered) return <NumberedPagination page={page} pages={pages} href={href} label={label} />;
   if (pages <= 1) return null;
   const link =
     "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-zinc-300 hover:bg-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800";
@@ -40,6 +46,57 @@ export function Pagination({
           Next →
         </span>
       )}
+    </nav>
+  );
+}
+
+function NumberedPagination({
+  page,
+  pages,
+  href,
+  label,
+}: {
+  page: number;
+  pages: number;
+  href: (page: number) => string;
+  label: string;
+}) {
+  if (pages <= 1 && page <= 1) return null;
+  const around = [...new Set([1, page - 1, page, page + 1, pages])]
+    .filter((p) => p >= 1 && p <= pages)
+    .sort((a, b) => a - b);
+  const link =
+    "rounded-md px-3 py-1.5 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800";
+  return (
+    <nav aria-label={label} className="flex flex-wrap items-center gap-2 text-sm">
+      {page > 1 ? (
+        <Link href={href(page - 1)} className={link} rel="prev">
+          ← Previous
+        </Link>
+      ) : null}
+      {around.map((p, i) => (
+        <span key={p} className="flex items-center gap-2">
+          {i > 0 && p - around[i - 1]! > 1 ? (
+            <span aria-hidden className="text-zinc-400">
+              …
+            </span>
+          ) : null}
+          {p === page ? (
+            <span aria-current="page" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white">
+              {p}
+            </span>
+          ) : (
+            <Link href={href(p)} className={link}>
+              {p}
+            </Link>
+          )}
+        </span>
+      ))}
+      {page < pages ? (
+        <Link href={href(page + 1)} className={link} rel="next">
+          Next →
+        </Link>
+      ) : null}
     </nav>
   );
 }

@@ -12,7 +12,7 @@ import { reserveSignInAttempt, type ThrottleKey } from "@/lib/auth/throttle";
 import { moveToFree } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail";
-import { hashToken, newToken } from "@/lib/orgs/tokens";
+import { hashToken, newToken } from "@/lib/orgs";
 
 /**
  * Accounts of people who are signed out: password reset and sign-up (with email verification).

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/db/types";
-import { reasonSchema } from "@/lib/audit";
-import type { UserActor } from "@/lib/audit";
+import { reasonSchema, type UserActor } from "@/lib/audit";
 import {
   changePlan,
   enterpriseTermsSchema,

@@ -50,3 +50,6 @@ export {
   type ReplayInput,
   type ReplayResult,
 } from "./replay-ops";
+export { LIMIT_LABEL, formatLimit } from "./labels";
+export { type MoneyByCurrency } from "./revenue";
+export { firstValues, hrefWith } from "./urls";

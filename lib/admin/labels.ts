@@ -1,13 +1,10 @@
 import type { LimitKey } from "@/db/schema";
+import { limitLabel, METRIC_LIMIT_KEY, METRICS } from "@/lib/plans";
 
-/** How the console names the five limits (storage is set in GB). */
-export const LIMIT_LABEL: Record<LimitKey, string> = {
-  maxUsers: "Users",
-  maxAgents: "Agents",
-  maxExecutionsPerMonth: "Executions per month",
-  maxStorageGb: "Storage (GB)",
-  maxGateways: "Gateways",
-};
+/** How the console names the five limits: lib/plans' names, with the unit storage is set in (GB). */
+export const LIMIT_LABEL = Object.fromEntries(
+  METRICS.map((m) => [METRIC_LIMIT_KEY[m], m === "storage_bytes" ? `${limitLabel(m)} (GB)` : limitLabel(m)]),
+) as Record<LimitKey, string>;
 
 export function formatLimit(value: number | null | undefined): string {
   if (value === undefined) return "—";

@@ -3,9 +3,9 @@ import { sql } from "drizzle-orm";
 import type { Plan, Subscription } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/types";
 import { env } from "@/lib/env";
-import { limitForMetric, METRICS, percentUsed } from "@/lib/plans/limits";
-import { resolvePlanState } from "@/lib/plans/state";
-import { usedFrom } from "@/lib/usage/limits";
+import { limitForMetric, METRICS, percentUsed } from "@/lib/plans";
+import { resolvePlanState } from "@/lib/plans/server";
+import { usedFrom } from "@/lib/usage";
 
 /**
  * "At or over a limit" for the few organizations of a page, computed the way the customer's

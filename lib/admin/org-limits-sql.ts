@@ -1,9 +1,16 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { memberships, organizations, subscriptions, usageCounters, type LimitKey } from "@/db/schema";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { BYTES_PER_GB, limitForMetric, METRIC_LIMIT_KEY, METRICS, type Limits, type Metric } from "@/lib/plans/limits";
-import { calendarMonth } from "@/lib/plans/period";
+import {
+  FREE_PLAN_ID,
+  BYTES_PER_GB,
+  limitForMetric,
+  METRIC_LIMIT_KEY,
+  METRICS,
+  type Limits,
+  type Metric,
+  calendarMonth,
+} from "@/lib/plans";
 
 /**
  * SQL twins of the customer dashboard's "limit reached" (lib/usage/summary.ts getUsageOverview:

@@ -12,9 +12,8 @@ import {
 } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { limitsOf } from "@/lib/plans/limits";
-import { getPlan } from "@/lib/plans/state";
+import { FREE_PLAN_ID, limitsOf } from "@/lib/plans";
+import { getPlan } from "@/lib/plans/server";
 import { isUuid } from "@/lib/input";
 import { latestCountersOf, limitReached } from "./limit-state";
 import {

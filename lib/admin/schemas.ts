@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { LimitKey } from "@/db/schema";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
+import { LIMIT_KEYS } from "@/lib/plans";
 import { reasonSchema } from "@/lib/audit";
 
 /**

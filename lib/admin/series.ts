@@ -2,7 +2,7 @@ import "server-only";
 import { and, gte, lt, sql } from "drizzle-orm";
 import { organizations } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/types";
-import { addMonths } from "@/lib/plans/period";
+import { addMonths } from "@/lib/plans";
 import { recurringFromGroups, SECONDS_PER_MONTH, type CoverGroup, type RecurringAt } from "./revenue";
 
 /**

@@ -5,13 +5,14 @@ import { billingDetails, organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { getBillingDetails, type BillingDetails } from "@/lib/invoices/billing-details";
 import {
+  getBillingDetails,
+  type BillingDetails,
   billingDetailsSchema,
   countryName,
   taxIdRule,
   type BillingDetailsInput,
-} from "@/lib/invoices/billing-details-rules";
+} from "@/lib/invoices";
 import { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";

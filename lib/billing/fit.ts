@@ -1,5 +1,4 @@
-import type { Limits } from "@/lib/plans/limits";
-import { fmt, limitForMetric, type Metric } from "@/lib/plans/limits";
+import { type Limits, fmt, limitForMetric, type Metric } from "@/lib/plans";
 
 export type FitProblem = { metric: Metric; used: number; limit: number; message: string };
 

@@ -33,3 +33,8 @@ export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from 
 export { setLimitOverride, removeLimitOverride, extendTrial } from "./terms";
 export { saveBillingDetails, parseBillingDetails } from "./billing-details";
 export { completeTestAuthentication, testAuthenticationSchema } from "./test-authentication";
+export { getPaymentMethod, listPlanOptions } from "./plan-options";
+export { recommendPlan } from "./recommend";
+export { overLimits } from "./fit";
+export { assertSelfServicePlanChange, isContractPlan } from "./self-service";
+export { idOf } from "./subscription-sync";

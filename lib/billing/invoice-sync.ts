@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { invoices } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices/sync";
+import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices";
 import { notify } from "@/lib/notify";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockOrganizationBilling } from "./lock";

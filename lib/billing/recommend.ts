@@ -1,5 +1,5 @@
 import { annualSaving, annualSavingPercent, formatMoney, multiplyMinor } from "@/lib/money";
-import { fmt, limitForMetric, percentUsed, type Limits, type Metric } from "@/lib/plans/limits";
+import { fmt, limitForMetric, METRIC_NOUN, percentUsed, type Limits, type Metric } from "@/lib/plans";
 
 /**
  * A plan recommendation from the organization's actual usage. Pure: the plan page gathers the
@@ -48,26 +48,10 @@ export type Recommendation = {
 /** Share of a limit from which we suggest a bigger plan. */
 export const PRESSURE_PERCENT = 80;
 
-const NOUN: Record<Metric, string> = {
-  users: "members",
-  agents: "agents",
-  executions: "executions",
-  storage_bytes: "storage",
-  gateways: "gateways",
-};
-
-const ONE: Record<Metric, string> = {
-  users: "member",
-  agents: "agent",
-  executions: "execution",
-  storage_bytes: "storage",
-  gateways: "gateway",
-};
-
 /** "3 members", "1 gateway", "1 GB of storage", "10,000 executions". */
 function quantity(metric: Metric, n: number): string {
   if (metric === "storage_bytes") return `${fmt(n, metric)} of storage`;
-  return `${fmt(n, metric)} ${n === 1 ? ONE[metric] : NOUN[metric]}`;
+  return `${fmt(n, metric)} ${n === 1 ? METRIC_NOUN[metric].one : METRIC_NOUN[metric].many}`;
 }
 
 function seatsFor(plan: RecommendPlan, members: number): number {
@@ -119,7 +103,7 @@ function upgradeAdvice(input: RecommendInput): Recommendation | null {
       running > 1 ? `this period, and ${PRESSURE_PERCENT}% or more ${running} periods running` : "this period";
     title = `You used ${top.percent}% of ${current.name}'s executions ${when}.`;
   } else {
-    title = `You're using ${top.percent}% of ${current.name}'s ${NOUN[top.metric]} (${fmt(top.used, top.metric)} of ${fmt(top.limit, top.metric)}).`;
+    title = `You're using ${top.percent}% of ${current.name}'s ${METRIC_NOUN[top.metric].many} (${fmt(top.used, top.metric)} of ${fmt(top.limit, top.metric)}).`;
   }
 
   const price = perCycle(next, "monthly", input.members);

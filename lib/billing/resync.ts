@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { organizations, subscriptions } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { upsertStripeInvoice } from "@/lib/invoices/sync";
+import { upsertStripeInvoice } from "@/lib/invoices";
 import type { Stripe } from "@/lib/stripe/client";
 import { stripeCall } from "@/lib/stripe/errors";
 import { syncCard } from "./card";

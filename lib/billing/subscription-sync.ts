@@ -12,10 +12,8 @@ import {
 } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { calendarMonth } from "@/lib/plans/period";
-import { carryUsageAcrossChange } from "@/lib/usage/period-carry";
-import { periodSourceOf, type PeriodSource } from "@/lib/usage/periods";
+import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
+import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
 import { lockOrganizationBilling } from "./lock";
 
 /**

@@ -161,18 +161,18 @@ export function periodText(start: Date | null, end: Date | null, locale = "en-US
 export function statusText(
   inv: { status: string; totalCents: number; dueDate: Date | null },
   now: Date,
-): { label: string; tone: "green" | "amber" | "red" | "neutral" | "indigo" } {
-  if (inv.status === "paid" && inv.totalCents < 0) return { label: "Credited", tone: "indigo" };
+): { label: string; status: string } {
+  if (inv.status === "paid" && inv.totalCents < 0) return { label: "Credited", status: "credited" };
   if (inv.status === "open" && inv.dueDate && inv.dueDate.getTime() < now.getTime())
-    return { label: "Overdue", tone: "red" };
-  const s: Record<string, { label: string; tone: "green" | "amber" | "red" | "neutral" }> = {
-    paid: { label: "Paid", tone: "green" },
-    open: { label: "Open", tone: "amber" },
-    draft: { label: "Draft", tone: "neutral" },
-    void: { label: "Void", tone: "neutral" },
-    uncollectible: { label: "Uncollectible", tone: "red" },
+    return { label: "Overdue", status: "overdue" };
+  const label: Record<string, string> = {
+    paid: "Paid",
+    open: "Open",
+    draft: "Draft",
+    void: "Void",
+    uncollectible: "Uncollectible",
   };
-  return s[inv.status] ?? { label: inv.status, tone: "neutral" };
+  return { label: label[inv.status] ?? inv.status, status: inv.status };
 }
 
 /** The amount a list shows: a credit-only invoice as the credit ("$2,646.00 credit"), anything else its total. */

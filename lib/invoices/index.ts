@@ -31,3 +31,15 @@ export {
 } from "./upcoming";
 export { getBillingDetails, addressLines, type BillingDetails } from "./billing-details";
 export { amountRemainingCents, lineUnitPrice, balanceAppliedCents, isCreditInvoice } from "./amounts";
+export {
+  STATES,
+  TAX_ID_RULES,
+  billingDetailsSchema,
+  countryName,
+  countryOptions,
+  postalCodeExample,
+  taxIdRule,
+  type BillingDetailsInput,
+} from "./billing-details-rules";
+export { organizationOfInvoice } from "./sync";
+export { overageText, usagePeriodCaption } from "./usage-text";

@@ -2,7 +2,7 @@ import "server-only";
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import { formatDate, formatDateRange } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { fmt, METRIC_LABEL } from "@/lib/plans/limits";
+import { fmt, METRIC_LABEL } from "@/lib/plans";
 import { noteText, periodText, statusText, type DocumentParty, type InvoiceDocument } from "./document";
 import { overageText, usagePeriodCaption } from "./usage-text";
 

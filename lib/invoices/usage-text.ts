@@ -1,7 +1,7 @@
 import { formatDateRange } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { fmt, METRIC_LABEL, METRICS, type Metric } from "@/lib/plans/limits";
-import type { OverageLine } from "@/lib/usage/cost";
+import { fmt, METRIC_NOUN, METRICS, type Metric } from "@/lib/plans";
+import type { OverageLine } from "@/lib/usage";
 import type { InvoiceUsagePeriod } from "./usage";
 
 /** The words of an invoice's usage breakdown, shared by the page and the PDF. */
@@ -22,9 +22,9 @@ export function usagePeriodCaption(p: InvoiceUsagePeriod, now: Date, locale = "e
 const isMetric = (m: string): m is Metric => (METRICS as readonly string[]).includes(m);
 const PER: Record<string, string> = { executions: " per 1,000", storage_bytes: " per GB" };
 
-/** "Overage: 1,200,000 executions this period at $0.40 per 1,000". */
+/** "Overage: 1,200,000 executions at $0.40 per 1,000". */
 export function overageText(o: OverageLine, currency: string, locale = "en-US"): string {
-  const label = isMetric(o.metric) ? METRIC_LABEL[o.metric].toLowerCase() : o.metric;
+  const label = isMetric(o.metric) ? METRIC_NOUN[o.metric].many : o.metric;
   const quantity = isMetric(o.metric) ? fmt(o.quantity, o.metric) : o.quantity.toLocaleString("en-US");
   return `Overage: ${quantity} ${label} at ${formatMoney(o.unitCents, currency, locale)}${PER[o.metric] ?? " each"}`;
 }

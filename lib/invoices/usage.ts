@@ -2,10 +2,8 @@ import "server-only";
 import { and, asc, eq, gt, lt } from "drizzle-orm";
 import { usageCounters, usageRecords, type UsageRecord } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { BYTES_PER_GB, METRICS, type Metric } from "@/lib/plans/limits";
-import { overageLines, type OverageLine } from "@/lib/usage/cost";
-import { overagePricesOf } from "@/lib/usage/plan-context";
-import { getUsageOverview, type UsageOverview } from "@/lib/usage/summary";
+import { BYTES_PER_GB, METRICS, type Metric } from "@/lib/plans";
+import { overageLines, type OverageLine, overagePricesOf, getUsageOverview, type UsageOverview } from "@/lib/usage";
 
 /**
  * The usage behind an invoice: the usage periods of the period the invoice bills, each against

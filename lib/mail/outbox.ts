@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { memberships, organizations, outbox, users } from "@/db/schema";
 import { rowsOf, type Db, type Queryable } from "@/db/types";
 import { env } from "@/lib/env";
-import { describeFailure } from "@/lib/jobs/failure";
+import { describeFailure } from "@/lib/jobs";
 import { renderMail } from "./render";
 import { isMailKind, TEMPLATES, type Audience } from "./templates";
 import { appUrl, type MailTransport } from "./transport";

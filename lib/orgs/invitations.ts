@@ -10,7 +10,7 @@ import { lockOrganizationBilling, syncSeats } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail";
 import type { Stripe } from "@/lib/stripe/client";
-import { assertWithinLimit } from "@/lib/usage/limits";
+import { assertWithinLimit } from "@/lib/usage";
 import { hashToken, newToken } from "./tokens";
 
 /**

@@ -12,13 +12,31 @@ export const METRIC_LIMIT_KEY: Record<Metric, LimitKey> = {
   gateways: "maxGateways",
 };
 
+/**
+ * What people call each metric, everywhere: customer pages, invoices and their PDF, limit messages
+ * and the console. The people of an organization are its "Members" (the metric's key stays `users`).
+ */
 export const METRIC_LABEL: Record<Metric, string> = {
-  users: "Users",
+  users: "Members",
   agents: "Agents",
-  executions: "Executions this period",
+  executions: "Executions",
   storage_bytes: "Storage",
   gateways: "Gateways",
 };
+
+/** The metric counted in a sentence: "1 member", "3 members", "10,000 executions". */
+export const METRIC_NOUN: Record<Metric, { one: string; many: string }> = {
+  users: { one: "member", many: "members" },
+  agents: { one: "agent", many: "agents" },
+  executions: { one: "execution", many: "executions" },
+  storage_bytes: { one: "storage", many: "storage" },
+  gateways: { one: "gateway", many: "gateways" },
+};
+
+/** The name of a metric's limit: executions are limited per month, the others at any moment. */
+export function limitLabel(metric: Metric): string {
+  return metric === "executions" ? `${METRIC_LABEL.executions} / month` : METRIC_LABEL[metric];
+}
 
 /** Storage limits are set in GB (10^9 bytes, as cloud providers bill) and measured in bytes. */
 export const BYTES_PER_GB = 1_000_000_000;
@@ -78,7 +96,7 @@ export function evaluateLimit(input: {
   planName?: string;
 }): LimitDecision {
   const { metric, limit, used, amount } = input;
-  const label = METRIC_LABEL[metric].toLowerCase();
+  const label = METRIC_NOUN[metric].many;
   if (limit === null) {
     return { allowed: true, limit: null, used, remaining: null, overage: 0, reason: `No ${label} limit on this plan.` };
   }

@@ -3,8 +3,7 @@ import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
 import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
 import { drainWebhookDeliveries, OUTBOUND_WEBHOOK_JOB } from "@/lib/outbound-webhooks";
 import { getStripe } from "@/lib/stripe/client";
-import { expireReservations } from "@/lib/usage/reservations";
-import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
+import { expireReservations, USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
 import { WEBHOOK_JOB, drainStripeEvents } from "@/lib/webhooks";
 
 const MINUTE = 60_000;

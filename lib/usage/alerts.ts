@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "@/db/types";
-import { percentUsed, type Metric } from "@/lib/plans/limits";
+import { percentUsed, type Metric } from "@/lib/plans";
 
 /**
  * Usage alerts: an organization that reaches 80% or 100% of a limit gets one alert per period,

@@ -1,6 +1,5 @@
 import { overageCost, prorate, sumMinor } from "@/lib/money";
-import { limitForMetric, type Limits, type Metric } from "@/lib/plans/limits";
-import type { Period } from "@/lib/plans/period";
+import { limitForMetric, type Limits, type Metric, type Period } from "@/lib/plans";
 import type { OveragePrice } from "./plan-context";
 
 /**

@@ -1,5 +1,4 @@
-import type { Period } from "@/lib/plans/period";
-import { utcDay } from "@/lib/plans/period";
+import { type Period, utcDay } from "@/lib/plans";
 import { isCounter, type IngestMetric } from "./validate";
 
 /**

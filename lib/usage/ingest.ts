@@ -1,7 +1,7 @@
 import "server-only";
 import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
-import { limitForMetric } from "@/lib/plans/limits";
+import { limitForMetric } from "@/lib/plans";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts, type AlertCandidate } from "./alerts";
 import { aggregateBatch, type InsertedEvent } from "./fold";
 import {

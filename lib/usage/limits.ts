@@ -3,14 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
-import {
-  evaluateLimit,
-  limitForMetric,
-  METRIC_LABEL,
-  METRICS,
-  type LimitDecision,
-  type Metric,
-} from "@/lib/plans/limits";
+import { evaluateLimit, limitForMetric, METRIC_LABEL, METRICS, type LimitDecision, type Metric } from "@/lib/plans";
 import { contextParams, loadPlanContextWith, type PlanContext } from "./plan-context";
 import { heldSql } from "./reservations";
 

@@ -1,4 +1,4 @@
-import { addMonths, calendarMonth, startingNoEarlierThan, usagePeriodAt, type Period } from "@/lib/plans/period";
+import { addMonths, calendarMonth, startingNoEarlierThan, usagePeriodAt, type Period } from "@/lib/plans";
 
 /**
  * Which usage period an instant belongs to. Limits are monthly, so every usage period is a

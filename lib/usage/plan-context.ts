@@ -4,9 +4,8 @@ import { alias } from "drizzle-orm/pg-core";
 import { plans, subscriptions, type Plan } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { BYTES_PER_GB, type Metric } from "@/lib/plans/limits";
-import { resolvePlanState, type PlanState } from "@/lib/plans/state";
+import { FREE_PLAN_ID, BYTES_PER_GB, type Metric } from "@/lib/plans";
+import { resolvePlanState, type PlanState } from "@/lib/plans/server";
 import { periodSourceOf, type PeriodSource } from "./periods";
 
 /** An overage price: `unitCents` per `unitSize` units of the metric (e.g. 40 cents per 1,000 executions). */

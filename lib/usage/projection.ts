@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { formatDate, formatNumber } from "@/lib/format";
-import { percentUsed } from "@/lib/plans/limits";
-import type { Period } from "@/lib/plans/period";
+import { percentUsed, type Period } from "@/lib/plans";
 
 /**
  * Pure logic of the usage dashboard: the range switch, period-over-period change, the

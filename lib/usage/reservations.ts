@@ -4,7 +4,7 @@ import { z } from "zod";
 import { rowsOf, type Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/input";
-import { evaluateLimit, limitForMetric } from "@/lib/plans/limits";
+import { evaluateLimit, limitForMetric } from "@/lib/plans";
 import { ingestUsageEvents } from "./ingest";
 import { loadPlanContext } from "./plan-context";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/types";
 import { rowsOf } from "@/db/types";
-import type { Period } from "@/lib/plans/period";
+import type { Period } from "@/lib/plans";
 
 /**
  * Derived tables recomputed from the raw events. Each function writes only rows that differ

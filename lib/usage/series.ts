@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Queryable } from "@/db/types";
-import { utcDay, type Period } from "@/lib/plans/period";
+import { utcDay, type Period } from "@/lib/plans";
 import { loadPlanContext } from "./plan-context";
 import { usagePeriodFor } from "./periods";
 import { INGEST_METRICS, isCounter, type IngestMetric } from "./validate";

@@ -3,8 +3,8 @@ import { count, eq, sql } from "drizzle-orm";
 import { memberships } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { rowsOf } from "@/db/types";
-import type { PlanState } from "@/lib/plans/state";
-import { limitForMetric, METRICS, percentUsed, type Metric } from "@/lib/plans/limits";
+import type { PlanState } from "@/lib/plans/server";
+import { limitForMetric, METRICS, percentUsed, type Metric } from "@/lib/plans";
 import { heldSql } from "./reservations";
 import { loadPlanContext } from "./plan-context";
 

@@ -154,7 +154,7 @@ test("Globex sees amber and red states and the projection", async ({ page }) => 
   await page.goto("/orgs/globex/billing");
   await expect(page.getByTestId("plan-name")).toHaveText("Free");
   // At its 3-user limit and its one gateway: red, said in words; agents at 80%: amber.
-  await expect(page.getByRole("meter", { name: "Users: share of the limit used" })).toHaveAttribute(
+  await expect(page.getByRole("meter", { name: "Members: share of the limit used" })).toHaveAttribute(
     "aria-valuetext",
     /limit reached/,
   );

@@ -3,7 +3,8 @@ import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
 import { applyOverrides, evaluateLimit, formatBytes, limitForMetric, limitsOf, percentUsed } from "@/lib/plans/limits";
 import { addMonths, calendarMonth, periodAt, usagePeriodAt } from "@/lib/plans/period";
 import { effectiveLimits } from "@/lib/plans/state";
-import { recurringAmount } from "@/lib/plans";
+import { limitLabel, METRIC_LABEL, METRIC_NOUN, METRICS, recurringAmount } from "@/lib/plans";
+import { LIMIT_LABEL } from "@/lib/admin/labels";
 
 describe("plan catalog", () => {
   it("has Free, Pro and Enterprise with the agreed limits and prices", () => {
@@ -147,5 +148,35 @@ describe("periods", () => {
     const p = usagePeriodAt(year, "annual", new Date("2026-11-24T00:00:00Z"));
     expect(p.start.toISOString()).toBe("2026-11-15T00:00:00.000Z");
     expect(p.end.toISOString()).toBe("2026-12-15T00:00:00.000Z");
+  });
+});
+
+describe("one vocabulary for the metrics", () => {
+  it("calls the people of an organization Members, everywhere", () => {
+    expect(METRIC_LABEL).toEqual({
+      users: "Members",
+      agents: "Agents",
+      executions: "Executions",
+      storage_bytes: "Storage",
+      gateways: "Gateways",
+    });
+    expect(METRICS.map(limitLabel)).toEqual(["Members", "Agents", "Executions / month", "Storage", "Gateways"]);
+    expect(METRIC_NOUN.users).toEqual({ one: "member", many: "members" });
+  });
+
+  it("gives the console the same names, with the unit storage is entered in", () => {
+    expect(LIMIT_LABEL).toEqual({
+      maxUsers: "Members",
+      maxAgents: "Agents",
+      maxExecutionsPerMonth: "Executions / month",
+      maxStorageGb: "Storage (GB)",
+      maxGateways: "Gateways",
+    });
+  });
+
+  it("names the metric in limit messages with its noun", () => {
+    expect(evaluateLimit({ metric: "users", limit: null, used: 2, amount: 1 }).reason).toBe(
+      "No members limit on this plan.",
+    );
   });
 });

@@ -347,11 +347,12 @@ describe("next invoice estimate", () => {
 
 describe("request locale", () => {
   it("takes the first supported Accept-Language tag, else en-US", async () => {
-    const { localeFromAcceptLanguage } = await import("@/app/(app)/orgs/[slug]/billing/_dashboard/locale");
-    expect(localeFromAcceptLanguage("de-DE,de;q=0.9,en;q=0.8")).toBe("de-DE");
-    expect(localeFromAcceptLanguage("*;q=0.5, fr-CH")).toBe("fr-CH");
-    expect(localeFromAcceptLanguage("")).toBe("en-US");
-    expect(localeFromAcceptLanguage(null)).toBe("en-US");
-    expect(localeFromAcceptLanguage("not a locale!!")).toBe("en-US");
+    const { pickLocale } = await import("@/lib/http/locale");
+    expect(pickLocale("de-DE,de;q=0.9,en;q=0.8")).toBe("de-DE");
+    expect(pickLocale("*;q=0.5, fr-CH")).toBe("fr-CH");
+    expect(pickLocale("")).toBe("en-US");
+    expect(pickLocale(null)).toBe("en-US");
+    expect(pickLocale("not a locale!!")).toBe("en-US");
+    expect(pickLocale("x-klingon, en-GB;q=0.8")).toBe("en-GB");
   });
 });

@@ -1,15 +1,24 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditDetails } from "@/components/admin/audit-details";
-import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
 import { FilterButtons, FilterForm, FilterInput, FiltersReset } from "@/components/admin/filter-form";
-import { secondaryButtonClass } from "@/components/admin/form-fields";
-import { PageHeader } from "@/components/admin/page-header";
+import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { AUDIT_EXPORT_MAX, auditQuerySchema, listAudit, listAuditActions, type AuditQuery } from "@/lib/admin";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
+import {
+  AUDIT_EXPORT_MAX,
+  auditQuerySchema,
+  listAudit,
+  listAuditActions,
+  type AuditQuery,
+  firstValues,
+  hrefWith,
+} from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
+import { buttonClass } from "@/components/ui/button";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -32,7 +41,11 @@ export default async function AuditPage({
         title="Audit log"
         description="Every admin and billing change: who, what, before and after, and why. Newest first; times in UTC."
         actions={
-          <a href={hrefWith("/api/admin/audit/export", filters)} className={secondaryButtonClass} download>
+          <a
+            href={hrefWith("/api/admin/audit/export", filters)}
+            className={buttonClass({ variant: "secondary" })}
+            download
+          >
             Export CSV
           </a>
         }
@@ -104,6 +117,7 @@ export default async function AuditPage({
         </TableFrame>
       )}
       <Pagination
+        numbered
         page={result.page}
         pages={result.hasMore ? result.page + 1 : result.page}
         href={(page) => hrefWith("/admin/audit", { ...filters, page: page === 1 ? undefined : page })}

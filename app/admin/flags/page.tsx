@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { Field, inputClass } from "@/components/admin/form-fields";
-import { PageHeader, SectionTitle } from "@/components/admin/page-header";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
@@ -11,6 +11,7 @@ import { requirePlatformAdmin } from "@/lib/auth/session";
 import { FLAG_CACHE_TTL_MS, listFlags } from "@/lib/flags";
 import { formatDate, formatNumber } from "@/lib/format";
 import { createFlagAction } from "./actions";
+import { Field, inputClass } from "@/components/ui/field";
 
 export const metadata: Metadata = { title: "Feature flags" };
 export const dynamic = "force-dynamic";
@@ -25,7 +26,7 @@ export default async function FlagsPage() {
         description={`An override for an organization wins; otherwise the rollout turns a flag on for a stable share of organizations, and the rest get the default. Changes reach every instance within ${FLAG_CACHE_TTL_MS / 1000} seconds.`}
       />
       <section aria-labelledby="flag-list">
-        <SectionTitle id="flag-list">Flags</SectionTitle>
+        <SectionHeading id="flag-list">Flags</SectionHeading>
         {flags.length === 0 ? (
           <EmptyState title="No flags yet">
             Create one below; the app reads it with isEnabled(key, organization).
@@ -68,11 +69,11 @@ export default async function FlagsPage() {
       </section>
 
       <section aria-labelledby="new-flag">
-        <SectionTitle id="new-flag">New flag</SectionTitle>
+        <SectionHeading id="new-flag">New flag</SectionHeading>
         <Card className="max-w-2xl">
           <ActionForm action={createFlagAction} submitLabel="Create flag">
             <div className="grid gap-3 sm:grid-cols-2">
-              <Field label="Key" htmlFor="f-flag-key" hint="Lower case, e.g. bulk-export">
+              <Field label="Key" id="f-flag-key" hint="Lower case, e.g. bulk-export">
                 <input
                   id="f-flag-key"
                   name="key"
@@ -81,7 +82,7 @@ export default async function FlagsPage() {
                   className={`${inputClass} font-mono`}
                 />
               </Field>
-              <Field label="Rollout (% of organizations)" htmlFor="f-flag-rollout">
+              <Field label="Rollout (% of organizations)" id="f-flag-rollout">
                 <input
                   id="f-flag-rollout"
                   name="rolloutPercent"
@@ -93,7 +94,7 @@ export default async function FlagsPage() {
                   className={inputClass}
                 />
               </Field>
-              <Field label="Description" htmlFor="f-flag-description" className="sm:col-span-2">
+              <Field label="Description" id="f-flag-description" className="sm:col-span-2">
                 <input id="f-flag-description" name="description" maxLength={500} className={inputClass} />
               </Field>
               <label className="flex items-center gap-2 text-sm sm:col-span-2">

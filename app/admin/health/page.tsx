@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Facts, Mono, Notice, PageHeader } from "@/components/admin/page-header";
-import { secondaryButtonClass } from "@/components/admin/form-fields";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { Facts, Mono } from "@/components/ui/facts";
+import { Notice } from "@/components/ui/notice";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { getSystemHealth, HEALTH_LIMITS, type PartStatus } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
+import { buttonClass } from "@/components/ui/button";
 
 export const metadata: Metadata = { title: "Health" };
 export const dynamic = "force-dynamic";
@@ -71,12 +73,12 @@ export default async function HealthPage() {
         title="System health"
         description={`Checked ${now.toISOString().replace("T", " ").slice(0, 19)} UTC in ${h.durationMs} ms.`}
         actions={
-          <Link href="/admin/health" className={secondaryButtonClass}>
+          <Link href="/admin/health" className={buttonClass({ variant: "secondary" })}>
             Check again
           </Link>
         }
       />
-      <Notice tone={h.status === "ok" ? "green" : h.status === "degraded" ? "amber" : "red"} role="status">
+      <Notice tone={h.status === "ok" ? "success" : h.status === "degraded" ? "warning" : "error"} role="status">
         <p className="flex items-center gap-2 font-medium">
           Overall{" "}
           <span data-testid="health-overall">

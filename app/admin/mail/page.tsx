@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/admin/action-form";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { PageHeader } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { env } from "@/lib/env";

@@ -1,17 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EmptyState, Pagination, SortTh, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { SortTh, TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
 import { FilterButtons, FilterForm, FilterInput, FilterSelect, FiltersReset } from "@/components/admin/filter-form";
-import { inputClass } from "@/components/admin/form-fields";
-import { PageHeader } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db/client";
-import { listOrganizations, orgListQuerySchema, PAGE_SIZES, type OrgListQuery, type OrgListRow } from "@/lib/admin";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
+import {
+  listOrganizations,
+  orgListQuerySchema,
+  PAGE_SIZES,
+  type OrgListQuery,
+  type OrgListRow,
+  firstValues,
+  hrefWith,
+} from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatDate, formatNumber } from "@/lib/format";
-import { PLAN_CATALOG } from "@/lib/plans/catalog";
+import { PLAN_CATALOG } from "@/lib/plans";
+import { inputClass } from "@/components/ui/field";
 
 export const metadata: Metadata = { title: "Organizations" };
 export const dynamic = "force-dynamic";
@@ -190,7 +199,13 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
           </TBody>
         </TableFrame>
       )}
-      <Pagination page={result.page} pages={result.pages} href={(page) => link({ page })} label="Organization pages" />
+      <Pagination
+        numbered
+        page={result.page}
+        pages={result.pages}
+        href={(page) => link({ page })}
+        label="Organization pages"
+      />
     </div>
   );
 }

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
-import { EmptyState, Pagination, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
 import { FilterButtons, FilterForm, FilterInput, FilterSelect, FiltersReset } from "@/components/admin/filter-form";
-import { PageHeader } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { getDb } from "@/db/client";
 import {
   countFailedWebhookEvents,
@@ -13,9 +15,10 @@ import {
   WEBHOOK_STATUSES,
   webhookQuerySchema,
   type WebhookQuery,
+  firstValues,
+  hrefWith,
 } from "@/lib/admin";
 import { replayFailedAction } from "./actions";
-import { firstValues, hrefWith } from "@/lib/admin/urls";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
 
@@ -133,6 +136,7 @@ export default async function WebhooksPage({
         </TableFrame>
       )}
       <Pagination
+        numbered
         page={result.page}
         pages={result.pages}
         href={(page) => hrefWith("/admin/webhooks", { ...query, page: page === 1 ? undefined : page })}

@@ -5,7 +5,7 @@ import { AuthShell } from "@/components/auth/auth-shell";
 import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db/client";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
-import { viewInvitation } from "@/lib/orgs/invitations";
+import { viewInvitation } from "@/lib/orgs";
 import { acceptInvitationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Accept the invitation" };

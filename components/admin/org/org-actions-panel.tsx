@@ -2,14 +2,13 @@ import { ActionForm } from "@/components/admin/action-form";
 import type { FormAction } from "@/components/ui/action-state";
 import { ChangePlanForm } from "@/components/admin/change-plan-form";
 import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
-import { Field, inputClass } from "@/components/admin/form-fields";
-import { SectionTitle } from "@/components/admin/page-header";
+import { SectionHeading } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
-import { formatLimit, LIMIT_LABEL } from "@/lib/admin/labels";
-import type { OrgDetail } from "@/lib/admin/org-detail";
+import { formatLimit, LIMIT_LABEL, type OrgDetail } from "@/lib/admin";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
+import { LIMIT_KEYS } from "@/lib/plans";
+import { Field, inputClass } from "@/components/ui/field";
 
 export type OrgActions = {
   overrideLimit: FormAction;
@@ -43,7 +42,7 @@ function ActionCard({
 
 function LimitInput({ name, label, defaultValue }: { name: string; label: string; defaultValue?: number | null }) {
   return (
-    <Field label={label} htmlFor={`f-${name}`}>
+    <Field label={label} id={`f-${name}`}>
       <div className="flex items-center gap-3">
         <input
           id={`f-${name}`}
@@ -82,7 +81,7 @@ export function OrgActionsPanel({
 
   return (
     <section aria-labelledby="actions">
-      <SectionTitle id="actions">Actions</SectionTitle>
+      <SectionHeading id="actions">Actions</SectionHeading>
       <div className="grid items-start gap-4 lg:grid-cols-2">
         <ActionCard
           title="Override a limit"
@@ -97,7 +96,7 @@ export function OrgActionsPanel({
               confirmLabel: "Override limit",
             }}
           >
-            <Field label="Limit" htmlFor="f-key">
+            <Field label="Limit" id="f-key">
               <select id="f-key" name="key" className={inputClass} defaultValue="maxAgents">
                 {LIMIT_KEYS.map((k) => (
                   <option key={k} value={k}>
@@ -128,7 +127,7 @@ export function OrgActionsPanel({
                 confirmLabel: "Remove override",
               }}
             >
-              <Field label="Override" htmlFor="f-remove-key">
+              <Field label="Override" id="f-remove-key">
                 <select id="f-remove-key" name="key" className={inputClass}>
                   {overridden.map((k) => (
                     <option key={k} value={k}>
@@ -179,7 +178,7 @@ export function OrgActionsPanel({
                   defaultValue={customPriced && sub ? sub[k] : undefined}
                 />
               ))}
-              <Field label="Billing cycle" htmlFor="f-cycle">
+              <Field label="Billing cycle" id="f-cycle">
                 <select id="f-cycle" name="cycle" className={inputClass} defaultValue={sub?.billingCycle ?? "annual"}>
                   <option value="monthly">Monthly</option>
                   <option value="annual">Annual</option>
@@ -187,7 +186,7 @@ export function OrgActionsPanel({
               </Field>
               <Field
                 label={`Price per seat per cycle (${usage.plan.currency.toUpperCase()})`}
-                htmlFor="f-price"
+                id="f-price"
                 hint="For example 420.00"
               >
                 <input id="f-price" name="price" inputMode="decimal" required className={inputClass} />
@@ -217,7 +216,7 @@ export function OrgActionsPanel({
                 confirmLabel: "Extend trial",
               }}
             >
-              <Field label="Days to add" htmlFor="f-days">
+              <Field label="Days to add" id="f-days">
                 <input
                   id="f-days"
                   name="days"

@@ -1,10 +1,10 @@
-import { Facts, Mono } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { Facts, Mono } from "@/components/ui/facts";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card, CardTitle } from "@/components/ui/card";
-import type { OrgDetail } from "@/lib/admin/org-detail";
+import type { OrgDetail } from "@/lib/admin";
 import { formatDate, formatDateRange } from "@/lib/format";
 import { balanceText } from "@/components/billing/format";
-import type { CustomerBalance } from "@/lib/invoices/upcoming";
+import type { CustomerBalance } from "@/lib/invoices";
 import { formatMoney } from "@/lib/money";
 
 /** The subscription (with its Stripe ids) and the organization's own facts. */

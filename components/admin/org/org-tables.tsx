@@ -2,20 +2,20 @@ import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
 import type { FormAction } from "@/components/ui/action-state";
 import { AuditDetails } from "@/components/admin/audit-details";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { SectionTitle } from "@/components/admin/page-header";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { SectionHeading } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
-import type { OrgDetail } from "@/lib/admin/org-detail";
+import type { OrgDetail } from "@/lib/admin";
 import { formatDate } from "@/lib/format";
 import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
-import { amountRemainingCents } from "@/lib/invoices/amounts";
-import { listAmountText } from "@/lib/invoices/document";
+import { amountRemainingCents, listAmountText } from "@/lib/invoices";
 import { formatMoney } from "@/lib/money";
 
 export function MembersTable({ members }: { members: OrgDetail["members"] }) {
   return (
     <section aria-labelledby="members">
-      <SectionTitle id="members">Members</SectionTitle>
+      <SectionHeading id="members">Members</SectionHeading>
       {members.length === 0 ? (
         <EmptyState title="No members" />
       ) : (
@@ -47,7 +47,7 @@ export function MembersTable({ members }: { members: OrgDetail["members"] }) {
 export function InvoicesTable({ invoices }: { invoices: OrgDetail["invoices"] }) {
   return (
     <section aria-labelledby="invoices">
-      <SectionTitle id="invoices">Invoices</SectionTitle>
+      <SectionHeading id="invoices">Invoices</SectionHeading>
       {invoices.length === 0 ? (
         <EmptyState title="No invoices yet" />
       ) : (
@@ -96,7 +96,7 @@ export function InvoicesTable({ invoices }: { invoices: OrgDetail["invoices"] })
 export function ApiKeysTable({ keys, revoke }: { keys: OrgDetail["apiKeys"]; revoke: FormAction }) {
   return (
     <section aria-labelledby="api-keys">
-      <SectionTitle id="api-keys">API keys</SectionTitle>
+      <SectionHeading id="api-keys">API keys</SectionHeading>
       {keys.length === 0 ? (
         <EmptyState title="No API keys">The organization creates keys for its agents; none exist yet.</EmptyState>
       ) : (
@@ -159,7 +159,7 @@ const SOURCE: Record<string, string> = {
 export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
   return (
     <section aria-labelledby="flags">
-      <SectionTitle
+      <SectionHeading
         id="flags"
         aside={
           <Link href="/admin/flags" className="text-indigo-700 hover:underline dark:text-indigo-400">
@@ -168,7 +168,7 @@ export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
         }
       >
         Feature flags in force
-      </SectionTitle>
+      </SectionHeading>
       {flags.length === 0 ? (
         <EmptyState title="No feature flags defined" />
       ) : (
@@ -205,7 +205,7 @@ export function FlagsTable({ flags }: { flags: OrgDetail["flags"] }) {
 export function AuditTable({ entries, slug }: { entries: OrgDetail["audit"]; slug: string }) {
   return (
     <section aria-labelledby="audit">
-      <SectionTitle
+      <SectionHeading
         id="audit"
         aside={
           <Link
@@ -217,7 +217,7 @@ export function AuditTable({ entries, slug }: { entries: OrgDetail["audit"]; slu
         }
       >
         Audit trail
-      </SectionTitle>
+      </SectionHeading>
       {entries.length === 0 ? (
         <EmptyState title="Nothing recorded yet">
           Admin and billing changes to this organization will appear here.

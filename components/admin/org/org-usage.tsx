@@ -2,8 +2,8 @@ import { ExecutionsChart } from "@/components/admin/charts";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { UsageBar } from "@/components/ui/usage-bar";
-import type { OrgDetail } from "@/lib/admin/org-detail";
-import { fmt, METRIC_LABEL, METRIC_LIMIT_KEY } from "@/lib/plans/limits";
+import type { OrgDetail } from "@/lib/admin";
+import { fmt, METRIC_LABEL, METRIC_LIMIT_KEY } from "@/lib/plans";
 
 /** Usage against the limits in force, with the limits overridden for this organization marked. */
 export function OrgUsage({ detail }: { detail: OrgDetail }) {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ingestGrouped } from "@/lib/usage/group-commit";
-import { usageBatchSchema } from "@/lib/usage/validate";
+import { ingestGrouped, usageBatchSchema } from "@/lib/usage";
 import { defineRoute } from "../define";
 
 export const ingestRoute = defineRoute({

@@ -1,4 +1,4 @@
-import { checkLimit, limitCheckSchema } from "@/lib/usage/limits";
+import { checkLimit, limitCheckSchema } from "@/lib/usage";
 import { defineRoute } from "../define";
 import { limitCheckResultSchema } from "./schemas";
 

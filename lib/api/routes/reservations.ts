@@ -6,7 +6,7 @@ import {
   releaseReservation,
   reserveSchema,
   reserveUsage,
-} from "@/lib/usage/reservations";
+} from "@/lib/usage";
 import { defineRoute } from "../define";
 
 const reservationSchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METRICS } from "@/lib/plans/limits";
+import { METRICS } from "@/lib/plans";
 
 /** Response shapes shared by the platform API's routes (documented in the OpenAPI document). */
 

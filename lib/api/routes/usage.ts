@@ -1,10 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { METRICS } from "@/lib/plans/limits";
-import { utcDay } from "@/lib/plans/period";
-import { getDailySeries, usageQuerySchema } from "@/lib/usage/series";
-import { getUsageOverview } from "@/lib/usage/summary";
-import { INGEST_METRICS } from "@/lib/usage/validate";
+import { METRICS, utcDay } from "@/lib/plans";
+import { getDailySeries, usageQuerySchema, getUsageOverview, INGEST_METRICS } from "@/lib/usage";
 import { defineRoute } from "../define";
 
 const usageResponse = z

@@ -1,7 +1,7 @@
 import "server-only";
 import { SYSTEM_STRIPE } from "@/lib/audit";
 import { syncInvoice } from "@/lib/billing";
-import { organizationOfInvoice } from "@/lib/invoices/sync";
+import { organizationOfInvoice } from "@/lib/invoices";
 import type { EventOf, HandlerContext } from "../types";
 
 type InvoiceEvent = EventOf<

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/admin/action-form";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { Field, inputClass } from "@/components/admin/form-fields";
-import { PageHeader, SectionTitle } from "@/components/admin/page-header";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
@@ -13,6 +13,7 @@ import { isAppError } from "@/lib/errors";
 import { getFlagOrThrow } from "@/lib/flags";
 import { formatDate } from "@/lib/format";
 import { deleteFlagAction, removeOverrideAction, setOverrideAction, updateFlagAction } from "../actions";
+import { Field, inputClass } from "@/components/ui/field";
 
 export const dynamic = "force-dynamic";
 type Params = Promise<{ key: string }>;
@@ -46,7 +47,7 @@ export default async function FlagPage({ params }: { params: Params }) {
         <Card>
           <h2 className="mb-3 font-semibold">Settings</h2>
           <ActionForm action={updateFlagAction.bind(null, flag.key)} submitLabel="Save flag">
-            <Field label="Description" htmlFor="f-desc">
+            <Field label="Description" id="f-desc">
               <input
                 id="f-desc"
                 name="description"
@@ -55,7 +56,7 @@ export default async function FlagPage({ params }: { params: Params }) {
                 className={inputClass}
               />
             </Field>
-            <Field label="Rollout (% of organizations, stable per organization)" htmlFor="f-rollout">
+            <Field label="Rollout (% of organizations, stable per organization)" id="f-rollout">
               <input
                 id="f-rollout"
                 name="rolloutPercent"
@@ -77,7 +78,7 @@ export default async function FlagPage({ params }: { params: Params }) {
         <Card>
           <h2 className="mb-3 font-semibold">Override for one organization</h2>
           <ActionForm action={setOverrideAction.bind(null, flag.key)} submitLabel="Save override">
-            <Field label="Organization (slug or id)" htmlFor="f-org">
+            <Field label="Organization (slug or id)" id="f-org">
               <input id="f-org" name="organization" required className={inputClass} />
             </Field>
             <fieldset className="flex gap-4 text-sm">
@@ -94,7 +95,7 @@ export default async function FlagPage({ params }: { params: Params }) {
       </div>
 
       <section aria-labelledby="overrides">
-        <SectionTitle id="overrides">Overrides</SectionTitle>
+        <SectionHeading id="overrides">Overrides</SectionHeading>
         {flag.overrideList.length === 0 ? (
           <EmptyState title="No overrides">Every organization follows the rollout and the default.</EmptyState>
         ) : (
@@ -148,7 +149,7 @@ export default async function FlagPage({ params }: { params: Params }) {
       </section>
 
       <section aria-labelledby="danger">
-        <SectionTitle id="danger">Delete</SectionTitle>
+        <SectionHeading id="danger">Delete</SectionHeading>
         <Card className="max-w-xl">
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
             Deleting the flag removes its overrides; <code className="font-mono">isEnabled</code> then answers off

@@ -26,7 +26,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { adminAction } from "@/lib/http/action";
 import { formatMoney, parseMajorAmount } from "@/lib/money";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
+import { LIMIT_KEYS } from "@/lib/plans";
 
 /**
  * Server actions of the organization page (the page binds the organization's id). Each parses

@@ -5,8 +5,8 @@ import { OrgActionsPanel } from "@/components/admin/org/org-actions-panel";
 import { OrgSummary } from "@/components/admin/org/org-summary";
 import { ApiKeysTable, AuditTable, FlagsTable, InvoicesTable, MembersTable } from "@/components/admin/org/org-tables";
 import { OrgUsage } from "@/components/admin/org/org-usage";
-import { Notice, PageHeader } from "@/components/admin/page-header";
-import { secondaryButtonClass } from "@/components/admin/form-fields";
+import { PageHeader } from "@/components/ui/page-header";
+import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db/client";
 import { getOrganizationDetailOrThrow, type OrgDetail, MAX_MANUAL_LINES } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
@@ -25,6 +25,7 @@ import {
   revokeKeyAction,
   suspendAction,
 } from "./actions";
+import { buttonClass } from "@/components/ui/button";
 
 export const dynamic = "force-dynamic";
 type Params = Promise<{ id: string }>;
@@ -58,13 +59,13 @@ export default async function OrganizationPage({ params }: { params: Params }) {
         title={org.name}
         description={`${org.slug} · ${detail.usage.plan.name}`}
         actions={
-          <Link href={`/orgs/${org.slug}/billing`} className={secondaryButtonClass}>
+          <Link href={`/orgs/${org.slug}/billing`} className={buttonClass({ variant: "secondary" })}>
             Customer’s billing page
           </Link>
         }
       />
       {org.status === "suspended" ? (
-        <Notice tone="red" role="status">
+        <Notice tone="error" role="status">
           <strong>Suspended.</strong> {org.suspendedReason ?? "No reason recorded."} Its API keys and limit checks
           answer 403.
         </Notice>

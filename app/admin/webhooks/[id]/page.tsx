@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/admin/action-form";
 import { JsonView } from "@/components/admin/json-view";
-import { Facts, Mono, PageHeader, SectionTitle } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
+import { Facts, Mono } from "@/components/ui/facts";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { getWebhookEventOrThrow } from "@/lib/admin";
@@ -87,7 +88,7 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
       </Card>
       {event.status === "failed" || event.status === "pending" ? (
         <section aria-labelledby="replay">
-          <SectionTitle id="replay">Replay</SectionTitle>
+          <SectionHeading id="replay">Replay</SectionHeading>
           <Card>
             <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
               Process this {event.status} event again from its stored payload. Safe to repeat: an event is applied once.
@@ -105,7 +106,7 @@ export default async function WebhookEventPage({ params }: { params: Params }) {
         </section>
       ) : null}
       <section aria-labelledby="payload">
-        <SectionTitle id="payload">Payload</SectionTitle>
+        <SectionHeading id="payload">Payload</SectionHeading>
         <JsonView value={event.payload} label="Event payload" />
       </section>
     </div>

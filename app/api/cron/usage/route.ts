@@ -1,5 +1,5 @@
 import { readQuery, withCron } from "@/lib/http/route";
-import { reconcileParamsSchema, resolveReconcileOptions, runUsageJob } from "@/lib/usage/reconcile";
+import { reconcileParamsSchema, resolveReconcileOptions, runUsageJob } from "@/lib/usage";
 import { json } from "@/lib/http/json";
 
 /**

@@ -4,15 +4,17 @@ import type { MemberRole } from "@/db/schema";
 import { orgAction } from "@/lib/http/action";
 import { kickJob } from "@/lib/jobs";
 import { MAIL_JOB } from "@/lib/mail";
-import { invitationIdSchema, resendInvitation, revokeInvitation } from "@/lib/orgs/invitations";
 import {
+  invitationIdSchema,
+  resendInvitation,
+  revokeInvitation,
   changeMemberRole,
   changeRoleSchema,
   inviteMember,
   inviteMemberSchema,
   removeMember,
   removeMemberSchema,
-} from "@/lib/orgs/members";
+} from "@/lib/orgs";
 
 /**
  * Member actions: owners and admins of the organization (checked here; the service checks the

@@ -16,8 +16,7 @@ import { isAppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { getRequestLocale } from "@/lib/http/locale";
 import { formatMoney } from "@/lib/money";
-import { listPendingInvitations } from "@/lib/orgs/invitations";
-import { listMembers } from "@/lib/orgs/members";
+import { listPendingInvitations, listMembers } from "@/lib/orgs";
 import { getStripe } from "@/lib/stripe/client";
 import { getUsageOverview } from "@/lib/usage";
 import {

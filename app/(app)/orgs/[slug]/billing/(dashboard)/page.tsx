@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { pastDueInvoiceOf } from "@/components/billing/format";
+import { getRequestLocale } from "@/lib/http/locale";
 import { BillingBanners } from "@/components/dashboard/billing-banners";
 import { EmptyUsage } from "@/components/dashboard/empty-usage";
 import { PeriodAlerts } from "@/components/dashboard/period-alerts";
@@ -13,7 +14,7 @@ import { getStripeBillingOutlook } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { recurringAmount } from "@/lib/plans";
+import { recurringAmount, FREE_PLAN_ID, limitForMetric, limitsOf } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
@@ -25,14 +26,12 @@ import {
   periodChartPoints,
   projectToPeriodEnd,
   RANGE_DAYS,
-} from "@/lib/usage/projection";
-import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
-import { overLimits } from "@/lib/billing/fit";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { limitForMetric, limitsOf } from "@/lib/plans/limits";
+  getBillingDashboard,
+  type BillingDashboard,
+} from "@/lib/usage";
+import { overLimits } from "@/lib/billing";
 import type { Plan } from "@/db/schema";
-import { getPlan } from "@/lib/plans/state";
-import { requestLocale } from "../_dashboard/locale";
+import { getPlan } from "@/lib/plans/server";
 import { resumeSubscriptionAction } from "../plan/actions";
 
 export const metadata: Metadata = { title: "Billing & usage" };
@@ -52,7 +51,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
     getBillingDashboard(db, organization.id, { days }),
     getStripeBillingOutlook(db, getStripe(), organization.id),
     isEnabled("usage-forecast", organization.id),
-    requestLocale(),
+    getRequestLocale(),
     getPlan(db, FREE_PLAN_ID),
   ]);
   const { overview, now } = data;

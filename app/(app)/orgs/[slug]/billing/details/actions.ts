@@ -2,7 +2,7 @@
 
 import { saveBillingDetails } from "@/lib/billing";
 import { orgAction } from "@/lib/http/action";
-import { billingDetailsSchema } from "@/lib/invoices/billing-details-rules";
+import { billingDetailsSchema } from "@/lib/invoices";
 import type { BillingDetailsView } from "@/components/billing/billing-details-form";
 import { toDetailsView } from "./view";
 

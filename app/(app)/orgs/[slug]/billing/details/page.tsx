@@ -8,8 +8,14 @@ import { Toaster } from "@/components/ui/toast";
 import { getDb } from "@/db/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { addressLines, getBillingDetails } from "@/lib/invoices";
-import { countryOptions, postalCodeExample, STATES, TAX_ID_RULES } from "@/lib/invoices/billing-details-rules";
+import {
+  addressLines,
+  getBillingDetails,
+  countryOptions,
+  postalCodeExample,
+  STATES,
+  TAX_ID_RULES,
+} from "@/lib/invoices";
 import { saveBillingDetailsAction } from "./actions";
 import { toDetailsView } from "./view";
 

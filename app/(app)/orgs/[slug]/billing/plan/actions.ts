@@ -14,11 +14,11 @@ import {
   type PlanChange,
   previewPlanChange,
   resumeSubscription,
+  assertSelfServicePlanChange,
 } from "@/lib/billing";
-import { assertSelfServicePlanChange } from "@/lib/billing/self-service";
 import { assertEmailVerified } from "@/lib/accounts";
 import { orgAction } from "@/lib/http/action";
-import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
+import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs";
 
 /** Plan page actions: owners and admins of the organization (checked here, whatever the UI showed). */
 

@@ -18,18 +18,12 @@ import { getCustomerBalance } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { TEST_CARDS } from "@/lib/billing";
-import { recurringAmount } from "@/lib/plans";
-import { getPaymentMethod, listPlanOptions } from "@/lib/billing/plan-options";
-import { isContractPlan } from "@/lib/billing/self-service";
-import { recommendPlan } from "@/lib/billing/recommend";
+import { TEST_CARDS, getPaymentMethod, listPlanOptions, isContractPlan, recommendPlan } from "@/lib/billing";
+import { FREE_PLAN_ID, limitsOf, recurringAmount } from "@/lib/plans";
 import { env, publicEnv } from "@/lib/env";
 import { getRequestLocale } from "@/lib/http/locale";
-import { listEnterpriseRequests } from "@/lib/orgs/enterprise-requests";
-import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { limitsOf } from "@/lib/plans/limits";
-import { getPeriodComparison, getUsageOverview } from "@/lib/usage";
-import { getOutstandingInvoice } from "@/lib/usage/trends";
+import { listEnterpriseRequests } from "@/lib/orgs";
+import { getPeriodComparison, getUsageOverview, getOutstandingInvoice } from "@/lib/usage";
 import {
   attachCardAction,
   changePlanAction,

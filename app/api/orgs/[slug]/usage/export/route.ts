@@ -1,7 +1,5 @@
 import { readQuery, withOrgRole } from "@/lib/http/route";
-import { usageCsv, usageCsvFilename } from "@/lib/usage/projection";
-import { getDailySeries } from "@/lib/usage/series";
-import { resolveExportRange, usageExportQuerySchema } from "@/lib/usage/trends";
+import { usageCsv, usageCsvFilename, getDailySeries, resolveExportRange, usageExportQuerySchema } from "@/lib/usage";
 
 /**
  * GET /api/orgs/[slug]/usage/export?days=90 (or ?from=2026-09-01&to=2026-11-30): the daily usage

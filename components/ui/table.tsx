@@ -1,8 +1,9 @@
 import Link from "next/link";
 
 /**
- * Table pieces for admin lists: a horizontally scrollable frame (so wide tables stay usable
- * at 375px), sortable headers that are plain links (server-rendered, no JS), and empty states.
+ * Table pieces for lists, customer and console alike: a horizontally scrollable frame (so wide
+ * tables stay usable at 375px) and sortable headers that are plain links (server-rendered, no JS).
+ * Empty lists use EmptyState (empty-state.tsx).
  */
 
 export function TableFrame({ children, label }: { children: React.ReactNode; label: string }) {
@@ -98,66 +99,5 @@ export function Td({
 }) {
   return (
     <td className={`px-3 py-2 align-top ${align === "right" ? "tabular text-right" : ""} ${className}`}>{children}</td>
-  );
-}
-
-export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
-  return (
-    <div className="rounded-xl border border-dashed border-zinc-300 px-6 py-10 text-center dark:border-zinc-700">
-      <p className="font-medium">{title}</p>
-      {children ? <div className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{children}</div> : null}
-    </div>
-  );
-}
-
-/** Previous / next and a few page numbers around the current one. */
-export function Pagination({
-  page,
-  pages,
-  href,
-  label = "Pages",
-}: {
-  page: number;
-  pages: number;
-  href: (page: number) => string;
-  label?: string;
-}) {
-  if (pages <= 1 && page <= 1) return null;
-  const around = [...new Set([1, page - 1, page, page + 1, pages])]
-    .filter((p) => p >= 1 && p <= pages)
-    .sort((a, b) => a - b);
-  const link =
-    "rounded-md px-3 py-1.5 ring-1 ring-zinc-300 hover:bg-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800";
-  return (
-    <nav aria-label={label} className="flex flex-wrap items-center gap-2 text-sm">
-      {page > 1 ? (
-        <Link href={href(page - 1)} className={link} rel="prev">
-          ← Previous
-        </Link>
-      ) : null}
-      {around.map((p, i) => (
-        <span key={p} className="flex items-center gap-2">
-          {i > 0 && p - around[i - 1]! > 1 ? (
-            <span aria-hidden className="text-zinc-400">
-              …
-            </span>
-          ) : null}
-          {p === page ? (
-            <span aria-current="page" className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white">
-              {p}
-            </span>
-          ) : (
-            <Link href={href(p)} className={link}>
-              {p}
-            </Link>
-          )}
-        </span>
-      ))}
-      {page < pages ? (
-        <Link href={href(page + 1)} className={link} rel="next">
-          Next →
-        </Link>
-      ) : null}
-    </nav>
   );
 }

@@ -1,6 +1,7 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 
-const TONE: Record<string, BadgeTone> = {
+/** The one status -> colour map, for every status word the app shows (customer and console). */
+export const STATUS_TONE: Record<string, BadgeTone> = {
   // organizations
   active: "green",
   suspended: "red",
@@ -18,6 +19,8 @@ const TONE: Record<string, BadgeTone> = {
   draft: "neutral",
   void: "neutral",
   uncollectible: "red",
+  overdue: "red",
+  credited: "indigo",
   // webhook events and jobs
   processed: "green",
   pending: "amber",
@@ -41,7 +44,10 @@ const LABEL: Record<string, string> = {
   incomplete_expired: "expired",
 };
 
-/** A status word in its colour; the word itself carries the meaning (not the colour alone). */
-export function StatusBadge({ status }: { status: string }) {
-  return <Badge tone={TONE[status] ?? "neutral"}>{LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
+/**
+ * A status word in its colour; the word itself carries the meaning (not the colour alone). `label`
+ * replaces the default wording (the status with spaces) where a page has its own, e.g. "Overdue".
+ */
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  return <Badge tone={STATUS_TONE[status] ?? "neutral"}>{label ?? LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
 }
