@@ -77,19 +77,21 @@ export function PlanChangeDialog({
   membersHref: string;
 }) {
   const [saved, setSaved] = useState<CardSummary | null>(null);
+  const [replacing, setReplacing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [pending, startTransition] = useTransition();
   // One attempt: kept while its answer is unknown (a retry after a lost answer is the same request),
   // replaced after a refusal or a success, so a declined attempt never answers the next one.
   const attempt = useRef<string | null>(null);
-  const cardOnFile = card ?? saved;
+  // The card saved in this dialog is the one charged now, whatever the page said before.
+  const cardOnFile = saved ?? card;
   if (!target) return null;
 
   const toFree = target.planId === FREE_PLAN_ID;
   const { title, verb } = titleFor(target, planName, current);
   const p = preview?.ok ? preview.data : null;
-  const needsCard = !toFree && !cardOnFile;
+  const needsCard = !toFree && (!cardOnFile || replacing);
   const confirmLabel = toFree
     ? verb
     : p && p.dueNowCents > 0
@@ -100,7 +102,13 @@ export function PlanChangeDialog({
     setError(null);
     setReason("");
     attempt.current = null;
+    setReplacing(false);
     onClose();
+  };
+  const cardSaved = (c: CardSummary) => {
+    setSaved(c);
+    setReplacing(false);
+    setError(null);
   };
   const confirm = () =>
     startTransition(async () => {
@@ -195,14 +203,41 @@ export function PlanChangeDialog({
 
       {p && p.fits && !toFree ? (
         <section aria-label="Payment method" className="space-y-2">
-          {cardOnFile ? (
-            <p className="text-sm text-zinc-700 dark:text-zinc-300">
-              Charged to <span className="font-medium">{cardLabel(cardOnFile)}</span>.
+          {cardOnFile && !replacing ? (
+            <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-zinc-700 dark:text-zinc-300">
+              <span>
+                Charged to <span className="font-medium">{cardLabel(cardOnFile)}</span>.
+              </span>
+              <button
+                type="button"
+                onClick={() => setReplacing(true)}
+                disabled={pending}
+                className="font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-900 disabled:opacity-60 dark:text-indigo-300"
+              >
+                Use another card
+              </button>
             </p>
           ) : (
-            <div className="space-y-3 rounded-lg p-4 ring-1 ring-zinc-200 dark:ring-zinc-700">
-              <h3 className="text-sm font-semibold">Add a card to continue</h3>
-              <CardForm mode={cardEntry} actions={cardActions} onSaved={setSaved} submitLabel="Save card" />
+            <div
+              className="space-y-3 rounded-lg p-4 ring-1 ring-zinc-200 dark:ring-zinc-700"
+              data-testid="dialog-card-form"
+            >
+              <h3 className="text-sm font-semibold">{cardOnFile ? "Use another card" : "Add a card to continue"}</h3>
+              <CardForm
+                mode={cardEntry}
+                actions={cardActions}
+                onSaved={cardSaved}
+                submitLabel={cardOnFile ? "Save and use this card" : "Save card"}
+              />
+              {cardOnFile ? (
+                <button
+                  type="button"
+                  onClick={() => setReplacing(false)}
+                  className="text-sm font-medium text-zinc-600 underline underline-offset-2 hover:text-zinc-900 dark:text-zinc-400"
+                >
+                  Keep {cardLabel(cardOnFile)}
+                </button>
+              ) : null}
             </div>
           )}
         </section>
@@ -211,6 +246,19 @@ export function PlanChangeDialog({
       {error ? (
         <Notice tone="error" role="alert" title="The change didn't go through" testId="plan-change-error">
           {error}
+          {!toFree && cardOnFile && !replacing ? (
+            <>
+              {" "}
+              <button
+                type="button"
+                onClick={() => setReplacing(true)}
+                className="font-semibold underline underline-offset-2"
+              >
+                Use another card
+              </button>{" "}
+              and confirm again.
+            </>
+          ) : null}
         </Notice>
       ) : null}
     </ConfirmDialog>

@@ -1,7 +1,7 @@
 import { ButtonLink } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { pastDueText, type PastDueInvoice } from "@/components/billing/format";
 import { daysUntil, plural } from "./format";
 import { ResumeForm, type ResumeAction } from "./resume-form";
 
@@ -12,13 +12,7 @@ export type BannerData = {
   now: Date;
   canManage: boolean;
   /** Past due (or unpaid): the open invoice when there is one; `freeLimitsFrom` is when the grace period ends. */
-  pastDue: {
-    amountCents: number | null;
-    currency: string;
-    number: string | null;
-    nextRetry: Date | null;
-    freeLimitsFrom: Date | null;
-  } | null;
+  pastDue: PastDueInvoice | null;
   degraded: boolean;
   cancelScheduled: { endsOn: Date } | null;
   /**
@@ -39,12 +33,10 @@ const askAdmin = "Ask an owner or admin of the organization to do this.";
 export function BillingBanners(b: BannerData) {
   const date = (d: Date) => formatDate(d, b.locale);
   const cardHref = `/orgs/${b.slug}/billing/plan#payment-method`;
+  // Opens the card form on the plan page, not just the section.
+  const updateCardHref = `/orgs/${b.slug}/billing/plan?card=update#payment-method`;
   const banners: React.ReactNode[] = [];
   if (b.pastDue) {
-    const due =
-      b.pastDue.amountCents === null
-        ? "Your latest payment"
-        : formatMoney(b.pastDue.amountCents, b.pastDue.currency, b.locale);
     banners.push(
       <Notice
         key="past-due"
@@ -54,21 +46,13 @@ export function BillingBanners(b: BannerData) {
         title="Payment failed"
         action={
           b.canManage ? (
-            <ButtonLink href={cardHref} variant="danger" size="sm">
+            <ButtonLink href={updateCardHref} variant="danger" size="sm">
               Update card
             </ButtonLink>
           ) : null
         }
       >
-        <p>
-          {due} is past due{b.pastDue.number ? ` (invoice ${b.pastDue.number})` : ""}.{" "}
-          {b.pastDue.nextRetry
-            ? `We will retry the card on ${date(b.pastDue.nextRetry)}.`
-            : "Update the card to pay it."}
-          {!b.degraded && b.pastDue.freeLimitsFrom
-            ? ` If it stays unpaid, Free plan limits apply from ${date(b.pastDue.freeLimitsFrom)}.`
-            : ""}
-        </p>
+        <p>{pastDueText(b.pastDue, b.degraded, b.locale)}</p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,
     );

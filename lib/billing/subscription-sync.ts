@@ -289,6 +289,8 @@ export async function moveToFree(
     existing?: Subscription | undefined;
     /** The customer's reason for cancelling, when the subscription ended that way (else the stored one stays). */
     cancellationReason?: string | null;
+    /** A brand-new organization (sign-up) starts on Free: nothing was canceled. */
+    newOrganization?: boolean;
   },
 ): Promise<void> {
   const [free] = await db.select().from(plans).where(eq(plans.id, FREE_PLAN_ID)).limit(1);
@@ -309,8 +311,8 @@ export async function moveToFree(
     stripeSubscriptionId: null,
     stripePriceId: null,
     cancelAtPeriodEnd: false,
-    canceledAt: existing?.canceledAt ?? now,
-    cancellationReason: opts.cancellationReason ?? existing?.cancellationReason ?? null,
+    canceledAt: opts.newOrganization ? null : (existing?.canceledAt ?? now),
+    cancellationReason: opts.newOrganization ? null : (opts.cancellationReason ?? existing?.cancellationReason ?? null),
     trialEnd: null,
     pastDueSince: null,
     ...limitsFromPlan(free),

@@ -2,11 +2,11 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { invoices, organizations, plans, stripeEvents, subscriptions, usageCounters } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import { cancelAtPeriodEnd, changePlan, resumeSubscription, syncSeats } from "@/lib/billing";
-import { DEMO_LINK_ACTOR, linkDemoOrganizations } from "@/lib/billing/demo-link";
+import { DEMO_LINK_ACTOR, linkDemoOrganizations } from "@/demo";
 import { createStripeClient, type Stripe } from "@/lib/stripe/client";
-import { startEmulator } from "@/lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { getBillingDashboard } from "@/lib/usage/trends";
 import { addMember, startBillingEnv, type BillingEnv } from "../support/billing-env";
 

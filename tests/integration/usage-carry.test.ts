@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { asc, eq } from "drizzle-orm";
 import { usageCounters } from "@/db/schema";
-import { POST as checkLimitRoute } from "@/app/api/v1/limits/check/route";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { attachPaymentMethod, changePlan, ensureCustomer } from "@/lib/billing";
 import { ingestUsageEvents } from "@/lib/usage/ingest";
 import { checkLimit } from "@/lib/usage/limits";
 import { reconcileUsage } from "@/lib/usage/reconcile";
 import { getUsageOverview } from "@/lib/usage/summary";
+import { callApi } from "../support/api";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 
 /**
@@ -37,13 +37,12 @@ async function run(orgId: string, executions: number, agents?: number) {
 
 /** What the API answers (POST /api/v1/limits/check with the organization's key). */
 async function apiUsed(key: string, metric: string): Promise<number> {
-  const res = await checkLimitRoute(
+  const res = await callApi(
     new Request("http://test.local/api/v1/limits/check", {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify({ metric, amount: 1 }),
     }),
-    { params: Promise.resolve({}) },
   );
   expect(res.status).toBe(200);
   return ((await res.json()) as { used: number }).used;

@@ -7,7 +7,7 @@ import { rowsOf } from "@/db/types";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { drainStripeEvents } from "@/lib/webhooks";
-import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
+import { callApi } from "../support/api";
 import { startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { onRealPostgres } from "../support/db";
 import {
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 async function post(event: unknown): Promise<number> {
   const body = JSON.stringify(event);
-  const res = await webhookRoute(
+  const res = await callApi(
     new Request("http://127.0.0.1/api/webhooks/stripe", {
       method: "POST",
       headers: { "content-type": "application/json", "stripe-signature": signWebhookPayload(body, DEV_WEBHOOK_SECRET) },

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { pastDueInvoiceOf } from "@/components/billing/format";
 import { BillingBanners } from "@/components/dashboard/billing-banners";
 import { EmptyUsage } from "@/components/dashboard/empty-usage";
 import { PeriodAlerts } from "@/components/dashboard/period-alerts";
@@ -12,12 +13,13 @@ import { getStripeBillingOutlook } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
 import {
   describeChange,
+  describePeriodUse,
   describeProjection,
   parseRangeDays,
   periodChartPoints,
@@ -76,7 +78,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
         locale={locale}
         now={now}
         canManage={canManage}
-        pastDue={pastDueOf(data)}
+        pastDue={pastDueInvoiceOf(sub, data.outstanding, plan.currency, env().dunningGraceDays)}
         degraded={overview.degradedToFree}
         cancelScheduled={
           sub?.cancelAtPeriodEnd && sub.status !== "canceled"
@@ -113,7 +115,13 @@ export default async function BillingPage({ params, searchParams }: Props) {
         <>
           <PeriodChart
             points={periodChartPoints(data.periodDaily, usagePeriod, now, forecast ? projection : null)}
-            used={executions.used}
+            summary={describePeriodUse({
+              used: executions.used,
+              limit: executions.limit,
+              period: usagePeriod,
+              now,
+              locale,
+            })}
             limit={executions.limit}
             projection={
               forecast
@@ -179,19 +187,14 @@ function cardsOf(data: BillingDashboard): UsageCardData[] {
       : m.metric === "executions"
         ? describeChange(c.current, c.previousToDate ?? 0, "the same point last period")
         : describeChange(c.current, c.previous, "last period’s peak");
-    return { metric: m.metric, used: m.used, peak: m.peak, limit: m.limit, percent: m.percent, change };
+    return {
+      metric: m.metric,
+      used: m.used,
+      peak: m.peak,
+      limit: m.limit,
+      percent: m.percent,
+      change,
+      reserved: m.reserved,
+    };
   });
-}
-
-function pastDueOf({ overview, outstanding }: BillingDashboard) {
-  const sub = overview.subscription;
-  if (!sub || (sub.status !== "past_due" && sub.status !== "unpaid")) return null;
-  const graceMs = env().dunningGraceDays * 86_400_000;
-  return {
-    amountCents: outstanding?.amountDueCents ?? null,
-    currency: outstanding?.currency ?? overview.plan.currency,
-    number: outstanding?.number ?? null,
-    nextRetry: outstanding?.nextPaymentAttempt ?? null,
-    freeLimitsFrom: sub.pastDueSince ? new Date(sub.pastDueSince.getTime() + graceMs) : null,
-  };
 }

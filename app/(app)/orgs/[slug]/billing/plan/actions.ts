@@ -15,6 +15,8 @@ import {
   previewPlanChange,
   resumeSubscription,
 } from "@/lib/billing";
+import { assertSelfServicePlanChange } from "@/lib/billing/self-service";
+import { assertEmailVerified } from "@/lib/accounts";
 import { orgAction } from "@/lib/http/action";
 import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
 
@@ -36,6 +38,7 @@ function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string
 export const previewPlanChangeAction = orgAction(
   { role: "admin", schema: planChangeSchema },
   async (input, { db, stripe, organization }): Promise<PlanChangePreview> => {
+    await assertSelfServicePlanChange(db, organization.id);
     const p = await previewPlanChange(db, stripe, { ...input, organizationId: organization.id });
     return {
       planId: p.planId,
@@ -67,7 +70,10 @@ export const changePlanAction = orgAction(
     revalidate: billingPages,
     message: planChangeMessage,
   },
-  async (input, { db, stripe, organization, actor }) => {
+  async (input, { db, stripe, organization, actor, user }) => {
+    await assertSelfServicePlanChange(db, organization.id);
+    // A paid plan needs a confirmed email address (sign-up sends the link); Free needs nothing.
+    if (input.planId !== "free") await assertEmailVerified(db, user.id);
     const r = await changePlan(db, stripe, { ...input, organizationId: organization.id, actor });
     return { unchanged: r.unchanged };
   },
