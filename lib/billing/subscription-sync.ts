@@ -15,6 +15,7 @@ import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { calendarMonth } from "@/lib/plans/period";
 import { carryUsageAcrossChange } from "@/lib/usage/period-carry";
 import { periodSourceOf, type PeriodSource } from "@/lib/usage/periods";
+import { isStripeError } from "@/lib/stripe/errors";
 import { lockOrganizationBilling } from "./lock";
 
 /**
@@ -342,7 +343,7 @@ export async function fresh<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing") return null;
+    if (isStripeError(err, "StripeInvalidRequestError") && err.code === "resource_missing") return null;
     throw err;
   }
 }
