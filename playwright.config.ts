@@ -37,7 +37,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      testIgnore: /(subscription|money-lifecycle|card-flows)\.spec\.ts$/,
+      testIgnore: /(subscription|money-lifecycle|card-flows|billing-cancel)\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
     // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer, and the credit
@@ -47,6 +47,13 @@ export default defineConfig({
       name: "billing-lifecycle",
       testMatch: /(subscription|money-lifecycle|card-flows)\.spec\.ts$/,
       dependencies: ["chromium"],
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
+    // Acme cancels (and resumes): after the credit flow has switched Acme's cycle.
+    {
+      name: "billing-cancel",
+      testMatch: /billing-cancel\.spec\.ts$/,
+      dependencies: ["billing-lifecycle"],
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
   ],

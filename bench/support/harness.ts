@@ -40,7 +40,7 @@ export async function startApp(opts: {
   port: number;
   env: Record<string, string>;
   distDir?: string;
-}): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
+}): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void>; cpuSeconds(): number }> {
   const distDir = opts.distDir ?? ".next-bench";
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -81,6 +81,13 @@ export async function startApp(opts: {
   return {
     url,
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    /** kill -9: no shutdown, in-flight requests and transactions cut off. */
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

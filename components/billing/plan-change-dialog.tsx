@@ -147,6 +147,7 @@ export function PlanChangeDialog({
           : "Review what Stripe will charge and what changes before you confirm."
       }
       confirmLabel={confirmLabel}
+      cancelLabel={toFree ? `Keep ${current.planName}` : "Cancel"}
       pendingLabel={toFree ? "Cancelling…" : "Confirming…"}
       pending={pending}
       confirmDisabled={!p || !p.fits || needsCard}

@@ -91,6 +91,7 @@ export function ConfirmDialog({
   description,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   pendingLabel,
   pending = false,
   confirmDisabled = false,
@@ -99,6 +100,8 @@ export function ConfirmDialog({
 }: Omit<DialogProps, "footer"> & {
   onConfirm: () => void;
   confirmLabel: string;
+  /** The dismiss button ("Cancel"; say "Keep Pro" where the action itself is a cancellation). */
+  cancelLabel?: string;
   pendingLabel?: string;
   pending?: boolean;
   confirmDisabled?: boolean;
@@ -116,7 +119,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="secondary" onClick={onClose} disabled={pending}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button
             variant={variant}

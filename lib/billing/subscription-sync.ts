@@ -14,6 +14,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
+import { isStripeError } from "@/lib/stripe/errors";
 import { lockOrganizationBilling } from "./lock";
 
 /**
@@ -363,7 +364,7 @@ export async function fresh<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing") return null;
+    if (isStripeError(err, "StripeInvalidRequestError") && err.code === "resource_missing") return null;
     throw err;
   }
 }

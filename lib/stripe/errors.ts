@@ -12,13 +12,29 @@ const DECLINE_MESSAGES: Record<string, string> = {
   processing_error: "The card couldn't be processed. Try again in a moment.",
 };
 
+type StripeErrorLike = InstanceType<typeof Stripe.errors.StripeError>;
+
+/**
+ * Is `err` a Stripe SDK error of this class (`StripeCardError`, …; any Stripe error without a
+ * type)? Told by the SDK's own `type` field, not `instanceof`: the production server can load
+ * the SDK twice (the custom server's CommonJS copy makes the client, Next's chunks may import the
+ * ES module copy), and an error of one copy is no instance of the other's classes.
+ */
+export function isStripeError(err: unknown, ...types: string[]): err is StripeErrorLike {
+  if (err instanceof Stripe.errors.StripeError) return types.length === 0 || types.includes(err.type);
+  if (typeof err !== "object" || err === null) return false;
+  const type = (err as { type?: unknown }).type;
+  if (typeof type !== "string" || !type.startsWith("Stripe") || !("rawType" in err)) return false;
+  return types.length === 0 || types.includes(type);
+}
+
 /**
  * Stripe's errors as sentences a person can act on. Never a stack trace; the Stripe request id
  * goes to the logs for support.
  */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof Stripe.errors.StripeCardError) {
+  if (isStripeError(err, "StripeCardError")) {
     const code = err.decline_code ?? err.code ?? "";
     if (code === "authentication_required") {
       return new AppError(
@@ -33,21 +49,21 @@ export function toAppError(err: unknown): AppError {
       reason: code || "card_declined",
     });
   }
-  if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError) {
+  if (isStripeError(err, "StripeConnectionError", "StripeAPIError")) {
     log(err);
     return new AppError(
       "upstream_unavailable",
       "We couldn't reach our payment provider. Nothing was charged or changed; try again in a minute.",
     );
   }
-  if (err instanceof Stripe.errors.StripeRateLimitError) {
+  if (isStripeError(err, "StripeRateLimitError")) {
     return new AppError("rate_limited", "Our payment provider is busy. Try again in a few seconds.");
   }
-  if (err instanceof Stripe.errors.StripeIdempotencyError) {
+  if (isStripeError(err, "StripeIdempotencyError")) {
     log(err);
     return new AppError("conflict", "This change is already being made. Refresh the page in a moment to see it.");
   }
-  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
+  if (isStripeError(err, "StripeInvalidRequestError")) {
     log(err);
     if (err.code === "resource_missing")
       return new AppError("not_found", "The billing record was not found at our payment provider. Contact support.");
@@ -56,18 +72,18 @@ export function toAppError(err: unknown): AppError {
       "The payment provider refused this change. Contact support if it keeps happening.",
     );
   }
-  if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
+  if (isStripeError(err, "StripeAuthenticationError", "StripePermissionError")) {
     log(err);
     return new AppError("internal", "Billing is misconfigured on our side. We've been notified; try again later.");
   }
-  if (err instanceof Stripe.errors.StripeError) {
+  if (isStripeError(err)) {
     log(err);
     return new AppError("internal", "The payment provider returned an unexpected error. Try again later.");
   }
   throw err;
 }
 
-function log(err: InstanceType<typeof Stripe.errors.StripeError>) {
+function log(err: StripeErrorLike) {
   console.error(
     `[stripe] ${err.type} ${err.code ?? ""} ${err.statusCode ?? ""} request=${err.requestId ?? "?"}: ${err.message}`,
   );

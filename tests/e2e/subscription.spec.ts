@@ -5,8 +5,8 @@ import { acceptInvitation, screenshots, signIn } from "./helpers";
 
 /**
  * The subscription lifecycle as Umbrella Labs' owner walks it, against the Stripe emulator with
- * webhooks into the app: cards (declined, 3-D Secure, Visa), Free → Pro monthly, the invoice and
- * its PDF, monthly → annual, Pro → Free refused then scheduled, resume. The tests build on each
+ * webhooks into the app: cards (declined, 3-D Secure, Visa), Free → Pro monthly declined then retried, the invoice and
+ * its PDF, monthly → annual, cancelling over Free's limits with a reason, resume. The tests build on each
  * other, so they run in order; Globex's page shows the recommendation and the Enterprise form.
  */
 // Each step drives Stripe (the emulator) several times: allow for a busy machine.
@@ -64,20 +64,38 @@ test("a declined card and a card that needs authentication are explained, and no
   await expect(page.getByTestId("card-on-file")).toContainText("No card on file");
 });
 
-test("a Free owner picks Pro monthly, adds the test Visa and confirms; the dashboard shows Pro, active", async ({
+test("a Free owner picks Pro monthly on a card that declines, is refused, replaces the card with the test Visa and the retry subscribes; the dashboard shows Pro, active", async ({
   page,
 }) => {
   await signIn(page, OWNER);
   await page.goto(PLAN);
   await page.getByTestId("plan-pro").getByRole("button", { name: "Upgrade to Pro" }).click();
-  const d = dialog(page);
+  let d = dialog(page);
   await expect(d.getByRole("heading", { name: "Subscribe to Pro, billed monthly" })).toBeVisible();
   await expect(d.getByTestId("due-now")).toHaveText("$49.00");
   await expect(d.getByTestId("new-recurring")).toHaveText("$49.00 / month");
   await expect(d.getByRole("button", { name: "Pay $49.00 and subscribe" })).toBeDisabled();
 
+  // A card that saves but whose every charge is declined (issue 12.1).
   await expect(d.getByRole("heading", { name: "Add a card to continue" })).toBeVisible();
-  await saveTestCard(d, /Visa · succeeds/);
+  await saveTestCard(d, /attaches, then every charge fails/);
+  await expect(d.getByText("Charged to Visa •••• 0341")).toBeVisible();
+  await d.getByRole("button", { name: "Pay $49.00 and subscribe" }).click();
+  await expect(d.getByTestId("plan-change-error")).toContainText(
+    "Your card was declined. Use another card or contact your bank.",
+  );
+  await screenshots(page, "plan-subscribe-declined");
+  await d.getByRole("button", { name: "Cancel" }).click();
+  await expect(d).toBeHidden();
+  await expect(page.getByTestId("current-plan")).toHaveText("Free");
+
+  // Replace the card, then the same upgrade again: a new attempt, never "already being made".
+  const pm = page.locator("#payment-method");
+  await pm.getByRole("button", { name: "Update card" }).click();
+  await saveTestCard(pm, /Visa · succeeds/);
+  await expect(page.getByTestId("card-on-file")).toHaveText("Visa •••• 4242");
+  await page.getByTestId("plan-pro").getByRole("button", { name: "Upgrade to Pro" }).click();
+  d = dialog(page);
   await expect(d.getByText("Charged to Visa •••• 4242")).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "plan-subscribe-dialog");
@@ -145,7 +163,7 @@ test("monthly to annual shows Stripe's proration preview before confirming", asy
   await expect(page.getByTestId("recommendation")).toHaveCount(0);
 });
 
-test("Pro to Free is refused while over Free's limits, then scheduled at period end after removing a member, and resumed", async ({
+test("Pro is cancelled while over Free's limits (always allowed, with a reason), resumed, and a member removed", async ({
   page,
   browser,
 }) => {
@@ -166,18 +184,37 @@ test("Pro to Free is refused while over Free's limits, then scheduled at period 
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "members-umbrella-pro");
 
+  // Cancelling is always allowed (issue 12.2): the dialog says what will be over Free's limits.
   await page.goto(PLAN);
   await page.getByTestId("cancel-subscription").click();
   let d = dialog(page);
-  await expect(d.getByRole("heading", { name: "Downgrade to Free" })).toBeVisible();
-  await expect(d.getByTestId("plan-change-problems")).toContainText(
-    "You have 4 members; Free allows 3. Remove 1 member first.",
-  );
-  await expect(d.getByRole("button", { name: "Schedule the downgrade" })).toBeDisabled();
-  await screenshots(page, "plan-downgrade-refused");
-  await d.getByRole("link", { name: "Manage members" }).click();
+  await expect(d.getByRole("heading", { name: "Cancel Pro" })).toBeVisible();
+  await expect(d.getByTestId("cancel-over-limits")).toContainText("4 members (Free allows 3)");
+  await expect(d.getByTestId("plan-change-problems")).toHaveCount(0);
+  await d.getByTestId("cancel-reason").fill("Trying a cheaper setup for a while");
+  await screenshots(page, "plan-cancel-dialog");
+  await d.getByRole("button", { name: "Cancel at period end" }).click();
+  await expect(d).toBeHidden();
+  await expect(page.getByTestId("cancel-scheduled")).toContainText(/^Pro ends on /);
+  await expect(page.getByTestId("plan-free")).toContainText("Downgrade scheduled");
+  await screenshots(page, "plan-cancel-scheduled");
+  await page.goto("/orgs/umbrella/billing");
+  await expect(page.getByTestId("banner-cancel-over")).toContainText("4 members (Free allows 3)");
+  // The reason is kept and shown to platform staff on the organization's admin page.
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, "staff@agentbill.test");
+  await staff.goto("/admin/orgs?q=umbrella");
+  await staff.getByRole("link", { name: "Umbrella Labs" }).first().click();
+  await expect(staff.getByTestId("admin-cancellation-reason")).toHaveText("Trying a cheaper setup for a while");
+  await staff.close();
 
-  await expect(page).toHaveURL(/\/orgs\/umbrella\/members$/);
+  await page.goto(PLAN);
+  await page.getByTestId("cancel-scheduled").getByRole("button", { name: "Resume subscription" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Subscription resumed" })).toBeVisible();
+  await expect(page.getByTestId("cancel-scheduled")).toHaveCount(0);
+  await expect(page.getByTestId("cancel-subscription")).toBeVisible();
+
+  await page.goto("/orgs/umbrella/members");
   const bishop = page.getByTestId("member-row").filter({ hasText: "bishop@umbrella.test" });
   await bishop.getByRole("button", { name: /^Remove/ }).click();
   d = dialog(page);
@@ -187,22 +224,6 @@ test("Pro to Free is refused while over Free's limits, then scheduled at period 
   await d.getByRole("button", { name: "Remove member" }).click();
   await expect(d).toBeHidden();
   await expect(page.getByTestId("member-row")).toHaveCount(3);
-
-  await page.goto(PLAN);
-  await page.getByTestId("plan-free").getByRole("button", { name: "Downgrade to Free" }).click();
-  d = dialog(page);
-  await expect(d.getByTestId("proration-preview")).toContainText("Takes effect");
-  await expect(d.getByTestId("plan-change-problems")).toHaveCount(0);
-  await d.getByRole("button", { name: "Schedule the downgrade" }).click();
-  await expect(d).toBeHidden();
-  await expect(page.getByTestId("cancel-scheduled")).toContainText(/^Pro ends on /);
-  await expect(page.getByTestId("plan-free")).toContainText("Downgrade scheduled");
-  await screenshots(page, "plan-cancel-scheduled");
-
-  await page.getByTestId("cancel-scheduled").getByRole("button", { name: "Resume subscription" }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Subscription resumed" })).toBeVisible();
-  await expect(page.getByTestId("cancel-scheduled")).toHaveCount(0);
-  await expect(page.getByTestId("cancel-subscription")).toBeVisible();
 });
 
 test("a Free organization at its limits gets a recommendation and can ask for Enterprise", async ({ page }) => {

@@ -8,6 +8,7 @@ import { ingestUsageEvents } from "@/lib/usage/ingest";
 import { checkLimit } from "@/lib/usage/limits";
 import { reconcileUsage } from "@/lib/usage/reconcile";
 import { getUsageOverview } from "@/lib/usage/summary";
+import { callApi } from "../support/api";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { callApi } from "../support/api";
 
