@@ -13,7 +13,7 @@ import {
   type BillingDetailsInput,
 } from "@/lib/invoices/billing-details-rules";
 import { Stripe } from "@/lib/stripe/client";
-import { stripeCall } from "@/lib/stripe/errors";
+import { stripeCall, isStripeError } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
 import { lockOrganizationBilling } from "./lock";
 
@@ -30,7 +30,7 @@ function taxIdKey(organizationId: string, type: string, value: string, version: 
 }
 
 function refusedTaxId(err: unknown, input: BillingDetailsInput): never {
-  if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param?.startsWith("value")) {
+  if (isStripeError(err, "StripeInvalidRequestError") && err.param?.startsWith("value")) {
     const rule = taxIdRule(input.country);
     const message = `Stripe didn't accept ${input.taxIdValue} as a ${input.country ? countryName(input.country) : ""} ${rule?.label ?? "tax ID"}. Check it against your registration.`;
     throw new AppError("bad_request", message, { fieldErrors: { taxId: message } });
@@ -122,7 +122,7 @@ export async function saveBillingDetails(
     // 3. The old tax ID goes once the new details are in place (already gone is fine).
     if (taxChanged && before?.stripeTaxId) {
       await stripe.customers.deleteTaxId(customer, before.stripeTaxId).catch((err: unknown) => {
-        if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+        if (!isStripeError(err, "StripeInvalidRequestError")) throw err;
       });
     }
     const now = new Date();

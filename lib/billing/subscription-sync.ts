@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, or } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
+import { isStripeError } from "@/lib/stripe/errors";
 import {
   organizations,
   plans,
@@ -313,7 +314,7 @@ export async function fresh<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing") return null;
+    if (isStripeError(err, "StripeInvalidRequestError") && err.code === "resource_missing") return null;
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import { organizations, subscriptions } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { applyCustomerBalance, negateMinor, type BalanceOutcome } from "@/lib/money";
 import { Stripe } from "@/lib/stripe/client";
+import { isStripeError } from "@/lib/stripe/errors";
 import { isProrationLine } from "./amounts";
 
 /**
@@ -117,7 +118,7 @@ async function readUpcoming(stripe: Stripe, links: StripeLinks): Promise<Upcomin
     );
     return upcomingFromPreview(inv);
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "invoice_upcoming_none")
+    if (isStripeError(err, "StripeInvalidRequestError") && err.code === "invoice_upcoming_none")
       return { kind: "none" };
     logUnavailable("upcoming invoice", err);
     return { kind: "unavailable" };
