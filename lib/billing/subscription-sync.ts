@@ -2,6 +2,7 @@ import "server-only";
 import { notifyPlatform } from "@/lib/notify";
 import { eq, or } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
+import { isStripeError } from "@/lib/stripe/errors";
 import {
   organizations,
   plans,

@@ -22,7 +22,7 @@ type StripeErrorLike = InstanceType<typeof Stripe.errors.StripeError>;
  */
 export function isStripeError(err: unknown, ...types: string[]): err is StripeErrorLike {
   if (err instanceof Stripe.errors.StripeError) return types.length === 0 || types.includes(err.type);
-  if (typeof err !== "object" || err === null) return false;
+  if (!(err instanceof Error)) return false;
   const type = (err as { type?: unknown }).type;
   if (typeof type !== "string" || !type.startsWith("Stripe") || !("rawType" in err)) return false;
   return types.length === 0 || types.includes(type);

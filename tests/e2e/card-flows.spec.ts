@@ -122,6 +122,14 @@ test("when a plan change's charge fails, the dialog offers another card", async 
   await expect(form).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "plan-dialog-another-card");
+
+  // Confirming again is a new attempt with the new card: it goes through.
+  await d.getByRole("button", { name: /and switch$/ }).click();
+  await expect(d).toBeHidden();
+  await expect(page.getByTestId("toast").filter({ hasText: "You're on Pro, billed annually" })).toBeVisible();
+  await reloadUntil(page, async () => {
+    await expect(page.getByTestId("current-plan").locator("..")).toContainText("Annual", { timeout: 1_000 });
+  });
 });
 
 test("a suspension shows on every page of the organization, with the reason and what to do", async ({
