@@ -7,8 +7,5 @@ export const reasonSchema = z
   .min(3, "Give a reason of at least 3 characters: it goes into the audit log.")
   .max(500, "Keep the reason under 500 characters.");
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: string): boolean {
-  return UUID.test(v);
-}
+/** Ids are parsed in one place (lib/input/ids.ts). */
+export { isUuid } from "@/lib/input/ids";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { featureFlagOverrides, featureFlags, organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { isUuid } from "@/lib/admin/reason";
+import { isUuid } from "@/lib/input";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
