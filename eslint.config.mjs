@@ -18,6 +18,7 @@ const config = [
   {
     ignores: [
       ".next/**",
+      "dist/**",
       ".next-*/**",
       ".data-*/**",
       "test-results-*/**",
@@ -71,6 +72,28 @@ const config = [
   {
     files: ["lib/stripe/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [demoApart] }] },
+  },
+  {
+    // Workspace packages are reached by name; nothing climbs into another package by a relative path.
+    rules: { "import/no-relative-packages": "error" },
+  },
+  {
+    // packages/* never import the app: no "@/…" alias, no app folder by name. (Climbing out by a
+    // relative path is import/no-relative-packages above.) The emulator may use the stripe SDK's types.
+    files: ["packages/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/*", "@/**", "**/lib/**", "**/app/**", "**/components/**", "**/db/**", "**/demo/**"],
+              message: "A package never imports the app: take what it needs as a parameter.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // The one reader of process.env, plus tooling that runs outside the app.

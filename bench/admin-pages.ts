@@ -9,7 +9,7 @@ import {
   listOrganizations,
   orgListQuerySchema,
 } from "../lib/admin";
-import { startEmulator } from "../lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { seedManyOrganizations } from "./admin-seed";
 import { BENCH_SECRETS, fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 

@@ -14,7 +14,7 @@ import { rowsOf } from "../db/types";
 import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { calendarMonth } from "../lib/plans/period";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
-import { startEmulator } from "../lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "../lib/stripe/webhooks";
 import { BENCH_SECRETS } from "./ingest-support";
 import { freshDatabase, percentile, pool, seeded, startApp } from "./support/harness";

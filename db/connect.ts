@@ -36,6 +36,11 @@ export type Database = {
    * every environment, every start, idempotent. Safe to call from several processes at once on a server.
    */
   migrate(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onMessage` for each NOTIFY, `onListen` each time the listening
+   * connection is (re)established. Answers a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -74,6 +79,10 @@ function openPostgres(url: string, max: number): Database {
         await lockClient.end({ timeout: 5 });
       }
     },
+    async listen(channel, onMessage, onListen) {
+      const sub = await client.listen(channel, (payload) => onMessage(payload), onListen);
+      return () => sub.unlisten();
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -89,6 +98,11 @@ async function openPglite(dir: string): Promise<Database> {
     async migrate() {
       await migratePglite(pdb, { migrationsFolder: MIGRATIONS_FOLDER });
       await syncPlanCatalog(pdb as unknown as Db);
+    },
+    async listen(channel, onMessage, onListen) {
+      const unsubscribe = await client.listen(channel, (payload) => onMessage(payload));
+      onListen?.();
+      return unsubscribe;
     },
     close: () => client.close(),
   };

@@ -41,6 +41,8 @@ const serverSchema = z
     SEED_DEMO: opt(z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })),
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
+    /** The address the server (server.ts) listens on; default: every interface. */
+    HOST: opt(z.string().max(255)),
     LOG_LEVEL: opt(z.enum(["debug", "info", "warn", "error"])).transform((v) => v ?? "info"),
     /**
      * Addresses or CIDR ranges of our own reverse proxies / load balancers (commas or spaces).
@@ -56,6 +58,14 @@ const serverSchema = z
     SELLER_ADDRESS: opt(z.string().max(500)),
     SELLER_TAX_ID: opt(z.string().max(100)),
     SELLER_EMAIL: opt(z.email("must be an email address like billing@example.com")),
+    /** Outgoing mail: smtp://user:pass@host:587 or smtps://…; unset in development: the /dev/mail mailbox. */
+    SMTP_URL: opt(
+      z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL like smtp://user:pass@host:587"),
+    ),
+    /** The From of every message: an address, or `Name <address>`. */
+    MAIL_FROM: opt(z.string().max(300)),
+    /** 1: outbound webhooks may target private and loopback addresses (development default; tests set it). */
+    OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: opt(z.enum(["0", "1", "true", "false"])),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== "production") return;
@@ -123,10 +133,17 @@ export type ServerEnv = {
   demo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
+  /** HOST: the address `npm start` listens on (undefined: every interface). */
+  host: string | undefined;
   /** TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed. */
   trustedProxies: string[];
   /** Who issues the invoices (printed on every invoice page and PDF). */
   seller: SellerDetails;
+  /** SMTP_URL; null: messages go to the development mailbox (/dev/mail), or nowhere in production. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Outbound webhooks may target private/loopback addresses (default on outside production). */
+  outboundWebhooksAllowPrivate: boolean;
 };
 
 export type SellerDetails = { name: string; addressLines: string[]; taxId: string | null; email: string };
@@ -172,6 +189,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     demo: e.SEED_DEMO === undefined ? e.NODE_ENV === "development" : e.SEED_DEMO === "1" || e.SEED_DEMO === "true",
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    host: e.HOST,
     trustedProxies: e.TRUSTED_PROXIES,
     seller: {
       name: e.SELLER_NAME?.trim() ?? DEFAULT_SELLER.name,
@@ -183,6 +201,12 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
       taxId: e.SELLER_TAX_ID?.trim() ?? DEFAULT_SELLER.taxId,
       email: e.SELLER_EMAIL ?? DEFAULT_SELLER.email,
     },
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM?.trim() || "AgentBill <no-reply@agentbill.test>",
+    outboundWebhooksAllowPrivate:
+      e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === undefined
+        ? dev
+        : e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === "1" || e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === "true",
   };
 }
 

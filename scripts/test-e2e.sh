@@ -7,7 +7,7 @@ export RESULTS_DIR="${RESULTS_DIR:-test-results}"
 RUN="e2e_$(date +%s)_$$"
 export E2E_BASE_URL="http://127.0.0.1:${PORT}"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
-# `next start` is production: it refuses to start without its own secrets (lib/env.ts).
+# `npm start` is production: it refuses to start without its own secrets (lib/env.ts).
 export CRON_SECRET="${CRON_SECRET:-e2e-only-cron-secret-0123456789abcdefghij}"
 export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_e2e_only_0123456789abcdefghijklmnop}"
 export NEXT_TELEMETRY_DISABLED=1
@@ -18,6 +18,8 @@ ADMIN_URL="${DATABASE_URL:-}"
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+  [ -n "${E2E_MAIL_DIR:-}" ] && rm -rf "$E2E_MAIL_DIR"
   if [ -n "$ADMIN_URL" ]; then
     psql "$ADMIN_URL" -qc "drop database if exists agentbill_${RUN} with (force)" >/dev/null 2>&1 || true
   fi
@@ -44,10 +46,22 @@ else
 fi
 
 mkdir -p "$RESULTS_DIR"
+# Real mail: an SMTP server (tests/support/e2e-smtp-sink.ts) the app sends to; tests read links from E2E_MAIL_DIR.
+export E2E_MAIL_DIR="$(mktemp -d)"
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-0}" npx tsx tests/support/e2e-smtp-sink.ts > "$RESULTS_DIR/e2e-smtp.log" 2>&1 &
+SINK_PID=$!
+for _ in $(seq 1 60); do [ -s "$E2E_MAIL_DIR/port" ] && break; sleep 0.25; done
+[ -s "$E2E_MAIL_DIR/port" ] || { echo "the SMTP sink did not start:"; cat "$RESULTS_DIR/e2e-smtp.log"; exit 1; }
+export E2E_SMTP_PORT="$(cat "$E2E_MAIL_DIR/port")"
+export SMTP_URL="smtp://127.0.0.1:${E2E_SMTP_PORT}"
+export APP_URL="${APP_URL:-$E2E_BASE_URL}"
+export OUTBOUND_WEBHOOKS_ALLOW_PRIVATE=1
 if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
   ./node_modules/.bin/next build > "$RESULTS_DIR/e2e-build.log" 2>&1 || { tail -50 "$RESULTS_DIR/e2e-build.log"; exit 1; }
 fi
-./node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 > "$RESULTS_DIR/e2e-server.log" 2>&1 &
+# The app starts exactly as `npm start` does: the custom server (server.ts, bundled to dist/server.cjs).
+node scripts/build-server.mjs || exit 1
+PORT="$PORT" HOST=127.0.0.1 node dist/server.cjs > "$RESULTS_DIR/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   curl -sf "$E2E_BASE_URL/api/health" >/dev/null && break

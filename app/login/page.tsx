@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { loginAction } from "@/app/actions/auth";
 import { LoginForm } from "@/components/auth/login-form";
@@ -79,6 +80,14 @@ export default async function LoginPage({
       <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
         <LoginForm action={loginAction} next={next} />
       </div>
+      <p className="flex flex-wrap justify-between gap-2 text-sm">
+        <Link href="/forgot-password" className="font-medium text-indigo-700 underline dark:text-indigo-400">
+          Forgot your password?
+        </Link>
+        <Link href="/signup" className="font-medium text-indigo-700 underline dark:text-indigo-400">
+          Create an organization
+        </Link>
+      </p>
       {demo ? (
         <section aria-labelledby="demo-accounts" className="text-sm">
           <h2 id="demo-accounts" className="font-medium">

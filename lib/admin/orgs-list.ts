@@ -15,7 +15,7 @@ import { env } from "@/lib/env";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { limitsOf } from "@/lib/plans/limits";
 import { getPlan } from "@/lib/plans/state";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import { latestCountersOf, limitReached } from "./limit-state";
 import {
   atOrOverLimitSql,

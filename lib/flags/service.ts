@@ -172,7 +172,8 @@ export async function deleteFlag(db: Queryable, key: string, raw: { reason: stri
 }
 
 async function resolveOrganization(db: Queryable, ref: string): Promise<{ id: string; slug: string }> {
-  const where = isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.slug, ref.toLowerCase());
+  const slug = ref.toLowerCase();
+  const where = isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.slug, slug);
   const [org] = await db
     .select({ id: organizations.id, slug: organizations.slug })
     .from(organizations)

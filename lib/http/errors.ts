@@ -1,4 +1,4 @@
-import { ZodError, type z } from "zod";
+import { ZodError, ZodObject, type z } from "zod";
 import { AppError } from "@/lib/errors";
 import { sanitizeInput } from "@/lib/input/text";
 import { json } from "./json";
@@ -38,6 +38,19 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?:
   const parsed = schema.safeParse(clean.value);
   if (!parsed.success) throw invalidInput(parsed.error, what);
   return parsed.data;
+}
+
+/**
+ * A JSON body, strictly: an object schema wants a JSON object, and refuses fields it doesn't
+ * know (a typo in a field name must not pass for "not given"); numbers are JSON numbers because
+ * the schemas coerce nothing (only the form layer does, lib/input/form.ts). Used by the route
+ * wrappers (readJson) and the platform API (lib/api/app.ts).
+ */
+export function parseJsonBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (!(schema instanceof ZodObject)) return parseWith(schema, body, "request body");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new AppError("bad_request", "Request body must be a JSON object.");
+  return parseWith(schema.strict() as unknown as S, body, "request body");
 }
 
 /** A JSON error response for any thrown value; unexpected errors are logged and answered as 500. */

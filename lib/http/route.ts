@@ -1,21 +1,21 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
-import { ZodObject, type z } from "zod";
+import type { z } from "zod";
 import type { MemberRole } from "@/db/schema";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { resolveOrgAccess, type CurrentUser, type OrgContext } from "@/lib/auth/access";
-import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { sanitizeInput } from "@/lib/input/text";
 import { assertSameOriginJson } from "./csrf";
-import { errorResponse, parseWith } from "./errors";
+import { errorResponse, parseJsonBody, parseWith } from "./errors";
 
 /**
  * Route handler wrappers: one place resolves the caller, parses params, and maps errors to
- * JSON responses ({ error: { code, message, issues? } }). Every route handler uses one.
+ * JSON responses ({ error: { code, message, issues? } }). Every route handler uses one. The
+ * platform API (`/api/v1/*`, API keys) is not served by Next: see lib/api.
  */
 
 type NextCtx<P> = { params: Promise<P> };
@@ -37,12 +37,7 @@ export async function readJson<S extends z.ZodType>(
   } catch {
     throw new AppError("bad_request", "Request body is not valid JSON.");
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body))
-    if (schema instanceof ZodObject) throw new AppError("bad_request", "Request body must be a JSON object.");
-  // JSON is strict: numbers are JSON numbers (the schemas coerce nothing) and a field we don't
-  // know is refused, not ignored (a typo in a field name must not pass for "not given").
-  const strict = (schema instanceof ZodObject ? schema.strict() : schema) as S;
-  return parseWith(strict, body, "request body");
+  return parseJsonBody(schema, body);
 }
 
 /** A query string: text, parsed by a query schema (the form layer's rules: lib/input). One value per name. */
@@ -98,29 +93,6 @@ export function withErrors<P = Record<string, never>>(
   opts: RouteOptions = {},
 ) {
   return wrap<P, Base<P>>(async (_req, base) => base, handler, opts);
-}
-
-/** Platform API: `Authorization: Bearer agb_…`. A suspended organization gets 403 with the reason. */
-export function withApiKey<P = Record<string, never>>(
-  handler: (req: Request, ctx: Base<P> & { caller: ApiKeyCaller }) => Promise<Response>,
-  opts: { allowSuspended?: boolean } & RouteOptions = {},
-) {
-  return wrap<P, Base<P> & { caller: ApiKeyCaller }>(
-    async (req, base) => {
-      const header = req.headers.get("authorization") ?? "";
-      const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-      const caller = await authenticateApiKey(base.db, match?.[1]?.trim());
-      if (caller.organization.status === "suspended" && !opts.allowSuspended) {
-        throw new AppError(
-          "suspended",
-          `Organization ${caller.organization.slug} is suspended${caller.organization.suspendedReason ? `: ${caller.organization.suspendedReason}` : ""}. Contact support to reactivate it.`,
-        );
-      }
-      return { ...base, caller };
-    },
-    handler,
-    opts,
-  );
 }
 
 /**

@@ -1,5 +1,7 @@
 import { registerJob } from "@/lib/jobs";
+import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
 import { getStripe } from "@/lib/stripe/client";
+import { expireReservations } from "@/lib/usage/reservations";
 import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
 import { WEBHOOK_JOB, drainStripeEvents } from "@/lib/webhooks";
 
@@ -13,6 +15,12 @@ const DAY = 24 * HOUR;
  * (drain a queue, close what ended) and returns a small summary for the health page.
  */
 export function registerAppJobs(): void {
+  // Reservations past expires_at already stopped counting; this marks them expired.
+  registerJob({
+    name: "usage.reservations.expire",
+    everyMs: MINUTE,
+    run: ({ db, now }) => expireReservations(db, now),
+  });
   // Stripe events stored by the receiver; the receiver also kicks it, so this is the safety net.
   registerJob({
     name: WEBHOOK_JOB,
@@ -52,5 +60,12 @@ export function registerAppJobs(): void {
     name: "usage.alerts",
     everyMs: 10 * MINUTE,
     run: ({ db, now, signal }) => raiseUsageAlerts(db, { now, signal }),
+  });
+  // The outbox: emails written with the change that caused them, sent after commit (retries, backoff).
+  registerJob({
+    name: MAIL_JOB,
+    everyMs: 5_000,
+    lateAfterMs: 5 * MINUTE,
+    run: ({ db, signal }) => drainOutbox(db, { transport: appMailTransport(db), signal }),
   });
 }

@@ -1,4 +1,5 @@
 import { getDatabase } from "@/db/client";
+import { listenForApiKeyChanges } from "@/lib/auth/api-key-cache";
 import { env, EnvError } from "@/lib/env";
 import { installClientAddressStamp, TrustedProxies } from "@/lib/http/client-address";
 import { startAppJobRunner } from "@/lib/jobs";
@@ -12,7 +13,16 @@ import { loadDemo } from "./demo";
  * demo organizations real customers of that emulator, and start the scheduled jobs (lib/server/jobs.ts): the webhook
  * worker, reconciliation, period close and usage alerts.
  */
-export async function startServer(): Promise<void> {
+export function startServer(): Promise<void> {
+  // Once per process: the custom server (server.ts) runs it before Next prepares, and Next's
+  // instrumentation.ts calls it again from its own bundle; both get the same start-up.
+  started.__serverStart ??= start();
+  return started.__serverStart;
+}
+
+const started = globalThis as unknown as { __serverStart?: Promise<void> };
+
+async function start(): Promise<void> {
   try {
     env();
   } catch (err) {
@@ -25,6 +35,8 @@ export async function startServer(): Promise<void> {
   // Before the first request: who is calling is the TCP peer unless it is one of our proxies.
   installClientAddressStamp(new TrustedProxies(env().trustedProxies));
   const database = await getDatabase();
+  // Revoked keys and suspended organizations are refused at once, on every instance.
+  await listenForApiKeyChanges(database);
   await ensureLocalStripeEmulator();
   await startDemoData(database);
   const { registerAppJobs } = await import("./jobs");

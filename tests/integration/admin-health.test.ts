@@ -10,7 +10,7 @@ import { jobRuns, organizations, stripeEvents, usageEvents } from "@/db/schema";
 import { syncPlanCatalog } from "@/lib/plans/sync";
 import { getSystemHealth, RECONCILE_JOB } from "@/lib/admin";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { createTestDatabase } from "../support/db";
 
 let database: Database;

@@ -8,12 +8,15 @@ import { env } from "@/lib/env";
 import { appRequest, CookieJar, ORIGIN, signInThroughAuthJs } from "../support/auth-http";
 import { createTestDatabase } from "../support/db";
 import { dbFingerprint } from "../support/db-fingerprint";
+import { apiRoutes } from "@/lib/api";
+import { callApi } from "../support/api";
 import { discoverRoutes, fillPattern, paramsFor, type RouteFile } from "../support/routes";
 import { useAsAppDatabase } from "./admin-helpers";
 import { createOrg, ensurePlans } from "./usage-fixtures";
 
 /**
- * Every route handler under app/api (found on the file system), fed malformed input: bad ids in
+ * Every route handler under app/api (found on the file system) and every route of the platform
+ * API (lib/api's declarations, through its Hono app), fed malformed input: bad ids in
  * every path segment, malformed JSON bodies (wrong types, numbers as strings, booleans, arrays,
  * NUL bytes, lone surrogates, control characters, oversize strings, unknown fields), malformed
  * query strings (dates, pages, NULs) and headers. Whatever comes in: never a 5xx; a refusal is a
@@ -54,7 +57,26 @@ afterAll(async () => {
   await database?.close();
 });
 
-const routes = discoverRoutes();
+/**
+ * The platform API's routes (lib/api, served by its Hono app in front of Next), as route files:
+ * `{id}` becomes `[id]`, and the handler is the Hono app itself (a real Request through it).
+ */
+function platformApiRoutes(): RouteFile[] {
+  return apiRoutes.map((r) => {
+    const pattern = r.path.replace(/\{([^}]+)\}/g, "[$1]");
+    const method = r.method.toUpperCase();
+    return {
+      file: `lib/api (${r.operationId})`,
+      pattern,
+      segments: [...pattern.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!),
+      methods: [method],
+      auth: r.auth === "api_key" ? "api-key" : r.auth === "stripe_signature" ? "stripe" : "public",
+      load: async () => ({ [method]: (req: Request) => callApi(req) }),
+    } satisfies RouteFile;
+  });
+}
+
+const routes = [...discoverRoutes(), ...platformApiRoutes()];
 const WRITE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const cases = routes.flatMap((route) => route.methods.map((method) => ({ route, method })));
 
@@ -248,6 +270,8 @@ const withSegments = cases.filter((c) => c.route.segments.length > 0 && c.route.
 describe("malformed input on every route", () => {
   it("finds the routes on the file system", () => {
     expect(routes.length).toBeGreaterThanOrEqual(25);
+    // The platform API moved into lib/api (Hono): its routes are walked too.
+    expect(routes.filter((r) => r.file.startsWith("lib/api")).map((r) => r.pattern)).toContain("/api/v1/usage/events");
     expect(writes.length).toBeGreaterThanOrEqual(15);
   });
 

@@ -6,7 +6,7 @@ import { rowsOf } from "@/db/types";
 import { syncPlanCatalog } from "@/lib/plans/sync";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import {
   RETRY_DELAYS_MS,

@@ -6,7 +6,7 @@ import { auditLog, invoiceLines, invoices, organizations, plans, stripeEvents, s
 import { syncPlanCatalog } from "@/lib/plans/sync";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload, verifyStripeWebhook } from "@/lib/stripe/webhooks";
 import { processEvent, replayEvent } from "@/lib/webhooks";
 import { isHandledEventType } from "@/lib/webhooks";

@@ -14,13 +14,6 @@ import {
   setLimitOverrideSchema,
   suspendOrganization,
   suspendSchema,
-} from "@/lib/admin";
-import { AppError } from "@/lib/errors";
-import { coerceForm } from "@/lib/input";
-import { adminAction } from "@/lib/http/action";
-import { formatMoney, parseMajorAmount } from "@/lib/money";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
-import {
   adminChangePlan,
   adminChangePlanSchema,
   adminCreateManualInvoice,
@@ -33,7 +26,12 @@ import {
   MAX_MANUAL_LINES,
   type AdminEnterpriseTermsInput,
   type AdminManualInvoiceInput,
-} from "./billing-ops";
+} from "@/lib/admin";
+import { coerceForm } from "@/lib/input";
+import { AppError } from "@/lib/errors";
+import { adminAction } from "@/lib/http/action";
+import { formatMoney, parseMajorAmount } from "@/lib/money";
+import { LIMIT_KEYS } from "@/lib/plans/catalog";
 
 /**
  * Server actions of the organization page (the page binds the organization's id). Each parses

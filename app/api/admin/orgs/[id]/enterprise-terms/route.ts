@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { uuidParam } from "@/lib/input";
-import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";

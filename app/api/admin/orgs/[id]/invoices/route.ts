@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { uuidParam } from "@/lib/input";
-import { adminCreateManualInvoice, adminManualInvoiceSchema } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminCreateManualInvoice, adminManualInvoiceSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 
