@@ -1,7 +1,11 @@
 import "server-only";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { organizations } from "@/db/schema";
 import type { Db } from "@/db/types";
 import { reasonSchema, type UserActor } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { parseIdOrNotFound } from "@/lib/input";
 import {
   changePlan,
   enterpriseTermsSchema,
@@ -39,6 +43,13 @@ export const adminManualInvoiceSchema = manualInvoiceSchema.extend({
 });
 export type AdminManualInvoiceInput = z.input<typeof adminManualInvoiceSchema>;
 
+/** The organization must exist: a malformed or unknown id is 404 before anything is parsed or asked of Stripe. */
+async function assertOrganization(db: Db, organizationId: string): Promise<void> {
+  const id = parseIdOrNotFound(organizationId, "organization");
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id)).limit(1);
+  if (!org) throw new AppError("not_found", "No organization with that id.");
+}
+
 /** Change plan (to Free: cancel at the end of the period). Already on that plan and cycle: nothing written. */
 export async function adminChangePlan(
   db: Db,
@@ -47,6 +58,7 @@ export async function adminChangePlan(
   raw: AdminChangePlanInput | Record<string, unknown>,
   actor: UserActor,
 ) {
+  await assertOrganization(db, organizationId);
   const input = adminChangePlanSchema.parse(raw);
   return changePlan(db, stripe, {
     organizationId,
@@ -65,6 +77,7 @@ export async function adminSetEnterpriseTerms(
   raw: AdminEnterpriseTermsInput | Record<string, unknown>,
   actor: UserActor,
 ) {
+  await assertOrganization(db, organizationId);
   const input = adminEnterpriseTermsSchema.parse(raw);
   return setEnterpriseTerms(db, stripe, {
     organizationId,
@@ -84,6 +97,7 @@ export async function adminResync(
   raw: z.input<typeof adminResyncSchema> | Record<string, unknown>,
   actor: UserActor,
 ): Promise<ResyncReport> {
+  await assertOrganization(db, organizationId);
   const { reason } = adminResyncSchema.parse(raw);
   return resyncOrganization(db, stripe, { organizationId, actor, reason });
 }
@@ -99,6 +113,7 @@ export async function adminCreateManualInvoice(
   raw: AdminManualInvoiceInput | Record<string, unknown>,
   actor: UserActor,
 ) {
+  await assertOrganization(db, organizationId);
   const input = adminManualInvoiceSchema.parse(raw);
   const invoice = await createManualInvoice(db, { organizationId, actor, ...input });
   const totalCents = sumMinor(input.lines.map((l) => multiplyMinor(l.unitAmountCents, l.quantity)));

@@ -1,17 +1,35 @@
 import { z } from "zod";
 import type { LimitKey } from "@/db/schema";
 import { LIMIT_KEYS } from "@/lib/plans";
+import { booleanFromText, daySchema, numberFromText } from "@/lib/input";
 import { reasonSchema } from "@/lib/audit";
 
 /**
- * Inputs of the admin services, shared by the JSON routes and the console's forms. FormData
- * and query strings are strings: numbers are coerced, and an empty field counts as missing.
+ * Inputs of the admin services, shared by the JSON routes and the console's forms. The body
+ * schemas are strict (a number is a JSON number, a boolean a JSON boolean); a form's text is
+ * turned into numbers by the form layer (lib/input/form.ts, in the action chain) before they run.
+ * Query schemas read text: numbers from plain decimal text only (lib/input/numbers.ts), an empty
+ * field counts as missing, days through the one day schema (lib/input/dates.ts).
  */
 
 export { reasonSchema };
 
 const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const flag = z.preprocess((v) => v === "1" || v === "true" || v === "on" || v === true, z.boolean());
+/** A yes/no query flag: "1", "true", "on" or nothing/"0"/"false"/"off"; anything else is refused. */
+const flag = z.preprocess((v) => (v === undefined ? false : booleanFromText(v)), z.boolean({ error: "Use 1 or 0." }));
+
+/** `?page=`: plain decimal text, 1 to 100,000; blank is page 1. */
+function queryPage() {
+  return z.preprocess(
+    (v) => numberFromText(blankAsUndefined(v)),
+    z
+      .number({ error: "Page is a whole number." })
+      .int("Page is a whole number.")
+      .min(1, "Pages start at 1.")
+      .max(100_000, "Pages stop at 100,000.")
+      .default(1),
+  );
+}
 
 export const ORG_SORTS = ["name", "created", "plan"] as const;
 export type OrgSort = (typeof ORG_SORTS)[number];
@@ -36,13 +54,26 @@ export const orgListQuerySchema = z.object({
   dir: z.preprocess(blankAsUndefined, z.enum(["asc", "desc"], { error: "Direction is asc or desc." }).optional()),
   page: z.preprocess(
     blankAsUndefined,
-    z.coerce.number().int("Page is a whole number.").min(1, "Pages start at 1.").max(100_000).default(1),
+    z
+      .preprocess(
+        numberFromText,
+        z
+          .number({ error: "Page is a whole number." })
+          .int("Page is a whole number.")
+          .min(1, "Pages start at 1.")
+          .max(100_000),
+      )
+      .default(1),
   ),
   perPage: z.preprocess(
     blankAsUndefined,
-    z.coerce
-      .number()
-      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Show 25, 50 or 100 a page.")
+    z
+      .preprocess(
+        numberFromText,
+        z
+          .number({ error: "Show 25, 50 or 100 a page." })
+          .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Show 25, 50 or 100 a page."),
+      )
       .default(25),
   ),
 });
@@ -53,19 +84,16 @@ const limitKeySchema = z.enum(LIMIT_KEYS as [LimitKey, ...LimitKey[]], {
 });
 
 /** A limit value: a whole number of the limit's unit (GB for storage), or null for unlimited. */
-export const limitValueSchema = z.preprocess(
-  blankAsUndefined,
-  z.union(
-    [
-      z.null(),
-      z.coerce
-        .number({ error: "Enter a whole number, or choose unlimited." })
-        .int("Enter a whole number, or choose unlimited.")
-        .min(0, "A limit can't be negative.")
-        .max(1_000_000_000_000, "That limit is too large; choose unlimited instead."),
-    ],
-    { error: "Enter a whole number, or choose unlimited." },
-  ),
+export const limitValueSchema = z.union(
+  [
+    z.null(),
+    z
+      .number({ error: "Enter a whole number, or choose unlimited." })
+      .int("Enter a whole number, or choose unlimited.")
+      .min(0, "A limit can't be negative.")
+      .max(1_000_000_000_000, "That limit is too large; choose unlimited instead."),
+  ],
+  { error: "Enter a whole number, or choose unlimited." },
 );
 
 export const setLimitOverrideSchema = z.object({
@@ -78,7 +106,7 @@ export type SetLimitOverrideInput = z.input<typeof setLimitOverrideSchema>;
 export const removeLimitOverrideSchema = z.object({ key: limitKeySchema, reason: reasonSchema });
 
 export const extendTrialSchema = z.object({
-  days: z.coerce
+  days: z
     .number({ error: "Enter a number of days." })
     .int("Enter a whole number of days.")
     .min(1, "Extend by at least 1 day.")
@@ -97,9 +125,9 @@ export const auditQuerySchema = z.object({
   actor: z.preprocess(blankAsUndefined, z.string().trim().max(200).optional()),
   org: z.preprocess(blankAsUndefined, z.string().trim().max(200).optional()),
   action: z.preprocess(blankAsUndefined, z.string().trim().max(100).optional()),
-  from: z.preprocess(blankAsUndefined, z.iso.date("From is a date like 2026-01-31.").optional()),
-  to: z.preprocess(blankAsUndefined, z.iso.date("To is a date like 2026-01-31.").optional()),
-  page: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1, "Pages start at 1.").max(100_000).default(1)),
+  from: z.preprocess(blankAsUndefined, daySchema("From").optional()),
+  to: z.preprocess(blankAsUndefined, daySchema("To").optional()),
+  page: queryPage(),
 });
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
@@ -111,6 +139,6 @@ export const webhookQuerySchema = z.object({
     z.enum(WEBHOOK_STATUSES, { error: "Status is pending, processed, failed or ignored." }).optional(),
   ),
   q: z.preprocess(blankAsUndefined, z.string().trim().max(200).optional()),
-  page: z.preprocess(blankAsUndefined, z.coerce.number().int().min(1, "Pages start at 1.").max(100_000).default(1)),
+  page: queryPage(),
 });
 export type WebhookQuery = z.output<typeof webhookQuerySchema>;

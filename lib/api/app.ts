@@ -1,10 +1,11 @@
 import "server-only";
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { errorResponse, parseWith } from "@/lib/http/errors";
+import { errorResponse, parseJsonBody, parseWith } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { requestIsHttps, securityHeaders } from "@/lib/http/security-headers";
 import { honoPath, type AnyRoute } from "./define";
@@ -55,7 +56,8 @@ function serve(route: AnyRoute) {
     let body: unknown;
     if (route.body || route.documentedBody) {
       const raw = await readBody(req, route.maxBytes ?? DEFAULT_MAX_BYTES);
-      body = route.body ? parseWith(route.body, raw, "request body") : raw;
+      // A body the service parses itself still passes the string sanitiser (lib/input/text.ts) first.
+      body = route.body ? parseJsonBody(route.body, raw) : parseWith(z.unknown(), raw, "request body");
     }
     const out = await route.handler({ db, req, body, query, params, caller });
     return out instanceof Response ? out : json(out);

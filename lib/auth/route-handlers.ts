@@ -56,21 +56,27 @@ function sanitized(req: NextRequest): NextRequest | null {
   } as ConstructorParameters<typeof NextRequest>[1]);
 }
 
+const MALFORMED = () =>
+  Response.json(
+    {
+      error: {
+        code: "bad_request",
+        message: "This sign-in request is malformed. Start again from the sign-in page.",
+      },
+    },
+    { status: 400 },
+  );
+
 function guarded(handler: (req: NextRequest) => Promise<Response>) {
   return async (req: NextRequest): Promise<Response> => {
     try {
-      return await handler(sanitized(req) ?? req);
+      const res = await handler(sanitized(req) ?? req);
+      // Auth.js answers an action it doesn't know (/api/auth/nope) with a bare "Bad request.":
+      // say what to do instead, as every other route does.
+      return res.status === 400 ? MALFORMED() : res;
     } catch (err) {
       console.warn("[auth] refused a request Auth.js could not handle:", err instanceof Error ? err.message : err);
-      return Response.json(
-        {
-          error: {
-            code: "bad_request",
-            message: "This sign-in request is malformed. Start again from the sign-in page.",
-          },
-        },
-        { status: 400 },
-      );
+      return MALFORMED();
     }
   };
 }

@@ -12,12 +12,16 @@ import { applyStripeSubscription } from "./subscription-sync";
 import { lockOrganizationBilling, memberCount } from "./lock";
 import { attemptKey, newAttemptId } from "./attempt";
 
-// null (unlimited) first: coercion would turn it into a limit of 0.
-const limitField = z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000_000)]);
+// Strict: a JSON number or null (unlimited); a form's text becomes one in the form layer (lib/input/form.ts).
+const limitField = z.union([z.null(), z.number().int().min(0).max(1_000_000_000)]);
 
 export const enterpriseTermsSchema = z.object({
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
-  pricePerSeatCents: z.coerce.number().int("The price is in cents: a whole number.").min(0).max(100_000_000),
+  pricePerSeatCents: z
+    .number({ error: "The price is in cents: a whole number." })
+    .int("The price is in cents: a whole number.")
+    .min(0)
+    .max(100_000_000),
   limits: z
     .object({
       maxUsers: limitField,

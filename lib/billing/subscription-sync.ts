@@ -17,6 +17,7 @@ import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
 import { isStripeError } from "@/lib/stripe/errors";
 import { lockOrganizationBilling } from "./lock";
+import { isUuid } from "@/lib/input";
 
 /**
  * The one writer of an organization's subscription and dunning state (plan, status, cycle,
@@ -41,8 +42,6 @@ export function idOf(x: string | { id: string } | null | undefined): string | nu
   return typeof x === "string" ? x : x.id;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Which of our organizations does this Stripe subscription (or anything with a customer) belong to? */
 export async function findOrganizationId(
   db: Queryable,
@@ -54,7 +53,7 @@ export async function findOrganizationId(
     .select({ id: organizations.id })
     .from(organizations)
     .where(
-      fromMeta && UUID.test(fromMeta)
+      fromMeta && isUuid(fromMeta)
         ? or(eq(organizations.id, fromMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
         : eq(organizations.stripeCustomerId, customerId ?? ""),
     )

@@ -2,19 +2,12 @@ import { z } from "zod";
 import { reasonSchema } from "@/lib/audit";
 
 /**
- * Inputs of the flag service, shared by the route handlers (JSON) and the admin forms
- * (FormData, all strings: hence the coercions and the checkbox handling).
+ * Inputs of the flag service, shared by the route handlers (JSON) and the admin forms. Strict:
+ * a boolean is a JSON boolean, a percentage a JSON number; a form's "on" and "25" become those in
+ * the form layer (lib/input/form.ts, in the action chain), never here.
  */
 
-const checkbox = z.preprocess(
-  (v) =>
-    v === "on" || v === "true" || v === true
-      ? true
-      : v === "off" || v === "false" || v === false || v === undefined || v === null || v === ""
-        ? false
-        : v,
-  z.boolean({ error: "must be true or false" }),
-);
+const checkbox = z.boolean({ error: "must be true or false" });
 
 export const flagKeySchema = z
   .string({ error: "Enter a key." })
@@ -25,7 +18,7 @@ export const flagKeySchema = z
     "Use 2–63 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.",
   );
 
-const rolloutSchema = z.coerce
+const rolloutSchema = z
   .number({ error: "Enter the rollout as a whole number from 0 to 100." })
   .int("Enter the rollout as a whole number from 0 to 100.")
   .min(0, "The rollout can't be below 0%.")
@@ -56,10 +49,7 @@ export const flagOverrideSchema = z.object({
     .string({ error: "Name the organization by slug or id." })
     .trim()
     .min(1, "Name the organization by slug or id."),
-  enabled: z.preprocess(
-    (v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" ? false : v),
-    z.boolean({ error: "Choose on or off." }),
-  ),
+  enabled: z.boolean({ error: "Choose on or off." }),
   reason: reasonSchema,
 });
 

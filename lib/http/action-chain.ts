@@ -1,5 +1,7 @@
 import { ZodError, type z } from "zod";
 import { AppError } from "@/lib/errors";
+import { coerceForm } from "@/lib/input/form";
+import { sanitizeInput } from "@/lib/input/text";
 import type { ActionResult } from "./action-result";
 import { zodIssues } from "./errors";
 
@@ -11,8 +13,9 @@ import { zodIssues } from "./errors";
  *
  * A page binds the action's leading string arguments (`action.bind(null, slug)`); the rest is
  * what the caller passes: nothing, the input, or `(prevState, input)` as `useActionState` does.
- * A FormData input becomes a plain object of its strings; coercing those strings is the form
- * schema's job (`z.coerce`, checkbox and blank-field handling), never the JSON schemas'.
+ * A FormData input becomes a plain object of its strings; every input then passes the one string
+ * sanitiser (lib/input/text.ts), and a form's text is turned into the numbers and booleans the
+ * schema expects by the form layer (lib/input/form.ts) — the schemas themselves coerce nothing.
  * What a guard throws (Next's redirect to /login, the 403 page) passes through; a zod error
  * becomes `fieldErrors`, an AppError its message (and its `details.fieldErrors`); anything else is thrown.
  */
@@ -67,12 +70,13 @@ function isFormData(v: unknown): v is FormData {
 }
 
 /** Split a call's arguments into what the page bound (leading strings) and the input. */
-export function splitArguments(args: unknown[]): { bound: string[]; input: unknown } {
+export function splitArguments(args: unknown[]): { bound: string[]; input: unknown; fromForm: boolean } {
   let n = 0;
   while (n < args.length && typeof args[n] === "string") n++;
   const rest = args.slice(n);
   const raw = rest.length >= 2 ? rest[rest.length - 1] : rest.length === 1 ? rest[0] : undefined;
-  return { bound: args.slice(0, n) as string[], input: isFormData(raw) ? formInput(raw) : raw };
+  const fromForm = isFormData(raw);
+  return { bound: args.slice(0, n) as string[], input: fromForm ? formInput(raw) : raw, fromForm };
 }
 
 export function zodFieldErrors(err: ZodError): Record<string, string> {
@@ -92,7 +96,7 @@ export function defineAction<C, S extends z.ZodType, T, A extends string[]>(
   effects: ActionEffects,
 ): ServerAction<A, z.input<S>, T> {
   return async (...args: unknown[]) => {
-    const { bound, input: raw } = splitArguments(args);
+    const { bound, input: raw, fromForm } = splitArguments(args);
     const ctx = await guard(bound);
     // The body names what the page binds (an id, a key): a call without them is refused, not run.
     if (bound.length < fn.length - 2)
@@ -100,7 +104,15 @@ export function defineAction<C, S extends z.ZodType, T, A extends string[]>(
     let data: T;
     let input: z.output<S>;
     try {
-      input = opts.schema ? opts.schema.parse(raw) : (undefined as z.output<S>);
+      if (opts.schema) {
+        const clean = sanitizeInput(raw);
+        if (clean.issues.length > 0) {
+          const fieldErrors: Record<string, string> = {};
+          for (const i of clean.issues) fieldErrors[i.path || "_"] ??= `This field ${i.message}`;
+          return { ok: false, error: "Some fields need attention.", fieldErrors };
+        }
+        input = opts.schema.parse(fromForm ? coerceForm(opts.schema, clean.value) : clean.value);
+      } else input = undefined as z.output<S>;
       data = await fn(input, ctx, ...(bound as A));
     } catch (err) {
       if (err instanceof ZodError)

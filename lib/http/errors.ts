@@ -1,5 +1,6 @@
-import { ZodError, type z } from "zod";
+import { ZodError, ZodObject, type z } from "zod";
 import { AppError } from "@/lib/errors";
+import { sanitizeInput } from "@/lib/input/text";
 import { json } from "./json";
 
 export type FieldIssue = { path: string; message: string };
@@ -10,7 +11,11 @@ export function zodIssues(error: ZodError): FieldIssue[] {
 
 /** Turn a zod failure into a 400 AppError whose message lists what to fix. */
 export function invalidInput(error: ZodError, what = "request"): AppError {
-  const issues = zodIssues(error);
+  return invalidIssues(zodIssues(error), what);
+}
+
+/** A 400 naming each field and what is wrong with it (at most five in the sentence, all in `issues`). */
+export function invalidIssues(issues: FieldIssue[], what = "request"): AppError {
   const summary = issues
     .slice(0, 5)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
@@ -22,10 +27,30 @@ export function invalidInput(error: ZodError, what = "request"): AppError {
   );
 }
 
+/**
+ * Input parsing, one way for every entry point: the string sanitiser first (lib/input/text.ts:
+ * NFC, no control characters, no lone surrogates, no endless strings), then the schema. A
+ * failure is a 400 naming each field.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
-  const parsed = schema.safeParse(value);
+  const clean = sanitizeInput(value);
+  if (clean.issues.length > 0) throw invalidIssues(clean.issues, what);
+  const parsed = schema.safeParse(clean.value);
   if (!parsed.success) throw invalidInput(parsed.error, what);
   return parsed.data;
+}
+
+/**
+ * A JSON body, strictly: an object schema wants a JSON object, and refuses fields it doesn't
+ * know (a typo in a field name must not pass for "not given"); numbers are JSON numbers because
+ * the schemas coerce nothing (only the form layer does, lib/input/form.ts). Used by the route
+ * wrappers (readJson) and the platform API (lib/api/app.ts).
+ */
+export function parseJsonBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (!(schema instanceof ZodObject)) return parseWith(schema, body, "request body");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new AppError("bad_request", "Request body must be a JSON object.");
+  return parseWith(schema.strict() as unknown as S, body, "request body");
 }
 
 /** A JSON error response for any thrown value; unexpected errors are logged and answered as 500. */

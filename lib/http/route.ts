@@ -8,8 +8,9 @@ import { resolveOrgAccess, type CurrentUser, type OrgContext } from "@/lib/auth/
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { sanitizeInput } from "@/lib/input/text";
 import { assertSameOriginJson } from "./csrf";
-import { errorResponse, parseWith } from "./errors";
+import { errorResponse, parseJsonBody, parseWith } from "./errors";
 
 /**
  * Route handler wrappers: one place resolves the caller, parses params, and maps errors to
@@ -36,23 +37,49 @@ export async function readJson<S extends z.ZodType>(
   } catch {
     throw new AppError("bad_request", "Request body is not valid JSON.");
   }
-  return parseWith(schema, body, "request body");
+  return parseJsonBody(schema, body);
 }
 
+/** A query string: text, parsed by a query schema (the form layer's rules: lib/input). One value per name. */
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const search = new URL(req.url).searchParams;
+  const params: Record<string, string> = {};
+  for (const key of new Set(search.keys())) {
+    const values = search.getAll(key);
+    if (values.length > 1) throw new AppError("bad_request", `Invalid query: give ${key} once.`);
+    params[key] = values[0]!;
+  }
   return parseWith(schema, params, "query");
 }
+
+/** Path params: clean strings (lib/input/text.ts); a segment no id could be is "not found". */
+function readParams<P>(raw: unknown): P {
+  const clean = sanitizeInput(raw ?? {});
+  if (clean.issues.length > 0) throw new AppError("not_found", "Nothing is at this address: check the link.");
+  return clean.value as P;
+}
+
+/** The route's own params schema (ids: lib/input/ids.ts), checked once the caller is known: a bad one is "not found". */
+function checkParams(params: unknown, schema: z.ZodType | undefined): void {
+  if (!schema) return;
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError("not_found", parsed.error.issues[0]?.message ?? "Not found.");
+}
+
+/** What a route declares about its input: a schema for its path params (ids from lib/input). */
+export type RouteOptions = { params?: z.ZodType };
 
 function wrap<P, C>(
   resolve: (req: Request, base: Base<P>) => Promise<C>,
   handler: (req: Request, ctx: C) => Promise<Response>,
+  opts: RouteOptions = {},
 ) {
   return async (req: Request, next: NextCtx<P>): Promise<Response> => {
     try {
-      const params = (await next?.params) ?? ({} as P);
+      const params = readParams<P>(await next?.params);
       const db = await getDb();
       const ctx = await resolve(req, { db, params });
+      checkParams(params, opts.params);
       return await handler(req, ctx);
     } catch (err) {
       return errorResponse(err);
@@ -61,8 +88,11 @@ function wrap<P, C>(
 }
 
 /** Public routes: errors mapped, nothing else. */
-export function withErrors<P = Record<string, never>>(handler: (req: Request, ctx: Base<P>) => Promise<Response>) {
-  return wrap<P, Base<P>>(async (_req, base) => base, handler);
+export function withErrors<P = Record<string, never>>(
+  handler: (req: Request, ctx: Base<P>) => Promise<Response>,
+  opts: RouteOptions = {},
+) {
+  return wrap<P, Base<P>>(async (_req, base) => base, handler, opts);
 }
 
 /**
@@ -72,49 +102,66 @@ export function withErrors<P = Record<string, never>>(handler: (req: Request, ct
 export function withOrgRole<P extends { slug: string }>(
   minRole: MemberRole,
   handler: (req: Request, ctx: Base<P> & OrgContext & { user: CurrentUser }) => Promise<Response>,
+  opts: RouteOptions = {},
 ) {
-  return wrap<P, Base<P> & OrgContext & { user: CurrentUser }>(async (req, base) => {
-    const user = await currentUserOfRequest(req);
-    if (!user) throw new AppError("unauthenticated", "Sign in first.");
-    assertSameOriginJson(req, env().appUrl);
-    const access = await resolveOrgAccess(base.db, user, base.params.slug, minRole);
-    if (!access.ok) {
-      if (access.reason === "no_access")
-        throw new AppError("not_found", "No such organization, or you are not a member of it.");
-      throw new AppError("forbidden", `This needs the ${minRole} role; you are ${access.role ?? "not a member"}.`);
-    }
-    return {
-      ...base,
-      user,
-      organization: access.organization,
-      role: access.role,
-      viaPlatformAdmin: access.viaPlatformAdmin,
-    };
-  }, handler);
+  return wrap<P, Base<P> & OrgContext & { user: CurrentUser }>(
+    async (req, base) => {
+      const user = await currentUserOfRequest(req);
+      if (!user) throw new AppError("unauthenticated", "Sign in first.");
+      assertSameOriginJson(req, env().appUrl);
+      const access = await resolveOrgAccess(base.db, user, base.params.slug, minRole);
+      if (!access.ok) {
+        if (access.reason === "no_access")
+          throw new AppError("not_found", "No such organization, or you are not a member of it.");
+        throw new AppError("forbidden", `This needs the ${minRole} role; you are ${access.role ?? "not a member"}.`);
+      }
+      return {
+        ...base,
+        user,
+        organization: access.organization,
+        role: access.role,
+        viaPlatformAdmin: access.viaPlatformAdmin,
+      };
+    },
+    handler,
+    opts,
+  );
 }
 
 /** Platform staff only (the second gate after the /admin layout); same-origin JSON for writes, as above. */
 export function withPlatformAdmin<P = Record<string, never>>(
   handler: (req: Request, ctx: Base<P> & { user: CurrentUser }) => Promise<Response>,
+  opts: RouteOptions = {},
 ) {
-  return wrap<P, Base<P> & { user: CurrentUser }>(async (req, base) => {
-    const user = await currentUserOfRequest(req);
-    if (!user) throw new AppError("unauthenticated", "Sign in first.");
-    assertSameOriginJson(req, env().appUrl);
-    if (!user.isPlatformAdmin) throw new AppError("forbidden", "Platform administrators only.");
-    return { ...base, user };
-  }, handler);
+  return wrap<P, Base<P> & { user: CurrentUser }>(
+    async (req, base) => {
+      const user = await currentUserOfRequest(req);
+      if (!user) throw new AppError("unauthenticated", "Sign in first.");
+      assertSameOriginJson(req, env().appUrl);
+      if (!user.isPlatformAdmin) throw new AppError("forbidden", "Platform administrators only.");
+      return { ...base, user };
+    },
+    handler,
+    opts,
+  );
 }
 
 /** Scheduled jobs: `Authorization: Bearer $CRON_SECRET`. */
-export function withCron<P = Record<string, never>>(handler: (req: Request, ctx: Base<P>) => Promise<Response>) {
-  return wrap<P, Base<P>>(async (req, base) => {
-    const presented = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
-    const expected = env().cronSecret;
-    const a = Buffer.from(presented);
-    const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b))
-      throw new AppError("unauthenticated", "Missing or wrong cron secret.");
-    return base;
-  }, handler);
+export function withCron<P = Record<string, never>>(
+  handler: (req: Request, ctx: Base<P>) => Promise<Response>,
+  opts: RouteOptions = {},
+) {
+  return wrap<P, Base<P>>(
+    async (req, base) => {
+      const presented = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+      const expected = env().cronSecret;
+      const a = Buffer.from(presented);
+      const b = Buffer.from(expected);
+      if (a.length !== b.length || !timingSafeEqual(a, b))
+        throw new AppError("unauthenticated", "Missing or wrong cron secret.");
+      return base;
+    },
+    handler,
+    opts,
+  );
 }

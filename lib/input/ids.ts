@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+
 /**
  * The one parser of identifiers that arrive from outside (URL segments, query strings, bodies).
  * Anything that is not the expected shape is refused before it reaches the database, where a
@@ -9,10 +12,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Organization slugs: lower-case letters, digits and dashes, starting with a letter or digit. */
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export function isUuid(value: unknown): value is string {
+export function isUuid(value: unknown): boolean {
   return typeof value === "string" && UUID.test(value);
 }
 
-export function isSlug(value: unknown): value is string {
+export function isSlug(value: unknown): boolean {
   return typeof value === "string" && SLUG.test(value);
+}
+
+/**
+ * An id from a path or a query: a value of the wrong shape is "no such thing" (404), the same
+ * answer as a well-formed id nobody has, and it never reaches the database.
+ */
+export function parseIdOrNotFound(value: unknown, what: string): string {
+  if (typeof value !== "string" || !isUuid(value)) throw new AppError("not_found", `No ${what} with that id.`);
+  return value.toLowerCase();
+}
+
+/** Route params: a uuid naming `what` (refused as 404 "No <what> with that id."). */
+export function uuidParam(what: string) {
+  return z.string().refine(isUuid, `No ${what} with that id.`);
+}
+
+/** Route params: an organization slug (refused as 404). */
+export function slugParam() {
+  return z.string().refine(isSlug, "No such organization, or you are not a member of it.");
 }

@@ -12,23 +12,27 @@ export const manualInvoiceSchema = z.object({
     .string()
     .regex(/^[a-z]{3}$/, "Use a three-letter currency code like usd.")
     .default("usd"),
-  dueInDays: z.coerce
-    .number()
+  dueInDays: z
+    .number({ error: "Due days are a whole number." })
     .int()
     .min(0, "Due days can't be negative.")
     .max(120, "Due within 120 days at most.")
     .default(30),
-  memo: z.string().trim().max(500).optional(),
+  memo: z.string().trim().max(500, "Keep the memo under 500 characters.").optional(),
   lines: z
     .array(
       z.object({
         description: z.string().trim().min(1, "Each line needs a description.").max(200),
-        quantity: z.coerce
-          .number()
+        quantity: z
+          .number({ error: "Quantity must be a whole number." })
           .int("Quantity must be a whole number.")
           .min(1, "Quantity must be at least 1.")
           .max(1_000_000),
-        unitAmountCents: z.coerce.number().int("Amounts are in cents: a whole number.").min(0).max(100_000_000),
+        unitAmountCents: z
+          .number({ error: "Amounts are in cents: a whole number." })
+          .int("Amounts are in cents: a whole number.")
+          .min(0)
+          .max(100_000_000),
       }),
     )
     .min(1, "Add at least one line.")

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { addressLines, getBillingDetails, type BillingDetails } from "./billing-details";
 import { invoiceDocument, type DocumentParty, type InvoiceDocument } from "./document";
 import { invoiceUsage, type UsageBreakdown } from "./usage";
+import { isUuid } from "@/lib/input";
 
 export type InvoiceListItem = Pick<
   Invoice,
@@ -93,8 +94,7 @@ export async function getInvoiceDetail(
   organizationId: string | "any",
   now = new Date(),
 ): Promise<InvoiceDetail> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invoiceId))
-    throw new AppError("not_found", "No such invoice.");
+  if (!isUuid(invoiceId)) throw new AppError("not_found", "No such invoice.");
   const [row] = await db
     .select({
       invoice: invoices,

@@ -15,7 +15,7 @@ export const enterpriseRequestSchema = z.object({
     .toLowerCase()
     .max(254, "That email address is too long.")
     .pipe(z.email("Enter a valid email address.")),
-  expectedSeats: z.coerce
+  expectedSeats: z
     .number({ message: "Enter how many people will use it." })
     .int("Enter a whole number of seats.")
     .min(1, "Enter how many people will use it (at least 1).")

@@ -11,6 +11,7 @@ import { loadPlanContext } from "./plan-context";
 import { knownPeriods } from "./period-carry";
 import { rebuildCountersDetailed, rebuildDailyDetailed } from "./rollup";
 import { getUsageOverview } from "./summary";
+import { instantSchema, numberFromText } from "@/lib/input";
 
 /**
  * Roll-up and reconciliation (npm run usage:reconcile, POST /api/cron/usage): recompute
@@ -24,13 +25,19 @@ export const USAGE_JOB = "usage.reconcile";
 const DAY_MS = 86_400_000;
 export const DEFAULT_WINDOW_DAYS = 35;
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: "must be a date (2026-11-01) or an ISO timestamp.",
-});
 export const reconcileParamsSchema = z.object({
-  days: z.coerce.number().int().min(1, "days must be at least 1.").max(400, "days must be at most 400.").optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  days: z
+    .preprocess(
+      numberFromText,
+      z
+        .number({ error: "days must be a whole number." })
+        .int("days must be a whole number.")
+        .min(1, "days must be at least 1.")
+        .max(400, "days must be at most 400."),
+    )
+    .optional(),
+  from: instantSchema("from").optional(),
+  to: instantSchema("to").optional(),
   organization: z.string().trim().min(1).max(100).optional(),
   close: z.enum(["0", "1", "true", "false"], { error: "close must be 0 or 1." }).optional(),
 });

@@ -1,23 +1,18 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { rowsOf, type Queryable } from "@/db/types";
 import { utcDay, type Period } from "@/lib/plans";
 import { loadPlanContext } from "./plan-context";
 import { usagePeriodFor } from "./periods";
 import { INGEST_METRICS, isCounter, type IngestMetric } from "./validate";
+import { dateRangeSchema } from "@/lib/input";
 
 /** Daily series and period-over-period figures for charts and the API (read from the roll-ups). */
 
 export const MAX_SERIES_DAYS = 400;
 
-/** Query of GET /api/v1/usage: an inclusive range of UTC days; defaults to the current usage period. */
-export const usageQuerySchema = z
-  .object({
-    from: z.iso.date("from must be a day like 2026-11-01.").optional(),
-    to: z.iso.date("to must be a day like 2026-11-30.").optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to.", path: ["from"] });
+/** Query of GET /api/v1/usage: an inclusive range of UTC days (the one date-range schema); defaults to the current usage period. */
+export const usageQuerySchema = dateRangeSchema({ maxDays: 366 });
 
 export type DailyPoint = { day: string } & Record<IngestMetric, number>;
 

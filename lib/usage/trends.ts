@@ -10,6 +10,9 @@ import { overagePricesOf } from "./plan-context";
 import { addDays, lastDays } from "./projection";
 import { getDailySeries, getPeriodComparison, MAX_SERIES_DAYS, type DailyPoint, type PeriodComparison } from "./series";
 import { getUsageOverview, type UsageOverview } from "./summary";
+import { daySchema, numberFromText } from "@/lib/input";
+
+const blankAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 /**
  * Read-only queries of the billing dashboard and its CSV export: everything the page shows in
@@ -18,19 +21,23 @@ import { getUsageOverview, type UsageOverview } from "./summary";
 
 // ---------------------------------------------------------------- export query
 
-const day = (what: string) => z.iso.date(`${what} must be a day like 2026-11-01.`);
+const day = daySchema;
 
 /** GET /api/orgs/[slug]/usage/export: `?days=N` (1–400, the last N days) or `?from=…&to=…` (inclusive UTC days). */
 export const usageExportQuerySchema = z
   .object({
-    days: z.coerce
-      .number({ error: "days must be a whole number of days." })
-      .int("days must be a whole number of days.")
-      .min(1, "days must be at least 1.")
-      .max(MAX_SERIES_DAYS, `days must be at most ${MAX_SERIES_DAYS}.`)
+    days: z
+      .preprocess(
+        (v) => numberFromText(v),
+        z
+          .number({ error: "days must be a whole number of days." })
+          .int("days must be a whole number of days.")
+          .min(1, "days must be at least 1.")
+          .max(MAX_SERIES_DAYS, `days must be at most ${MAX_SERIES_DAYS}.`),
+      )
       .optional(),
-    from: day("from").optional(),
-    to: day("to").optional(),
+    from: z.preprocess(blankAsUndefined, day("from").optional()),
+    to: z.preprocess(blankAsUndefined, day("to").optional()),
   })
   .superRefine((q, ctx) => {
     if (q.days !== undefined && (q.from || q.to)) {

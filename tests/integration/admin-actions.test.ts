@@ -75,7 +75,7 @@ describe("limit overrides", () => {
       { organizationId: umbrella },
       "subscription.limit_override_set",
       actor,
-      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: "25", reason: "pilot of the agent pack" }, actor),
+      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: 25, reason: "pilot of the agent pack" }, actor),
     );
     expect(row).toMatchObject({
       action: "subscription.limit_override_set",
@@ -132,7 +132,7 @@ describe("limit overrides", () => {
     const actor = await staffActor(db);
     const umbrella = await orgIdOf(db, "umbrella");
     const err = await expectNothingWritten(
-      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: "-3", reason: "x" }, actor),
+      () => setLimitOverride(db, umbrella, { key: "maxAgents", value: -3, reason: "x" }, actor),
       "bad_request",
     );
     expect(err.message).toMatch(/can't be negative/);
@@ -176,8 +176,8 @@ describe("Enterprise terms (the console's path: the Stripe-backed billing servic
           org.id,
           {
             cycle: "annual",
-            pricePerSeatCents: "42000",
-            limits: { maxAgents: "500", maxGateways: "50" },
+            pricePerSeatCents: 42_000,
+            limits: { maxAgents: 500, maxGateways: 50 },
             reason: "contract signed",
           },
           actor,
@@ -266,7 +266,7 @@ describe("trials", () => {
       .set({ status: "trialing", trialEnd: end })
       .where(eq(subscriptions.organizationId, hooli));
     const { row } = await expectOneAuditRow(db, { organizationId: hooli }, "subscription.trial_extended", actor, () =>
-      extendTrial(db, hooli, { days: "14", reason: "sales asked for two more weeks" }, actor, now),
+      extendTrial(db, hooli, { days: 14, reason: "sales asked for two more weeks" }, actor, now),
     );
     expect(row).toMatchObject({
       details: {

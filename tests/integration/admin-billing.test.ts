@@ -225,10 +225,10 @@ describe("manual invoice", () => {
     const { org, actor } = await makeOrg(env.database);
     const input = {
       currency: "usd",
-      dueInDays: "14",
+      dueInDays: 14,
       memo: "Onboarding",
       lines: [
-        { description: "Onboarding workshop", quantity: "2", unitAmountCents: 150_000 },
+        { description: "Onboarding workshop", quantity: 2, unitAmountCents: 150_000 },
         { description: "Support pack", quantity: 1, unitAmountCents: 9_999 },
       ],
       reason: "Agreed in the kickoff call",

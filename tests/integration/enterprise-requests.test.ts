@@ -34,7 +34,7 @@ describe("Enterprise contact requests", () => {
       actor,
       request: {
         contactEmail: " Buyer@Example.TEST ",
-        expectedSeats: "40",
+        expectedSeats: 40,
         message: "  About 40 people and invoicing by bank transfer.  ",
       },
     });
@@ -70,7 +70,7 @@ describe("Enterprise contact requests", () => {
     const attempt = createEnterpriseRequest(database.db, {
       organizationId: o.id,
       actor,
-      request: { contactEmail: "nope", expectedSeats: "", message: "short" },
+      request: { contactEmail: "nope", expectedSeats: 0, message: "short" },
     });
     await expect(attempt).rejects.toThrow(/valid email/);
     const err = (await attempt.catch((e: unknown) => e)) as ZodError;

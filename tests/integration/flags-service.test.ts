@@ -46,7 +46,7 @@ describe("flag administration", () => {
     const created = await audited(() =>
       createFlag(
         db,
-        { key: "Bulk-Export", description: "CSV export of runs", rolloutPercent: "10", reason: "beta" },
+        { key: "Bulk-Export", description: "CSV export of runs", rolloutPercent: 10, reason: "beta" },
         actor,
       ),
     );
@@ -74,12 +74,12 @@ describe("flag administration", () => {
     });
 
     const bad = await audited(() =>
-      updateFlag(db, "bulk-export", { rolloutPercent: "101", reason: "oops" }, actor).catch(() => null),
+      updateFlag(db, "bulk-export", { rolloutPercent: 101, reason: "oops" }, actor).catch(() => null),
     );
     expect(bad).toEqual([]);
 
     const acme = await orgIdOf(db, "acme");
-    await setFlagOverride(db, "bulk-export", { organization: "acme", enabled: "on", reason: "design partner" }, actor);
+    await setFlagOverride(db, "bulk-export", { organization: "acme", enabled: true, reason: "design partner" }, actor);
     expect((await listFlags(db)).find((f) => f.key === "bulk-export")?.overrides).toBe(1);
     const deleted = await audited(() => deleteFlag(db, "bulk-export", { reason: "shipped to everyone" }, actor));
     expect(deleted).toHaveLength(1);

@@ -37,15 +37,21 @@ function form(fields: Record<string, string | string[]>): FormData {
 describe("splitArguments and formInput", () => {
   it("takes the leading strings as bound and the last argument as the input, whatever comes between", () => {
     const fd = form({ name: "x" });
-    expect(splitArguments(["acme", null, fd])).toEqual({ bound: ["acme"], input: { name: "x" } });
-    expect(splitArguments(["acme", fd])).toEqual({ bound: ["acme"], input: { name: "x" } });
+    const fromForm = true;
+    expect(splitArguments(["acme", null, fd])).toEqual({ bound: ["acme"], input: { name: "x" }, fromForm });
+    expect(splitArguments(["acme", fd])).toEqual({ bound: ["acme"], input: { name: "x" }, fromForm });
     expect(splitArguments(["org-1", "usd", { ok: true, data: 1 }, fd])).toEqual({
       bound: ["org-1", "usd"],
       input: { name: "x" },
+      fromForm,
     });
-    expect(splitArguments(["acme"])).toEqual({ bound: ["acme"], input: undefined });
-    expect(splitArguments([null, { name: "direct" }])).toEqual({ bound: [], input: { name: "direct" } });
-    expect(splitArguments([])).toEqual({ bound: [], input: undefined });
+    expect(splitArguments(["acme"])).toEqual({ bound: ["acme"], input: undefined, fromForm: false });
+    expect(splitArguments([null, { name: "direct" }])).toEqual({
+      bound: [],
+      input: { name: "direct" },
+      fromForm: false,
+    });
+    expect(splitArguments([])).toEqual({ bound: [], input: undefined, fromForm: false });
   });
 
   it("keeps a form's strings, repeats as arrays, and drops Next's own fields and files", () => {

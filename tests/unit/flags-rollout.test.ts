@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { evaluateFlag, inRollout, rolloutBucket, ROLLOUT_BUCKETS } from "@/lib/flags/evaluate";
 import { createFlagSchema, flagOverrideSchema } from "@/lib/flags/schemas";
+import { z } from "zod";
+import { coerceForm } from "@/lib/input";
 
 const ORG_IDS = Array.from({ length: 10_000 }, () => randomUUID());
 
@@ -73,15 +75,16 @@ describe("flag decision", () => {
 });
 
 describe("flag inputs", () => {
-  it("coerce form strings and say what is wrong", () => {
+  it("read a form's strings through the form layer, and say what is wrong", () => {
+    const form = <S extends z.ZodType>(schema: S, value: unknown) => schema.safeParse(coerceForm(schema, value));
     expect(
-      createFlagSchema.parse({ key: " New-Thing ", rolloutPercent: "30", defaultEnabled: "on", reason: "launch" }),
+      form(createFlagSchema, { key: " New-Thing ", rolloutPercent: "30", defaultEnabled: "on", reason: "launch" }).data,
     ).toMatchObject({
       key: "new-thing",
       rolloutPercent: 30,
       defaultEnabled: true,
     });
-    const bad = createFlagSchema.safeParse({ key: "a b", rolloutPercent: "130", reason: "" });
+    const bad = form(createFlagSchema, { key: "a b", rolloutPercent: "130", reason: "" });
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     expect(messages).toEqual(
@@ -91,7 +94,12 @@ describe("flag inputs", () => {
         expect.stringMatching(/^reason: Give a reason/),
       ]),
     );
-    expect(flagOverrideSchema.safeParse({ organization: "acme", enabled: "maybe", reason: "abc" }).success).toBe(false);
-    expect(flagOverrideSchema.parse({ organization: "acme", enabled: "off", reason: "abc" }).enabled).toBe(false);
+    expect(form(flagOverrideSchema, { organization: "acme", enabled: "maybe", reason: "abc" }).success).toBe(false);
+    expect(form(flagOverrideSchema, { organization: "acme", enabled: "off", reason: "abc" }).data?.enabled).toBe(false);
+    // JSON is strict: the same strings sent as JSON are refused.
+    expect(createFlagSchema.safeParse({ key: "new-thing", rolloutPercent: "30", reason: "launch" }).success).toBe(
+      false,
+    );
+    expect(flagOverrideSchema.safeParse({ organization: "acme", enabled: "off", reason: "abc" }).success).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ import {
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
 import { buttonClass } from "@/components/ui/button";
+import { safeParseInput } from "@/lib/input";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -29,7 +30,7 @@ export default async function AuditPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePlatformAdmin();
-  const parsed = auditQuerySchema.safeParse(firstValues(await searchParams));
+  const parsed = safeParseInput(auditQuerySchema, firstValues(await searchParams));
   const query: AuditQuery = parsed.success ? parsed.data : auditQuerySchema.parse({});
   const db = await getDb();
   const [result, actions] = await Promise.all([listAudit(db, query), listAuditActions(db)]);
@@ -50,7 +51,7 @@ export default async function AuditPage({
           </a>
         }
       />
-      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
+      <FiltersReset messages={parsed.success ? null : parsed.messages} />
       <FilterForm className="sm:grid-cols-2 lg:grid-cols-6">
         <FilterInput name="actor" label="Actor" value={query.actor} placeholder="email" />
         <FilterInput name="org" label="Organization" value={query.org} placeholder="slug or id" />

@@ -21,6 +21,7 @@ import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatDate, formatNumber } from "@/lib/format";
 import { PLAN_CATALOG } from "@/lib/plans";
 import { inputClass } from "@/components/ui/field";
+import { safeParseInput } from "@/lib/input";
 
 export const metadata: Metadata = { title: "Organizations" };
 export const dynamic = "force-dynamic";
@@ -47,7 +48,7 @@ function OrgBadges({ row }: { row: OrgListRow }) {
 export default async function OrganizationsPage({ searchParams }: { searchParams: SP }) {
   await requirePlatformAdmin();
   const raw = firstValues(await searchParams);
-  const parsed = orgListQuerySchema.safeParse(raw);
+  const parsed = safeParseInput(orgListQuerySchema, raw);
   const query: OrgListQuery = parsed.success ? parsed.data : orgListQuerySchema.parse({});
   const result = await listOrganizations(await getDb(), query);
   const dir = query.dir ?? (query.sort === "created" ? "desc" : "asc");
@@ -73,7 +74,7 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
         title="Organizations"
         description={`${formatNumber(result.total)} ${filtered ? "matching" : "in all"}${result.pages > 1 ? ` · page ${result.page} of ${formatNumber(result.pages)}` : ""}`}
       />
-      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
+      <FiltersReset messages={parsed.success ? null : parsed.messages} />
       <FilterForm action="/admin/orgs" className="sm:grid-cols-2 lg:grid-cols-6">
         <FilterInput
           name="q"

@@ -21,6 +21,7 @@ import {
 import { replayFailedAction } from "./actions";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";
+import { safeParseInput } from "@/lib/input";
 
 export const metadata: Metadata = { title: "Webhook events" };
 export const dynamic = "force-dynamic";
@@ -33,7 +34,7 @@ export default async function WebhooksPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePlatformAdmin();
-  const parsed = webhookQuerySchema.safeParse(firstValues(await searchParams));
+  const parsed = safeParseInput(webhookQuerySchema, firstValues(await searchParams));
   const query: WebhookQuery = parsed.success ? parsed.data : webhookQuerySchema.parse({});
   const db = await getDb();
   const [result, types, failedCount] = await Promise.all([
@@ -48,7 +49,7 @@ export default async function WebhooksPage({
         title="Webhook events"
         description={`${formatNumber(result.total)} ${filtered ? "matching" : "received"}, newest first. Times in UTC.`}
       />
-      <FiltersReset messages={parsed.success ? null : parsed.error.issues.map((i) => i.message)} />
+      <FiltersReset messages={parsed.success ? null : parsed.messages} />
       {failedCount > 0 ? (
         <section
           aria-labelledby="replay-failed"

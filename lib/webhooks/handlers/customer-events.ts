@@ -2,8 +2,7 @@ import "server-only";
 import { SYSTEM_STRIPE } from "@/lib/audit";
 import { findOrganizationId, linkCustomer, organizationOfCard, syncCard } from "@/lib/billing";
 import type { EventOf, HandlerContext } from "../types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/input";
 
 /**
  * customer.updated, payment_method.*, setup_intent.succeeded: the card on file is the
@@ -65,6 +64,6 @@ export async function onCheckoutCompleted(
   const session = event.data.object;
   const orgId = session.client_reference_id;
   const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
-  if (!orgId || !customer || !UUID.test(orgId)) return;
+  if (!orgId || !customer || !isUuid(orgId)) return;
   await linkCustomer(ctx.tx, orgId, customer);
 }

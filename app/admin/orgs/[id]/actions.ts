@@ -17,12 +17,17 @@ import {
   adminChangePlan,
   adminChangePlanSchema,
   adminCreateManualInvoice,
+  adminEnterpriseTermsSchema,
+  adminManualInvoiceSchema,
   adminResync,
   adminResyncSchema,
   adminSetEnterpriseTerms,
   describeResync,
   MAX_MANUAL_LINES,
+  type AdminEnterpriseTermsInput,
+  type AdminManualInvoiceInput,
 } from "@/lib/admin";
+import { coerceForm } from "@/lib/input";
 import { AppError } from "@/lib/errors";
 import { adminAction } from "@/lib/http/action";
 import { formatMoney, parseMajorAmount } from "@/lib/money";
@@ -46,9 +51,9 @@ const text = (f: Form, name: string): string | undefined => {
 /** A limit field: "Unlimited" ticked → null, else the number typed (blank → "enter a number"). */
 const limitValue = (f: Form, name: string): string | null | undefined => (f[`${name}Unlimited`] ? null : text(f, name));
 
-/** The form layer: the limit form's fields as the service's input. */
+/** The form layer: the limit form's fields as the service's input (text → number by lib/input/form). */
 const limitOverrideForm = z.preprocess(
-  (f: Form) => ({ key: f.key, value: limitValue(f, "value"), reason: f.reason }),
+  (f: Form) => coerceForm(setLimitOverrideSchema, { key: f.key, value: limitValue(f, "value"), reason: f.reason }),
   setLimitOverrideSchema,
 );
 
@@ -108,7 +113,11 @@ export const enterpriseTermsAction = adminAction(
       db,
       stripe,
       orgId,
-      { ...form, pricePerSeatCents: majorAmount(form.price, currency, "the price per seat") },
+      // The form layer: typed limits become numbers (blank ones were left out above).
+      coerceForm(adminEnterpriseTermsSchema, {
+        ...form,
+        pricePerSeatCents: majorAmount(form.price, currency, "the price per seat"),
+      }) as AdminEnterpriseTermsInput,
       actor,
     ),
 );
@@ -163,17 +172,19 @@ export const manualInvoiceAction = adminAction(
     adminCreateManualInvoice(
       db,
       orgId,
-      {
+      // The form layer: due days and quantities typed as text become numbers.
+      coerceForm(adminManualInvoiceSchema, {
         currency: currency.toLowerCase(),
         dueInDays: form.dueInDays === undefined || form.dueInDays.trim() === "" ? undefined : form.dueInDays,
         memo: form.memo ? form.memo : undefined,
         lines: form.lines.map((l, i) => ({
           description: l.description,
           quantity: l.quantity || "1",
-          unitAmountCents: majorAmount(l.amount, currency, `line ${i + 1}'s unit amount`) ?? "",
+          // A blank amount on a described line is a line of 0.
+          unitAmountCents: majorAmount(l.amount, currency, `line ${i + 1}'s unit amount`) ?? 0,
         })),
         reason: form.reason,
-      },
+      }) as AdminManualInvoiceInput,
       actor,
     ),
 );

@@ -2,15 +2,18 @@ import { and, eq } from "drizzle-orm";
 import { invoices, memberships } from "@/db/schema";
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { parseIdOrNotFound } from "@/lib/input";
 import { withErrors } from "@/lib/http/route";
 import { getInvoiceDocument, renderInvoicePdf } from "@/lib/invoices";
 
 export const dynamic = "force-dynamic";
 
 /** The invoice as PDF: members of its organization and platform admins; anyone else gets 404. */
-export const GET = withErrors<{ id: string }>(async (req, { db, params }) => {
+export const GET = withErrors<{ id: string }>(async (req, { db, params: raw }) => {
   const user = await currentUserOfRequest(req);
   if (!user) throw new AppError("not_found", "No such invoice.");
+  // The one id parser: anything but a uuid is "no such invoice", before any query.
+  const params = { id: parseIdOrNotFound(raw.id, "invoice") };
   let scope: string | "any" = "any";
   if (!user.isPlatformAdmin) {
     const [row] = await db
@@ -20,7 +23,7 @@ export const GET = withErrors<{ id: string }>(async (req, { db, params }) => {
         memberships,
         and(eq(memberships.organizationId, invoices.organizationId), eq(memberships.userId, user.id)),
       )
-      .where(eq(invoices.id, /^[0-9a-f-]{36}$/i.test(params.id) ? params.id : "00000000-0000-0000-0000-000000000000"))
+      .where(eq(invoices.id, params.id))
       .limit(1);
     if (!row) throw new AppError("not_found", "No such invoice.");
     scope = row.organizationId;

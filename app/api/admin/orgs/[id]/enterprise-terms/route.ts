@@ -1,16 +1,24 @@
+import { z } from "zod";
+import { uuidParam } from "@/lib/input";
 import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";
+
+/** The path names an organization: anything but a uuid is 404 (lib/input/ids.ts). */
+const paramsSchema = z.object({ id: uuidParam("organization") });
 
 /**
  * POST (or PUT) { cycle: "monthly" | "annual", pricePerSeatCents, limits?: { maxUsers,
  * maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways (number | null) }, reason } —
  * puts the organization on Enterprise with these terms through the billing service (Stripe follows).
  */
-const handler = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
-  const body = await readJson(req, adminEnterpriseTermsSchema);
-  return Response.json(await adminSetEnterpriseTerms(db, getStripe(), params.id, body, userActor(user)));
-});
+const handler = withPlatformAdmin<{ id: string }>(
+  async (req, { db, params, user }) => {
+    const body = await readJson(req, adminEnterpriseTermsSchema);
+    return Response.json(await adminSetEnterpriseTerms(db, getStripe(), params.id, body, userActor(user)));
+  },
+  { params: paramsSchema },
+);
 export const POST = handler;
 export const PUT = handler;

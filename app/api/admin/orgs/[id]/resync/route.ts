@@ -1,10 +1,18 @@
+import { z } from "zod";
+import { uuidParam } from "@/lib/input";
 import { adminResync, adminResyncSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";
 
+/** The path names an organization: anything but a uuid is 404 (lib/input/ids.ts). */
+const paramsSchema = z.object({ id: uuidParam("organization") });
+
 /** POST { reason } — make our rows equal Stripe's for this organization; answers the report. */
-export const POST = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
-  const body = await readJson(req, adminResyncSchema);
-  return Response.json(await adminResync(db, getStripe(), params.id, body, userActor(user)));
-});
+export const POST = withPlatformAdmin<{ id: string }>(
+  async (req, { db, params, user }) => {
+    const body = await readJson(req, adminResyncSchema);
+    return Response.json(await adminResync(db, getStripe(), params.id, body, userActor(user)));
+  },
+  { params: paramsSchema },
+);

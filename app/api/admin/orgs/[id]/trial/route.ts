@@ -1,9 +1,17 @@
+import { z } from "zod";
+import { uuidParam } from "@/lib/input";
 import { extendTrial, extendTrialSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 
+/** The path names an organization: anything but a uuid is 404 (lib/input/ids.ts). */
+const paramsSchema = z.object({ id: uuidParam("organization") });
+
 /** POST { days (1–180), reason } — extend a running trial. */
-export const POST = withPlatformAdmin<{ id: string }>(async (req, { db, params, user }) => {
-  const body = await readJson(req, extendTrialSchema);
-  return Response.json(await extendTrial(db, params.id, body, userActor(user)));
-});
+export const POST = withPlatformAdmin<{ id: string }>(
+  async (req, { db, params, user }) => {
+    const body = await readJson(req, extendTrialSchema);
+    return Response.json(await extendTrial(db, params.id, body, userActor(user)));
+  },
+  { params: paramsSchema },
+);

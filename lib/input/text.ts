@@ -1,0 +1,75 @@
+/**
+ * The one string sanitiser at input parsing. Every string that comes in (JSON bodies, query
+ * strings, path segments, form fields, and the keys of objects) passes here before a schema sees
+ * it: normalised to Unicode NFC (so "é" typed two ways is one value), and refused when it carries
+ * what no field of ours accepts and PostgreSQL would choke on — NUL and the other control
+ * characters (tab, line feed and carriage return are text), lone UTF-16 surrogates — or is longer
+ * than any field we have. Trimming and each field's own length cap are the field schema's job
+ * (`text()` below), on values already clean.
+ */
+
+/** No field of ours is longer than this; a longer string is refused before any schema runs. */
+export const MAX_INPUT_STRING = 10_000;
+/** Deeper than any input of ours: refused rather than walked. */
+const MAX_DEPTH = 20;
+
+// C0 controls but tab (09), line feed (0A) and carriage return (0D); DEL; C1 controls.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export type InputIssue = { path: string; message: string };
+
+/** Why a string can't be accepted, or null when it can. */
+export function stringProblem(value: string): string | null {
+  const control = CONTROL.exec(value);
+  if (control)
+    return `contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}); remove it.`;
+  if (!value.isWellFormed()) return "contains a broken character (a lone UTF-16 surrogate); retype it.";
+  if (value.length > MAX_INPUT_STRING)
+    return `is too long (over ${MAX_INPUT_STRING.toLocaleString("en-US")} characters).`;
+  return null;
+}
+
+/** A clean string (NFC), or the problem with it. */
+export function cleanString(value: string): { ok: true; value: string } | { ok: false; message: string } {
+  const problem = stringProblem(value);
+  return problem ? { ok: false, message: problem } : { ok: true, value: value.normalize("NFC") };
+}
+
+/**
+ * Walk an input (parsed JSON, a query, params, a form's fields): every string NFC-normalised,
+ * every bad one reported with its path. Returns the cleaned copy and the issues (none: clean).
+ */
+export function sanitizeInput(value: unknown): { value: unknown; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const walk = (v: unknown, path: string[], depth: number): unknown => {
+    if (typeof v === "string") {
+      const clean = cleanString(v);
+      if (!clean.ok) {
+        issues.push({ path: path.join("."), message: clean.message });
+        return v;
+      }
+      return clean.value;
+    }
+    if (v === null || typeof v !== "object") return v;
+    if (depth > MAX_DEPTH) {
+      issues.push({ path: path.join("."), message: "is nested too deeply." });
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, String(i)], depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) {
+      const key = cleanString(k);
+      if (!key.ok) {
+        issues.push({
+          path: [...path, JSON.stringify(k).slice(0, 40)].join("."),
+          message: `(a field name) ${key.message}`,
+        });
+        continue;
+      }
+      out[key.value] = walk(item, [...path, key.value], depth + 1);
+    }
+    return out;
+  };
+  const cleaned = walk(value, [], 0);
+  return { value: cleaned, issues };
+}

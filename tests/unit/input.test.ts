@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { z } from "zod";
+import {
+  coerceForm,
+  dateRangeSchema,
+  daySchema,
+  instantSchema,
+  isUuid,
+  MAX_INPUT_STRING,
+  numberFromText,
+  sanitizeInput,
+  stringProblem,
+} from "@/lib/input";
+import { setLimitOverrideSchema } from "@/lib/admin/schemas";
+import { createFlagSchema, flagOverrideSchema } from "@/lib/flags/schemas";
+
+describe("the string sanitiser", () => {
+  it("refuses NUL, other control characters and lone surrogates, naming the path", () => {
+    const { issues } = sanitizeInput({ a: "ok", b: ["fine", "bad\u0000"], c: { d: "\ud800" }, "e\u0001": 1 });
+    expect(issues.map((i) => i.path)).toEqual(["b.1", "c.d", '"e\\u0001"']);
+    expect(issues[0]!.message).toMatch(/control character \(U\+0000\)/);
+    expect(issues[1]!.message).toMatch(/surrogate/);
+  });
+
+  it("keeps tab, new lines and well-formed text of any script, normalised to NFC", () => {
+    const { value, issues } = sanitizeInput({ memo: "line 1\nline 2\tcol", name: "Cafe\u0301 🙂 日本" });
+    expect(issues).toEqual([]);
+    expect(value).toEqual({ memo: "line 1\nline 2\tcol", name: "Café 🙂 日本" });
+  });
+
+  it("refuses strings past the cap of any field", () => {
+    expect(stringProblem("x".repeat(MAX_INPUT_STRING))).toBeNull();
+    expect(stringProblem("x".repeat(MAX_INPUT_STRING + 1))).toMatch(/too long/);
+  });
+
+  it("property: a string is accepted exactly when it has no control character and no lone surrogate", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (s) => {
+        const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s) || !s.isWellFormed();
+        const { value, issues } = sanitizeInput(s);
+        expect(issues.length > 0).toBe(bad);
+        if (!bad) expect(value).toBe(s.normalize("NFC"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("numbers typed as text (form layer and queries only)", () => {
+  it("reads plain decimals, nothing else", () => {
+    expect(numberFromText("42")).toBe(42);
+    expect(numberFromText(" -3 ")).toBe(-3);
+    expect(numberFromText("2.5")).toBe(2.5);
+    expect(numberFromText("")).toBeUndefined();
+    for (const s of ["1e2", "0x10", "Infinity", "NaN", "5 apples", "1_000", "0b1", "+", "."])
+      expect(numberFromText(s)).toBe(s);
+  });
+});
+
+describe("the form layer", () => {
+  it("turns a form's text into what the strict schema expects", () => {
+    expect(
+      setLimitOverrideSchema.parse(
+        coerceForm(setLimitOverrideSchema, { key: "maxAgents", value: "25", reason: "pilot" }),
+      ),
+    ).toEqual({
+      key: "maxAgents",
+      value: 25,
+      reason: "pilot",
+    });
+    expect(
+      createFlagSchema.parse(
+        coerceForm(createFlagSchema, { key: "x-flag", defaultEnabled: "on", rolloutPercent: "10", reason: "why not" }),
+      ),
+    ).toMatchObject({
+      defaultEnabled: true,
+      rolloutPercent: 10,
+    });
+    expect(
+      flagOverrideSchema.parse(
+        coerceForm(flagOverrideSchema, { organization: "acme", enabled: "off", reason: "test it" }),
+      ).enabled,
+    ).toBe(false);
+  });
+
+  it("leaves text a number field can't be as text, so the schema refuses it with its message", () => {
+    for (const value of ["1e2", "0x10", "ten"]) {
+      const r = setLimitOverrideSchema.safeParse(
+        coerceForm(setLimitOverrideSchema, { key: "maxAgents", value, reason: "pilot" }),
+      );
+      expect(r.success).toBe(false);
+    }
+  });
+
+  it("walks nested objects, arrays and records", () => {
+    const schema = z.object({
+      lines: z.array(z.object({ quantity: z.number(), note: z.string() })),
+      limits: z.record(z.string(), z.union([z.null(), z.number()])),
+    });
+    expect(coerceForm(schema, { lines: [{ quantity: "3", note: "7" }], limits: { a: "5", b: null } })).toEqual({
+      lines: [{ quantity: 3, note: "7" }],
+      limits: { a: 5, b: null },
+    });
+  });
+
+  it("JSON schemas stay strict: the JSON forms of the issue's coercions are refused", () => {
+    for (const value of [true, [5], "0x10", "1e2", "5"])
+      expect(setLimitOverrideSchema.safeParse({ key: "maxAgents", value, reason: "x y z" }).success).toBe(false);
+    expect(createFlagSchema.safeParse({ key: "k-flag", rolloutPercent: true, reason: "x y z" }).success).toBe(false);
+  });
+});
+
+describe("ids and days", () => {
+  it("one id parser", () => {
+    expect(isUuid("7d1c5e38-2f7e-4a3b-9a55-3d1f0c8e9b21")).toBe(true);
+    for (const s of [
+      "a".repeat(36),
+      "-".repeat(36),
+      "7d1c5e38-2f7e-4a3b-9a55-3d1f0c8e9b2",
+      "7d1c5e38-2f7e-4a3b-9a55-3d1f0c8e9b21\u0000",
+      5,
+      null,
+    ])
+      expect(isUuid(s)).toBe(false);
+  });
+
+  it("a day is a real calendar day between 2000 and 2100", () => {
+    const day = daySchema("from");
+    expect(day.parse("2026-11-30")).toBe("2026-11-30");
+    for (const s of ["0000-01-01", "9999-12-31", "2026-02-30", " ", "2026-1-1", "2026-11-30T00:00:00Z", "1999-12-31"])
+      expect(day.safeParse(s).success).toBe(false);
+    expect(instantSchema("from").safeParse("2026-11-30T10:00:00Z").success).toBe(true);
+    expect(instantSchema("from").safeParse("0000-01-01T00:00:00Z").success).toBe(false);
+  });
+
+  it("a date range: blank is not given, from not after to, a longest span", () => {
+    const range = dateRangeSchema({ maxDays: 31 });
+    expect(range.parse({ from: " ", to: "2026-11-30" })).toEqual({ to: "2026-11-30" });
+    expect(range.safeParse({ from: "2026-12-01", to: "2026-11-30" }).success).toBe(false);
+    expect(range.safeParse({ from: "2026-10-01", to: "2026-11-30" }).success).toBe(false);
+    expect(range.parse({ from: "2026-11-01", to: "2026-12-01" })).toEqual({ from: "2026-11-01", to: "2026-12-01" });
+  });
+});
