@@ -34,8 +34,11 @@ const serverSchema = z
     CRON_SECRET: opt(z.string().min(8, "must be at least 8 characters")),
     /** Days an organization may stay past due before its limits fall back to Free's. */
     DUNNING_GRACE_DAYS: opt(z.coerce.number().int().min(0).max(365)).transform((v) => v ?? 14),
-    /** Seed demo data into an empty embedded database on first start. */
-    SEED_DEMO: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === undefined || v === "1" || v === "true"),
+    /**
+     * Demo data (demo/): on by default in development only; "1" turns it on anywhere (production
+     * then warns: its password and key are public), "0" off.
+     */
+    SEED_DEMO: opt(z.enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })),
     /** The port this server listens on (set by `next start -p` / hosting); used for the emulator's webhook URL. */
     PORT: opt(z.coerce.number().int().min(1).max(65535)),
     /** The address the server (server.ts) listens on; default: every interface. */
@@ -55,6 +58,14 @@ const serverSchema = z
     SELLER_ADDRESS: opt(z.string().max(500)),
     SELLER_TAX_ID: opt(z.string().max(100)),
     SELLER_EMAIL: opt(z.email("must be an email address like billing@example.com")),
+    /** Outgoing mail: smtp://user:pass@host:587 or smtps://…; unset in development: the /dev/mail mailbox. */
+    SMTP_URL: opt(
+      z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL like smtp://user:pass@host:587"),
+    ),
+    /** The From of every message: an address, or `Name <address>`. */
+    MAIL_FROM: opt(z.string().max(300)),
+    /** 1: outbound webhooks may target private and loopback addresses (development default; tests set it). */
+    OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: opt(z.enum(["0", "1", "true", "false"])),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== "production") return;
@@ -118,7 +129,8 @@ export type ServerEnv = {
   useStripeEmulator: boolean;
   cronSecret: string;
   dunningGraceDays: number;
-  seedDemo: boolean;
+  /** Demo data on: development unless SEED_DEMO=0, elsewhere only with SEED_DEMO=1. */
+  demo: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
   port: number | undefined;
   /** HOST: the address `npm start` listens on (undefined: every interface). */
@@ -127,6 +139,11 @@ export type ServerEnv = {
   trustedProxies: string[];
   /** Who issues the invoices (printed on every invoice page and PDF). */
   seller: SellerDetails;
+  /** SMTP_URL; null: messages go to the development mailbox (/dev/mail), or nowhere in production. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Outbound webhooks may target private/loopback addresses (default on outside production). */
+  outboundWebhooksAllowPrivate: boolean;
 };
 
 export type SellerDetails = { name: string; addressLines: string[]; taxId: string | null; email: string };
@@ -169,7 +186,7 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     useStripeEmulator: !e.STRIPE_SECRET_KEY,
     cronSecret: e.CRON_SECRET ?? (dev ? DEV_CRON_SECRET : ""),
     dunningGraceDays: e.DUNNING_GRACE_DAYS,
-    seedDemo: e.SEED_DEMO,
+    demo: e.SEED_DEMO === undefined ? e.NODE_ENV === "development" : e.SEED_DEMO === "1" || e.SEED_DEMO === "true",
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
@@ -184,6 +201,12 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
       taxId: e.SELLER_TAX_ID?.trim() ?? DEFAULT_SELLER.taxId,
       email: e.SELLER_EMAIL ?? DEFAULT_SELLER.email,
     },
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM?.trim() || "AgentBill <no-reply@agentbill.test>",
+    outboundWebhooksAllowPrivate:
+      e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === undefined
+        ? dev
+        : e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === "1" || e.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE === "true",
   };
 }
 

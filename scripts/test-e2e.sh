@@ -11,11 +11,15 @@ export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
 export CRON_SECRET="${CRON_SECRET:-e2e-only-cron-secret-0123456789abcdefghij}"
 export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_e2e_only_0123456789abcdefghijklmnop}"
 export NEXT_TELEMETRY_DISABLED=1
+# The suite signs in as the demo accounts: demo data on in this production server (it warns).
+export SEED_DEMO=1
 DATA_DIR_TMP=""
 ADMIN_URL="${DATABASE_URL:-}"
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+  [ -n "${E2E_MAIL_DIR:-}" ] && rm -rf "$E2E_MAIL_DIR"
   if [ -n "$ADMIN_URL" ]; then
     psql "$ADMIN_URL" -qc "drop database if exists agentbill_${RUN} with (force)" >/dev/null 2>&1 || true
   fi
@@ -39,10 +43,19 @@ if [ -n "$ADMIN_URL" ]; then
 else
   DATA_DIR_TMP="$(mktemp -d)"
   export DATA_DIR="$DATA_DIR_TMP"
-  export SEED_DEMO=1
 fi
 
 mkdir -p "$RESULTS_DIR"
+# Real mail: an SMTP server (tests/support/e2e-smtp-sink.ts) the app sends to; tests read links from E2E_MAIL_DIR.
+export E2E_MAIL_DIR="$(mktemp -d)"
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-0}" npx tsx tests/support/e2e-smtp-sink.ts > "$RESULTS_DIR/e2e-smtp.log" 2>&1 &
+SINK_PID=$!
+for _ in $(seq 1 60); do [ -s "$E2E_MAIL_DIR/port" ] && break; sleep 0.25; done
+[ -s "$E2E_MAIL_DIR/port" ] || { echo "the SMTP sink did not start:"; cat "$RESULTS_DIR/e2e-smtp.log"; exit 1; }
+export E2E_SMTP_PORT="$(cat "$E2E_MAIL_DIR/port")"
+export SMTP_URL="smtp://127.0.0.1:${E2E_SMTP_PORT}"
+export APP_URL="${APP_URL:-$E2E_BASE_URL}"
+export OUTBOUND_WEBHOOKS_ALLOW_PRIVATE=1
 if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
   ./node_modules/.bin/next build > "$RESULTS_DIR/e2e-build.log" 2>&1 || { tail -50 "$RESULTS_DIR/e2e-build.log"; exit 1; }
 fi

@@ -8,7 +8,14 @@ import { Notice } from "@/components/ui/notice";
 type State = { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
 
 /** Current password, new password twice; the server checks all three and says what to fix (success redirects). */
-export function ChangePasswordForm({ action }: { action: (prev: unknown, fd: FormData) => Promise<State> }) {
+export function ChangePasswordForm({
+  action,
+  minLength,
+}: {
+  action: (prev: unknown, fd: FormData) => Promise<State>;
+  /** MIN_PASSWORD_LENGTH from lib/auth, passed by the page. */
+  minLength: number;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
@@ -28,13 +35,18 @@ export function ChangePasswordForm({ action }: { action: (prev: unknown, fd: For
           {...fieldAria("currentPassword", { error: errors.currentPassword })}
         />
       </Field>
-      <Field id="newPassword" label="New password" hint="At least 10 characters." error={errors.newPassword}>
+      <Field
+        id="newPassword"
+        label="New password"
+        hint={`At least ${minLength} characters.`}
+        error={errors.newPassword}
+      >
         <input
           name="newPassword"
           type="password"
           autoComplete="new-password"
           required
-          minLength={10}
+          minLength={minLength}
           className={inputClass}
           {...fieldAria("newPassword", { error: errors.newPassword, hint: true })}
         />

@@ -8,6 +8,8 @@ const LINKS = [
   { href: "/admin/orgs", label: "Organizations" },
   { href: "/admin/flags", label: "Feature flags" },
   { href: "/admin/webhooks", label: "Webhooks" },
+  { href: "/admin/webhook-endpoints", label: "Endpoints" },
+  { href: "/admin/mail", label: "Email" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/health", label: "Health" },
 ];

@@ -1,17 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState } from "react";
 import { fieldError, type ActionState } from "@/components/ui/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria, inputClass, selectClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useResultToast } from "@/components/ui/toast";
 
-export type InviteAction = (
-  prev: ActionState<{ email: string; seats: number }>,
-  fd: FormData,
-) => Promise<ActionState<{ email: string; seats: number }>>;
+type Invited = { email: string; role: string };
+export type InviteAction = (prev: ActionState<Invited>, fd: FormData) => Promise<ActionState<Invited>>;
+type Submitted = { result: ActionState<Invited>; email: string; role: string; n: number };
 
 /**
  * Invite by email with a role. At the plan's user limit the form is replaced by the reason and a
@@ -30,15 +29,22 @@ export function InviteForm({
   atLimit: string | null;
   planHref: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  // Controlled, so a refused invite keeps what was typed (React resets a form after its action).
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState("member");
+  // Uncontrolled fields, re-mounted (key) after each answer with what was typed: a refused invite
+  // keeps it, a successful one clears the address. (Controlled inputs lost typed text to a
+  // hydration race before.)
+  const [submitted, formAction, pending] = useActionState<Submitted | null, FormData>(
+    async (prev, fd) => ({
+      result: await action(prev?.result ?? null, fd),
+      email: String(fd.get("email") ?? ""),
+      role: String(fd.get("role") ?? "member"),
+      n: (prev?.n ?? 0) + 1,
+    }),
+    null,
+  );
+  const state = submitted?.result ?? null;
+  const email = state?.ok ? "" : (submitted?.email ?? "");
+  const role = submitted?.role ?? "member";
   useResultToast(state, undefined, { inlineErrors: true });
-  useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- clear the field once, after a successful invite
-    if (state?.ok) setEmail("");
-  }, [state]);
   const emailError = fieldError(state, "email");
   if (atLimit) {
     return (
@@ -68,8 +74,8 @@ export function InviteForm({
             autoComplete="off"
             required
             placeholder="name@company.com"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            key={`email-${submitted?.n ?? 0}`}
+            defaultValue={email}
             className={inputClass}
           />
         </Field>
@@ -77,8 +83,8 @@ export function InviteForm({
           <select
             id="invite-role"
             name="role"
-            value={role}
-            onChange={(e) => setRole(e.target.value)}
+            key={`role-${submitted?.n ?? 0}`}
+            defaultValue={role}
             className={selectClass}
           >
             <option value="member">Member</option>
@@ -97,6 +103,9 @@ export function InviteForm({
           {seatEffect}
         </p>
       ) : null}
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="invite-billing-note">
+        We email them a link to join. {seatEffect ? "The seat is billed when they accept, not now." : ""}
+      </p>
       {state && !state.ok && !emailError ? (
         <Notice tone="error" role="alert" title="Not invited" testId="invite-error">
           {state.error}

@@ -6,3 +6,4 @@ export * from "./billing";
 export * from "./admin";
 export * from "./auth";
 export * from "./billing-details";
+export * from "./mail";

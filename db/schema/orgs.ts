@@ -43,6 +43,11 @@ export const users = pgTable(
      * user at once (sign out everywhere, password change or reset). See lib/auth/sessions.ts.
      */
     sessionVersion: integer().notNull().default(0),
+    /**
+     * When the address was shown to be theirs. Existing and invited people count as verified
+     * (the default); sign-up writes null until the verification link is opened.
+     */
+    emailVerifiedAt: timestamp({ withTimezone: true }).defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],

@@ -143,8 +143,16 @@ export const outbox = pgTable(
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
+    /** Delivery by lib/mail's worker: pending → sent, or dead after the last retry (or nothing to send: skipped). */
+    status: text().$type<"pending" | "sent" | "dead" | "skipped">().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastError: text(),
+    /** Who it went to and with what subject (for the admin log), set when sent. */
+    recipients: text().array(),
+    subject: text(),
   },
-  (t) => [index("outbox_unsent_idx").on(t.createdAt)],
+  (t) => [index("outbox_unsent_idx").on(t.createdAt), index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
 );
 
 export type UsageEvent = typeof usageEvents.$inferSelect;

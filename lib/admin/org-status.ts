@@ -7,7 +7,7 @@ import { announceApiKeyChange, forgetApiKeys } from "@/lib/auth/api-key-cache";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import { reactivateSchema, revokeKeySchema, suspendSchema } from "./schemas";
 
 /**

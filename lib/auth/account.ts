@@ -8,10 +8,13 @@ import { AppError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "./password";
 import { revokeSessions } from "./sessions";
 
+/** The shortest password anyone may choose; every form's hint says this number. */
+export const MIN_PASSWORD_LENGTH = 10;
+
 /** A password someone chooses (sign-up, invitation, reset, change): long enough to resist guessing. */
 export const newPasswordSchema = z
   .string({ error: "Choose a password." })
-  .min(10, "Use at least 10 characters.")
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200, "Use at most 200 characters.");
 
 export const changePasswordSchema = z

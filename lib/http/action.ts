@@ -49,6 +49,10 @@ export function orgGuard(role: MemberRole): Guard<OrgActionContext> {
   };
 }
 
+/** Anyone (sign-up, password reset, accepting an invitation): the body proves who it is from a token or a password. */
+export type PublicActionContext = { db: Db; stripe: Stripe };
+export const publicGuard: Guard<PublicActionContext> = async () => ({ db: await getDb(), stripe: getStripe() });
+
 /** Signed in (actions on one's own account). */
 export const userGuard: Guard<BaseActionContext> = async () => base(await requireUser());
 
@@ -74,6 +78,14 @@ export function userAction<S extends z.ZodType = z.ZodUndefined, T = undefined>(
   fn: (input: z.output<S>, ctx: BaseActionContext) => Promise<T>,
 ): ServerAction<[], z.input<S>, T> {
   return defineAction<BaseActionContext, S, T, []>(userGuard, opts, (input, ctx) => fn(input, ctx), nextEffects);
+}
+
+/** An action anyone may call (signed out): its body checks a token or throttles by address. */
+export function publicAction<S extends z.ZodType = z.ZodUndefined, T = undefined>(
+  opts: ActionOptions<S, T>,
+  fn: (input: z.output<S>, ctx: PublicActionContext) => Promise<T>,
+): ServerAction<[], z.input<S>, T> {
+  return defineAction<PublicActionContext, S, T, []>(publicGuard, opts, (input, ctx) => fn(input, ctx), nextEffects);
 }
 
 /** A platform admin action; the page may bind the target (an organization id, a flag key…). Audited by its service. */

@@ -1,19 +1,20 @@
 import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, outbox, users, type MemberRole } from "@/db/schema";
+import { memberships, users, type MemberRole } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type UserActor } from "@/lib/audit";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { lockOrganizationBilling, syncSeats } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
-import { assertWithinLimit } from "@/lib/usage/limits";
+import { createInvitation } from "./invitations";
 
 /**
  * Membership changes. Each runs in one transaction under the organization's billing lock:
- * the user limit is checked, the row written, and on per-seat plans the Stripe quantity
- * follows (prorated) before commit — so a Stripe failure leaves no member without a seat.
+ * the row is written and on per-seat plans the Stripe quantity follows (prorated) before
+ * commit — so a Stripe failure leaves no member without a seat. Joining is by invitation
+ * (lib/orgs/invitations.ts): the membership and its seat come when the invitation is accepted.
  */
 
 export const inviteMemberSchema = z.object({
@@ -65,46 +66,26 @@ function assertMayGrant(caller: Caller, role: MemberRole) {
     throw new AppError("forbidden", "Only an owner can make someone an owner.");
 }
 
+/**
+ * Invite someone: an invitation (lib/orgs/invitations.ts) and its email, in one transaction. They
+ * become a member — and a billed seat — only when they accept.
+ */
 export async function inviteMember(
   db: Queryable,
-  stripe: Stripe,
-  input: { organizationId: string; email: string; role?: MemberRole } & Caller,
-) {
+  _stripe: Stripe,
+  input: { organizationId: string; email: string; role?: MemberRole; now?: Date } & Caller,
+): Promise<{ invitationId: string; token: string }> {
   const data = inviteMemberSchema.parse({ email: input.email, role: input.role });
   assertMayGrant(input, data.role);
-  return db.transaction(async (tx) => {
-    await lockOrganizationBilling(tx, input.organizationId);
-    await tx
-      .insert(users)
-      .values({ email: data.email, name: data.email.split("@")[0]! })
-      .onConflictDoNothing({ target: users.email });
-    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
-    const [already] = await tx
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, input.organizationId), eq(memberships.userId, user!.id)));
-    if (already) throw new AppError("conflict", `${data.email} is already a member of this organization.`);
-    await assertWithinLimit(tx, input.organizationId, "users", 1);
-    const [m] = await tx
-      .insert(memberships)
-      .values({ organizationId: input.organizationId, userId: user!.id, role: data.role })
-      .returning({ id: memberships.id });
-    await tx.insert(outbox).values({
+  return db.transaction((tx) =>
+    createInvitation(tx, {
       organizationId: input.organizationId,
-      kind: "member_invited",
-      payload: { email: data.email, role: data.role, invitedBy: input.actor.email },
-    });
-    await recordAudit(tx, {
+      email: data.email,
+      role: data.role,
       actor: input.actor,
-      action: "member.invited",
-      targetType: "membership",
-      targetId: m!.id,
-      organizationId: input.organizationId,
-      details: { email: data.email, role: data.role },
-    });
-    const seats = await syncSeats(tx, stripe, { organizationId: input.organizationId, actor: input.actor });
-    return { membershipId: m!.id, seats: seats.seats };
-  });
+      now: input.now,
+    }),
+  );
 }
 
 async function loadMembership(tx: Queryable, organizationId: string, membershipId: string) {

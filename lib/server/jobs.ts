@@ -1,4 +1,5 @@
 import { registerJob } from "@/lib/jobs";
+import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
 import { getStripe } from "@/lib/stripe/client";
 import { expireReservations } from "@/lib/usage/reservations";
 import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
@@ -59,5 +60,12 @@ export function registerAppJobs(): void {
     name: "usage.alerts",
     everyMs: 10 * MINUTE,
     run: ({ db, now, signal }) => raiseUsageAlerts(db, { now, signal }),
+  });
+  // The outbox: emails written with the change that caused them, sent after commit (retries, backoff).
+  registerJob({
+    name: MAIL_JOB,
+    everyMs: 5_000,
+    lateAfterMs: 5 * MINUTE,
+    run: ({ db, signal }) => drainOutbox(db, { transport: appMailTransport(db), signal }),
   });
 }

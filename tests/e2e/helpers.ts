@@ -26,3 +26,48 @@ export async function screenshots(page: Page, name: string) {
   }
   if (original) await page.setViewportSize(original);
 }
+
+type SinkMessage = { to: string[]; subject: string; text: string; links: string[] };
+
+/**
+ * The link to `path` (e.g. "/invite/") in the newest message to `to` (optionally with a subject
+ * matching), as received by the e2e SMTP sink (scripts/test-e2e.sh); waits for it to arrive.
+ */
+export async function mailLink(to: string, linkPath: string, subject?: string | RegExp, timeoutMs = 20_000) {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set: run the browser tests with scripts/test-e2e.sh");
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .reverse();
+    for (const f of files) {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as SinkMessage;
+      if (!m.to.includes(to)) continue;
+      if (subject && !(typeof subject === "string" ? m.subject.includes(subject) : subject.test(m.subject))) continue;
+      const link = m.links.find((l) => new URL(l).pathname.startsWith(linkPath));
+      if (link) return link;
+    }
+    if (Date.now() > until) throw new Error(`No message to ${to} with a link to ${linkPath} arrived.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Accept an invitation in a fresh browser context as a new person (name + password). */
+export async function acceptInvitation(
+  browser: import("@playwright/test").Browser,
+  to: string,
+  opts: { name?: string; password?: string } = {},
+) {
+  const link = await mailLink(to, "/invite/");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel("Your name").fill(opts.name ?? to.split("@")[0]!);
+  await page.getByLabel("Password").fill(opts.password ?? PASSWORD + "-new");
+  await page.getByRole("button", { name: /^Join / }).click();
+  await expect(page).toHaveURL(/\/orgs\//);
+  await context.close();
+}

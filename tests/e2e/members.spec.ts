@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { screenshots, signIn } from "./helpers";
+import { acceptInvitation, screenshots, signIn } from "./helpers";
 
 /**
  * Members: invite, change role and remove (on Initech, undone by the end); the user limit on
@@ -71,7 +71,10 @@ async function postForm(page: Page, path: string, fields: Record<string, string>
   });
 }
 
-test("an owner invites a member, changes their role and removes them", async ({ page }) => {
+test("an owner invites a member, who accepts from the email; the owner changes their role and removes them", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "owner@initech.test");
   await page.goto("/orgs/initech/members");
   await expect(page.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
@@ -84,7 +87,22 @@ test("an owner invites a member, changes their role and removes them", async ({ 
   await page.getByLabel("Email").fill("samir@initech.test");
   await page.getByLabel("Role", { exact: true }).selectOption("member");
   await page.getByRole("button", { name: "Invite", exact: true }).click();
-  await expect(page.getByTestId("toast").filter({ hasText: "samir@initech.test is now a member" })).toBeVisible();
+  await expect(
+    page.getByTestId("toast").filter({ hasText: "We’ve emailed samir@initech.test an invitation" }),
+  ).toBeVisible();
+  // Pending until accepted: listed with resend/revoke, not a member yet.
+  const pending = page.getByTestId("invitation-row").filter({ hasText: "samir@initech.test" });
+  await expect(pending).toBeVisible();
+  await expect(page.getByTestId("member-row")).toHaveCount(4);
+  await page.getByLabel("Email").fill("samir@initech.test");
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(page.getByTestId("invite-error")).toContainText("samir@initech.test already has an open invitation.");
+  // A refused invite keeps what was typed.
+  await expect(page.getByLabel("Email")).toHaveValue("samir@initech.test");
+
+  await acceptInvitation(browser, "samir@initech.test", { name: "samir" });
+  await page.reload();
+  await expect(pending).toHaveCount(0);
   const row = page.getByTestId("member-row").filter({ hasText: "samir@initech.test" });
   await expect(row).toContainText("Member");
 

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import fs from "node:fs";
-import { screenshots, signIn } from "./helpers";
+import { acceptInvitation, screenshots, signIn } from "./helpers";
 
 /**
  * The subscription lifecycle as Umbrella Labs' owner walks it, against the Stripe emulator with
@@ -147,6 +147,7 @@ test("monthly to annual shows Stripe's proration preview before confirming", asy
 
 test("Pro to Free is refused while over Free's limits, then scheduled at period end after removing a member, and resumed", async ({
   page,
+  browser,
 }) => {
   await signIn(page, OWNER);
   await page.goto("/orgs/umbrella/members");
@@ -156,8 +157,11 @@ test("Pro to Free is refused while over Free's limits, then scheduled at period 
   for (const who of ["ripley", "hicks", "bishop"]) {
     await page.getByLabel("Email").fill(`${who}@umbrella.test`);
     await page.getByRole("button", { name: "Invite", exact: true }).click();
-    await expect(page.getByTestId("member-row").filter({ hasText: `${who}@umbrella.test` })).toBeVisible();
+    await expect(page.getByTestId("invitation-row").filter({ hasText: `${who}@umbrella.test` })).toBeVisible();
   }
+  // Members (and billed seats) only once they accept the emailed invitations.
+  for (const who of ["ripley", "hicks", "bishop"]) await acceptInvitation(browser, `${who}@umbrella.test`);
+  await page.reload();
   await expect(page.getByTestId("member-row")).toHaveCount(4);
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "members-umbrella-pro");

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { rowsOf, type Db } from "@/db/types";
 import { apiKeys, organizations, subscriptions } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import {
   extendTrial,
   reactivateOrganization,
@@ -12,11 +12,11 @@ import {
   setLimitOverride,
   suspendOrganization,
 } from "@/lib/admin";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { DEMO_API_KEY } from "@/demo";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
-import { adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminSetEnterpriseTerms } from "@/lib/admin";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";

@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { featureFlags } from "@/db/schema";
 import type { Db } from "@/db/types";
-import { seedDemo } from "@/db/seed";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { seedDemo } from "@/demo";
+import { DEMO_API_KEY } from "@/demo";
 import { AppError } from "@/lib/errors";
 import {
   createFlag,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { auditLog, memberships } from "@/db/schema";
 import { attachPaymentMethod, changePlan } from "@/lib/billing";
+import { acceptInvitation, listPendingInvitations } from "@/lib/orgs/invitations";
 import { changeMemberRole, inviteMember, listMembers, removeMember } from "@/lib/orgs/members";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 
@@ -12,6 +13,15 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 const args = () => [env.database.db, env.stripe] as const;
+/** Invite and accept at once (a new person choosing a name and password). */
+const join = async (input: Parameters<typeof inviteMember>[2]) => {
+  const { token } = await inviteMember(...args(), input);
+  await acceptInvitation(...args(), { token, name: "New Person", password: "a-long-password" });
+  const m = (await listMembers(env.database.db, input.organizationId)).find(
+    (x) => x.email === input.email.trim().toLowerCase(),
+  )!;
+  return { membershipId: m.membershipId, seats: (await localSubscription(env.database, input.organizationId)).seats };
+};
 const memberCount = async (orgId: string) =>
   Number(
     (await env.database.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, orgId)))[0]!.n,
@@ -40,7 +50,8 @@ describe("members and the user limit", () => {
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(await memberCount(org.id)).toBe(3);
+    expect(await memberCount(org.id)).toBe(2);
+    expect(await listPendingInvitations(env.database.db, org.id)).toHaveLength(1);
   });
 
   it("rejects bad input and a duplicate member", async () => {
@@ -65,7 +76,7 @@ describe("seats follow membership on Pro", () => {
       actor,
     });
     await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "monthly", actor });
-    const { membershipId, seats } = await inviteMember(...args(), {
+    const { membershipId, seats } = await join({
       organizationId: org.id,
       email: "new@pro.test",
       actor,
@@ -99,10 +110,18 @@ describe("seats follow membership on Pro", () => {
       paymentMethod: "pm_card_chargeCustomerFail",
       actor,
     });
-    await expect(
-      inviteMember(...args(), { organizationId: org.id, email: "declined@pro.test", actor, callerRole: "owner" }),
-    ).rejects.toThrow(/declined/);
+    const { token } = await inviteMember(...args(), {
+      organizationId: org.id,
+      email: "declined@pro.test",
+      actor,
+      callerRole: "owner",
+    });
+    await expect(acceptInvitation(...args(), { token, name: "Declined", password: "a-long-password" })).rejects.toThrow(
+      /declined/,
+    );
     expect(await memberCount(org.id)).toBe(1);
+    // Nothing was used up: the invitation is still open.
+    expect(await listPendingInvitations(env.database.db, org.id)).toHaveLength(1);
     expect((await localSubscription(env.database, org.id)).seats).toBe(1);
   });
 });
@@ -165,7 +184,7 @@ describe("roles", () => {
 describe("invite input", () => {
   it("accepts an email with surrounding spaces and capitals as the same address", async () => {
     const { org, actor } = await makeOrg(env.database, { members: 1 });
-    await inviteMember(...args(), {
+    await join({
       organizationId: org.id,
       email: "  New.Person@Example.TEST ",
       actor,

@@ -1,10 +1,9 @@
 import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
-import { seedDemo } from "@/db/seed";
+import { DEMO_API_KEY, seedDemo } from "@/demo";
 import { apiRoutes } from "@/lib/api";
 import type { OpenApiDocument } from "@/lib/api/openapi";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
 import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { ensurePlans } from "./usage-fixtures";

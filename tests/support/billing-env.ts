@@ -4,11 +4,11 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { setDatabaseForProcess } from "@/db/client";
 import { memberships, organizations, subscriptions, users } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { userActor } from "@/lib/audit";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient, setStripeClientForProcess, type Stripe } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { drainStripeEvents } from "@/lib/webhooks";
 import { callApi } from "./api";
@@ -65,7 +65,7 @@ async function postToRoute(body: string, signature: string | null): Promise<Resp
  */
 export async function startBillingEnv(opts: { deliverWebhooks?: boolean } = {}): Promise<BillingEnv> {
   const database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
   setDatabaseForProcess(database);
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

@@ -2,10 +2,16 @@ import type { Metadata } from "next";
 import { logoutAction } from "@/app/actions/auth";
 import { AppHeader } from "@/components/app-header";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { ResendVerificationButton } from "@/components/account/resend-verification";
+import { resendVerificationAction } from "@/app/actions/accounts";
 import { changePasswordAction, signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -19,6 +25,12 @@ export default async function AccountPage({
 }) {
   const user = await requireUser();
   const { passwordChanged } = await searchParams;
+  const [me] = await (
+    await getDb()
+  )
+    .select({ verified: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.id, user.id));
   return (
     <>
       <AppHeader
@@ -29,6 +41,12 @@ export default async function AccountPage({
       />
       <main className="mx-auto max-w-2xl space-y-8 px-4 py-6">
         <PageHeader title="Your account" description={`Signed in as ${user.email}.`} />
+        {me && !me.verified ? (
+          <Notice tone="warning" role="note" title="Confirm your email address" testId="verify-email-notice">
+            Open the link we emailed to {user.email}. Until then your organization can’t subscribe to a paid plan.
+            <ResendVerificationButton action={resendVerificationAction} />
+          </Notice>
+        ) : null}
         <section aria-labelledby="password-heading" className="space-y-3">
           <h2 id="password-heading" className="text-lg font-semibold">
             Change password
@@ -41,7 +59,7 @@ export default async function AccountPage({
               Password changed. Every other session of yours was signed out; this one stays signed in.
             </Notice>
           ) : null}
-          <ChangePasswordForm action={changePasswordAction} />
+          <ChangePasswordForm action={changePasswordAction} minLength={MIN_PASSWORD_LENGTH} />
         </section>
         <section aria-labelledby="sessions-heading" className="space-y-3">
           <h2 id="sessions-heading" className="text-lg font-semibold">

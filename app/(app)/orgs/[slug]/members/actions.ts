@@ -2,6 +2,9 @@
 
 import type { MemberRole } from "@/db/schema";
 import { orgAction } from "@/lib/http/action";
+import { kickJob } from "@/lib/jobs";
+import { MAIL_JOB } from "@/lib/mail";
+import { invitationIdSchema, resendInvitation, revokeInvitation } from "@/lib/orgs/invitations";
 import {
   changeMemberRole,
   changeRoleSchema,
@@ -23,14 +26,15 @@ const memberPages = (slug: string) => [`/orgs/${slug}/members`, { layout: `/orgs
 const roleName: Record<MemberRole, string> = { owner: "an owner", admin: "an admin", member: "a member" };
 
 function invitedMessage(r: { email: string; role: MemberRole }): string {
-  return `${r.email} is now ${roleName[r.role]}. We’ve emailed them an invitation.`;
+  return `We’ve emailed ${r.email} an invitation to join as ${roleName[r.role]}. They become a member (and a billed seat, on per-seat plans) when they accept.`;
 }
 
 export const inviteMemberAction = orgAction(
   { role: "admin", schema: inviteMemberSchema, revalidate: memberPages, message: invitedMessage },
   async (input, { db, stripe, organization, role, actor }) => {
-    const r = await inviteMember(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role });
-    return { email: input.email, role: input.role, seats: r.seats };
+    await inviteMember(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role });
+    kickJob(MAIL_JOB);
+    return { email: input.email, role: input.role };
   },
 );
 
@@ -49,4 +53,29 @@ export const removeMemberAction = orgAction(
   },
   async (input, { db, stripe, organization, role, actor }) =>
     removeMember(db, stripe, { organizationId: organization.id, ...input, actor, callerRole: role }),
+);
+
+export const resendInvitationAction = orgAction(
+  {
+    role: "admin",
+    schema: invitationIdSchema,
+    revalidate: memberPages,
+    message: (r: { email: string }) => `Sent again to ${r.email}, with a new link (the old one no longer works).`,
+  },
+  async (input, { db, organization, role, actor }) => {
+    const r = await resendInvitation(db, { organizationId: organization.id, ...input, actor, callerRole: role });
+    kickJob(MAIL_JOB);
+    return { email: r.email };
+  },
+);
+
+export const revokeInvitationAction = orgAction(
+  {
+    role: "admin",
+    schema: invitationIdSchema,
+    revalidate: memberPages,
+    message: (r: { email: string }) => `Invitation to ${r.email} revoked: its link no longer works.`,
+  },
+  async (input, { db, organization, role, actor }) =>
+    revokeInvitation(db, { organizationId: organization.id, ...input, actor, callerRole: role }),
 );

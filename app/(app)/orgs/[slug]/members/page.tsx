@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { InviteForm } from "@/components/members/invite-form";
 import { MemberActions } from "@/components/members/member-actions";
 import { MemberList, type MemberItem } from "@/components/members/member-list";
+import { PendingInvitations } from "@/components/members/pending-invitations";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader, SectionHeading } from "@/components/ui/page-header";
@@ -12,12 +13,20 @@ import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
 import { previewSeatChange, type SeatPreview } from "@/lib/billing";
 import { isAppError } from "@/lib/errors";
+import { formatDate } from "@/lib/format";
 import { getRequestLocale } from "@/lib/http/locale";
 import { formatMoney } from "@/lib/money";
+import { listPendingInvitations } from "@/lib/orgs/invitations";
 import { listMembers } from "@/lib/orgs/members";
 import { getStripe } from "@/lib/stripe/client";
 import { getUsageOverview } from "@/lib/usage";
-import { changeRoleAction, inviteMemberAction, removeMemberAction } from "./actions";
+import {
+  changeRoleAction,
+  inviteMemberAction,
+  removeMemberAction,
+  resendInvitationAction,
+  revokeInvitationAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -47,8 +56,9 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const { organization, role, user } = await requireOrgRole(slug, "member");
   const canManage = canManageBilling(role);
   const db = await getDb();
-  const [members, overview, locale] = await Promise.all([
+  const [members, pending, overview, locale] = await Promise.all([
     listMembers(db, organization.id),
+    listPendingInvitations(db, organization.id),
     getUsageOverview(db, organization.id),
     getRequestLocale(),
   ]);
@@ -56,9 +66,10 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
     ? await Promise.all([seatPreview(organization.id, 1), seatPreview(organization.id, -1)])
     : [null, null];
   const users = overview.metrics.find((m) => m.metric === "users")!;
+  const open = pending.filter((p) => !p.expired).length;
   const atLimit =
-    users.limit !== null && users.used >= users.limit
-      ? `${overview.plan.name} includes up to ${users.limit} members and ${organization.name} has ${users.used}. Upgrade to Pro for unlimited members, or remove someone first.`
+    users.limit !== null && users.used + open >= users.limit
+      ? `${overview.plan.name} includes up to ${users.limit} members and ${organization.name} has ${users.used}${open ? ` and ${open} pending invitation${open === 1 ? "" : "s"}` : ""}. Upgrade to Pro for unlimited members, or remove someone${open ? " or revoke an invitation" : ""} first.`
       : null;
   const items: MemberItem[] = members.map((m) => ({ ...m, isYou: m.userId === user.id }));
   const grantable: MemberRole[] = role === "owner" ? ["owner", "admin", "member"] : ["admin", "member"];
@@ -91,6 +102,27 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           Only owners and admins can invite, change roles or remove members.
         </Notice>
       )}
+      {pending.length > 0 ? (
+        <section aria-labelledby="pending-heading">
+          <SectionHeading id="pending-heading">Pending invitations</SectionHeading>
+          <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+            Sent and not yet accepted. They count toward your plan’s member limit; a seat is billed only when the person
+            accepts.
+          </p>
+          <PendingInvitations
+            items={pending.map((p) => ({
+              id: p.id,
+              email: p.email,
+              role: p.role,
+              expired: p.expired,
+              expires: formatDate(p.expiresAt, locale),
+            }))}
+            resend={resendInvitationAction.bind(null, slug)}
+            revoke={revokeInvitationAction.bind(null, slug)}
+            canManage={canManage}
+          />
+        </section>
+      ) : null}
       <section aria-labelledby="members-heading">
         <SectionHeading id="members-heading">People in {organization.name}</SectionHeading>
         <MemberList
