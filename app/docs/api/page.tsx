@@ -44,7 +44,9 @@ export default function ApiReferencePage() {
     <main className="mx-auto max-w-4xl space-y-10 px-4 py-10">
       <header className="space-y-3">
         <h1 className="text-3xl font-semibold tracking-tight">{doc.info.title}</h1>
-        <p className="text-zinc-700 dark:text-zinc-300">{doc.info.description}</p>
+        <p className="text-zinc-700 dark:text-zinc-300">
+          <Text text={doc.info.description} />
+        </p>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           Machine-readable:{" "}
           <a className="underline" href="/api/v1/openapi.json">
@@ -61,7 +63,7 @@ export default function ApiReferencePage() {
             {operations.map(({ path, method, op }) => (
               <li key={op.operationId}>
                 <a className="hover:underline" href={`#${op.operationId}`}>
-                  <Method method={method} /> <code>{path}</code> — {op.summary}
+                  <Method method={method} /> <code>{path}</code> — <Text text={op.summary} />
                 </a>
               </li>
             ))}
@@ -83,6 +85,11 @@ export default function ApiReferencePage() {
       ))}
     </main>
   );
+}
+
+/** Descriptions mark code with backticks, as in Markdown: shown as code. */
+function Text({ text }: { text: string }) {
+  return text.split("`").map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part));
 }
 
 function Method({ method }: { method: string }) {
@@ -110,8 +117,14 @@ function OperationView({
       <h3 id={`${op.operationId}-title`} className="text-lg font-semibold">
         <Method method={method} /> <code>{path}</code>
       </h3>
-      <p className="font-medium">{op.summary}</p>
-      {op.description ? <p className="text-sm text-zinc-700 dark:text-zinc-300">{op.description}</p> : null}
+      <p className="font-medium">
+        <Text text={op.summary} />
+      </p>
+      {op.description ? (
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">
+          <Text text={op.description} />
+        </p>
+      ) : null}
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         {op.security?.length ? "Authorization: Bearer agb_… (an organization's API key)" : "No API key."}
       </p>

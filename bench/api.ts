@@ -1,0 +1,283 @@
+/**
+ * npm run bench:api — the platform API at machine speed (issue 15), on the real PostgreSQL.
+ *
+ * The app is started as `npm start` starts it (dist/server.cjs: Hono for /api/v1, Next for the
+ * rest), from a production build in .next-bench (built when missing). Beside it, in its own
+ * process, the raw baseline: plain node:http calling the same services (so the same SQL)
+ * (bench/support/raw-api-server.ts). Every scenario runs against both in the same run, and prints
+ * the load average: figures taken on a busy machine say so.
+ *
+ * 1. limit check, open loop at 500 requests/s for BENCH_SECONDS (default 10): achieved rate, p50/p99;
+ * 2. reserve + commit pairs, open loop at 250 pairs/s: p50/p99 of each;
+ * 3. single-event ingest, 32 clients in closed loop: events/s, and the counter checked exact;
+ * 4. batch ingest, batches of 1,000 (4 in flight): events/s, against a raw INSERT of the same rows.
+ * Open-loop latencies are measured from each request's scheduled time (no coordinated omission).
+ * Clients use @agentbill/client (one attempt: a bench must see failures, not retry them).
+ * Targets (issue 15): limit check p99 < 10 ms at 500/s; pairs p99 < 15 ms each at 250/s;
+ * single-event ingest ≥ 5,000 events/s; batch ≥ 50,000 events/s and ≥ 0.75 × raw INSERT.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import { AgentBillClient } from "@agentbill/client";
+import postgres from "postgres";
+import { organizations, subscriptions, apiKeys } from "../db/schema";
+import { generateApiKey } from "../lib/auth/api-key-format";
+import { catalogPlan } from "../lib/plans/catalog";
+import { BENCH_SECRETS, freePort } from "./ingest-support";
+import { freshDatabase, percentile, startApp } from "./support/harness";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CHECK_RATE = Number(process.env.BENCH_CHECK_RATE ?? 500);
+const PAIR_RATE = Number(process.env.BENCH_PAIR_RATE ?? 250);
+const INGEST_CLIENTS = 32;
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
+
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${os.cpus().length} cores`;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+type Org = { id: string; key: string };
+
+async function makeOrg(db: Awaited<ReturnType<typeof freshDatabase>>["database"]["db"], label: string): Promise<Org> {
+  const [org] = await db
+    .insert(organizations)
+    .values({ slug: `bench-${label}`, name: `Bench ${label}` })
+    .returning();
+  const pro = catalogPlan("pro");
+  const now = Date.now();
+  await db.insert(subscriptions).values({
+    organizationId: org!.id,
+    planId: "pro",
+    status: "active",
+    billingCycle: "monthly",
+    seats: 1,
+    currentPeriodStart: new Date(now - 86_400_000),
+    currentPeriodEnd: new Date(now + 29 * 86_400_000),
+    maxUsers: pro.maxUsers ?? null,
+    maxAgents: pro.maxAgents ?? null,
+    // Large enough that no scenario is refused: the bench measures the path, not the limit.
+    maxExecutionsPerMonth: 1_000_000_000_000,
+    maxStorageGb: pro.maxStorageGb ?? null,
+    maxGateways: pro.maxGateways ?? null,
+  });
+  const k = generateApiKey();
+  await db.insert(apiKeys).values({ organizationId: org!.id, name: "bench", prefix: k.prefix, keyHash: k.hash });
+  return { id: org!.id, key: k.key };
+}
+
+async function startRaw(port: number, url: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(
+    "./node_modules/.bin/tsx",
+    ["--conditions=react-server", "bench/support/raw-api-server.ts"],
+    {
+      env: { ...process.env, ...BENCH_SECRETS, PORT: String(port), DATABASE_URL: url, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+    child.once("exit", (code) => reject(new Error(`raw server exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Open loop: call i starts at start + i/rate whatever happened before; latency from that time. */
+async function openLoop(rate: number, seconds: number, call: (i: number) => Promise<void>) {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      call(i).then(
+        () => void latencies.push(performance.now() - due),
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  return { sent: total, done: latencies.length, errors, rate: latencies.length / elapsed, latencies };
+}
+
+function line(label: string, r: { rate: number; errors: number; latencies: number[] }, unit = "req/s") {
+  return `  ${label.padEnd(6)} ${r.rate.toFixed(0).padStart(6)} ${unit}, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, errors ${r.errors}`;
+}
+
+async function main() {
+  const fresh = await freshDatabase("api");
+  const { database, url } = fresh;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const orgs = { app: await makeOrg(database.db, "app"), raw: await makeOrg(database.db, "raw") };
+    const [appPort, rawPort] = [await freePort(), await freePort()];
+    const app = await startApp({
+      port: appPort,
+      env: { DATABASE_URL: url, SEED_DEMO: "0", STRIPE_EMULATOR_PORT: String(await freePort()) },
+    });
+    stops.push(app.stop);
+    const raw = await startRaw(rawPort, url);
+    stops.push(raw.stop);
+    const targets = [
+      { label: "app", url: app.url, org: orgs.app },
+      { label: "raw", url: raw.url, org: orgs.raw },
+    ];
+    const client = (t: (typeof targets)[number]) =>
+      new AgentBillClient({ baseUrl: t.url, apiKey: t.org.key, maxAttempts: 1, timeoutMs: 30_000 });
+    // Warm up both (JIT, prepared statements, key cache).
+    for (const t of targets) {
+      const c = client(t);
+      for (let i = 0; i < 200; i++) await c.checkLimit("executions", 1);
+    }
+
+    console.log(
+      `\nPlatform API bench, ${SECONDS} s per scenario; app = npm start (dist/server.cjs), raw = node:http + the same services`,
+    );
+
+    console.log(`\n1. limit check, open loop ${CHECK_RATE}/s (${load()})`);
+    for (const t of targets) {
+      const c = client(t);
+      console.log(
+        line(t.label, await openLoop(CHECK_RATE, SECONDS, () => c.checkLimit("executions", 1).then(() => {}))),
+      );
+    }
+
+    console.log(`\n2. reserve + commit pairs, open loop ${PAIR_RATE} pairs/s (${load()})`);
+    for (const t of targets) {
+      const c = client(t);
+      const reserveLat: number[] = [];
+      const commitLat: number[] = [];
+      const r = await openLoop(PAIR_RATE, SECONDS, async () => {
+        const t0 = performance.now();
+        const hold = await c.reserve({ metric: "executions", amount: 10 });
+        const t1 = performance.now();
+        if (!hold.allowed) throw new Error(hold.reason);
+        await c.commit(hold.id, 7);
+        reserveLat.push(t1 - t0);
+        commitLat.push(performance.now() - t1);
+      });
+      console.log(line(t.label, r, "pairs/s"));
+      console.log(
+        `         reserve p50 ${ms(percentile(reserveLat, 50))} p99 ${ms(percentile(reserveLat, 99))}; commit p50 ${ms(percentile(commitLat, 50))} p99 ${ms(percentile(commitLat, 99))}`,
+      );
+    }
+
+    console.log(`\n3. single-event ingest, ${INGEST_CLIENTS} clients (${load()})`);
+    const sql = postgres(url, { max: 2, onnotice: () => {} });
+    stops.push(() => sql.end({ timeout: 5 }));
+    const executions = async (orgId: string) =>
+      Number(
+        (
+          await sql`select coalesce(sum(value), 0)::bigint as n from usage_counters where organization_id = ${orgId} and metric = 'executions'`
+        )[0]!.n,
+      );
+    for (const t of targets) {
+      const c = client(t);
+      const before = await executions(t.org.id);
+      let accepted = 0;
+      let errors = 0;
+      const latencies: number[] = [];
+      const end = performance.now() + SECONDS * 1000;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: INGEST_CLIENTS }, async () => {
+          while (performance.now() < end) {
+            const t0 = performance.now();
+            try {
+              // Not `accepted += await …`: that reads `accepted` before the await and loses updates.
+              const r = await c.ingest([{ metric: "executions", quantity: 1 }]);
+              accepted += r.accepted;
+              latencies.push(performance.now() - t0);
+            } catch {
+              errors++;
+            }
+          }
+        }),
+      );
+      const rate = accepted / ((performance.now() - start) / 1000);
+      const exact = (await executions(t.org.id)) - before === accepted;
+      console.log(
+        `${line(t.label, { rate, errors, latencies }, "events/s")}, counter ${exact ? "exact" : "WRONG"} (${accepted} accepted)`,
+      );
+    }
+
+    console.log(`\n4. batch ingest, ${BATCHES} batches of 1,000, 4 in flight (${load()})`);
+    const batch = (b: number, tag: string) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        idempotency_key: `${tag}-${b}-${i}`,
+        metric: "executions" as const,
+        quantity: 1,
+        occurred_at: new Date().toISOString(),
+      }));
+    const runBatches = async (send: (b: number) => Promise<void>) => {
+      const start = performance.now();
+      let next = 0;
+      let errors = 0;
+      const latencies: number[] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let b = next++; b < BATCHES; b = next++) {
+            const t0 = performance.now();
+            try {
+              await send(b);
+              latencies.push(performance.now() - t0);
+            } catch {
+              errors++;
+            }
+          }
+        }),
+      );
+      return { rate: ((BATCHES - errors) * 1000) / ((performance.now() - start) / 1000), errors, latencies };
+    };
+    const results: Record<string, number> = {};
+    for (const t of targets) {
+      const c = client(t);
+      const r = await runBatches(async (b) => void (await c.ingest(batch(b, t.label))));
+      results[t.label] = r.rate;
+      console.log(line(t.label, r, "events/s"));
+    }
+    // The raw INSERT: the same rows straight into usage_events (no validation, no roll-ups), 4 at a time.
+    const insertOrg = await makeOrg(database.db, "insert");
+    const insertSql = postgres(url, { max: 4, onnotice: () => {} });
+    stops.push(() => insertSql.end({ timeout: 5 }));
+    const ins = await runBatches(async (b) => {
+      const rows = batch(b, "insert").map((e) => ({
+        organization_id: insertOrg.id,
+        metric: e.metric,
+        quantity: e.quantity,
+        occurred_at: e.occurred_at,
+        idempotency_key: e.idempotency_key,
+      }));
+      await insertSql`insert into usage_events ${insertSql(rows)} on conflict do nothing`;
+    });
+    results.insert = ins.rate;
+    console.log(line("INSERT", ins, "events/s"));
+    console.log(`  app / raw INSERT = ${(results.app! / results.insert!).toFixed(2)} (target ≥ 0.75)`);
+    console.log(`\nDone (${load()}).`);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await fresh.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
