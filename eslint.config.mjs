@@ -6,12 +6,19 @@ const stripeOnlyInLibStripe = {
   message: "Only lib/stripe imports the stripe SDK. Use the billing service instead.",
 };
 
+/** The demo (demo/) stands apart: the product reaches it only through lib/server/demo.ts's dynamic import. */
+const demoApart = {
+  regex: "^(@/|(\\.\\./)+)demo(/.*)?$",
+  message: "app/, lib/, db/ and components/ never import demo/: load it with loadDemo() (lib/server/demo.ts).",
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
   {
     ignores: [
       ".next/**",
+      "dist/**",
       ".next-*/**",
       ".data-*/**",
       "test-results-*/**",
@@ -36,6 +43,10 @@ const config = [
     },
   },
   {
+    files: ["app/**", "lib/**", "db/**"],
+    rules: { "no-restricted-imports": ["error", { paths: [stripeOnlyInLibStripe], patterns: [demoApart] }] },
+  },
+  {
     files: ["components/**"],
     rules: {
       "no-restricted-imports": [
@@ -48,6 +59,7 @@ const config = [
               message: "components/ never touches the database: take data as props.",
             },
             { group: ["@/lib/stripe", "@/lib/stripe/*"], message: "components/ never imports lib/stripe." },
+            demoApart,
             {
               group: ["@/lib/*/server", "@/lib/auth", "@/lib/auth/*"],
               message: "components/ never imports server-only services.",
@@ -59,7 +71,29 @@ const config = [
   },
   {
     files: ["lib/stripe/**"],
-    rules: { "no-restricted-imports": "off" },
+    rules: { "no-restricted-imports": ["error", { patterns: [demoApart] }] },
+  },
+  {
+    // Workspace packages are reached by name; nothing climbs into another package by a relative path.
+    rules: { "import/no-relative-packages": "error" },
+  },
+  {
+    // packages/* never import the app: no "@/…" alias, no app folder by name. (Climbing out by a
+    // relative path is import/no-relative-packages above.) The emulator may use the stripe SDK's types.
+    files: ["packages/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/*", "@/**", "**/lib/**", "**/app/**", "**/components/**", "**/db/**", "**/demo/**"],
+              message: "A package never imports the app: take what it needs as a parameter.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // The one reader of process.env, plus tooling that runs outside the app.

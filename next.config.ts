@@ -7,6 +7,9 @@ const nextConfig: NextConfig = {
   // stripe: one copy of the SDK for route handlers, server actions and instrumentation, so a
   // client cached on globalThis by one of them throws errors the others recognise (instanceof).
   serverExternalPackages: ["@electric-sql/pglite", "pdf-lib", "stripe"],
+  // Workspace packages ship TypeScript source (packages/*): Next compiles them like app code.
+  // The emulator is only reached through a dynamic import (lib/stripe/emulator-runtime.ts).
+  transpilePackages: ["@agentbill/currencies", "@agentbill/stripe-emulator"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a 403 status.
     authInterrupts: true,

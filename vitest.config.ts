@@ -26,7 +26,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          // packages/*: the workspace packages' own tests (the Stripe emulator's need no database).
+          include: ["tests/integration/**/*.test.ts", "packages/*/tests/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
           // Route modules import next-auth, whose ESM imports "next/server" without an extension:

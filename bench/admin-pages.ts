@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
-import { DEMO_PASSWORD, seedDemo } from "../db/seed";
+import { DEMO_PASSWORD, seedDemo } from "../demo";
 import type { Db } from "../db/types";
 import {
   getOrganizationDetailOrThrow,
@@ -9,7 +9,7 @@ import {
   listOrganizations,
   orgListQuerySchema,
 } from "../lib/admin";
-import { startEmulator } from "../lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { seedManyOrganizations } from "./admin-seed";
 import { BENCH_SECRETS, fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 

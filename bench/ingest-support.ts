@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -48,7 +48,17 @@ export const BENCH_SECRETS = {
   STRIPE_WEBHOOK_SECRET: "whsec_bench_only_0123456789abcdefghijklmn",
 };
 
-/** Start `next start` from an existing build; resolves when /api/health answers. */
+/**
+ * The command `npm start` runs (the custom server, dist/server.cjs), bundled first from the
+ * current sources so a bench never measures a stale server. PORT and HOST come from the env.
+ */
+export function appServerCommand(): { command: string; args: string[] } {
+  const built = spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+  if (built.status !== 0) throw new Error("bundling server.ts failed (node scripts/build-server.mjs)");
+  return { command: process.execPath, args: ["dist/server.cjs"] };
+}
+
+/** Start the app as `npm start` does, from an existing build; resolves when /api/health answers. */
 export async function startApp(opts: {
   distDir: string;
   port: number;
@@ -63,11 +73,14 @@ export async function startApp(opts: {
   const url = `http://127.0.0.1:${opts.port}`;
   const logPath = path.join(os.tmpdir(), `agentbill-bench-server-${opts.port}.log`);
   const log = fs.openSync(logPath, "w");
-  const child: ChildProcess = spawn("./node_modules/.bin/next", ["start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+  const server = appServerCommand();
+  const child: ChildProcess = spawn(server.command, server.args, {
     env: {
       ...process.env,
       ...BENCH_SECRETS,
       ...opts.env,
+      PORT: String(opts.port),
+      HOST: "127.0.0.1",
       NEXT_DIST_DIR: opts.distDir,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase } from "../db/connect";
 import { apiKeys, organizations, subscriptions } from "../db/schema";
-import { seedPlans } from "../db/seed";
+import { syncPlanCatalog } from "../lib/plans/sync";
 import { generateApiKey } from "../lib/auth/api-key-format";
 import type { Metric } from "../lib/plans/limits";
 import { checkLimit } from "../lib/usage/limits";
@@ -59,7 +59,7 @@ async function main() {
   try {
     await database.migrate();
     const db = database.db;
-    await seedPlans(db);
+    await syncPlanCatalog(db);
     const ent = catalogPlan("enterprise");
     const [org, baselineOrg] = await db
       .insert(organizations)

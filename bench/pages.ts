@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
-import { DEMO_PASSWORD, seedDemo } from "../db/seed";
+import { DEMO_PASSWORD, seedDemo } from "../demo";
 import { rowsOf } from "../db/types";
 import { fmt, percentile, signIn, startApp, withBenchDatabase } from "./admin-support";
 import { seedManyOrganizations } from "./admin-seed";

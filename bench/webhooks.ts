@@ -9,12 +9,12 @@
 import os from "node:os";
 import { eq, sql } from "drizzle-orm";
 import { invoiceLines, invoices, organizations, stripeEvents, subscriptions } from "../db/schema";
-import { seedPlans } from "../db/seed";
+import { syncPlanCatalog } from "../lib/plans/sync";
 import { rowsOf } from "../db/types";
 import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { calendarMonth } from "../lib/plans/period";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
-import { startEmulator } from "../lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "../lib/stripe/webhooks";
 import { BENCH_SECRETS } from "./ingest-support";
 import { freshDatabase, percentile, pool, seeded, startApp } from "./support/harness";
@@ -34,7 +34,7 @@ let app: Awaited<ReturnType<typeof startApp>> | null = null;
 
 try {
   const db = database.db;
-  await seedPlans(db);
+  await syncPlanCatalog(db);
   const pro = await ensureStripePrices(db, stripe, "pro");
 
   // 1. Real history in the emulator: enough organizations that the distinct events reach the target.

@@ -6,7 +6,8 @@ import type { Db } from "./types";
 
 /**
  * The app's one database client per process: postgres.js when DATABASE_URL is set, otherwise
- * the embedded PGlite under DATA_DIR (created, migrated and filled with demo data on first start).
+ * the embedded PGlite under DATA_DIR (created and migrated on first start; demo data, when on,
+ * is the start-up's business: lib/server/startup.ts).
  * Cached on globalThis so dev hot reloads reuse it.
  */
 const g = globalThis as unknown as { __appDatabase?: Promise<Database> };
@@ -17,10 +18,6 @@ async function init(): Promise<Database> {
     e.databaseUrl ? { url: e.databaseUrl } : { pgliteDir: path.resolve(e.dataDir, "pglite") },
   );
   await database.migrate();
-  if (database.kind === "pglite" && e.seedDemo) {
-    const { seedDemoIfEmpty } = await import("./seed");
-    await seedDemoIfEmpty(database.db);
-  }
   return database;
 }
 

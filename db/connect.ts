@@ -6,6 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import * as schema from "./schema";
 import type { Db } from "./types";
 
@@ -30,8 +31,16 @@ export const CONNECT_TIMEOUT_SECONDS = 5;
 export type Database = {
   db: Db;
   kind: "postgres" | "pglite";
-  /** Apply pending migrations (safe to call from several processes at once on a server). */
+  /**
+   * Apply pending migrations, then sync the plan catalog (lib/plans/sync.ts) into `plans`:
+   * every environment, every start, idempotent. Safe to call from several processes at once on a server.
+   */
   migrate(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onMessage` for each NOTIFY, `onListen` each time the listening
+   * connection is (re)established. Answers a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -64,10 +73,15 @@ function openPostgres(url: string, max: number): Database {
       try {
         await lockClient`select pg_advisory_lock(727274)`;
         await migratePostgres(drizzlePostgres({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await syncPlanCatalog(drizzlePostgres({ client: lockClient, schema, casing: "snake_case" }) as unknown as Db);
         await lockClient`select pg_advisory_unlock(727274)`;
       } finally {
         await lockClient.end({ timeout: 5 });
       }
+    },
+    async listen(channel, onMessage, onListen) {
+      const sub = await client.listen(channel, (payload) => onMessage(payload), onListen);
+      return () => sub.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
   };
@@ -81,7 +95,15 @@ async function openPglite(dir: string): Promise<Database> {
   return {
     db: pdb as unknown as Db,
     kind: "pglite",
-    migrate: () => migratePglite(pdb, { migrationsFolder: MIGRATIONS_FOLDER }),
+    async migrate() {
+      await migratePglite(pdb, { migrationsFolder: MIGRATIONS_FOLDER });
+      await syncPlanCatalog(pdb as unknown as Db);
+    },
+    async listen(channel, onMessage, onListen) {
+      const unsubscribe = await client.listen(channel, (payload) => onMessage(payload));
+      onListen?.();
+      return unsubscribe;
+    },
     close: () => client.close(),
   };
 }

@@ -8,6 +8,7 @@ export type AppErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "idempotency_conflict"
   | "limit_exceeded"
   | "payment_failed"
   | "unprocessable"
@@ -24,6 +25,7 @@ const STATUS: Record<AppErrorCode, number> = {
   suspended: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_conflict: 409,
   limit_exceeded: 403,
   payment_failed: 402,
   unprocessable: 422,

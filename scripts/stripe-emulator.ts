@@ -11,7 +11,7 @@
  */
 import path from "node:path";
 import { env } from "../lib/env";
-import { startEmulator } from "../lib/stripe/emulator";
+import { startEmulator } from "@agentbill/stripe-emulator";
 
 function flag(name: string): string | undefined {
   const prefix = `--${name}=`;

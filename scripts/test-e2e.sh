@@ -7,10 +7,12 @@ export RESULTS_DIR="${RESULTS_DIR:-test-results}"
 RUN="e2e_$(date +%s)_$$"
 export E2E_BASE_URL="http://127.0.0.1:${PORT}"
 export AUTH_SECRET="${AUTH_SECRET:-e2e-only-auth-secret-0123456789abcdefghij}"
-# `next start` is production: it refuses to start without its own secrets (lib/env.ts).
+# `npm start` is production: it refuses to start without its own secrets (lib/env.ts).
 export CRON_SECRET="${CRON_SECRET:-e2e-only-cron-secret-0123456789abcdefghij}"
 export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_e2e_only_0123456789abcdefghijklmnop}"
 export NEXT_TELEMETRY_DISABLED=1
+# The suite signs in as the demo accounts: demo data on in this production server (it warns).
+export SEED_DEMO=1
 DATA_DIR_TMP=""
 ADMIN_URL="${DATABASE_URL:-}"
 
@@ -41,7 +43,6 @@ if [ -n "$ADMIN_URL" ]; then
 else
   DATA_DIR_TMP="$(mktemp -d)"
   export DATA_DIR="$DATA_DIR_TMP"
-  export SEED_DEMO=1
 fi
 
 mkdir -p "$RESULTS_DIR"
@@ -58,7 +59,9 @@ export OUTBOUND_WEBHOOKS_ALLOW_PRIVATE=1
 if [ "${E2E_SKIP_BUILD:-0}" != "1" ]; then
   ./node_modules/.bin/next build > "$RESULTS_DIR/e2e-build.log" 2>&1 || { tail -50 "$RESULTS_DIR/e2e-build.log"; exit 1; }
 fi
-./node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 > "$RESULTS_DIR/e2e-server.log" 2>&1 &
+# The app starts exactly as `npm start` does: the custom server (server.ts, bundled to dist/server.cjs).
+node scripts/build-server.mjs || exit 1
+PORT="$PORT" HOST=127.0.0.1 node dist/server.cjs > "$RESULTS_DIR/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   curl -sf "$E2E_BASE_URL/api/health" >/dev/null && break

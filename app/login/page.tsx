@@ -3,10 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { loginAction } from "@/app/actions/auth";
 import { LoginForm } from "@/components/auth/login-form";
-import { DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD } from "@/db/seed";
 import { safeNextPath } from "@/lib/auth/redirect";
 import { getCurrentUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
+import { loadDemo } from "@/lib/server/demo";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -41,15 +40,8 @@ export default async function LoginPage({
   const next = asked === "/" ? undefined : asked;
   const user = await getCurrentUser();
   if (user && error !== "no_organization") redirect(next ?? "/");
-  const showDemo = env().nodeEnv === "development";
-  const demoAccounts = [
-    { email: DEMO_ADMIN.email, who: "Platform admin" },
-    ...DEMO_ORGS.flatMap((o) =>
-      o.members
-        .filter((m) => m.role !== "member" || m.email.startsWith("member@"))
-        .map((m) => ({ email: m.email, who: `${m.role} · ${o.name} (${o.plan})` })),
-    ),
-  ];
+  // Demo data on (development, or SEED_DEMO=1): its accounts, from demo/.
+  const demo = (await loadDemo())?.loginDemoAccounts() ?? null;
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-8 p-6">
       <div>
@@ -96,16 +88,17 @@ export default async function LoginPage({
           Create an organization
         </Link>
       </p>
-      {showDemo ? (
+      {demo ? (
         <section aria-labelledby="demo-accounts" className="text-sm">
           <h2 id="demo-accounts" className="font-medium">
-            Demo accounts{" "}
-            <span className="font-normal text-zinc-500">
-              (development only · password <code className="font-mono">{DEMO_PASSWORD}</code>)
-            </span>
+            Demo accounts
           </h2>
+          {/* Outside the heading: the section's name must not contain "password" (the form's field is the Password). */}
+          <p className="mt-1 text-zinc-500">
+            Demo data is on: each of these signs in with <code className="font-mono">{demo.password}</code>.
+          </p>
           <ul className="mt-2 divide-y divide-zinc-200 rounded-lg ring-1 ring-zinc-200 dark:divide-zinc-800 dark:ring-zinc-800">
-            {demoAccounts.map((a) => (
+            {demo.accounts.map((a) => (
               <li key={a.email + a.who} className="flex flex-wrap justify-between gap-2 px-3 py-2">
                 <code className="font-mono">{a.email}</code>
                 <span className="text-zinc-500">{a.who}</span>

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { openDatabase, type Database } from "../../db/connect";
-import { BENCH_SECRETS } from "../ingest-support";
+import { appServerCommand, BENCH_SECRETS } from "../ingest-support";
 
 /** Shared pieces of the benchmarks: a fresh database on the real server, the built app, timing. */
 
@@ -35,7 +35,7 @@ export async function freshDatabase(
   };
 }
 
-/** Build once into its own folder (so a dev server's .next is left alone), then `next start`. */
+/** Build once into its own folder (so a dev server's .next is left alone), then start it as `npm start` does. */
 export async function startApp(opts: {
   port: number;
   env: Record<string, string>;
@@ -58,11 +58,11 @@ export async function startApp(opts: {
   const profile = process.env.BENCH_CPU_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
     : [];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...profile, "node_modules/next/dist/bin/next", "start", "-p", String(opts.port), "-H", "127.0.0.1"],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const server = appServerCommand();
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...server.args], {
+    env: { ...env, PORT: String(opts.port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));

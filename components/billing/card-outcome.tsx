@@ -21,8 +21,8 @@ export function CardOutcome({ result }: { result: Outcome }) {
   if (result.data.status === "requires_action") {
     return (
       <Notice tone="warning" role="alert" title="Needs authentication" testId="card-needs-auth">
-        Your bank asks you to confirm this card with 3-D Secure before it can be used. The card was not saved. Complete
-        the bank’s check when it appears, or use another card.
+        Your bank asks you to confirm this card with 3-D Secure before it can be used. It is saved once you complete the
+        bank’s check below; or choose another card.
       </Notice>
     );
   }

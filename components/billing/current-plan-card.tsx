@@ -1,4 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { CustomerBalance } from "@/lib/invoices/upcoming";
 import { balanceText, cardLabel, formatDay, money, perCycle } from "./format";
@@ -28,9 +29,12 @@ export function CurrentPlanCard({
   card,
   balance,
   locale,
+  changeHref,
 }: {
   current: CurrentSubscription;
   recurringCents: number | null;
+  /** A contract: changing or cancelling it is a request (this link), not a button. */
+  changeHref: string | null;
   currency: string;
   card: CardSummary | null;
   /** The customer balance at Stripe (credit from downgrades and interval changes). */
@@ -53,7 +57,11 @@ export function CurrentPlanCard({
             {current.cancelAtPeriodEnd ? <Badge tone="amber">Ends {formatDay(current.periodEnd, locale)}</Badge> : null}
           </div>
         </div>
-        {current.billedInStripe && !current.cancelAtPeriodEnd ? (
+        {changeHref ? (
+          <a href={changeHref} className={buttonClass({ variant: "secondary" })} data-testid="change-contract">
+            Ask to change or cancel
+          </a>
+        ) : current.billedInStripe && !current.cancelAtPeriodEnd ? (
           <ChangePlanButton planId="free" cycle="monthly" variant="secondary" testId="cancel-subscription">
             Cancel subscription
           </ChangePlanButton>

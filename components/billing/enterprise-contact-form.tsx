@@ -12,10 +12,15 @@ export function EnterpriseContactForm({
   action,
   defaultEmail,
   defaultSeats,
+  messageLabel = "What do you need?",
+  messageHint = "Volumes, limits, security or invoicing needs: anything that helps us size it.",
 }: {
   action: (prev: ActionState<{ id: string }>, fd: FormData) => Promise<ActionState<{ id: string }>>;
   defaultEmail: string;
   defaultSeats: number;
+  /** A contract's change request asks "What should change?" instead. */
+  messageLabel?: string;
+  messageHint?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   // Controlled, so a refused request keeps what was typed (React resets a form after its action).
@@ -65,8 +70,8 @@ export function EnterpriseContactForm({
       </Field>
       <Field
         id="enterprise-message"
-        label="What do you need?"
-        hint="Volumes, limits, security or invoicing needs: anything that helps us size it."
+        label={messageLabel}
+        hint={messageHint}
         error={err("message")}
         className="sm:col-span-2"
       >

@@ -45,6 +45,21 @@ const BRAND: Record<string, string> = {
   diners: "Diners Club",
 };
 
+/** The card's brand as its badge prints it: a whole word or the brand's own short form, never a cut-off ("MAST"). */
+const BADGE: Record<string, string> = {
+  visa: "VISA",
+  mastercard: "MC",
+  amex: "AMEX",
+  discover: "DISC",
+  jcb: "JCB",
+  unionpay: "UPI",
+  diners: "DC",
+};
+
+export function cardBadge(brand: string): string {
+  return BADGE[brand] ?? "CARD";
+}
+
 export function cardLabel(card: CardSummary): string {
   return `${BRAND[card.brand] ?? card.brand.charAt(0).toUpperCase() + card.brand.slice(1)} •••• ${card.last4}`;
 }
@@ -95,5 +110,54 @@ export function balanceText(
     amount: formatMoney(balance.balanceCents, balance.currency, locale),
     note: "Added to your next invoice.",
     tone: "owed",
+  };
+}
+
+/** A past-due subscription's open invoice, as the dunning banners tell it. */
+export type PastDueInvoice = {
+  /** null: no open invoice mirrored yet. */
+  amountCents: number | null;
+  currency: string;
+  number: string | null;
+  nextRetry: Date | null;
+  /** When Free's limits apply if it stays unpaid (the grace period's end). */
+  freeLimitsFrom: Date | null;
+};
+
+/**
+ * "$98.00 is past due (invoice X-0002). We will retry the card on Dec 6, 2026. If it stays unpaid,
+ * Free plan limits apply from Dec 19, 2026." One wording for the dashboard and the plan page.
+ */
+export function pastDueText(p: PastDueInvoice, degraded: boolean, locale: string): string {
+  const due = p.amountCents === null ? "Your latest payment" : formatMoney(p.amountCents, p.currency, locale);
+  const retry = p.nextRetry
+    ? `We will retry the card on ${formatDate(p.nextRetry, locale)}.`
+    : "Update the card to pay it.";
+  const free =
+    !degraded && p.freeLimitsFrom
+      ? ` If it stays unpaid, Free plan limits apply from ${formatDate(p.freeLimitsFrom, locale)}.`
+      : "";
+  return `${due} is past due${p.number ? ` (invoice ${p.number})` : ""}. ${retry}${free}`;
+}
+
+/** The past-due banner's facts from the subscription and its newest open invoice; null when not past due. */
+export function pastDueInvoiceOf(
+  sub: { status: string; pastDueSince: Date | null } | null,
+  outstanding: {
+    amountDueCents: number;
+    currency: string;
+    number: string | null;
+    nextPaymentAttempt: Date | null;
+  } | null,
+  fallbackCurrency: string,
+  graceDays: number,
+): PastDueInvoice | null {
+  if (!sub || (sub.status !== "past_due" && sub.status !== "unpaid")) return null;
+  return {
+    amountCents: outstanding?.amountDueCents ?? null,
+    currency: outstanding?.currency ?? fallbackCurrency,
+    number: outstanding?.number ?? null,
+    nextRetry: outstanding?.nextPaymentAttempt ?? null,
+    freeLimitsFrom: sub.pastDueSince ? new Date(sub.pastDueSince.getTime() + graceDays * 86_400_000) : null,
   };
 }

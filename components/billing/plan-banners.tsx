@@ -1,8 +1,8 @@
-import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { formatDay } from "./format";
+import { formatDay, pastDueText, type PastDueInvoice } from "./format";
 import { ResumeButton } from "./resume-button";
 import type { CurrentSubscription, PlanActions } from "./types";
+import { UpdateCardLink } from "./update-card-link";
 
 /** What needs attention about the subscription: a scheduled cancellation, a failed payment, a plan not billed through Stripe. */
 export function PlanBanners({
@@ -11,6 +11,7 @@ export function PlanBanners({
   canManage,
   resume,
   degradedToFree,
+  pastDue,
   locale,
 }: {
   current: CurrentSubscription;
@@ -18,9 +19,10 @@ export function PlanBanners({
   canManage: boolean;
   resume: () => ReturnType<PlanActions["resume"]>;
   degradedToFree: boolean;
+  /** The open invoice of a past-due subscription (amount, next retry); null when in good standing. */
+  pastDue: PastDueInvoice | null;
   locale: string;
 }) {
-  const pastDue = current.status === "past_due" || current.status === "unpaid";
   return (
     <>
       {current.cancelAtPeriodEnd ? (
@@ -39,19 +41,18 @@ export function PlanBanners({
           tone="error"
           role="alert"
           title="Your last payment failed"
-          action={
-            canManage ? (
-              <a href="#payment-method" className={buttonClass({ variant: "danger" })}>
-                Update card
-              </a>
-            ) : null
-          }
+          testId="plan-past-due"
+          action={canManage ? <UpdateCardLink>Update card</UpdateCardLink> : null}
         >
-          {!current.billedInStripe
-            ? `The last invoice is unpaid. Add a card, then start paying for ${current.planName} through Stripe below.`
-            : degradedToFree
-              ? "The grace period is over, so Free’s limits apply until the invoice is paid. Update the card and we retry at once."
-              : `Update the card to keep ${current.planName}; Stripe retries the payment automatically.`}
+          <p>{pastDueText(pastDue, degradedToFree, locale)}</p>
+          <p className="mt-1">
+            {!current.billedInStripe
+              ? `Add a card, then start paying for ${current.planName} through Stripe below.`
+              : degradedToFree
+                ? "The grace period is over, so Free’s limits apply until the invoice is paid. Update the card and we charge it at once."
+                : `Update the card to keep ${current.planName}: the new card is charged at once.`}
+            {canManage ? "" : " Ask an owner or admin of the organization to do this."}
+          </p>
         </Notice>
       ) : null}
       {!current.billedInStripe && current.planId !== "free" ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import type { ActionState } from "@/components/ui/action-state";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
@@ -33,8 +33,15 @@ import type {
 
 type Target = { planId: string; cycle: Cycle };
 
+/** A random id for one attempt (crypto.randomUUID needs a secure context; getRandomValues doesn't). */
+function newAttemptId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function titleFor(target: Target, planName: string, current: CurrentSubscription): { title: string; verb: string } {
-  if (target.planId === FREE_PLAN_ID) return { title: `Downgrade to Free`, verb: "Schedule the downgrade" };
+  if (target.planId === FREE_PLAN_ID) return { title: `Cancel ${current.planName}`, verb: "Cancel at period end" };
   if (!current.billedInStripe)
     return { title: `Subscribe to ${planName}, ${billedText(target.cycle)}`, verb: "subscribe" };
   if (target.planId === current.planId) return { title: `Switch to ${target.cycle} billing`, verb: "switch" };
@@ -70,15 +77,21 @@ export function PlanChangeDialog({
   membersHref: string;
 }) {
   const [saved, setSaved] = useState<CardSummary | null>(null);
+  const [replacing, setReplacing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
   const [pending, startTransition] = useTransition();
-  const cardOnFile = card ?? saved;
+  // One attempt: kept while its answer is unknown (a retry after a lost answer is the same request),
+  // replaced after a refusal or a success, so a declined attempt never answers the next one.
+  const attempt = useRef<string | null>(null);
+  // The card saved in this dialog is the one charged now, whatever the page said before.
+  const cardOnFile = saved ?? card;
   if (!target) return null;
 
   const toFree = target.planId === FREE_PLAN_ID;
   const { title, verb } = titleFor(target, planName, current);
   const p = preview?.ok ? preview.data : null;
-  const needsCard = !toFree && !cardOnFile;
+  const needsCard = !toFree && (!cardOnFile || replacing);
   const confirmLabel = toFree
     ? verb
     : p && p.dueNowCents > 0
@@ -87,20 +100,39 @@ export function PlanChangeDialog({
 
   const close = () => {
     setError(null);
+    setReason("");
+    attempt.current = null;
+    setReplacing(false);
     onClose();
+  };
+  const cardSaved = (c: CardSummary) => {
+    setSaved(c);
+    setReplacing(false);
+    setError(null);
   };
   const confirm = () =>
     startTransition(async () => {
       setError(null);
+      attempt.current ??= newAttemptId();
       const fd = new FormData();
       fd.set("planId", target.planId);
       fd.set("cycle", target.cycle);
-      const r = await change(null, fd);
+      fd.set("attemptId", attempt.current);
+      if (toFree && reason.trim()) fd.set("reason", reason.trim());
+      let r: Awaited<ReturnType<typeof change>>;
+      try {
+        r = await change(null, fd);
+      } catch {
+        // No answer (connection lost): trying again repeats this same attempt, never a second charge.
+        setError("We couldn't hear back from the server. Try again: the change won't be made twice.");
+        return;
+      }
+      attempt.current = null;
       if (r?.ok) {
         toast({
           tone: "success",
           title: toFree
-            ? "Downgrade scheduled"
+            ? "Cancellation scheduled"
             : r.data.unchanged
               ? "Nothing changed"
               : `You're on ${planName}, ${billedText(target.cycle)}`,
@@ -122,11 +154,11 @@ export function PlanChangeDialog({
       title={title}
       description={
         toFree
-          ? `You keep ${current.planName} until ${formatDay(p?.effectiveAt ?? current.periodEnd, locale)}. Then Free’s limits apply; nothing is deleted.`
+          ? `You keep ${current.planName} until ${formatDay(p?.effectiveAt ?? current.periodEnd, locale)}. Then your organization moves to Free: nothing is deleted, and you can resume any time before that day.`
           : "Review what Stripe will charge and what changes before you confirm."
       }
       confirmLabel={confirmLabel}
-      pendingLabel={toFree ? "Scheduling…" : "Confirming…"}
+      pendingLabel={toFree ? "Cancelling…" : "Confirming…"}
       pending={pending}
       confirmDisabled={!p || !p.fits || needsCard}
       variant={toFree ? "danger" : "primary"}
@@ -151,16 +183,61 @@ export function PlanChangeDialog({
         />
       )}
 
+      {toFree && p ? (
+        <div className="space-y-1">
+          <label htmlFor="cancel-reason" className="text-sm font-medium">
+            Why are you cancelling? <span className="font-normal text-zinc-500 dark:text-zinc-400">(optional)</span>
+          </label>
+          <textarea
+            id="cancel-reason"
+            name="reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            data-testid="cancel-reason"
+          />
+        </div>
+      ) : null}
+
       {p && p.fits && !toFree ? (
         <section aria-label="Payment method" className="space-y-2">
-          {cardOnFile ? (
-            <p className="text-sm text-zinc-700 dark:text-zinc-300">
-              Charged to <span className="font-medium">{cardLabel(cardOnFile)}</span>.
+          {cardOnFile && !replacing ? (
+            <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-zinc-700 dark:text-zinc-300">
+              <span>
+                Charged to <span className="font-medium">{cardLabel(cardOnFile)}</span>.
+              </span>
+              <button
+                type="button"
+                onClick={() => setReplacing(true)}
+                disabled={pending}
+                className="font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-900 disabled:opacity-60 dark:text-indigo-300"
+              >
+                Use another card
+              </button>
             </p>
           ) : (
-            <div className="space-y-3 rounded-lg p-4 ring-1 ring-zinc-200 dark:ring-zinc-700">
-              <h3 className="text-sm font-semibold">Add a card to continue</h3>
-              <CardForm mode={cardEntry} actions={cardActions} onSaved={setSaved} submitLabel="Save card" />
+            <div
+              className="space-y-3 rounded-lg p-4 ring-1 ring-zinc-200 dark:ring-zinc-700"
+              data-testid="dialog-card-form"
+            >
+              <h3 className="text-sm font-semibold">{cardOnFile ? "Use another card" : "Add a card to continue"}</h3>
+              <CardForm
+                mode={cardEntry}
+                actions={cardActions}
+                onSaved={cardSaved}
+                submitLabel={cardOnFile ? "Save and use this card" : "Save card"}
+              />
+              {cardOnFile ? (
+                <button
+                  type="button"
+                  onClick={() => setReplacing(false)}
+                  className="text-sm font-medium text-zinc-600 underline underline-offset-2 hover:text-zinc-900 dark:text-zinc-400"
+                >
+                  Keep {cardLabel(cardOnFile)}
+                </button>
+              ) : null}
             </div>
           )}
         </section>
@@ -169,6 +246,19 @@ export function PlanChangeDialog({
       {error ? (
         <Notice tone="error" role="alert" title="The change didn't go through" testId="plan-change-error">
           {error}
+          {!toFree && cardOnFile && !replacing ? (
+            <>
+              {" "}
+              <button
+                type="button"
+                onClick={() => setReplacing(true)}
+                className="font-semibold underline underline-offset-2"
+              >
+                Use another card
+              </button>{" "}
+              and confirm again.
+            </>
+          ) : null}
         </Notice>
       ) : null}
     </ConfirmDialog>
@@ -208,6 +298,19 @@ function PreviewBody({
               Manage members
             </Link>
           ) : null}
+        </Notice>
+      ) : null}
+
+      {toFree && p.overAfter.length > 0 ? (
+        <Notice tone="warning" role="note" title="Over Free’s limits after that day" testId="cancel-over-limits">
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {p.overAfter.map((x) => (
+              <li key={x.metric}>{x.text}</li>
+            ))}
+          </ul>
+          <p className="mt-2">
+            Nothing is deleted. Adding more of these is refused until you’re within Free’s limits or subscribe again.
+          </p>
         </Notice>
       ) : null}
 

@@ -12,7 +12,7 @@ import type { Cycle, CurrentSubscription, PlanOption } from "./types";
 type Choice =
   | { kind: "current"; label: string }
   | { kind: "change"; label: string; variant: "primary" | "secondary" }
-  | { kind: "contact" }
+  | { kind: "contact"; label?: string }
   | { kind: "blocked"; label: string; note: string };
 
 /** What the button on a plan card does, given the chosen cycle and the current subscription. */
@@ -23,6 +23,11 @@ export function choiceFor(
   rank: (id: string) => number,
   locale: string,
 ): Choice {
+  // A contract changes through our team: every other plan is a request, not a button.
+  if (current.contract)
+    return plan.id === current.planId
+      ? { kind: "current", label: "Your contract" }
+      : { kind: "contact", label: plan.id === FREE_PLAN_ID ? "Ask to move to Free" : `Ask to move to ${plan.name}` };
   const custom = plan.monthlyCents === null || plan.annualCents === null;
   if (custom) return plan.id === current.planId ? { kind: "current", label: "Current plan" } : { kind: "contact" };
   if (plan.id === FREE_PLAN_ID) {
@@ -108,8 +113,11 @@ export function PlanGrid({
       <ul className="grid gap-4 md:grid-cols-3">
         {plans.map((plan) => {
           const isCurrent = plan.id === current.planId;
-          const unit = cycle === "annual" ? plan.annualCents : plan.monthlyCents;
-          const seats = plan.perSeat ? Math.max(1, members) : 1;
+          const contract = plan.contract ?? null;
+          // A contract's card shows its own price and cycle, whatever the switch says.
+          const shownCycle = contract ? contract.cycle : cycle;
+          const unit = contract ? contract.unitCents : cycle === "annual" ? plan.annualCents : plan.monthlyCents;
+          const seats = contract ? contract.seats : plan.perSeat ? Math.max(1, members) : 1;
           const choice = choiceFor(plan, cycle, current, rank, locale);
           const planSaving =
             plan.monthlyCents && plan.annualCents ? annualSavingPercent(plan.monthlyCents, plan.annualCents) : 0;
@@ -122,7 +130,10 @@ export function PlanGrid({
               <div className="flex items-center justify-between gap-2">
                 <h3 className="text-lg font-semibold">{plan.name}</h3>
                 {isCurrent ? (
-                  <Badge tone="indigo">Current{plan.id !== FREE_PLAN_ID ? ` · ${current.cycle}` : ""}</Badge>
+                  <Badge tone="indigo">
+                    {contract ? "Your contract" : "Current"}
+                    {plan.id !== FREE_PLAN_ID ? ` · ${current.cycle}` : ""}
+                  </Badge>
                 ) : null}
               </div>
               <p className="mt-1 min-h-10 text-sm text-zinc-600 dark:text-zinc-400">{plan.description}</p>
@@ -143,14 +154,14 @@ export function PlanGrid({
                     <p className="tabular text-2xl font-semibold" data-testid={`price-${plan.id}`}>
                       {money(unit, plan.currency, locale, true)}
                       <span className="text-sm font-normal text-zinc-600 dark:text-zinc-400">
-                        {plan.perSeat ? " per member" : ""} / {perCycle(cycle)}
+                        {plan.perSeat || contract ? " per member" : ""} / {perCycle(shownCycle)}
                       </span>
                     </p>
                     <p className="tabular text-sm text-zinc-600 dark:text-zinc-400">
-                      {plan.perSeat
-                        ? `${money(multiplyMinor(unit, seats), plan.currency, locale)} / ${perCycle(cycle)} for ${seats} ${seats === 1 ? "seat" : "seats"}`
+                      {plan.perSeat || contract
+                        ? `${money(multiplyMinor(unit, seats), plan.currency, locale)} / ${perCycle(shownCycle)} for ${seats} ${seats === 1 ? "seat" : "seats"}`
                         : null}
-                      {cycle === "annual" && planSaving > 0 ? (
+                      {!contract && cycle === "annual" && planSaving > 0 ? (
                         <span className="font-medium text-emerald-700 dark:text-emerald-400">
                           {" "}
                           · save {planSaving}%
@@ -161,7 +172,10 @@ export function PlanGrid({
                 )}
               </div>
 
-              <dl className="mt-4 space-y-1.5 border-t border-zinc-100 pt-4 text-sm dark:border-zinc-800">
+              <dl
+                className="mt-4 space-y-1.5 border-t border-zinc-100 pt-4 text-sm dark:border-zinc-800"
+                aria-label={contract ? `${plan.name} limits in your contract` : `${plan.name} limits`}
+              >
                 {LIMIT_METRICS.map((metric) => (
                   <div key={metric} className="flex justify-between gap-2">
                     <dt className="text-zinc-600 dark:text-zinc-400">{LIMIT_LABEL[metric]}</dt>
@@ -177,7 +191,7 @@ export function PlanGrid({
                   </p>
                 ) : choice.kind === "contact" ? (
                   <a href="#enterprise" className={buttonClass({ variant: "secondary", className: "w-full" })}>
-                    Contact us
+                    {choice.label ?? "Contact us"}
                   </a>
                 ) : !canManage ? null : choice.kind === "blocked" ? (
                   <>

@@ -16,6 +16,11 @@ export type PlanOption = {
   monthlyCents: number | null;
   annualCents: number | null;
   limits: Limits;
+  /**
+   * The organization's own contract on this plan (Enterprise): its price per seat and cycle.
+   * `limits` are then the contract's, not the catalog's.
+   */
+  contract?: { unitCents: number | null; cycle: Cycle; seats: number };
 };
 
 export type CurrentSubscription = {
@@ -29,6 +34,8 @@ export type CurrentSubscription = {
   periodEnd: string | null;
   /** A Stripe subscription bills this plan (false for Free and for plans set up by hand). */
   billedInStripe: boolean;
+  /** On a contract (a plan priced per organization): plan changes go through a contact request. */
+  contract: boolean;
 };
 
 export type CardSummary = { brand: string; last4: string; expMonth: number; expYear: number };
@@ -45,6 +52,8 @@ export type PlanChangePreview = {
   limits: Limits;
   fits: boolean;
   problems: { metric: string; message: string }[];
+  /** Cancelling: what will be over Free's limits then ("46 agents (Free allows 10)"); never blocks. */
+  overAfter: { metric: string; text: string }[];
   effectiveAt: string | null;
   /** How Stripe's preview meets the credit balance (why "due today" can be less than the total). */
   amounts: BalanceOutcome;
@@ -63,6 +72,8 @@ export type CardActions = {
   attach: (prev: ActionState<CardResult>, formData: FormData) => Promise<ActionState<CardResult>>;
   createSetupIntent: () => Promise<ActionState<{ clientSecret: string }>>;
   finalize: (prev: ActionState<CardResult>, formData: FormData) => Promise<ActionState<CardResult>>;
+  /** Test mode: the customer's answer to the bank's 3-D Secure check (setupIntentId, outcome: succeed | fail). */
+  authenticate: (prev: ActionState<CardResult>, formData: FormData) => Promise<ActionState<CardResult>>;
 };
 
 export type PlanActions = {

@@ -1,7 +1,7 @@
 import { ButtonLink } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { pastDueText, type PastDueInvoice } from "@/components/billing/format";
 import { daysUntil, plural } from "./format";
 import { ResumeForm, type ResumeAction } from "./resume-form";
 
@@ -12,15 +12,16 @@ export type BannerData = {
   now: Date;
   canManage: boolean;
   /** Past due (or unpaid): the open invoice when there is one; `freeLimitsFrom` is when the grace period ends. */
-  pastDue: {
-    amountCents: number | null;
-    currency: string;
-    number: string | null;
-    nextRetry: Date | null;
-    freeLimitsFrom: Date | null;
-  } | null;
+  pastDue: PastDueInvoice | null;
   degraded: boolean;
   cancelScheduled: { endsOn: Date } | null;
+  /**
+   * What is over the limits in force (e.g. on Free after a cancellation), as "46 agents (Free
+   * allows 10)"; while a cancellation is scheduled, what will be over Free's limits then.
+   */
+  overLimits: { metric: string; text: string }[];
+  /** Free after a paid plan ended: when it ended. */
+  endedOn: Date | null;
   trial: { endsOn: Date } | null;
   /** The server action that resumes a scheduled cancellation; null: link to the plan page instead. */
   resumeAction: ResumeAction | null;
@@ -32,12 +33,10 @@ const askAdmin = "Ask an owner or admin of the organization to do this.";
 export function BillingBanners(b: BannerData) {
   const date = (d: Date) => formatDate(d, b.locale);
   const cardHref = `/orgs/${b.slug}/billing/plan#payment-method`;
+  // Opens the card form on the plan page, not just the section.
+  const updateCardHref = `/orgs/${b.slug}/billing/plan?card=update#payment-method`;
   const banners: React.ReactNode[] = [];
   if (b.pastDue) {
-    const due =
-      b.pastDue.amountCents === null
-        ? "Your latest payment"
-        : formatMoney(b.pastDue.amountCents, b.pastDue.currency, b.locale);
     banners.push(
       <Notice
         key="past-due"
@@ -47,21 +46,13 @@ export function BillingBanners(b: BannerData) {
         title="Payment failed"
         action={
           b.canManage ? (
-            <ButtonLink href={cardHref} variant="danger" size="sm">
+            <ButtonLink href={updateCardHref} variant="danger" size="sm">
               Update card
             </ButtonLink>
           ) : null
         }
       >
-        <p>
-          {due} is past due{b.pastDue.number ? ` (invoice ${b.pastDue.number})` : ""}.{" "}
-          {b.pastDue.nextRetry
-            ? `We will retry the card on ${date(b.pastDue.nextRetry)}.`
-            : "Update the card to pay it."}
-          {!b.degraded && b.pastDue.freeLimitsFrom
-            ? ` If it stays unpaid, Free plan limits apply from ${date(b.pastDue.freeLimitsFrom)}.`
-            : ""}
-        </p>
+        <p>{pastDueText(b.pastDue, b.degraded, b.locale)}</p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,
     );
@@ -95,7 +86,38 @@ export function BillingBanners(b: BannerData) {
       >
         <p>
           Your {b.planName} plan ends on {date(b.cancelScheduled.endsOn)}. After that Free limits apply and no further
-          invoices are sent.
+          invoices are sent. Nothing is deleted.
+        </p>
+        {b.overLimits.length > 0 ? (
+          <p className="mt-1" data-testid="banner-cancel-over">
+            Over Free’s limits then: {b.overLimits.map((o) => o.text).join(", ")}. Adding more of these will be refused
+            until you’re within Free’s limits.
+          </p>
+        ) : null}
+        {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
+      </Notice>,
+    );
+  }
+  if (!b.cancelScheduled && b.overLimits.length > 0) {
+    banners.push(
+      <Notice
+        key="over-limits"
+        tone="warning"
+        role="status"
+        testId="banner-over-limits"
+        title={`Over the ${b.planName} plan’s limits`}
+        action={
+          b.canManage ? (
+            <ButtonLink href={`/orgs/${b.slug}/billing/plan`} size="sm">
+              See plans
+            </ButtonLink>
+          ) : null
+        }
+      >
+        <p>
+          {b.endedOn ? `Your paid plan ended on ${date(b.endedOn)}, so ${b.planName} limits apply. ` : ""}
+          Over the limits now: {b.overLimits.map((o) => o.text).join(", ")}. Nothing was deleted, but adding more of
+          these is refused until you remove some or move to a plan that fits.
         </p>
         {b.canManage ? null : <p className="mt-1">{askAdmin}</p>}
       </Notice>,

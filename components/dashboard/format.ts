@@ -29,3 +29,24 @@ export function formatDayShort(day: string, locale: string): string {
     new Date(`${day}T00:00:00Z`),
   );
 }
+
+/**
+ * A usage alert in words: "Gateways went over the limit (2 of 1)" when the use is past the limit,
+ * "reached the limit" at it, "reached 80% of the limit" for the early warning.
+ */
+export function alertText(
+  a: { metric: string; thresholdPercent: number; used: number; limit: number },
+  locale: string,
+): { badge: string; text: string; over: boolean } {
+  const name = METRIC_NAME[a.metric as Metric] ?? a.metric;
+  const v = (n: number) => formatMetric(n, a.metric as Metric, locale);
+  const amounts = `(${v(a.used)} of ${v(a.limit)})`;
+  if (a.used > a.limit) return { badge: "Over the limit", text: `${name} went over the limit ${amounts}`, over: true };
+  if (a.thresholdPercent >= 100)
+    return { badge: "Limit reached", text: `${name} reached the limit ${amounts}`, over: false };
+  return {
+    badge: `${a.thresholdPercent}%`,
+    text: `${name} reached ${a.thresholdPercent}% of the limit ${amounts}`,
+    over: false,
+  };
+}

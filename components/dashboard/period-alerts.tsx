@@ -1,12 +1,7 @@
-import { formatDate, formatNumber } from "@/lib/format";
-import { formatBytes, type Metric } from "@/lib/plans/limits";
-import { METRIC_NAME } from "./format";
+import { formatDate } from "@/lib/format";
+import { alertText } from "./format";
 
 export type AlertItem = { id: string; metric: string; thresholdPercent: number; used: number; limit: number; at: Date };
-
-const name = (metric: string) => METRIC_NAME[metric as Metric] ?? metric;
-const value = (metric: string, n: number, locale: string) =>
-  metric === "storage_bytes" ? formatBytes(n) : formatNumber(n, locale);
 
 /** The usage alerts recorded this period (80% and 100% of a limit), newest first. */
 export function PeriodAlerts({ alerts, locale }: { alerts: AlertItem[]; locale: string }) {
@@ -24,26 +19,28 @@ export function PeriodAlerts({ alerts, locale }: { alerts: AlertItem[]; locale: 
         </p>
       ) : (
         <ul className="mt-3 divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="alerts">
-          {[...alerts].reverse().map((a) => (
-            <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 py-2">
-              <span>
-                <span
-                  className={`mr-2 inline-block rounded px-1.5 py-0.5 text-xs font-semibold ${
-                    a.thresholdPercent >= 100
-                      ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300"
-                      : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300"
-                  }`}
-                >
-                  {a.thresholdPercent >= 100 ? "Limit reached" : `${a.thresholdPercent}%`}
+          {[...alerts].reverse().map((a) => {
+            const t = alertText(a, locale);
+            return (
+              <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 py-2">
+                <span>
+                  <span
+                    className={`mr-2 inline-block rounded px-1.5 py-0.5 text-xs font-semibold ${
+                      a.thresholdPercent >= 100 || t.over
+                        ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300"
+                        : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300"
+                    }`}
+                  >
+                    {t.badge}
+                  </span>
+                  {t.text}
                 </span>
-                {name(a.metric)} reached {a.thresholdPercent}% of the limit ({value(a.metric, a.used, locale)} of{" "}
-                {value(a.metric, a.limit, locale)})
-              </span>
-              <time dateTime={a.at.toISOString()} className="text-xs text-zinc-500 dark:text-zinc-400">
-                {formatDate(a.at, locale)}
-              </time>
-            </li>
-          ))}
+                <time dateTime={a.at.toISOString()} className="text-xs text-zinc-500 dark:text-zinc-400">
+                  {formatDate(a.at, locale)}
+                </time>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -10,7 +10,8 @@ import { ChangeLine } from "./usage-cards";
 
 export type PeriodChartProps = {
   points: PeriodChartPoint[];
-  used: number;
+  /** "1,234 of 100,000 executions used (1%), in day 3 of 31 of this period." (describePeriodUse) */
+  summary: string;
   limit: number | null;
   /** The projection sentence, or null when forecasts are off for this organization. */
   projection: string | null;
@@ -19,13 +20,8 @@ export type PeriodChartProps = {
 };
 
 /** Executions this period: running total against the limit, the projection to period end, as a chart, text and table. */
-export function PeriodChart({ points, used, limit, projection, change, locale }: PeriodChartProps) {
+export function PeriodChart({ points, summary, limit, projection, change, locale }: PeriodChartProps) {
   const n = (v: number) => formatNumber(v, locale);
-  const elapsed = points.filter((p) => p.cumulative !== null).length;
-  const summary =
-    limit === null
-      ? `${n(used)} executions so far, in day ${elapsed} of ${points.length} of this period. Your plan has no execution limit.`
-      : `${n(used)} of ${n(limit)} executions used (${percentUsed(used, limit)}%), in day ${elapsed} of ${points.length} of this period.`;
   return (
     <section
       aria-labelledby="period-chart-heading"

@@ -11,6 +11,8 @@ export type UsageCardData = {
   limit: number | null;
   percent: number | null;
   change: Change | null;
+  /** Executions held by running agents' reservations (counted by limit checks, not yet used). */
+  reserved?: number;
 };
 
 const HINT: Record<Metric, string> = {
@@ -68,6 +70,11 @@ function UsageCard({ m, locale }: { m: UsageCardData; locale: string }) {
       )}
       <div className="mt-auto pt-3 text-xs text-zinc-600 dark:text-zinc-400">
         {showPeak ? <p>Peak this period: {formatMetric(m.peak, m.metric, locale)}</p> : null}
+        {m.reserved ? (
+          <p data-testid={`reserved-${m.metric}`}>
+            {formatMetric(m.reserved, m.metric, locale)} more reserved by running agents
+          </p>
+        ) : null}
         {m.change ? <ChangeLine change={m.change} testId={`change-${m.metric}`} /> : null}
       </div>
     </article>

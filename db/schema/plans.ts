@@ -74,6 +74,8 @@ export const subscriptions = pgTable(
     stripePriceId: text(),
     cancelAtPeriodEnd: boolean().notNull().default(false),
     canceledAt: timestamp({ withTimezone: true }),
+    /** Why the customer cancelled (optional, Stripe's `cancellation_details.comment`), kept after the move to Free. */
+    cancellationReason: text(),
     trialEnd: timestamp({ withTimezone: true }),
     /** When the subscription went past due (dunning); null when in good standing. */
     pastDueSince: timestamp({ withTimezone: true }),

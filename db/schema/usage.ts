@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -11,7 +12,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { usageMetric } from "./enums";
+import { sql } from "drizzle-orm";
+import { reservationStatus, usageMetric } from "./enums";
 import { organizations } from "./orgs";
 
 const orgRef = () =>
@@ -159,3 +161,39 @@ export type UsageDaily = typeof usageDaily.$inferSelect;
 export type UsageCounter = typeof usageCounters.$inferSelect;
 export type UsageRecord = typeof usageRecords.$inferSelect;
 export type UsageAlert = typeof usageAlerts.$inferSelect;
+
+/**
+ * Usage held for an agent run before it starts (POST /api/v1/reservations): counted against the
+ * limit while active and unexpired, turned into one usage event when committed (key
+ * `reservation:<id>`), given back when released or expired. Granted in one locked round trip by
+ * the SQL function `reserve_usage` (migration 0008), so concurrent grants never exceed a hard limit.
+ */
+export const usageReservations = pgTable(
+  "usage_reservations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: orgRef(),
+    metric: usageMetric().notNull(),
+    amount: bigint({ mode: "number" }).notNull(),
+    idempotencyKey: text().notNull(),
+    status: reservationStatus().notNull(),
+    allowed: boolean().notNull(),
+    /** Units of this reservation beyond the limit, billed as overage (overage-priced limits only). */
+    overage: bigint({ mode: "number" }).notNull().default(0),
+    /** The limit in force and what was used and held when it was decided (null limit: unlimited). */
+    limitValue: bigint({ mode: "number" }),
+    usedBefore: bigint({ mode: "number" }).notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    committedQuantity: bigint({ mode: "number" }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("usage_reservations_org_idempotency_key").on(t.organizationId, t.idempotencyKey),
+    // What is held now: summed by every grant and limit check.
+    index("usage_reservations_active_idx")
+      .on(t.organizationId, t.metric, t.expiresAt)
+      .where(sql`status = 'active'`),
+  ],
+);
+export type UsageReservation = typeof usageReservations.$inferSelect;

@@ -4,7 +4,7 @@ import { auditLog, organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { csvRow } from "./csv";
 import { escapeLike } from "./orgs-list";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import type { AuditQuery } from "./schemas";
 
 /** The audit log, filtered by actor, organization, action and date (UTC days, inclusive). */
@@ -45,7 +45,8 @@ function conditions(q: Filters): SQL | undefined {
   const where: SQL[] = [];
   if (q.actor) where.push(like(sql`lower(${auditLog.actorLabel})`, `%${escapeLike(q.actor.toLowerCase())}%`));
   if (q.org) {
-    where.push(isUuid(q.org) ? eq(auditLog.organizationId, q.org) : eq(organizations.slug, q.org.toLowerCase()));
+    const slug = q.org.toLowerCase();
+    where.push(isUuid(q.org) ? eq(auditLog.organizationId, q.org) : eq(organizations.slug, slug));
   }
   // "organization." matches every organization.* action; a full action matches itself.
   if (q.action) where.push(or(eq(auditLog.action, q.action), like(auditLog.action, `${escapeLike(q.action)}%`))!);

@@ -25,3 +25,28 @@ export {
 } from "./webhooks";
 export { listAudit, listAuditActions, auditCsv, AUDIT_PAGE_SIZE, AUDIT_EXPORT_MAX, type AuditRow } from "./audit";
 export * from "./schemas";
+export {
+  adminChangePlan,
+  adminChangePlanSchema,
+  adminSetEnterpriseTerms,
+  adminEnterpriseTermsSchema,
+  adminResync,
+  adminResyncSchema,
+  describeResync,
+  adminCreateManualInvoice,
+  adminManualInvoiceSchema,
+  MAX_MANUAL_LINES,
+  type AdminChangePlanInput,
+  type AdminEnterpriseTermsInput,
+  type AdminManualInvoiceInput,
+} from "./billing-ops";
+export {
+  adminReplayEvent,
+  adminReplayFailed,
+  describeReplay,
+  describeReplays,
+  countFailedWebhookEvents,
+  replaySchema,
+  type ReplayInput,
+  type ReplayResult,
+} from "./replay-ops";

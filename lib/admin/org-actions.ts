@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/audit";
 import * as billing from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import {
   extendTrialSchema,
   removeLimitOverrideSchema,

@@ -3,13 +3,13 @@ import { asc, desc, eq, sql } from "drizzle-orm";
 import { auditLog, invoices, memberships, organizations, users, type MemberRole } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { listApiKeys, type ApiKeyListItem } from "@/lib/auth/api-keys";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { AppError } from "@/lib/errors";
 import type { FlagDecision } from "@/lib/flags/evaluate";
 import { createFlagReader } from "@/lib/flags/reader";
 import { utcDay } from "@/lib/plans/period";
 import { getDailySeries, getUsageOverview, type UsageOverview } from "@/lib/usage";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 
 /** Everything the organization page shows, read in parallel. */
 

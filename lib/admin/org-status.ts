@@ -3,16 +3,17 @@ import { eq, sql } from "drizzle-orm";
 import { organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
+import { announceApiKeyChange, forgetApiKeys } from "@/lib/auth/api-key-cache";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { notify } from "@/lib/notify";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import { reactivateSchema, revokeKeySchema, suspendSchema } from "./schemas";
 
 /**
  * Suspension and API keys. A suspended organization keeps its data; its API keys answer 403
- * with the reason (lib/http withApiKey) until it is reactivated.
+ * with the reason (lib/api) until it is reactivated.
  */
 
 async function lockOrganization(tx: Queryable, id: string) {
@@ -40,13 +41,14 @@ export async function suspendOrganization(
   actor: Actor,
 ) {
   const input = parseWith(suspendSchema, raw, "suspension");
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const org = await lockOrganization(tx, organizationId);
     if (org.status === "suspended") throw new AppError("conflict", `${org.slug} is already suspended.`);
     await tx
       .update(organizations)
       .set({ status: "suspended", suspendedReason: input.reason, updatedAt: sql`now()` })
       .where(eq(organizations.id, org.id));
+    await announceApiKeyChange(tx);
     await recordAudit(tx, {
       actor,
       action: "organization.suspended",
@@ -62,6 +64,8 @@ export async function suspendOrganization(
     await notify(tx, "organization_suspended", org.id, { reason: input.reason });
     return { status: "suspended" as const };
   });
+  forgetApiKeys(db);
+  return result;
 }
 
 export async function reactivateOrganization(
@@ -71,7 +75,7 @@ export async function reactivateOrganization(
   actor: Actor,
 ) {
   const input = parseWith(reactivateSchema, raw, "reactivation");
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const org = await lockOrganization(tx, organizationId);
     if (org.status === "active") throw new AppError("conflict", `${org.slug} is already active.`);
     await tx
@@ -79,6 +83,7 @@ export async function reactivateOrganization(
       .set({ status: "active", suspendedReason: null, updatedAt: sql`now()` })
       .where(eq(organizations.id, org.id));
     await notify(tx, "organization_reactivated", org.id, {});
+    await announceApiKeyChange(tx);
     await recordAudit(tx, {
       actor,
       action: "organization.reactivated",
@@ -93,6 +98,8 @@ export async function reactivateOrganization(
     });
     return { status: "active" as const };
   });
+  forgetApiKeys(db);
+  return result;
 }
 
 /** Revoke one of the organization's API keys (one audit row, written by the key service). */

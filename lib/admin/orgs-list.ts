@@ -15,7 +15,7 @@ import { env } from "@/lib/env";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { limitsOf } from "@/lib/plans/limits";
 import { getPlan } from "@/lib/plans/state";
-import { isUuid } from "./reason";
+import { isUuid } from "@/lib/input";
 import { latestCountersOf, limitReached } from "./limit-state";
 import {
   atOrOverLimitSql,
@@ -84,7 +84,7 @@ function searchCondition(q: string): SQL {
 
 async function freePlanOrThrow(db: Queryable): Promise<Plan> {
   const free = await getPlan(db, FREE_PLAN_ID);
-  if (!free) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  if (!free) throw new Error("The plan catalog is missing: run the migrations (`npm run db:migrate`), which write it.");
   return free;
 }
 

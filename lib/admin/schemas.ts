@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { LimitKey } from "@/db/schema";
 import { LIMIT_KEYS } from "@/lib/plans/catalog";
-import { reasonSchema } from "./reason";
+import { reasonSchema } from "@/lib/audit";
 
 /**
  * Inputs of the admin services, shared by the JSON routes and the console's forms. FormData

@@ -2,6 +2,8 @@ import "server-only";
 import { auditLog } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 
+export { reasonSchema } from "./reason";
+
 export type Actor = { kind: "user"; id: string; email: string } | { kind: "system"; label: string };
 
 export type AuditInput = {

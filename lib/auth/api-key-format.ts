@@ -20,6 +20,3 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
   const key = API_KEY_PREFIX + body;
   return { key, prefix: displayPrefix(key), hash: hashApiKey(key) };
 }
-
-/** The demo organization's key, seeded in development only so the README's curl works at once. */
-export const DEMO_API_KEY = "agb_demo_acme_local_development_only_key";

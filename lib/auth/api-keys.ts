@@ -6,6 +6,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { AppError, suspensionMessage } from "@/lib/errors";
+import { announceApiKeyChange, cachedLookup, forgetApiKeys, touchCached } from "./api-key-cache";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
 
 export const createApiKeySchema = z.object({
@@ -27,15 +28,9 @@ export type ApiKeyCaller = {
   };
 };
 
-/**
- * Who is calling with this bearer key? Unknown or revoked: 401. The organization may be
- * suspended: the caller decides (most platform routes answer 403 with the reason).
- * `last_used_at` is written at most once a minute per key, to keep the hot path read-only.
- */
-export async function authenticateApiKey(db: Queryable, presented: string | null | undefined): Promise<ApiKeyCaller> {
-  if (!presented || !presented.startsWith(API_KEY_PREFIX) || presented.length > 200) {
-    throw new AppError("unauthenticated", "Missing or malformed API key. Send it as: Authorization: Bearer agb_…");
-  }
+type KeyRow = ApiKeyCaller & { revoked: boolean; lastUsedAt: number | null };
+
+async function loadKey(db: Queryable, hash: string): Promise<KeyRow | null> {
   const [row] = await db
     .select({
       apiKeyId: apiKeys.id,
@@ -49,22 +44,13 @@ export async function authenticateApiKey(db: Queryable, presented: string | null
     })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .where(eq(apiKeys.keyHash, hashApiKey(presented)))
+    .where(eq(apiKeys.keyHash, hash))
     .limit(1);
-  if (!row || row.revokedAt) throw new AppError("unauthenticated", "This API key is not valid or has been revoked.");
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db
-      .update(apiKeys)
-      .set({ lastUsedAt: new Date() })
-      .where(
-        and(
-          eq(apiKeys.id, row.apiKeyId),
-          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`)),
-        ),
-      );
-  }
+  if (!row) return null;
   return {
     apiKeyId: row.apiKeyId,
+    revoked: row.revokedAt !== null,
+    lastUsedAt: row.lastUsedAt?.getTime() ?? null,
     organization: {
       id: row.id,
       slug: row.slug,
@@ -73,6 +59,36 @@ export async function authenticateApiKey(db: Queryable, presented: string | null
       suspendedReason: row.suspendedReason,
     },
   };
+}
+
+/**
+ * Who is calling with this bearer key? Unknown or revoked: 401. The organization may be
+ * suspended: the caller decides (most platform routes answer 403 with the reason).
+ * The lookup is cached in memory (lib/auth/api-key-cache.ts: cleared at once on revoke,
+ * suspension and reactivation, on every instance). `last_used_at` is written at most once a
+ * minute per key, to keep the hot path read-only.
+ */
+export async function authenticateApiKey(db: Queryable, presented: string | null | undefined): Promise<ApiKeyCaller> {
+  if (!presented || !presented.startsWith(API_KEY_PREFIX) || presented.length > 200) {
+    throw new AppError("unauthenticated", "Missing or malformed API key. Send it as: Authorization: Bearer agb_…");
+  }
+  const hash = hashApiKey(presented);
+  const row = await cachedLookup(db, hash, () => loadKey(db, hash));
+  if (!row || row.revoked) throw new AppError("unauthenticated", "This API key is not valid or has been revoked.");
+  const now = Date.now();
+  if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000) {
+    touchCached<KeyRow>(db, hash, (r) => ({ ...r, lastUsedAt: now }));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(
+        and(
+          eq(apiKeys.id, row.apiKeyId),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`)),
+        ),
+      );
+  }
+  return { apiKeyId: row.apiKeyId, organization: row.organization };
 }
 
 export type ApiKeyListItem = {
@@ -168,6 +184,7 @@ export async function revokeApiKey(
       )
       .returning({ id: apiKeys.id, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
     if (!row) throw new AppError("not_found", "No active API key with that id in this organization.");
+    await announceApiKeyChange(tx);
     await recordAudit(tx, {
       actor: input.actor,
       action: "api_key.revoked",
@@ -182,4 +199,5 @@ export async function revokeApiKey(
       },
     });
   });
+  forgetApiKeys(db);
 }

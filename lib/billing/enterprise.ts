@@ -10,6 +10,7 @@ import { stripeCall } from "@/lib/stripe/errors";
 import { ensureCustomer } from "./customers";
 import { applyStripeSubscription } from "./subscription-sync";
 import { lockOrganizationBilling, memberCount } from "./lock";
+import { attemptKey, newAttemptId } from "./attempt";
 
 // null (unlimited) first: coercion would turn it into a limit of 0.
 const limitField = z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000_000)]);
@@ -38,9 +39,10 @@ export type EnterpriseTerms = z.input<typeof enterpriseTermsSchema>;
 export async function setEnterpriseTerms(
   db: Queryable,
   stripe: Stripe,
-  input: { organizationId: string; actor: Actor; reason: string } & EnterpriseTerms,
+  input: { organizationId: string; actor: Actor; reason: string; attemptId?: string } & EnterpriseTerms,
 ): Promise<{ subscriptionId: string }> {
   const terms = enterpriseTermsSchema.parse(input);
+  const attemptId = input.attemptId ?? newAttemptId();
   const productId = await ensureEnterpriseProduct(db, stripe);
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
@@ -70,27 +72,28 @@ export async function setEnterpriseTerms(
     let sub: Stripe.Subscription;
     if (live) {
       const existing = await stripeCall(() => stripe.subscriptions.retrieve(live));
-      sub = await stripeCall(() =>
-        stripe.subscriptions.update(live, {
-          items: [{ id: existing.items.data[0]!.id, price: price.id, quantity: seats }],
-          proration_behavior: "create_prorations",
-          cancel_at_period_end: false,
-        }),
-      );
+      const params: Stripe.SubscriptionUpdateParams = {
+        items: [{ id: existing.items.data[0]!.id, price: price.id, quantity: seats }],
+        proration_behavior: "create_prorations",
+        cancel_at_period_end: false,
+      };
+      const idempotencyKey = attemptKey("enterprise-change", attemptId, {
+        update: live,
+        params,
+        paymentMethod: row.card?.id ?? null,
+      });
+      sub = await stripeCall(() => stripe.subscriptions.update(live, params, { idempotencyKey }));
     } else {
-      sub = await stripeCall(() =>
-        stripe.subscriptions.create(
-          {
-            customer,
-            items: [{ price: price.id, quantity: seats }],
-            metadata: { organization_id: input.organizationId },
-            ...(row.card
-              ? { default_payment_method: row.card.id }
-              : { collection_method: "send_invoice", days_until_due: 30 }),
-          },
-          { idempotencyKey: `enterprise-sub-${input.organizationId}-${price.id}-${current?.updatedAt.getTime() ?? 0}` },
-        ),
-      );
+      const params: Stripe.SubscriptionCreateParams = {
+        customer,
+        items: [{ price: price.id, quantity: seats }],
+        metadata: { organization_id: input.organizationId },
+        ...(row.card
+          ? { default_payment_method: row.card.id }
+          : { collection_method: "send_invoice", days_until_due: 30 }),
+      };
+      const idempotencyKey = attemptKey("enterprise-subscribe", attemptId, { create: "subscription", params });
+      sub = await stripeCall(() => stripe.subscriptions.create(params, { idempotencyKey }));
     }
     // One audit row for the change: the terms row below (the sync's own row would repeat it).
     await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });

@@ -32,3 +32,25 @@ export function checkFit(usage: { metric: Metric; used: number }[], target: Limi
   }
   return problems;
 }
+
+export type OverLimit = { metric: Metric; used: number; limit: number; over: number; text: string };
+
+/**
+ * What is over the limits in force now (after a cancellation: Free's), every metric included:
+ * nothing is deleted, but more of it is refused. `text` reads "46 agents (Free allows 10)".
+ */
+export function overLimits(
+  usage: { metric: Metric; used: number; limit: number | null }[],
+  planName: string,
+): OverLimit[] {
+  const out: OverLimit[] = [];
+  for (const { metric, used, limit } of usage) {
+    if (limit === null || used <= limit) continue;
+    const [one, many] = NOUN[metric];
+    const amount =
+      metric === "storage_bytes" ? `${fmt(used, metric)} ${one}` : `${fmt(used, metric)} ${used === 1 ? one : many}`;
+    const allows = `${planName} allows ${fmt(limit, metric)}${metric === "executions" ? " a month" : ""}`;
+    out.push({ metric, used, limit, over: used - limit, text: `${amount} (${allows})` });
+  }
+  return out;
+}

@@ -28,7 +28,6 @@ export {
 export { syncCard, summarize, organizationOfCard } from "./card";
 export { syncInvoice } from "./invoice-sync";
 export { ensureStripePrices } from "./stripe-catalog";
-export { recurringAmount } from "./price";
 export { resyncOrganization, type ResyncReport } from "./resync";
 export { setEnterpriseTerms, enterpriseTermsSchema, type EnterpriseTerms } from "./enterprise";
 export { setLimitOverride, removeLimitOverride, extendTrial } from "./terms";

@@ -5,11 +5,11 @@ import { organizations, subscriptions } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
-import { applyOverrides, limitsOf, type Limits } from "@/lib/plans/limits";
+import { applyOverrides, limitForMetric, limitsOf, type Limits } from "@/lib/plans/limits";
 import { applyCustomerBalance, multiplyMinor, type BalanceOutcome } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
-import { checkFit, type FitProblem } from "./fit";
+import { checkFit, overLimits, type FitProblem, type OverLimit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
 import { memberCount } from "./lock";
 import type { PlanChange } from "./subscriptions";
@@ -29,6 +29,11 @@ export type ChangePreview = {
   limits: Limits;
   fits: boolean;
   problems: FitProblem[];
+  /**
+   * Cancelling (to Free): what will be over Free's limits when it takes effect. It never blocks:
+   * nothing is deleted, more of it is refused until the use fits or the plan is paid again.
+   */
+  overAfter: OverLimit[];
   /** When a downgrade to Free takes effect. */
   effectiveAt: Date | null;
   /** How Stripe's preview meets the customer's balance (why "due today" can be less than the total). */
@@ -44,7 +49,17 @@ export async function previewPlanChange(
   const overview = await getUsageOverview(db, input.organizationId);
   const plan = await ensureStripePrices(db, stripe, input.planId);
   const limits = applyOverrides(limitsOf(plan), overview.subscription?.limitOverrides);
-  const problems = checkFit(overview.metrics, limits, plan.name);
+  const toFree = plan.id === FREE_PLAN_ID;
+  // Fit is checked only for paid plans; cancelling is always allowed.
+  const problems = toFree ? [] : checkFit(overview.metrics, limits, plan.name);
+  const overAfter = toFree
+    ? overLimits(
+        overview.metrics
+          .filter((m) => m.metric !== "executions")
+          .map((m) => ({ metric: m.metric, used: m.used, limit: limitForMetric(limits, m.metric) })),
+        plan.name,
+      )
+    : [];
   const seats = plan.perSeat ? Math.max(1, await memberCount(db, input.organizationId)) : 1;
   const base = {
     planId: plan.id,
@@ -55,9 +70,10 @@ export async function previewPlanChange(
     limits,
     fits: problems.length === 0,
     problems,
+    overAfter,
   };
 
-  if (plan.id === FREE_PLAN_ID) {
+  if (toFree) {
     return {
       ...base,
       dueNowCents: 0,

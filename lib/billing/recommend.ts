@@ -30,6 +30,8 @@ export type RecommendInput = {
   previousExecutions?: number[];
   /** Whether the current paid plan is billed through a live Stripe subscription. */
   billedInStripe: boolean;
+  /** Stripe's subscription status (absent: none, or active). */
+  status?: string;
   locale?: string;
 };
 
@@ -158,7 +160,14 @@ function annualAdvice(input: RecommendInput): Recommendation | null {
   };
 }
 
-/** The single most useful suggestion, or null: pressure on a limit first, then the annual saving. */
+/** A payment is owed (or the first one never went through): paying it comes before any offer. */
+const PAYMENT_OWED = new Set(["past_due", "unpaid", "incomplete"]);
+
+/**
+ * The single most useful suggestion, or null: pressure on a limit first, then the annual saving.
+ * None while a payment is owed: the page asks for a working card instead.
+ */
 export function recommendPlan(input: RecommendInput): Recommendation | null {
+  if (input.status && PAYMENT_OWED.has(input.status)) return null;
   return upgradeAdvice(input) ?? annualAdvice(input);
 }

@@ -8,6 +8,7 @@ import { multiplyMinor } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { applyStripeSubscription } from "./subscription-sync";
 import { lockOrganizationBilling, memberCount } from "./lock";
+import { attemptKey, newAttemptId } from "./attempt";
 
 async function perSeatSubscription(db: Queryable, organizationId: string) {
   const [row] = await db
@@ -15,6 +16,7 @@ async function perSeatSubscription(db: Queryable, organizationId: string) {
       sub: subscriptions,
       perSeat: plans.perSeat,
       customer: organizations.stripeCustomerId,
+      card: organizations.paymentMethod,
       planName: plans.name,
     })
     .from(subscriptions)
@@ -33,7 +35,7 @@ async function perSeatSubscription(db: Queryable, organizationId: string) {
 export async function syncSeats(
   db: Queryable,
   stripe: Stripe,
-  input: { organizationId: string; actor: Actor },
+  input: { organizationId: string; actor: Actor; attemptId?: string },
 ): Promise<{ seats: number; changed: boolean }> {
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
@@ -47,20 +49,21 @@ export async function syncSeats(
       return { seats, changed: false };
     }
     const increase = seats > (item.quantity ?? 1);
-    const updated = await stripeCall(() =>
-      stripe.subscriptions.update(
-        current.id,
-        increase
-          ? // A new seat is charged now; if the card fails, Stripe refuses the change and so do we.
-            {
-              items: [{ id: item.id, quantity: seats }],
-              proration_behavior: "always_invoice",
-              payment_behavior: "error_if_incomplete",
-            }
-          : { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" },
-        { idempotencyKey: `seats-${current.id}-${seats}-${row.sub.updatedAt.getTime()}` },
-      ),
-    );
+    const params: Stripe.SubscriptionUpdateParams = increase
+      ? // A new seat is charged now; if the card fails, Stripe refuses the change and so do we.
+        {
+          items: [{ id: item.id, quantity: seats }],
+          proration_behavior: "always_invoice",
+          payment_behavior: "error_if_incomplete",
+        }
+      : { items: [{ id: item.id, quantity: seats }], proration_behavior: "create_prorations" };
+    // One attempt with its exact parameters and the card it is charged to: a decline never answers the next one.
+    const idempotencyKey = attemptKey("seats", input.attemptId ?? newAttemptId(), {
+      update: current.id,
+      params,
+      paymentMethod: row.card?.id ?? null,
+    });
+    const updated = await stripeCall(() => stripe.subscriptions.update(current.id, params, { idempotencyKey }));
     await applyStripeSubscription(tx, updated, { actor: input.actor });
     await recordAudit(tx, {
       actor: input.actor,

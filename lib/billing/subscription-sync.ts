@@ -147,6 +147,7 @@ export async function applyStripeSubscription(
     await moveToFree(db, organizationId, {
       actor: opts.actor,
       reason: `stripe subscription ${sub.id} ${sub.status}`,
+      cancellationReason: sub.cancellation_details?.comment || null,
       eventCreated: opts.eventCreated,
       now,
       audit: opts.audit,
@@ -182,6 +183,9 @@ export async function applyStripeSubscription(
     stripePriceId: item.price.id,
     cancelAtPeriodEnd: sub.cancel_at_period_end || sub.cancel_at !== null,
     canceledAt: fromUnix(sub.canceled_at),
+    // The customer's reason goes with a scheduled cancellation (a resumed subscription has none).
+    cancellationReason:
+      sub.cancel_at_period_end || sub.cancel_at !== null ? sub.cancellation_details?.comment || null : null,
     trialEnd: fromUnix(sub.trial_end),
     // Dunning is Stripe's status. When it started is when we first saw it (kept while it lasts).
     pastDueSince: DUNNING.includes(status)
@@ -278,6 +282,8 @@ export async function moveToFree(
     now?: Date;
     audit?: boolean;
     existing?: Subscription | undefined;
+    /** The customer's reason for cancelling, when the subscription ended that way (else the stored one stays). */
+    cancellationReason?: string | null;
     /** A brand-new organization (sign-up) starts on Free: nothing was canceled. */
     newOrganization?: boolean;
   },
@@ -301,6 +307,7 @@ export async function moveToFree(
     stripePriceId: null,
     cancelAtPeriodEnd: false,
     canceledAt: opts.newOrganization ? null : (existing?.canceledAt ?? now),
+    cancellationReason: opts.newOrganization ? null : (opts.cancellationReason ?? existing?.cancellationReason ?? null),
     trialEnd: null,
     pastDueSince: null,
     ...limitsFromPlan(free),

@@ -8,7 +8,6 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { applyOverrides, limitsOf } from "@/lib/plans/limits";
-import { getPlan } from "@/lib/plans/state";
 import { compareRecurring, multiplyMinor } from "@/lib/money";
 import { stripeCall } from "@/lib/stripe/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
@@ -17,12 +16,22 @@ import { checkFit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
 import { lockOrganizationBilling, memberCount } from "./lock";
 import { applyStripeSubscription } from "./subscription-sync";
+import { attemptIdSchema, attemptKey, newAttemptId } from "./attempt";
 
 export const planChangeSchema = z.object({
   planId: z.string({ error: "Choose a plan." }).min(1, "Choose a plan.").max(64),
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
+  /** One attempt of the customer (the dialog keeps it for a retry of the same request; a new one after a failure). */
+  attemptId: attemptIdSchema.optional(),
+  /** Cancelling (to Free): why, if the customer wants to say (optional). */
+  reason: z
+    .string()
+    .trim()
+    .max(500, "Keep the reason under 500 characters.")
+    .optional()
+    .transform((r) => (r ? r : undefined)),
 });
-export type PlanChange = z.infer<typeof planChangeSchema>;
+export type PlanChange = z.input<typeof planChangeSchema>;
 
 async function loadState(db: Queryable, organizationId: string) {
   const [row] = await db
@@ -68,12 +77,14 @@ export async function changePlan(
   stripe: Stripe,
   input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string },
 ) {
-  const { planId, cycle } = planChangeSchema.parse(input);
+  const { planId, cycle, reason } = planChangeSchema.parse(input);
+  const attemptId = input.attemptId ?? newAttemptId();
   if (planId === FREE_PLAN_ID)
     return cancelAtPeriodEnd(db, stripe, {
       organizationId: input.organizationId,
       actor: input.actor,
-      reason: input.reason,
+      reason,
+      attemptId,
     });
   const plan = await ensureStripePrices(db, stripe, planId);
   const price = priceIdFor(plan, cycle);
@@ -93,7 +104,6 @@ export async function changePlan(
     if (!state.card) throw new AppError("unprocessable", "Add a card before choosing a paid plan.");
     await assertFits(tx, input.organizationId, plan);
     const seats = plan.perSeat ? Math.max(1, await memberCount(tx, input.organizationId)) : 1;
-    const version = current?.updatedAt.getTime() ?? 0;
     let sub: Stripe.Subscription;
     if (isLive(current)) {
       const existing = await stripeCall(() => stripe.subscriptions.retrieve(current.stripeSubscriptionId));
@@ -111,34 +121,32 @@ export async function changePlan(
       };
       // Stripe invoices an interval change at once; an increase is charged now, a decrease credited later.
       const increase = cycle !== current.billingCycle || compareRecurring(after, before) > 0;
-      sub = await stripeCall(() =>
-        stripe.subscriptions.update(
-          existing.id,
-          {
-            items: [{ id: item.id, price, quantity: seats }],
-            proration_behavior: increase ? "always_invoice" : "create_prorations",
-            payment_behavior: "error_if_incomplete",
-            cancel_at_period_end: false,
-            ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
-            metadata: { organization_id: input.organizationId },
-          },
-          { idempotencyKey: `change-${existing.id}-${price}-${seats}-${version}` },
-        ),
-      );
+      const params: Stripe.SubscriptionUpdateParams = {
+        items: [{ id: item.id, price, quantity: seats }],
+        proration_behavior: increase ? "always_invoice" : "create_prorations",
+        payment_behavior: "error_if_incomplete",
+        cancel_at_period_end: false,
+        ...(input.prorationDate ? { proration_date: input.prorationDate } : {}),
+        metadata: { organization_id: input.organizationId },
+      };
+      // The card is part of the attempt: Stripe charges the default card, which the request doesn't name.
+      const idempotencyKey = attemptKey("change", attemptId, {
+        update: existing.id,
+        params,
+        paymentMethod: state.card.id,
+      });
+      sub = await stripeCall(() => stripe.subscriptions.update(existing.id, params, { idempotencyKey }));
     } else {
       const customer = await ensureCustomer(tx, stripe, input.organizationId);
-      sub = await stripeCall(() =>
-        stripe.subscriptions.create(
-          {
-            customer,
-            items: [{ price, quantity: seats }],
-            default_payment_method: state.card!.id,
-            payment_behavior: "error_if_incomplete",
-            metadata: { organization_id: input.organizationId },
-          },
-          { idempotencyKey: `subscribe-${input.organizationId}-${price}-${seats}-${version}` },
-        ),
-      );
+      const params: Stripe.SubscriptionCreateParams = {
+        customer,
+        items: [{ price, quantity: seats }],
+        default_payment_method: state.card.id,
+        payment_behavior: "error_if_incomplete",
+        metadata: { organization_id: input.organizationId },
+      };
+      const idempotencyKey = attemptKey("subscribe", attemptId, { create: "subscription", params });
+      sub = await stripeCall(() => stripe.subscriptions.create(params, { idempotencyKey }));
     }
     // One audit row for the change: this one (the sync's own row would repeat it).
     await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });
@@ -151,31 +159,39 @@ export async function changePlan(
       details: {
         before: current ? { plan: current.planId, cycle: current.billingCycle } : null,
         after: { plan: plan.id, cycle, seats },
-        ...(input.reason ? { reason: input.reason } : {}),
+        ...(reason ? { reason } : {}),
       },
     });
     return { subscriptionId: sub.id, unchanged: false as const };
   });
 }
 
-/** Downgrade to Free at the end of the period (refused while current use doesn't fit Free). */
+/**
+ * Cancel at the end of the period: always allowed (the organization then moves to Free and
+ * keeps everything; limit checks refuse new resources over Free's limits). An optional reason
+ * is kept at Stripe (`cancellation_details.comment`), on our row and in the audit log.
+ */
 export async function cancelAtPeriodEnd(
   db: Queryable,
   stripe: Stripe,
-  input: { organizationId: string; actor: Actor; reason?: string },
+  input: { organizationId: string; actor: Actor; reason?: string; attemptId?: string },
 ) {
-  const free = await getPlan(db, FREE_PLAN_ID);
-  if (!free) throw new Error("The Free plan is missing from the catalog");
+  const reason = input.reason?.trim().slice(0, 500) || undefined;
   return db.transaction(async (tx) => {
     await lockOrganizationBilling(tx, input.organizationId);
     const { sub: current } = await loadState(tx, input.organizationId);
     if (!isLive(current)) throw new AppError("conflict", "This organization is already on the Free plan.");
-    await assertFits(tx, input.organizationId, free);
+    if (current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
+    const params: Stripe.SubscriptionUpdateParams = {
+      cancel_at_period_end: true,
+      cancellation_details: { comment: reason ?? "" },
+    };
+    const idempotencyKey = attemptKey("cancel", input.attemptId ?? newAttemptId(), {
+      update: current.stripeSubscriptionId,
+      params,
+    });
     const sub = await stripeCall(() =>
-      stripe.subscriptions.update(current.stripeSubscriptionId, {
-        cancel_at_period_end: true,
-        ...(input.reason ? { cancellation_details: { comment: input.reason.slice(0, 500) } } : {}),
-      }),
+      stripe.subscriptions.update(current.stripeSubscriptionId, params, { idempotencyKey }),
     );
     await applyStripeSubscription(tx, sub, { actor: input.actor, audit: false });
     await recordAudit(tx, {
@@ -188,7 +204,7 @@ export async function cancelAtPeriodEnd(
         effectiveAt: new Date((sub.items.data[0]?.current_period_end ?? 0) * 1000).toISOString(),
         before: { plan: current.planId, cancelAtPeriodEnd: current.cancelAtPeriodEnd },
         after: { plan: current.planId, cancelAtPeriodEnd: true },
-        reason: input.reason ?? null,
+        reason: reason ?? null,
       },
     });
     return { subscriptionId: sub.id, unchanged: false as const };
@@ -207,7 +223,10 @@ export async function resumeSubscription(
     if (!isLive(current)) throw new AppError("conflict", "There is no subscription to resume. Choose a plan instead.");
     if (!current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
     const sub = await stripeCall(() =>
-      stripe.subscriptions.update(current.stripeSubscriptionId, { cancel_at_period_end: false }),
+      stripe.subscriptions.update(current.stripeSubscriptionId, {
+        cancel_at_period_end: false,
+        cancellation_details: { comment: "" },
+      }),
     );
     await applyStripeSubscription(tx, sub, { actor: input.actor });
     await recordAudit(tx, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { reasonSchema } from "@/lib/admin/reason";
+import { reasonSchema } from "@/lib/audit";
 
 /**
  * Inputs of the flag service, shared by the route handlers (JSON) and the admin forms

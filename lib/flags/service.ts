@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { featureFlagOverrides, featureFlags, organizations } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { isUuid } from "@/lib/admin/reason";
+import { isUuid } from "@/lib/input";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
@@ -172,7 +172,8 @@ export async function deleteFlag(db: Queryable, key: string, raw: { reason: stri
 }
 
 async function resolveOrganization(db: Queryable, ref: string): Promise<{ id: string; slug: string }> {
-  const where = isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.slug, ref.toLowerCase());
+  const slug = ref.toLowerCase();
+  const where = isUuid(ref) ? eq(organizations.id, ref) : eq(organizations.slug, slug);
   const [org] = await db
     .select({ id: organizations.id, slug: organizations.slug })
     .from(organizations)

@@ -5,7 +5,6 @@ import type { MemberRole } from "@/db/schema";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { resolveOrgAccess, type CurrentUser, type OrgContext } from "@/lib/auth/access";
-import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -14,7 +13,8 @@ import { errorResponse, parseWith } from "./errors";
 
 /**
  * Route handler wrappers: one place resolves the caller, parses params, and maps errors to
- * JSON responses ({ error: { code, message, issues? } }). Every route handler uses one.
+ * JSON responses ({ error: { code, message, issues? } }). Every route handler uses one. The
+ * platform API (`/api/v1/*`, API keys) is not served by Next: see lib/api.
  */
 
 type NextCtx<P> = { params: Promise<P> };
@@ -63,25 +63,6 @@ function wrap<P, C>(
 /** Public routes: errors mapped, nothing else. */
 export function withErrors<P = Record<string, never>>(handler: (req: Request, ctx: Base<P>) => Promise<Response>) {
   return wrap<P, Base<P>>(async (_req, base) => base, handler);
-}
-
-/** Platform API: `Authorization: Bearer agb_…`. A suspended organization gets 403 with the reason. */
-export function withApiKey<P = Record<string, never>>(
-  handler: (req: Request, ctx: Base<P> & { caller: ApiKeyCaller }) => Promise<Response>,
-  opts: { allowSuspended?: boolean } = {},
-) {
-  return wrap<P, Base<P> & { caller: ApiKeyCaller }>(async (req, base) => {
-    const header = req.headers.get("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    const caller = await authenticateApiKey(base.db, match?.[1]?.trim());
-    if (caller.organization.status === "suspended" && !opts.allowSuspended) {
-      throw new AppError(
-        "suspended",
-        `Organization ${caller.organization.slug} is suspended${caller.organization.suspendedReason ? `: ${caller.organization.suspendedReason}` : ""}. Contact support to reactivate it.`,
-      );
-    }
-    return { ...base, caller };
-  }, handler);
 }
 
 /**

@@ -3,31 +3,11 @@
  * place that does arithmetic on amounts or turns them into text.
  */
 
+import { minorUnitDigits } from "@agentbill/currencies";
 import { numberFormat } from "@/lib/format";
 
-/** Currencies Stripe treats as zero-decimal: the amount is already in whole units. */
-const ZERO_DECIMAL = new Set([
-  "bif",
-  "clp",
-  "djf",
-  "gnf",
-  "jpy",
-  "kmf",
-  "krw",
-  "mga",
-  "pyg",
-  "rwf",
-  "ugx",
-  "vnd",
-  "vuv",
-  "xaf",
-  "xof",
-  "xpf",
-]);
-
-export function minorUnitDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
-}
+/** Zero-decimal currencies have no minor unit: the amount is already in whole units (JPY). */
+export { minorUnitDigits } from "@agentbill/currencies";
 
 export function assertMinorUnits(amount: number): void {
   if (!Number.isSafeInteger(amount))

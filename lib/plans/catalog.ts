@@ -1,8 +1,8 @@
 import type { LimitKey, NewPlan } from "@/db/schema";
 
 /**
- * The plan catalog as data. The seed writes it to the `plans` table, which is the runtime
- * truth (admins may add plans or set Stripe price ids there).
+ * The plan catalog as data. Every migration writes it to the `plans` table (lib/plans/sync.ts),
+ * which is the runtime truth (admins may add plans; Stripe price ids are set there).
  *
  * Storage and gateway limits: Free 1 GB and 1 gateway, Pro 100 GB and 10 gateways,
  * Enterprise defaults of 1 TB and 100 gateways (each Enterprise organization's own limits

@@ -106,6 +106,18 @@ export function evaluateLimit(input: {
     };
   }
   const plan = input.planName ? `the ${input.planName} plan's` : "the";
+  if (used > limit) {
+    // Already over (e.g. after a cancellation to Free): everything is kept, nothing more is added.
+    const unit = metric === "storage_bytes" ? "of storage" : label;
+    return {
+      allowed: false,
+      limit,
+      used,
+      remaining,
+      overage: 0,
+      reason: `You have ${fmt(used, metric)} ${unit}, over ${plan} limit of ${fmt(limit, metric)}: nothing was deleted, but no more can be added. Remove ${fmt(after - limit, metric)} to add ${fmt(amount, metric)}, or upgrade your plan.`,
+    };
+  }
   return {
     allowed: false,
     limit,

@@ -48,7 +48,7 @@ export async function getPlanState(db: Queryable, organizationId: string, now = 
     .where(eq(subscriptions.organizationId, organizationId))
     .limit(1);
   const free = await getPlan(db, FREE_PLAN_ID);
-  if (!free) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  if (!free) throw new Error("The plan catalog is missing: run the migrations (`npm run db:migrate`), which write it.");
   return resolvePlanState(row ?? null, free, now, env().dunningGraceDays);
 }
 

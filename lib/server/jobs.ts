@@ -3,6 +3,7 @@ import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
 import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
 import { drainWebhookDeliveries, OUTBOUND_WEBHOOK_JOB } from "@/lib/outbound-webhooks";
 import { getStripe } from "@/lib/stripe/client";
+import { expireReservations } from "@/lib/usage/reservations";
 import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
 import { WEBHOOK_JOB, drainStripeEvents } from "@/lib/webhooks";
 
@@ -16,6 +17,12 @@ const DAY = 24 * HOUR;
  * (drain a queue, close what ended) and returns a small summary for the health page.
  */
 export function registerAppJobs(): void {
+  // Reservations past expires_at already stopped counting; this marks them expired.
+  registerJob({
+    name: "usage.reservations.expire",
+    everyMs: MINUTE,
+    run: ({ db, now }) => expireReservations(db, now),
+  });
   // Stripe events stored by the receiver; the receiver also kicks it, so this is the safety net.
   registerJob({
     name: WEBHOOK_JOB,

@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
-import { startEmulator, type RunningEmulator } from "./emulator";
+import type { RunningEmulator } from "@agentbill/stripe-emulator";
 
 const g = globalThis as unknown as { __stripeEmulator?: Promise<RunningEmulator | null> };
 
@@ -10,12 +10,16 @@ const g = globalThis as unknown as { __stripeEmulator?: Promise<RunningEmulator 
  * loopback, delivering signed webhooks to this app. Its state is kept in DATA_DIR so customers
  * and subscriptions survive restarts like the embedded database does. If another process
  * already serves the port (a second instance, a dev restart), that one is used.
+ *
+ * The emulator (packages/stripe-emulator) is loaded here, on demand: with a Stripe key the
+ * server never loads its code.
  */
 export function ensureLocalStripeEmulator(): Promise<RunningEmulator | null> {
   const e = env();
   if (!e.useStripeEmulator) return Promise.resolve(null);
   g.__stripeEmulator ??= (async () => {
     const appUrl = (e.appUrl ?? `http://127.0.0.1:${e.port ?? 3000}`).replace(/\/$/, "");
+    const { startEmulator } = await import("@agentbill/stripe-emulator");
     try {
       const running = await startEmulator({
         port: e.stripeEmulatorPort,

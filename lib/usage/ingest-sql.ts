@@ -72,6 +72,33 @@ export async function insertEvents(
   return out;
 }
 
+/**
+ * Of the replayed keys, those whose stored event differs from the one sent now (metric, amount
+ * or time). Its own statement, so it sees a row that a concurrent batch committed after our
+ * insert began (ON CONFLICT waited for it). Sorted, at most `limit` keys.
+ */
+export async function conflictingReplays(
+  tx: Queryable,
+  organizationId: string,
+  events: readonly UsageEventInput[],
+  duplicates: ReadonlySet<string>,
+  limit = 20,
+): Promise<string[]> {
+  const payload = JSON.stringify(
+    events
+      .filter((e) => duplicates.has(e.key))
+      .map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString() })),
+  );
+  const result = await tx.execute(sql`
+    select x.k as key
+    from json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz)
+    join usage_events e on e.organization_id = ${organizationId}::uuid and e.idempotency_key = x.k
+    where (e.metric, e.quantity, e.occurred_at) is distinct from (x.m, x.q, x.t)
+    order by x.k collate "C"
+    limit ${limit}`);
+  return rowsOf<{ key: string }>(result).map((r) => r.key);
+}
+
 export type FoldedCounter = { metric: IngestMetric; periodStart: number; value: number };
 
 /**

@@ -1,9 +1,16 @@
 import "server-only";
-import type { Db } from "@/db/types";
+import type { Queryable } from "@/db/types";
+import { AppError } from "@/lib/errors";
 import { limitForMetric } from "@/lib/plans/limits";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts, type AlertCandidate } from "./alerts";
 import { aggregateBatch, type InsertedEvent } from "./fold";
-import { foldAggregates, insertEvents, lockForIngest, recomputeLaterGaugePeriods } from "./ingest-sql";
+import {
+  conflictingReplays,
+  foldAggregates,
+  insertEvents,
+  lockForIngest,
+  recomputeLaterGaugePeriods,
+} from "./ingest-sql";
 import { loadPlanContext } from "./plan-context";
 import { periodMapper } from "./periods";
 import { isCounter, parseUsageBatch } from "./validate";
@@ -16,10 +23,12 @@ export type IngestResult = { accepted: number; duplicates: number };
  * Validates the whole batch first (any bad event: 400 and nothing written). Then one
  * transaction inserts the events with ON CONFLICT (organization, idempotency key) DO NOTHING
  * and folds only the rows actually inserted into usage_counters and usage_daily, one
- * statement per table. A replayed batch inserts nothing and so changes nothing.
+ * statement per table. A replayed batch inserts nothing and so changes nothing. A key that was
+ * stored with other content (metric, amount or time) is a 409 `idempotency_conflict` naming the
+ * key, and the whole batch is rolled back.
  */
 export async function ingestUsageEvents(
-  db: Db,
+  db: Queryable,
   organizationId: string,
   body: unknown,
   opts: { now?: Date } = {},
@@ -34,6 +43,11 @@ export async function ingestUsageEvents(
   const accepted = await db.transaction(async (tx) => {
     await lockForIngest(tx, organizationId, hasGauges);
     const outcome = await insertEvents(tx, organizationId, events);
+    if (outcome.duplicates.size > 0) {
+      // A key names one event: the same key with other content is a client bug, not a replay.
+      const conflicts = await conflictingReplays(tx, organizationId, events, outcome.duplicates);
+      if (conflicts.length > 0) throw idempotencyConflict(conflicts);
+    }
     if (outcome.inserted === 0) return 0;
     const fresh: InsertedEvent[] = [];
     for (const e of events) {
@@ -65,4 +79,17 @@ export async function ingestUsageEvents(
   });
   rememberAlerts(organizationId, alerted);
   return { accepted, duplicates: events.length - accepted };
+}
+
+function idempotencyConflict(keys: string[]): AppError {
+  const shown = keys
+    .slice(0, 3)
+    .map((k) => `"${k.slice(0, 80)}"`)
+    .join(", ");
+  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : "";
+  return new AppError(
+    "idempotency_conflict",
+    `Keys for idempotent requests can only be used with the same content: idempotency_key ${shown}${more} was already used for an event with a different metric, amount or time. Nothing from this batch was written. Send a new key for a new event.`,
+    { idempotency_keys: keys },
+  );
 }

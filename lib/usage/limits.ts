@@ -12,6 +12,7 @@ import {
   type Metric,
 } from "@/lib/plans/limits";
 import { contextParams, loadPlanContextWith, type PlanContext } from "./plan-context";
+import { heldSql } from "./reservations";
 
 export const limitCheckSchema = z.object({
   metric: z.enum(METRICS, { error: `metric must be one of ${METRICS.join(", ")}.` }),
@@ -24,7 +25,8 @@ export const limitCheckSchema = z.object({
 });
 export type LimitCheckInput = z.input<typeof limitCheckSchema>;
 
-export type LimitCheck = LimitDecision & { metric: Metric; periodStart: Date; periodEnd: Date };
+/** `used`: recorded usage; `reserved`: held by active reservations (executions); both count against the limit. */
+export type LimitCheck = LimitDecision & { metric: Metric; reserved: number; periodStart: Date; periodEnd: Date };
 
 /**
  * What the check needs besides the plan, as one scalar subquery of the same statement: the
@@ -37,16 +39,18 @@ function usageColumn(metric: Metric): SQL<string | null> {
   if (metric === "users") {
     return sql<string | null>`(select count(*)::text from memberships m where m.organization_id = ${org})`;
   }
-  return sql<
-    string | null
-  >`(select concat_ws(',', (extract(epoch from c.period_start) * 1000)::bigint, c.value, c.current)
+  const counter = sql`(select concat_ws(',', (extract(epoch from c.period_start) * 1000)::bigint, c.value, c.current)
     from usage_counters c
     where c.organization_id = ${org} and c.metric = ${sql.raw(`'${metric}'`)}::usage_metric and c.period_start <= ${now}::timestamptz
     order by c.period_start desc limit 1)`;
+  if (metric !== "executions") return sql<string | null>`${counter}`;
+  // Executions also count what active reservations hold: "counter|held".
+  return sql<string | null>`concat(${counter}, '|', ${heldSql(org, now)})`;
 }
 
 function parseCounter(text: string | null): { periodStart: Date; value: number; current: number | null } | null {
   if (!text) return null;
+  if (text.includes("|")) return parseCounter(text.slice(0, text.indexOf("|")) || null);
   const [ps, value, current] = text.split(",");
   return { periodStart: new Date(Number(ps)), value: Number(value), current: current ? Number(current) : null };
 }
@@ -85,16 +89,25 @@ export async function checkLimit(
   );
   const counter = metric === "users" ? null : parseCounter(extra);
   const members = metric === "users" ? Number(extra ?? 0) : 0;
-  const used = usedFrom(metric, ctx, counter, members);
+  const recorded = usedFrom(metric, ctx, counter, members);
+  // Held by active reservations (executions): counted as used, and reported apart.
+  const reserved = metric === "executions" && extra ? Number(extra.slice(extra.indexOf("|") + 1)) || 0 : 0;
   const decision = evaluateLimit({
     metric,
     limit: limitForMetric(ctx.limits, metric),
-    used,
+    used: recorded + reserved,
     amount,
     overagePriced: ctx.overage[metric] !== null,
     planName: ctx.degradedToFree ? "Free" : ctx.plan.name,
   });
-  return { ...decision, metric, periodStart: ctx.usagePeriod.start, periodEnd: ctx.usagePeriod.end };
+  return {
+    ...decision,
+    used: recorded,
+    reserved,
+    metric,
+    periodStart: ctx.usagePeriod.start,
+    periodEnd: ctx.usagePeriod.end,
+  };
 }
 
 /** Guard for in-product actions: throws AppError("limit_exceeded") naming the limit and offering the upgrade. */

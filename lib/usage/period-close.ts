@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { memberships, usageCounters, usageRecords, type UsageRecord } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/types";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { cycleMonths, type Period } from "@/lib/plans/period";
 import { computePeriodCost, coveredPart, type PeriodUsage } from "./cost";
 import { loadPlanContext, type PlanContext } from "./plan-context";

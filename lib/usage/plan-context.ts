@@ -98,7 +98,7 @@ export async function loadPlanContextWith<T>(
     byKind.set(kind, query as Prepared<unknown>);
   }
   const [row] = await query.execute({ org: organizationId, now: now.toISOString() });
-  if (!row) throw new Error("The plan catalog is missing: run the migrations and `npm run db:seed`.");
+  if (!row) throw new Error("The plan catalog is missing: run the migrations (`npm run db:migrate`), which write it.");
   const subRow = row.subscription && row.plan ? { subscription: row.subscription, plan: row.plan } : null;
   const state = resolvePlanState(subRow, row.free, now, env().dunningGraceDays);
   return { ctx: planContextFrom(state, row.free), extra: row.extra as T };

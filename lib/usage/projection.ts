@@ -140,6 +140,35 @@ export function describeProjection(
   }
 }
 
+// ---------------------------------------------------------------- day of the period
+
+/**
+ * Which day of its period `now` is, and how many days the period has, counted from the period's
+ * own start (a paid period that starts at 15:20 has 31 days, though it touches 32 UTC days).
+ */
+export function periodDay(period: Period, now: Date): { day: number; days: number } {
+  const length = period.end.getTime() - period.start.getTime();
+  const days = Math.max(1, Math.ceil(length / DAY_MS));
+  const elapsed = Math.min(Math.max(0, now.getTime() - period.start.getTime()), Math.max(0, length - 1));
+  return { day: Math.min(days, Math.floor(elapsed / DAY_MS) + 1), days };
+}
+
+/** "1,234 of 100,000 executions used (1%), in day 3 of 31 of this period." */
+export function describePeriodUse(input: {
+  used: number;
+  limit: number | null;
+  period: Period;
+  now: Date;
+  locale: string;
+}): string {
+  const n = (v: number) => formatNumber(v, input.locale);
+  const { day, days } = periodDay(input.period, input.now);
+  const when = `in day ${day} of ${days} of this period`;
+  return input.limit === null
+    ? `${n(input.used)} executions so far, ${when}. Your plan has no execution limit.`
+    : `${n(input.used)} of ${n(input.limit)} executions used (${percentUsed(input.used, input.limit)}%), ${when}.`;
+}
+
 // ---------------------------------------------------------------- chart points
 
 export type PeriodChartPoint = {

@@ -5,6 +5,7 @@ import type { Queryable } from "@/db/types";
 import { rowsOf } from "@/db/types";
 import type { PlanState } from "@/lib/plans/state";
 import { limitForMetric, METRICS, percentUsed, type Metric } from "@/lib/plans/limits";
+import { heldSql } from "./reservations";
 import { loadPlanContext } from "./plan-context";
 
 export type MetricUsage = {
@@ -18,6 +19,8 @@ export type MetricUsage = {
   percent: number | null;
   /** What is left before the limit; null = unlimited. */
   remaining: number | null;
+  /** Executions held by active reservations of agent runs (0 for other metrics): not yet used, but counted by limit checks. */
+  reserved: number;
 };
 
 export type UsageOverview = PlanState & { metrics: MetricUsage[] };
@@ -52,28 +55,46 @@ export async function getUsageOverview(
   organizationId: string,
   now = new Date(),
 ): Promise<UsageOverview> {
-  const [state, counters, [members]] = await Promise.all([
+  const [state, counters, [members], held] = await Promise.all([
     loadPlanContext(db, organizationId, now),
     latestCounters(db, organizationId, now),
     db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId)),
+    db.execute(sql`select ${heldSql(organizationId, now.toISOString())} as n`),
   ]);
+  const reserved = Number(rowsOf<{ n: number | string }>(held)[0]?.n ?? 0);
   const periodStart = state.usagePeriod.start.getTime();
   const metrics = METRICS.map((metric): MetricUsage => {
     const limit = limitForMetric(state.limits, metric);
     const remaining = (used: number) => (limit === null ? null : Math.max(0, limit - used));
     if (metric === "users") {
       const used = Number(members?.n ?? 0);
-      return { metric, used, peak: used, limit, percent: percentUsed(used, limit), remaining: remaining(used) };
+      return {
+        metric,
+        used,
+        peak: used,
+        limit,
+        percent: percentUsed(used, limit),
+        remaining: remaining(used),
+        reserved: 0,
+      };
     }
     const row = counters.get(metric);
     const inPeriod = row !== undefined && row.periodStart.getTime() === periodStart;
     if (metric === "executions") {
       const used = inPeriod ? row.value : 0;
-      return { metric, used, peak: used, limit, percent: percentUsed(used, limit), remaining: remaining(used) };
+      return {
+        metric,
+        used,
+        peak: used,
+        limit,
+        percent: percentUsed(used, limit),
+        remaining: remaining(used + reserved),
+        reserved,
+      };
     }
     const used = row?.current ?? 0;
     const peak = inPeriod ? row.value : used;
-    return { metric, used, peak, limit, percent: percentUsed(used, limit), remaining: remaining(used) };
+    return { metric, used, peak, limit, percent: percentUsed(used, limit), remaining: remaining(used), reserved: 0 };
   });
   return { ...state, metrics };
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { invoices, usageAlerts, type Plan, type Subscription } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { sumMinor } from "@/lib/money";
 import type { Limits } from "@/lib/plans/limits";
 import { cycleMonths, periodAt, utcDay, type Period } from "@/lib/plans/period";

@@ -53,6 +53,26 @@ const eventSchema = z.object(
   { error: "Each event must be a JSON object." },
 );
 
+/**
+ * The batch as the API documents it (OpenAPI). `parseUsageBatch` below applies the same rules
+ * event by event, so that a bad batch is answered with one message per bad event.
+ */
+export const usageEventDocSchema = z
+  .object({
+    idempotency_key: z.string().min(1).max(200).meta({ description: "Unique to this event within the organization." }),
+    metric: z.enum(INGEST_METRICS),
+    quantity: z.number().int().min(0).optional().meta({ description: "executions: how many (≥ 0)." }),
+    value: z.number().int().min(0).optional().meta({ description: "Gauges: the current value (storage in bytes)." }),
+    occurred_at: z.iso
+      .datetime({ offset: true })
+      .meta({ description: "At most 35 days old and 5 minutes ahead of our clock." }),
+  })
+  .strict()
+  .meta({ id: "UsageEvent" });
+export const usageBatchSchema = z
+  .object({ events: z.array(usageEventDocSchema).min(1).max(MAX_BATCH) })
+  .meta({ id: "UsageEventBatch" });
+
 /** Why an event time is refused, or null when it is inside the accepted window. */
 export function eventTimeProblem(occurredAt: Date, now: Date): string | null {
   const t = occurredAt.getTime();

@@ -183,9 +183,10 @@ test("Hooli sees the past-due banner with the amount and Update card", async ({ 
   const banner = page.getByTestId("banner-past-due");
   await expect(banner).toContainText("Payment failed");
   await expect(banner).toContainText("$98.00 is past due");
+  // It opens the card form on the plan page, not just the section (tests/e2e/card-flows.spec.ts).
   await expect(banner.getByRole("link", { name: "Update card" })).toHaveAttribute(
     "href",
-    "/orgs/hooli/billing/plan#payment-method",
+    "/orgs/hooli/billing/plan?card=update#payment-method",
   );
   await chartsDrawn(page);
   await expectNoSeriousA11yViolations(page);

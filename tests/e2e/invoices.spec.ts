@@ -76,12 +76,17 @@ test("the failed renewal is the one unpaid invoice, and the plan page asks for a
   const alert = page.getByRole("alert").filter({ hasText: "Your last payment failed" });
   await expect(alert).toBeVisible();
   // Hooli's demo subscription is a real one in the Stripe emulator, charged to a card that declines.
-  await expect(alert).toContainText("Stripe retries the payment automatically");
+  // The amount, the invoice and when Stripe retries it.
+  await expect(alert).toContainText(
+    /\$98\.00 is past due \(invoice [A-Z0-9]+-0002\)\. We will retry the card on \w{3} \d{1,2}, \d{4}\./,
+  );
   await expect(page.getByText("Not billed through Stripe")).toHaveCount(0);
   await alert.getByRole("link", { name: "Update card" }).click();
   await expect(page).toHaveURL(/#payment-method$/);
   await expect(page.getByTestId("card-on-file")).toContainText("0341");
-  await expect(page.locator("#payment-method").getByRole("button", { name: "Update card" })).toBeVisible();
+  // "Update card" opens the card form, with the focus on its first card.
+  await expect(page.getByTestId("card-form-panel")).toBeVisible();
+  await expect(page.getByTestId("card-form-panel").getByRole("radio").first()).toBeFocused();
   await expectNoSeriousA11yViolations(page);
   await screenshots(page, "plan-hooli-past-due");
 });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { subscriptions, users, userTokens } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
 import {
   assertEmailVerified,
   MAX_RESETS_PER_EMAIL,
@@ -24,7 +23,6 @@ let sink: SmtpSink;
 let smtp: MailTransport;
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedPlans(database.db);
   sink = await startSmtpSink();
   smtp = smtpTransport(sink.url);
 });

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { rowsOf, type Db } from "@/db/types";
 import { apiKeys, organizations, subscriptions } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import {
   extendTrial,
   reactivateOrganization,
@@ -12,15 +12,13 @@ import {
   setLimitOverride,
   suspendOrganization,
 } from "@/lib/admin";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { DEMO_API_KEY } from "@/demo";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
-import { GET as getFlags } from "@/app/api/v1/flags/route";
-import { POST as checkLimitRoute } from "@/app/api/v1/limits/check/route";
-import { POST as ingestRoute } from "@/app/api/v1/usage/events/route";
-import { adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminSetEnterpriseTerms } from "@/lib/admin";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
+import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { auditAfter, expectOneAuditRow, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
 
@@ -49,26 +47,23 @@ async function expectNothingWritten(write: () => Promise<unknown>, code: string)
   return err as AppError;
 }
 
-function post(route: typeof ingestRoute, key: string, body: unknown) {
-  return route(
-    new Request("http://test.local/api/v1", {
+function post(path: string, key: string, body: unknown) {
+  return callApi(
+    new Request(`http://test.local${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     }),
-    { params: Promise.resolve({}) },
   );
 }
-const limitCheck = (key: string) => post(checkLimitRoute, key, { metric: "agents", amount: 1 });
+const limitCheck = (key: string) => post("/api/v1/limits/check", key, { metric: "agents", amount: 1 });
 const ingest = (key: string, id: string) =>
-  post(ingestRoute, key, {
+  post("/api/v1/usage/events", key, {
     events: [{ idempotency_key: id, metric: "executions", quantity: 1, occurred_at: new Date().toISOString() }],
   });
 
 function callFlags(key: string) {
-  return getFlags(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${key}` } }), {
-    params: Promise.resolve({}),
-  });
+  return callApi(new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${key}` } }));
 }
 
 describe("limit overrides", () => {

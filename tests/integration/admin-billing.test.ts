@@ -10,8 +10,9 @@ import {
   adminResync,
   adminSetEnterpriseTerms,
   describeResync,
-} from "@/app/admin/orgs/[id]/billing-ops";
-import { adminReplayEvent, adminReplayFailed } from "@/app/admin/webhooks/replay-ops";
+  adminReplayEvent,
+  adminReplayFailed,
+} from "@/lib/admin";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { auditAfter, auditCount, expectOneAuditRow, lastAuditId } from "./admin-helpers";
 

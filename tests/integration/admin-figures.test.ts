@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { invoiceLines, invoices, organizations, subscriptions, usageCounters } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { getOverviewMetrics, mrrByMonth, signupsByMonth } from "@/lib/admin";
 import { coverGroupsAt, recurringFromGroups, type CoverLine } from "@/lib/admin/revenue";
 import { lastMonths, monthInstant } from "@/lib/admin/series";
@@ -20,7 +20,7 @@ import { createTestDatabase } from "../support/db";
 let database: Database;
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
 });
 afterAll(async () => database?.close());
 

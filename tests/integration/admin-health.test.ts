@@ -7,10 +7,10 @@ import type { Database } from "@/db/connect";
 import { MIGRATIONS_FOLDER } from "@/db/connect";
 import type { Db } from "@/db/types";
 import { jobRuns, organizations, stripeEvents, usageEvents } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { getSystemHealth, RECONCILE_JOB } from "@/lib/admin";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { createTestDatabase } from "../support/db";
 
 let database: Database;
@@ -29,7 +29,7 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
-  await seedPlans(db);
+  await syncPlanCatalog(db);
   emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
 });
 afterAll(async () => {

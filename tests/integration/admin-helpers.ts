@@ -3,7 +3,7 @@ import { and, count, desc, eq, gt, type SQL } from "drizzle-orm";
 import { auditLog, organizations, users } from "@/db/schema";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
-import { DEMO_ADMIN } from "@/db/seed";
+import { DEMO_ADMIN } from "@/demo";
 import type { Actor } from "@/lib/audit";
 
 /** Shared by the admin integration tests (not a test file itself). */

@@ -12,7 +12,7 @@ import {
   type Plan,
   type SubscriptionStatus,
 } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import { listOrganizations, orgListQuerySchema } from "@/lib/admin";
 import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
 import { getUsageOverview } from "@/lib/usage/summary";

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
 import { memberships, organizations, users } from "@/db/schema";
-import { DEMO_ORGS, seedDemo } from "@/db/seed";
+import { DEMO_ORGS, seedDemo } from "@/demo";
 import { getOrganizationDetailOrThrow, listOrganizations, orgListQuerySchema, setLimitOverride } from "@/lib/admin";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { createTestDatabase } from "../support/db";

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
 import { memberships, subscriptions, usageCounters } from "@/db/schema";
-import { DEMO_ORGS, demoCreatedAt, seedDemo } from "@/db/seed";
+import { DEMO_ORGS, demoCreatedAt, seedDemo } from "@/demo";
 import { lastMonths } from "@/lib/admin/series";
 import {
   auditCsv,

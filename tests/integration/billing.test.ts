@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { invoices, organizations } from "@/db/schema";
-import { AppError } from "@/lib/errors";
 import {
   attachPaymentMethod,
   cancelAtPeriodEnd,
@@ -147,24 +146,17 @@ describe("changing the plan", () => {
     expect(sub.currentPeriodEnd.getTime() - sub.currentPeriodStart.getTime()).toBeGreaterThan(360 * 86_400_000);
   });
 
-  it("refuses Pro to Free while members exceed Free's limit, then schedules it at period end", async () => {
+  it("schedules Pro to Free even while members exceed Free's limit (cancelling is always allowed), saying what will be over", async () => {
     const { org, actor } = await subscribedOrg({ members: 5 });
     const preview = await previewPlanChange(env.database.db, env.stripe, {
       organizationId: org.id,
       planId: "free",
       cycle: "monthly",
     });
-    expect(preview.fits).toBe(false);
-    expect(preview.problems[0]!.message).toBe("You have 5 members; Free allows 3. Remove 2 members first.");
-    const refused = await changePlan(...args(), {
-      organizationId: org.id,
-      planId: "free",
-      cycle: "monthly",
-      actor,
-    }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).message).toContain("Remove 2 members first");
-    expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(false);
+    expect(preview.fits).toBe(true);
+    expect(preview.overAfter.map((o) => o.text)).toEqual(["5 members (Free allows 3)"]);
+    await changePlan(...args(), { organizationId: org.id, planId: "free", cycle: "monthly", actor });
+    expect((await localSubscription(env.database, org.id)).cancelAtPeriodEnd).toBe(true);
   });
 
   it("cancels at period end and resumes", async () => {

@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { featureFlags } from "@/db/schema";
 import type { Db } from "@/db/types";
-import { seedDemo } from "@/db/seed";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { seedDemo } from "@/demo";
+import { DEMO_API_KEY } from "@/demo";
 import { AppError } from "@/lib/errors";
 import {
   createFlag,
@@ -17,7 +17,7 @@ import {
   setFlagOverride,
   updateFlag,
 } from "@/lib/flags";
-import { GET as getFlags } from "@/app/api/v1/flags/route";
+import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { auditAfter, lastAuditId, orgIdOf, staffActor, useAsAppDatabase } from "./admin-helpers";
 
@@ -169,11 +169,8 @@ describe("the flag reader", () => {
       { organization: "acme", enabled: true, reason: "early access" },
       actor,
     );
-    const res = await getFlags(
+    const res = await callApi(
       new Request("http://test.local/api/v1/flags", { headers: { authorization: `Bearer ${DEMO_API_KEY}` } }),
-      {
-        params: Promise.resolve({}),
-      },
     );
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -181,7 +178,7 @@ describe("the flag reader", () => {
     expect(body.flags).toMatchObject({ "agent-marketplace": true, "usage-forecast": true });
     expect(body.details).toContainEqual({ key: "agent-marketplace", enabled: true, source: "override" });
 
-    const anonymous = await getFlags(new Request("http://test.local/api/v1/flags"), { params: Promise.resolve({}) });
+    const anonymous = await callApi(new Request("http://test.local/api/v1/flags"));
     expect(anonymous.status).toBe(401);
   });
 });

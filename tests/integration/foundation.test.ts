@@ -14,9 +14,10 @@ import {
   usageEvents,
   users,
 } from "@/db/schema";
-import { DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
+import { DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD, seedDemo } from "@/demo";
 import { countOrganizationsByPlan } from "@/lib/admin/overview";
-import { DEMO_API_KEY, hashApiKey } from "@/lib/auth/api-key-format";
+import { hashApiKey } from "@/lib/auth/api-key-format";
+import { DEMO_API_KEY } from "@/demo";
 import { loadCurrentUser, resolveOrgAccess } from "@/lib/auth/access";
 import { verifyPassword } from "@/lib/auth/password";
 import { getUsageOverview } from "@/lib/usage/summary";

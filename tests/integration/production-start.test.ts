@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
+import { DEMO_API_KEY, DEMO_PASSWORD } from "@/demo";
 import { createTestDatabase } from "../support/db";
 
 /**
@@ -79,4 +80,23 @@ describe("production start-up refuses to run without its secrets", () => {
     expect(out).toContain("STARTED");
     expect(code).toBe(0);
   });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))("demo data stays off: no warning, no demo organization", async () => {
+    const { code, out } = await start(SECRETS);
+    expect(code).toBe(0);
+    expect(out).not.toContain("demo data is on");
+    expect(out).not.toContain("Demo data:");
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "with SEED_DEMO=1 it starts and warns, naming the demo password and key",
+    async () => {
+      const { code, out } = await start({ ...SECRETS, SEED_DEMO: "1" });
+      expect(out).toContain("STARTED");
+      expect(code).toBe(0);
+      expect(out).toContain("WARNING: demo data is on in production (SEED_DEMO=1)");
+      expect(out).toContain(DEMO_PASSWORD);
+      expect(out).toContain(DEMO_API_KEY);
+    },
+  );
 });

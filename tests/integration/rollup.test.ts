@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { organizations, usageCounters, usageDaily, usageEvents } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { calendarMonth } from "@/lib/plans/period";
 import { rebuildCounters, rebuildDaily } from "@/lib/usage/rollup";
 import { createTestDatabase } from "../support/db";
@@ -14,7 +14,7 @@ const period = calendarMonth(now);
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
   const [org] = await database.db.insert(organizations).values({ slug: "rollup-co", name: "Rollup Co" }).returning();
   orgId = org!.id;
   const at = (iso: string) => new Date(iso);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { apiKeys } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import { reactivateOrganization, suspendOrganization } from "@/lib/admin";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";

@@ -2,23 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { jobRuns, organizations, usageEvents } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
-import { DEMO_API_KEY } from "@/lib/auth/api-key-format";
+import { seedDemo } from "@/demo";
+import { DEMO_API_KEY } from "@/demo";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
+import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { countRows, createOrg, ensurePlans } from "./usage-fixtures";
 
 /**
- * The platform API through the exported route handlers with real Requests: the app's database
+ * The platform API through its Hono app (lib/api) and the cron route handler, with real Requests: the app's database
  * client is pointed at this test's database (db/client caches it on globalThis).
  */
 
 let database: Database;
 let routes: {
-  ingest: typeof import("@/app/api/v1/usage/events/route").POST;
-  usage: typeof import("@/app/api/v1/usage/route").GET;
-  check: typeof import("@/app/api/v1/limits/check/route").POST;
   cron: typeof import("@/app/api/cron/usage/route").POST;
 };
 let acmeId: string;
@@ -31,9 +29,6 @@ beforeAll(async () => {
   await seedDemo(database.db);
   (globalThis as unknown as { __appDatabase?: Promise<Database> }).__appDatabase = Promise.resolve(database);
   routes = {
-    ingest: (await import("@/app/api/v1/usage/events/route")).POST,
-    usage: (await import("@/app/api/v1/usage/route")).GET,
-    check: (await import("@/app/api/v1/limits/check/route")).POST,
     cron: (await import("@/app/api/cron/usage/route")).POST,
   };
   const [acme] = await database.db.select().from(organizations).where(eq(organizations.slug, "acme"));
@@ -62,21 +57,20 @@ const event = (key: string, quantity = 1) => ({
 describe("POST /api/v1/usage/events", () => {
   it("ingests a batch with the demo key and answers accepted and duplicates", async () => {
     const body = { events: [event("api-1", 3), event("api-2", 4)] };
-    const res = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, body), ctx);
+    const res = await callApi(post("/v1/usage/events", DEMO_API_KEY, body));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
-    const again = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, body), ctx);
+    const again = await callApi(post("/v1/usage/events", DEMO_API_KEY, body));
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 2 });
   });
 
   it("answers 400 for malformed JSON and for a bad event, writing nothing", async () => {
     const before = await countRows(database.db, "usage_events", acmeId);
-    const malformed = await routes.ingest(post("/v1/usage/events", DEMO_API_KEY, "{ nope"), ctx);
+    const malformed = await callApi(post("/v1/usage/events", DEMO_API_KEY, "{ nope"));
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
-    const bad = await routes.ingest(
+    const bad = await callApi(
       post("/v1/usage/events", DEMO_API_KEY, { events: [event("fine"), { ...event("neg"), quantity: -1 }] }),
-      ctx,
     );
     expect(bad.status).toBe(400);
     const json = await bad.json();
@@ -87,22 +81,37 @@ describe("POST /api/v1/usage/events", () => {
     expect(await countRows(database.db, "usage_events", acmeId)).toBe(before);
   });
 
+  it("answers 409 idempotency_conflict naming a key reused with other content, writing nothing", async () => {
+    const first = event("reused-key", 2);
+    expect((await callApi(post("/v1/usage/events", DEMO_API_KEY, { events: [first] }))).status).toBe(200);
+    const before = await countRows(database.db, "usage_events", acmeId);
+    const res = await callApi(
+      post("/v1/usage/events", DEMO_API_KEY, { events: [event("brand-new"), { ...first, quantity: 3 }] }),
+    );
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body.error.code).toBe("idempotency_conflict");
+    expect(body.error.message).toContain('"reused-key"');
+    expect(body.error.idempotency_keys).toEqual(["reused-key"]);
+    expect(await countRows(database.db, "usage_events", acmeId)).toBe(before);
+    // The exact same event again is a duplicate, not a conflict.
+    const replay = await callApi(post("/v1/usage/events", DEMO_API_KEY, { events: [first] }));
+    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
   it("refuses missing, unknown and revoked keys with 401", async () => {
-    expect((await routes.ingest(post("/v1/usage/events", null, { events: [event("x")] }), ctx)).status).toBe(401);
+    expect((await callApi(post("/v1/usage/events", null, { events: [event("x")] }))).status).toBe(401);
     expect(
-      (await routes.ingest(post("/v1/usage/events", "agb_not_a_real_key_0000000000", { events: [event("x")] }), ctx))
-        .status,
+      (await callApi(post("/v1/usage/events", "agb_not_a_real_key_0000000000", { events: [event("x")] }))).status,
     ).toBe(401);
     const org = await createOrg(database.db);
-    expect(
-      (await routes.ingest(post("/v1/usage/events", org.key, { events: [event("before-revoke")] }), ctx)).status,
-    ).toBe(200);
+    expect((await callApi(post("/v1/usage/events", org.key, { events: [event("before-revoke")] }))).status).toBe(200);
     await revokeApiKey(database.db, {
       organizationId: org.id,
       apiKeyId: org.apiKeyId,
       actor: { kind: "system", label: "test" },
     });
-    const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("after-revoke")] }), ctx);
+    const res = await callApi(post("/v1/usage/events", org.key, { events: [event("after-revoke")] }));
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toMatch(/revoked/);
     expect(await countRows(database.db, "usage_events", org.id)).toBe(1);
@@ -114,7 +123,7 @@ describe("POST /api/v1/usage/events", () => {
       .update(organizations)
       .set({ status: "suspended", suspendedReason: "unpaid invoices" })
       .where(eq(organizations.id, org.id));
-    const res = await routes.ingest(post("/v1/usage/events", org.key, { events: [event("s")] }), ctx);
+    const res = await callApi(post("/v1/usage/events", org.key, { events: [event("s")] }));
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toMatch(/suspended: unpaid invoices/);
   });
@@ -123,13 +132,13 @@ describe("POST /api/v1/usage/events", () => {
 describe("keys never reach another organization", () => {
   it("reads and writes only the key's own organization", async () => {
     const other = await createOrg(database.db);
-    await routes.ingest(post("/v1/usage/events", other.key, { events: [event("mine", 7)] }), ctx);
-    const res = await routes.usage(get("/v1/usage", other.key), ctx);
+    await callApi(post("/v1/usage/events", other.key, { events: [event("mine", 7)] }));
+    const res = await callApi(get("/v1/usage", other.key));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.organization.slug).toBe(other.slug);
     expect(body.metrics.find((m: { metric: string }) => m.metric === "executions").used).toBe(7);
-    const acme = await (await routes.usage(get("/v1/usage", DEMO_API_KEY), ctx)).json();
+    const acme = await (await callApi(get("/v1/usage", DEMO_API_KEY))).json();
     expect(acme.organization.slug).toBe("acme");
     expect(acme.metrics.find((m: { metric: string }) => m.metric === "executions").used).toBeGreaterThan(7);
     const theirs = await database.db.select().from(usageEvents).where(eq(usageEvents.idempotencyKey, "mine"));
@@ -139,7 +148,7 @@ describe("keys never reach another organization", () => {
 
 describe("GET /api/v1/usage", () => {
   it("answers usage against limits and a daily series for a range", async () => {
-    const res = await routes.usage(get("/v1/usage?from=2026-11-01&to=2026-11-10", DEMO_API_KEY), ctx);
+    const res = await callApi(get("/v1/usage?from=2026-11-01&to=2026-11-10", DEMO_API_KEY));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.plan).toEqual({ id: "pro", name: "Pro" });
@@ -159,25 +168,21 @@ describe("GET /api/v1/usage", () => {
   });
 
   it("refuses a bad range with 400", async () => {
-    expect((await routes.usage(get("/v1/usage?from=yesterday", DEMO_API_KEY), ctx)).status).toBe(400);
-    expect((await routes.usage(get("/v1/usage?from=2026-11-10&to=2026-11-01", DEMO_API_KEY), ctx)).status).toBe(400);
+    expect((await callApi(get("/v1/usage?from=yesterday", DEMO_API_KEY))).status).toBe(400);
+    expect((await callApi(get("/v1/usage?from=2026-11-10&to=2026-11-01", DEMO_API_KEY))).status).toBe(400);
   });
 });
 
 describe("POST /api/v1/limits/check", () => {
   it("answers allowed, limit, used, remaining and the reason", async () => {
-    const res = await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "gateways", amount: 1 }), ctx);
+    const res = await callApi(post("/v1/limits/check", DEMO_API_KEY, { metric: "gateways", amount: 1 }));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ metric: "gateways", allowed: true, limit: 10 });
     expect(body.remaining).toBe(10 - body.used);
     expect(typeof body.reason).toBe("string");
-    expect(
-      (await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "tokens", amount: 1 }), ctx)).status,
-    ).toBe(400);
-    expect(
-      (await routes.check(post("/v1/limits/check", DEMO_API_KEY, { metric: "agents", amount: -1 }), ctx)).status,
-    ).toBe(400);
+    expect((await callApi(post("/v1/limits/check", DEMO_API_KEY, { metric: "tokens", amount: 1 }))).status).toBe(400);
+    expect((await callApi(post("/v1/limits/check", DEMO_API_KEY, { metric: "agents", amount: -1 }))).status).toBe(400);
   });
 });
 

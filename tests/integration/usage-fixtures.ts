@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { apiKeys, organizations, subscriptions, usageCounters, usageDaily, type LimitOverrides } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import type { Db } from "@/db/types";
 import { rowsOf } from "@/db/types";
 import { generateApiKey } from "@/lib/auth/api-key-format";
@@ -12,7 +12,7 @@ import { catalogPlan } from "@/lib/plans/catalog";
 export type TestOrg = { id: string; slug: string; key: string; apiKeyId: string };
 
 export async function ensurePlans(db: Db): Promise<void> {
-  await seedPlans(db);
+  await syncPlanCatalog(db);
 }
 
 export async function createOrg(

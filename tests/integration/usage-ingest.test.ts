@@ -76,6 +76,39 @@ describe("ingest", () => {
     });
   });
 
+  it("refuses a key reused with other content: 409 idempotency_conflict naming the key, nothing written", async () => {
+    const org = await createOrg(database.db);
+    await ingestUsageEvents(database.db, org.id, [exec("k1", at("2026-11-02T10:00:00Z"), 10)], { now });
+    const before = {
+      counters: await counter(database.db, org.id, "executions", nov.start),
+      days: await dailyRows(database.db, org.id),
+    };
+    const events = await countRows(database.db, "usage_events", org.id);
+    for (const changed of [
+      exec("k1", at("2026-11-02T10:00:00Z"), 11),
+      exec("k1", at("2026-11-02T10:00:01Z"), 10),
+      gauge("k1", "agents", at("2026-11-02T10:00:00Z"), 10),
+    ]) {
+      const err = await ingestUsageEvents(database.db, org.id, [exec("k2", at("2026-11-02T11:00:00Z"), 5), changed], {
+        now,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: "idempotency_conflict", status: 409, details: { idempotency_keys: ["k1"] } });
+      expect((err as AppError).message).toContain('"k1"');
+    }
+    // Nothing written: the new event k2 of those batches is not there, counters unchanged.
+    expect(await countRows(database.db, "usage_events", org.id)).toBe(events);
+    expect(await counter(database.db, org.id, "executions", nov.start)).toEqual(before.counters);
+    expect(await dailyRows(database.db, org.id)).toEqual(before.days);
+    // The same content again is still a plain replay.
+    expect(await ingestUsageEvents(database.db, org.id, [exec("k1", at("2026-11-02T10:00:00Z"), 10)], { now })).toEqual(
+      {
+        accepted: 0,
+        duplicates: 1,
+      },
+    );
+  });
+
   it("puts each event in its own usage period and UTC day", async () => {
     const org = await createOrg(database.db);
     await ingestUsageEvents(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
 import { organizations } from "@/db/schema";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/demo";
 import { utcDay } from "@/lib/plans/period";
 import { ingestUsageEvents } from "@/lib/usage/ingest";
 import { lastDays } from "@/lib/usage/projection";

@@ -3,10 +3,10 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { organizations, plans, stripeEvents, subscriptions } from "@/db/schema";
 import { rowsOf } from "@/db/types";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import {
   RETRY_DELAYS_MS,
@@ -31,7 +31,7 @@ let orgId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
   emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
   stripe = createStripeClient({ kind: "emulator", port: emulator.port });
 });

@@ -3,10 +3,10 @@ import { count, eq, sql } from "drizzle-orm";
 import { rowsOf } from "@/db/types";
 import type { Database } from "@/db/connect";
 import { auditLog, invoiceLines, invoices, organizations, plans, stripeEvents, subscriptions } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload, verifyStripeWebhook } from "@/lib/stripe/webhooks";
 import { processEvent, replayEvent } from "@/lib/webhooks";
 import { isHandledEventType } from "@/lib/webhooks";
@@ -22,7 +22,7 @@ let orgId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
   emulator = await startEmulator({ port: 0, webhookSecret: DEV_WEBHOOK_SECRET });
   offlineStripe = createStripeClient({ kind: "emulator", port: emulator.port });
 });

@@ -4,20 +4,20 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/connect";
 import { setDatabaseForProcess } from "@/db/client";
 import { memberships, organizations, subscriptions, users } from "@/db/schema";
-import { seedPlans } from "@/db/seed";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import { userActor } from "@/lib/audit";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { createStripeClient, setStripeClientForProcess, type Stripe } from "@/lib/stripe/client";
-import { startEmulator, type RunningEmulator } from "@/lib/stripe/emulator";
+import { startEmulator, type RunningEmulator } from "@agentbill/stripe-emulator";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { drainStripeEvents } from "@/lib/webhooks";
-import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
+import { callApi } from "./api";
 import { calendarMonth } from "@/lib/plans/period";
 import { createTestDatabase } from "./db";
 
 /**
  * Billing tests run the real services against a fresh database and a local Stripe emulator,
- * whose webhooks reach the app's real route handler over loopback.
+ * whose webhooks reach the app's real webhook route (the platform API's Hono app) over loopback.
  */
 export type BillingEnv = {
   database: Database;
@@ -50,7 +50,7 @@ export function eventOfCustomer(event: Stripe.Event, customerId: string): boolea
 }
 
 async function postToRoute(body: string, signature: string | null): Promise<Response> {
-  return webhookRoute(
+  return callApi(
     new Request("http://127.0.0.1/api/webhooks/stripe", {
       method: "POST",
       headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
@@ -65,12 +65,12 @@ async function postToRoute(body: string, signature: string | null): Promise<Resp
  */
 export async function startBillingEnv(opts: { deliverWebhooks?: boolean } = {}): Promise<BillingEnv> {
   const database = await createTestDatabase();
-  await seedPlans(database.db);
+  await syncPlanCatalog(database.db);
   setDatabaseForProcess(database);
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const response = await webhookRoute(
+    const response = await callApi(
       new Request(`http://127.0.0.1${req.url}`, {
         method: "POST",
         headers: Object.entries(req.headers).flatMap(([k, v]) =>

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Stripe } from "@/lib/stripe/client";
 
-/** Stripe's own fixture objects and event payloads (tests/fixtures/stripe; provenance in its README). */
-export const STRIPE_FIXTURES_DIR = path.resolve(process.cwd(), "tests/fixtures/stripe");
+/** Stripe's own fixture objects and event payloads (packages/stripe-emulator/tests/fixtures/stripe; provenance in its README). */
+export const STRIPE_FIXTURES_DIR = path.resolve(process.cwd(), "packages/stripe-emulator/tests/fixtures/stripe");
 
 export const FIXTURE_IDS = {
   customer: "cus_QXg1o8vcGmoR32",

@@ -119,6 +119,23 @@ describe("recommendPlan", () => {
     expect(recommendPlan(base({ currentPlanId: "pro", billedInStripe: false, usage: quiet }))).toBeNull();
   });
 
+  it("offers no upsell while a payment is past due (or the subscription is unpaid or incomplete)", () => {
+    const monthlyPro = {
+      currentPlanId: "pro",
+      members: 4,
+      billedInStripe: true,
+      usage: [{ metric: "executions" as const, used: 20_000, limit: 100_000 }],
+    };
+    expect(recommendPlan(base({ ...monthlyPro, status: "active" }))?.kind).toBe("annual");
+    for (const status of ["past_due", "unpaid", "incomplete"]) {
+      expect(recommendPlan(base({ ...monthlyPro, status }))).toBeNull();
+      // Not even an upgrade at a full limit: the failed payment comes first.
+      expect(
+        recommendPlan(base({ ...monthlyPro, status, usage: [{ metric: "executions", used: 99_000, limit: 100_000 }] })),
+      ).toBeNull();
+    }
+  });
+
   it("has nothing to offer above the top plan", () => {
     const r = recommendPlan(
       base({ currentPlanId: "enterprise", usage: [{ metric: "executions", used: 4_900_000, limit: 5_000_000 }] }),

@@ -3,7 +3,7 @@ import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
 import { applyOverrides, evaluateLimit, formatBytes, limitForMetric, limitsOf, percentUsed } from "@/lib/plans/limits";
 import { addMonths, calendarMonth, periodAt, usagePeriodAt } from "@/lib/plans/period";
 import { effectiveLimits } from "@/lib/plans/state";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 
 describe("plan catalog", () => {
   it("has Free, Pro and Enterprise with the agreed limits and prices", () => {

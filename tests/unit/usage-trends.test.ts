@@ -6,10 +6,12 @@ import {
   addDays,
   csvCell,
   describeChange,
+  describePeriodUse,
   describeProjection,
   lastDays,
   parseRangeDays,
   periodChartPoints,
+  periodDay,
   projectToPeriodEnd,
   summarize,
   toCsv,
@@ -143,6 +145,39 @@ describe("period chart points", () => {
 
   it("draws no projection when there is none", () => {
     expect(periodChartPoints(daily, nov, now, null).every((p) => p.projected === null)).toBe(true);
+  });
+});
+
+describe("day of the period", () => {
+  // A paid period that starts mid-day: 31 days long, touching 32 UTC days.
+  const dec = { start: at("2026-12-05T15:20:00Z"), end: at("2027-01-05T15:20:00Z") };
+
+  it("counts the period's own days, not the UTC days it touches", () => {
+    expect(periodChartPoints([], dec, at("2026-12-05T16:00:00Z"), null)).toHaveLength(32);
+    expect(periodDay(dec, at("2026-12-05T16:00:00Z"))).toEqual({ day: 1, days: 31 });
+    // 23 hours in, on the next UTC day: still the first day of the period.
+    expect(periodDay(dec, at("2026-12-06T14:20:00Z"))).toEqual({ day: 1, days: 31 });
+    expect(periodDay(dec, at("2026-12-06T15:20:00Z"))).toEqual({ day: 2, days: 31 });
+    expect(periodDay(dec, at("2027-01-05T15:19:59Z"))).toEqual({ day: 31, days: 31 });
+    // Before the start and after the end it stays within the period.
+    expect(periodDay(dec, at("2026-12-01T00:00:00Z"))).toEqual({ day: 1, days: 31 });
+    expect(periodDay(dec, at("2027-02-01T00:00:00Z"))).toEqual({ day: 31, days: 31 });
+  });
+
+  it("gives calendar months their length (Free) and February 28 days", () => {
+    expect(periodDay(nov, at("2026-11-30T23:59:59Z"))).toEqual({ day: 30, days: 30 });
+    const feb = { start: at("2027-02-01T00:00:00Z"), end: at("2027-03-01T00:00:00Z") };
+    expect(periodDay(feb, at("2027-02-01T00:00:00Z"))).toEqual({ day: 1, days: 28 });
+  });
+
+  it("says it in the summary sentence, never 'day 1 of 32'", () => {
+    const now = at("2026-12-05T16:00:00Z");
+    expect(describePeriodUse({ used: 1_234, limit: 100_000, period: dec, now, locale: "en-US" })).toBe(
+      "1,234 of 100,000 executions used (1%), in day 1 of 31 of this period.",
+    );
+    expect(describePeriodUse({ used: 1_234, limit: null, period: dec, now, locale: "en-US" })).toBe(
+      "1,234 executions so far, in day 1 of 31 of this period. Your plan has no execution limit.",
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 
 import { AppError } from "@/lib/errors";
 import { adminAction } from "@/lib/http/action";
-import { adminReplayEvent, adminReplayFailed, describeReplay, describeReplays, replaySchema } from "./replay-ops";
+import { adminReplayEvent, adminReplayFailed, describeReplay, describeReplays, replaySchema } from "@/lib/admin";
 
 /** Server actions of the webhook pages: replay one event (the page binds its id), or every failed one. */
 

@@ -6,15 +6,15 @@ import { FilterButtons, FilterForm, FilterInput, FilterSelect, FiltersReset } fr
 import { PageHeader } from "@/components/admin/page-header";
 import { StatusBadge } from "@/components/admin/status-badge";
 import { getDb } from "@/db/client";
-import { countFailedWebhookEvents } from "./replay-ops";
-import { replayFailedAction } from "./actions";
 import {
+  countFailedWebhookEvents,
   listWebhookEvents,
   listWebhookTypes,
   WEBHOOK_STATUSES,
   webhookQuerySchema,
   type WebhookQuery,
 } from "@/lib/admin";
+import { replayFailedAction } from "./actions";
 import { firstValues, hrefWith } from "@/lib/admin/urls";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { formatNumber } from "@/lib/format";

@@ -53,6 +53,20 @@ export function OrgSummary({ detail, balance }: { detail: OrgDetail; balance: Cu
               value: sub ? formatDateRange(sub.currentPeriodStart, sub.currentPeriodEnd) : "—",
             },
             { label: "Usage period", value: formatDateRange(usage.usagePeriod.start, usage.usagePeriod.end) },
+            ...(sub?.cancelAtPeriodEnd || sub?.cancellationReason
+              ? [
+                  {
+                    label: sub.cancelAtPeriodEnd ? "Cancels on" : "Cancelled",
+                    value: formatDate(sub.cancelAtPeriodEnd ? sub.currentPeriodEnd : sub.canceledAt),
+                  },
+                  {
+                    label: "Cancellation reason",
+                    value: (
+                      <span data-testid="admin-cancellation-reason">{sub.cancellationReason ?? "None given"}</span>
+                    ),
+                  },
+                ]
+              : []),
             { label: "Trial ends", value: formatDate(sub?.trialEnd) },
             { label: "Past due since", value: formatDate(sub?.pastDueSince) },
             {

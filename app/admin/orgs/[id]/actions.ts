@@ -14,12 +14,6 @@ import {
   setLimitOverrideSchema,
   suspendOrganization,
   suspendSchema,
-} from "@/lib/admin";
-import { AppError } from "@/lib/errors";
-import { adminAction } from "@/lib/http/action";
-import { formatMoney, parseMajorAmount } from "@/lib/money";
-import { LIMIT_KEYS } from "@/lib/plans/catalog";
-import {
   adminChangePlan,
   adminChangePlanSchema,
   adminCreateManualInvoice,
@@ -28,7 +22,11 @@ import {
   adminSetEnterpriseTerms,
   describeResync,
   MAX_MANUAL_LINES,
-} from "./billing-ops";
+} from "@/lib/admin";
+import { AppError } from "@/lib/errors";
+import { adminAction } from "@/lib/http/action";
+import { formatMoney, parseMajorAmount } from "@/lib/money";
+import { LIMIT_KEYS } from "@/lib/plans/catalog";
 
 /**
  * Server actions of the organization page (the page binds the organization's id). Each parses

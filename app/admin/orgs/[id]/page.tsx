@@ -8,12 +8,11 @@ import { OrgUsage } from "@/components/admin/org/org-usage";
 import { Notice, PageHeader } from "@/components/admin/page-header";
 import { secondaryButtonClass } from "@/components/admin/form-fields";
 import { getDb } from "@/db/client";
-import { getOrganizationDetailOrThrow, type OrgDetail } from "@/lib/admin";
+import { getOrganizationDetailOrThrow, type OrgDetail, MAX_MANUAL_LINES } from "@/lib/admin";
 import { requirePlatformAdmin } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { getCustomerBalance } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
-import { MAX_MANUAL_LINES } from "./billing-ops";
 import {
   changePlanAction,
   enterpriseTermsAction,

@@ -1,4 +1,4 @@
-import { adminReplayFailed, replaySchema } from "@/app/admin/webhooks/replay-ops";
+import { adminReplayFailed, replaySchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { pastDueInvoiceOf } from "@/components/billing/format";
 import { BillingBanners } from "@/components/dashboard/billing-banners";
 import { EmptyUsage } from "@/components/dashboard/empty-usage";
 import { PeriodAlerts } from "@/components/dashboard/period-alerts";
@@ -12,12 +13,13 @@ import { getStripeBillingOutlook } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { recurringAmount } from "@/lib/billing/price";
+import { recurringAmount } from "@/lib/plans";
 import { env } from "@/lib/env";
 import { isEnabled } from "@/lib/flags";
 import { formatDateRange } from "@/lib/format";
 import {
   describeChange,
+  describePeriodUse,
   describeProjection,
   parseRangeDays,
   periodChartPoints,
@@ -25,6 +27,11 @@ import {
   RANGE_DAYS,
 } from "@/lib/usage/projection";
 import { getBillingDashboard, type BillingDashboard } from "@/lib/usage/trends";
+import { overLimits } from "@/lib/billing/fit";
+import { FREE_PLAN_ID } from "@/lib/plans/catalog";
+import { limitForMetric, limitsOf } from "@/lib/plans/limits";
+import type { Plan } from "@/db/schema";
+import { getPlan } from "@/lib/plans/state";
 import { requestLocale } from "../_dashboard/locale";
 import { resumeSubscriptionAction } from "../plan/actions";
 
@@ -41,11 +48,12 @@ export default async function BillingPage({ params, searchParams }: Props) {
   const days = parseRangeDays((await searchParams).days);
   const { organization, role } = await requireOrgRole(slug, "member");
   const db = await getDb();
-  const [data, outlook, forecast, locale] = await Promise.all([
+  const [data, outlook, forecast, locale, free] = await Promise.all([
     getBillingDashboard(db, organization.id, { days }),
     getStripeBillingOutlook(db, getStripe(), organization.id),
     isEnabled("usage-forecast", organization.id),
     requestLocale(),
+    getPlan(db, FREE_PLAN_ID),
   ]);
   const { overview, now } = data;
   const { plan, subscription: sub, usagePeriod } = overview;
@@ -70,13 +78,15 @@ export default async function BillingPage({ params, searchParams }: Props) {
         locale={locale}
         now={now}
         canManage={canManage}
-        pastDue={pastDueOf(data)}
+        pastDue={pastDueInvoiceOf(sub, data.outstanding, plan.currency, env().dunningGraceDays)}
         degraded={overview.degradedToFree}
         cancelScheduled={
           sub?.cancelAtPeriodEnd && sub.status !== "canceled"
             ? { endsOn: data.nextInvoice.kind === "ending" ? data.nextInvoice.date : sub.currentPeriodEnd }
             : null
         }
+        overLimits={overLimitsOf(data, sub?.cancelAtPeriodEnd && sub.status !== "canceled" ? (free ?? null) : null)}
+        endedOn={plan.id === FREE_PLAN_ID && sub?.canceledAt ? sub.canceledAt : null}
         trial={sub?.status === "trialing" && sub.trialEnd && sub.trialEnd > now ? { endsOn: sub.trialEnd } : null}
         resumeAction={canManage ? resumeSubscriptionAction.bind(null, organization.slug) : null}
       />
@@ -105,7 +115,13 @@ export default async function BillingPage({ params, searchParams }: Props) {
         <>
           <PeriodChart
             points={periodChartPoints(data.periodDaily, usagePeriod, now, forecast ? projection : null)}
-            used={executions.used}
+            summary={describePeriodUse({
+              used: executions.used,
+              limit: executions.limit,
+              period: usagePeriod,
+              now,
+              locale,
+            })}
             limit={executions.limit}
             projection={
               forecast
@@ -143,6 +159,25 @@ export default async function BillingPage({ params, searchParams }: Props) {
 }
 
 /** Cards with their trend: executions against the same point last period, gauges' peak against last period's. */
+/**
+ * What the banner lists as over: on Free, what is over Free's limits now (nothing is deleted;
+ * more is refused); while a cancellation is scheduled, what will be over Free's limits then
+ * (executions start again with the new period, so they are left out).
+ */
+function overLimitsOf({ overview }: BillingDashboard, freeAfterCancel: Plan | null) {
+  if (freeAfterCancel) {
+    const limits = limitsOf(freeAfterCancel);
+    return overLimits(
+      overview.metrics
+        .filter((m) => m.metric !== "executions")
+        .map((m) => ({ metric: m.metric, used: m.used, limit: limitForMetric(limits, m.metric) })),
+      freeAfterCancel.name,
+    );
+  }
+  if (overview.plan.id !== FREE_PLAN_ID || overview.degradedToFree) return [];
+  return overLimits(overview.metrics, overview.plan.name);
+}
+
 function cardsOf(data: BillingDashboard): UsageCardData[] {
   const byMetric = new Map(data.comparison.metrics.map((m) => [m.metric as string, m]));
   return data.overview.metrics.map((m) => {
@@ -152,19 +187,14 @@ function cardsOf(data: BillingDashboard): UsageCardData[] {
       : m.metric === "executions"
         ? describeChange(c.current, c.previousToDate ?? 0, "the same point last period")
         : describeChange(c.current, c.previous, "last period’s peak");
-    return { metric: m.metric, used: m.used, peak: m.peak, limit: m.limit, percent: m.percent, change };
+    return {
+      metric: m.metric,
+      used: m.used,
+      peak: m.peak,
+      limit: m.limit,
+      percent: m.percent,
+      change,
+      reserved: m.reserved,
+    };
   });
-}
-
-function pastDueOf({ overview, outstanding }: BillingDashboard) {
-  const sub = overview.subscription;
-  if (!sub || (sub.status !== "past_due" && sub.status !== "unpaid")) return null;
-  const graceMs = env().dunningGraceDays * 86_400_000;
-  return {
-    amountCents: outstanding?.amountDueCents ?? null,
-    currency: outstanding?.currency ?? overview.plan.currency,
-    number: outstanding?.number ?? null,
-    nextRetry: outstanding?.nextPaymentAttempt ?? null,
-    freeLimitsFrom: sub.pastDueSince ? new Date(sub.pastDueSince.getTime() + graceMs) : null,
-  };
 }

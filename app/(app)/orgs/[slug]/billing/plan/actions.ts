@@ -15,6 +15,7 @@ import {
   previewPlanChange,
   resumeSubscription,
 } from "@/lib/billing";
+import { assertSelfServicePlanChange } from "@/lib/billing/self-service";
 import { assertEmailVerified } from "@/lib/accounts";
 import { orgAction } from "@/lib/http/action";
 import { createEnterpriseRequest, enterpriseRequestSchema } from "@/lib/orgs/enterprise-requests";
@@ -26,7 +27,9 @@ const billingPages = (slug: string) => [{ layout: `/orgs/${slug}/billing` }];
 
 function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string {
   if (input.planId === "free")
-    return "Cancellation scheduled: you keep your plan until the end of the period, then move to Free.";
+    return r.unchanged
+      ? "Your cancellation was already scheduled: you keep your plan until the end of the period."
+      : "Cancellation scheduled: you keep your plan until the end of the period, then move to Free. Nothing is deleted.";
   if (r.unchanged) return "Nothing to change: you're already on this plan.";
   return `Done: you're on the new plan, billed ${input.cycle === "annual" ? "annually" : "monthly"}. Stripe confirms the payment in a moment.`;
 }
@@ -35,6 +38,7 @@ function planChangeMessage(r: { unchanged: boolean }, input: PlanChange): string
 export const previewPlanChangeAction = orgAction(
   { role: "admin", schema: planChangeSchema },
   async (input, { db, stripe, organization }): Promise<PlanChangePreview> => {
+    await assertSelfServicePlanChange(db, organization.id);
     const p = await previewPlanChange(db, stripe, { ...input, organizationId: organization.id });
     return {
       planId: p.planId,
@@ -48,13 +52,17 @@ export const previewPlanChangeAction = orgAction(
       limits: p.limits,
       fits: p.fits,
       problems: p.problems.map((x) => ({ metric: x.metric, message: x.message })),
+      overAfter: p.overAfter.map((x) => ({ metric: x.metric, text: x.text })),
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
       amounts: p.amounts,
     };
   },
 );
 
-/** Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end. */
+/**
+ * Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end
+ * with an optional reason. `attemptId` names the dialog's attempt (see lib/billing/attempt.ts).
+ */
 export const changePlanAction = orgAction(
   {
     role: "admin",
@@ -63,6 +71,7 @@ export const changePlanAction = orgAction(
     message: planChangeMessage,
   },
   async (input, { db, stripe, organization, actor, user }) => {
+    await assertSelfServicePlanChange(db, organization.id);
     // A paid plan needs a confirmed email address (sign-up sends the link); Free needs nothing.
     if (input.planId !== "free") await assertEmailVerified(db, user.id);
     const r = await changePlan(db, stripe, { ...input, organizationId: organization.id, actor });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CurrentPlanCard } from "@/components/billing/current-plan-card";
 import { EnterpriseContactForm } from "@/components/billing/enterprise-contact-form";
-import { formatDay } from "@/components/billing/format";
+import { formatDay, pastDueInvoiceOf } from "@/components/billing/format";
 import { PaymentMethodPanel } from "@/components/billing/payment-method-panel";
 import { PlanBanners } from "@/components/billing/plan-banners";
 import { PlanChangeProvider } from "@/components/billing/plan-change";
@@ -18,18 +18,22 @@ import { getCustomerBalance } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import { canManageBilling } from "@/lib/auth/roles";
 import { requireOrgRole } from "@/lib/auth/session";
-import { recurringAmount, TEST_CARDS } from "@/lib/billing";
+import { TEST_CARDS } from "@/lib/billing";
+import { recurringAmount } from "@/lib/plans";
 import { getPaymentMethod, listPlanOptions } from "@/lib/billing/plan-options";
+import { isContractPlan } from "@/lib/billing/self-service";
 import { recommendPlan } from "@/lib/billing/recommend";
-import { publicEnv } from "@/lib/env";
+import { env, publicEnv } from "@/lib/env";
 import { getRequestLocale } from "@/lib/http/locale";
 import { listEnterpriseRequests } from "@/lib/orgs/enterprise-requests";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { limitsOf } from "@/lib/plans/limits";
 import { getPeriodComparison, getUsageOverview } from "@/lib/usage";
+import { getOutstandingInvoice } from "@/lib/usage/trends";
 import {
   attachCardAction,
   changePlanAction,
+  completeTestAuthenticationAction,
   createSetupIntentAction,
   finalizeSetupIntentAction,
   previewPlanChangeAction,
@@ -39,23 +43,35 @@ import {
 
 export const metadata: Metadata = { title: "Plan" };
 
-export default async function PlanPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function PlanPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
+  // ?card=update (the dashboard's "Update card"): the card form opens at once.
+  const openCardForm = (await searchParams).card === "update";
   const { organization, role, user } = await requireOrgRole(slug, "member");
   const canManage = canManageBilling(role);
   const db = await getDb();
-  const [overview, card, comparison, requests, locale, balance] = await Promise.all([
+  const [overview, card, comparison, requests, locale, balance, outstanding] = await Promise.all([
     getUsageOverview(db, organization.id),
     getPaymentMethod(db, organization.id),
     getPeriodComparison(db, organization.id),
     listEnterpriseRequests(db, organization.id),
     getRequestLocale(),
     getCustomerBalance(db, getStripe(), organization.id),
+    getOutstandingInvoice(db, organization.id),
   ]);
   const planRows = await listPlanOptions(db, overview.plan.id);
   const { plan, subscription: sub } = overview;
   const members = overview.metrics.find((m) => m.metric === "users")?.used ?? 1;
   const free = plan.id === FREE_PLAN_ID;
+  // Enterprise is a contract: its own price and limits, changed by our team on request.
+  const onContract =
+    isContractPlan(plan) && sub !== null && sub.status !== "canceled" && sub.status !== "incomplete_expired";
 
   const plans: PlanOption[] = planRows.map((p) => ({
     id: p.id,
@@ -65,7 +81,12 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     perSeat: p.perSeat,
     monthlyCents: p.pricePerSeatMonthlyCents,
     annualCents: p.pricePerSeatAnnualCents,
-    limits: limitsOf(p),
+    ...(onContract && p.id === plan.id
+      ? {
+          limits: overview.limits,
+          contract: { unitCents: sub.customPricePerSeatCents, cycle: sub.billingCycle, seats: sub.seats },
+        }
+      : { limits: limitsOf(p) }),
   }));
   const current: CurrentSubscription = {
     planId: plan.id,
@@ -77,6 +98,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     periodEnd: (free ? overview.usagePeriod.end : (sub?.currentPeriodEnd ?? null))?.toISOString() ?? null,
     billedInStripe:
       Boolean(sub?.stripeSubscriptionId) && sub?.status !== "canceled" && sub?.status !== "incomplete_expired",
+    contract: onContract,
   };
   const recommendation = recommendPlan({
     plans,
@@ -86,6 +108,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     usage: overview.metrics.map((m) => ({ metric: m.metric, used: m.used, limit: m.limit })),
     previousExecutions: [comparison.metrics.find((m) => m.metric === "executions")?.previous ?? 0],
     billedInStripe: current.billedInStripe,
+    status: current.status,
     locale,
   });
   const publishableKey = publicEnv().stripePublishableKey;
@@ -96,6 +119,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
     attach: attachCardAction.bind(null, slug),
     createSetupIntent: createSetupIntentAction.bind(null, slug),
     finalize: finalizeSetupIntentAction.bind(null, slug),
+    authenticate: completeTestAuthenticationAction.bind(null, slug),
   };
   const resume = resumeSubscriptionAction.bind(null, slug);
   const now = new Date();
@@ -110,9 +134,11 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
       <PageHeader
         title="Plan"
         description={
-          canManage
-            ? `Choose ${organization.name}’s plan and billing cycle, and the card it’s paid with. Prices are per member; changes are prorated by Stripe.`
-            : `${organization.name}’s plan, what each plan includes, and the card on file.`
+          onContract
+            ? `${organization.name}’s ${plan.name} contract, what each plan includes, and the card it’s paid with. Our team changes the contract on request.`
+            : canManage
+              ? `Choose ${organization.name}’s plan and billing cycle, and the card it’s paid with. Prices are per member; changes are prorated by Stripe.`
+              : `${organization.name}’s plan, what each plan includes, and the card on file.`
         }
       />
       <PlanChangeProvider
@@ -144,11 +170,13 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
             canManage={canManage}
             resume={resume}
             degradedToFree={overview.degradedToFree}
+            pastDue={pastDueInvoiceOf(sub, outstanding, plan.currency, env().dunningGraceDays)}
             locale={locale}
           />
           <CurrentPlanCard
             current={current}
             recurringCents={recurringAmount(plan, sub)}
+            changeHref={onContract ? "#enterprise" : null}
             currency={plan.currency}
             card={card}
             balance={balance}
@@ -189,16 +217,20 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
             mode={cardEntry}
             actions={cardActions}
             expired={expired}
+            openAtStart={openCardForm}
           />
         </Card>
       </section>
 
       <section aria-labelledby="enterprise-heading" id="enterprise" className="scroll-mt-6">
-        <SectionHeading id="enterprise-heading">Talk to us about Enterprise</SectionHeading>
+        <SectionHeading id="enterprise-heading">
+          {onContract ? "Change your contract" : "Talk to us about Enterprise"}
+        </SectionHeading>
         <Card className="space-y-4">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Custom limits, a price set for your volume, annual invoicing and a named contact. Tell us what you need and
-            our team replies by email within one business day.
+            {onContract
+              ? `${organization.name}’s ${plan.name} contract (its price, seats and limits above) is changed by our team, not here. Tell us what should change (more seats, other limits, another cycle, moving to another plan or cancelling) and we reply by email within one business day.`
+              : "Custom limits, a price set for your volume, annual invoicing and a named contact. Tell us what you need and our team replies by email within one business day."}
           </p>
           {requests.length > 0 ? (
             <ul className="space-y-1 text-sm" aria-label="Your requests">
@@ -215,7 +247,13 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
             <EnterpriseContactForm
               action={requestEnterpriseAction.bind(null, slug)}
               defaultEmail={user.email}
-              defaultSeats={Math.max(members, 1)}
+              defaultSeats={Math.max(onContract ? sub.seats : members, 1)}
+              messageLabel={onContract ? "What should change?" : undefined}
+              messageHint={
+                onContract
+                  ? "Seats, limits, the billing cycle, another plan or cancelling: say what and from when."
+                  : undefined
+              }
             />
           ) : (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">

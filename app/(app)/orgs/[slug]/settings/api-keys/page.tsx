@@ -21,8 +21,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
         <p className="mt-1 max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
           The agent platform uses these keys to report {organization.name}’s usage and to check limits. Send one as{" "}
-          <code className="font-mono text-xs">Authorization: Bearer agb_…</code>. Only a prefix is stored; a revoked key
-          stops working at once.
+          <code className="font-mono text-xs">Authorization: Bearer agb_…</code>. We store only a hash of each key and
+          its first characters (to tell keys apart), never the key itself, so it is shown once; a revoked key stops
+          working at once.
         </p>
       </div>
       {canManage ? (

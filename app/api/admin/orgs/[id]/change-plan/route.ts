@@ -1,4 +1,4 @@
-import { adminChangePlan, adminChangePlanSchema } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminChangePlan, adminChangePlanSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";

@@ -1,4 +1,4 @@
-import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminEnterpriseTermsSchema, adminSetEnterpriseTerms } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";

@@ -1,4 +1,4 @@
-import { adminCreateManualInvoice, adminManualInvoiceSchema } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminCreateManualInvoice, adminManualInvoiceSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 

@@ -1,4 +1,4 @@
-import { adminResync, adminResyncSchema } from "@/app/admin/orgs/[id]/billing-ops";
+import { adminResync, adminResyncSchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";
 import { getStripe } from "@/lib/stripe/client";

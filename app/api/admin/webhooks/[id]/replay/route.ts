@@ -1,4 +1,4 @@
-import { adminReplayEvent, describeReplay, replaySchema } from "@/app/admin/webhooks/replay-ops";
+import { adminReplayEvent, describeReplay, replaySchema } from "@/lib/admin";
 import { userActor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { readJson, withPlatformAdmin } from "@/lib/http/route";

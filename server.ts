@@ -1,0 +1,69 @@
+/**
+ * The app's one HTTP server (`npm start`, `npm run dev`): one port, `$PORT` (default 3000).
+ *
+ * - `/api/v1/*` and `/api/webhooks/stripe` go to the platform API, a lean Hono app (lib/api)
+ *   that shares lib/ with the rest of the app: no Next routing or web-stream conversion on the
+ *   hot path.
+ * - Everything else (pages, server actions, the admin, other route handlers) goes to Next's
+ *   request handler.
+ *
+ * Start-up (lib/server/startup.ts) runs before the first request: configuration checks, the
+ * client-address stamp (lib/http/client-address.ts) on every request this server receives, the
+ * database, API-key invalidation, the local Stripe emulator and the jobs runner.
+ *
+ * Bundled by scripts/build-server.mjs into dist/server.cjs. `--dev` runs Next in development mode.
+ */
+import http from "node:http";
+import { loadEnvConfig } from "@next/env";
+import { getRequestListener } from "@hono/node-server";
+import next from "next";
+
+const dev = process.argv.includes("--dev");
+const dir = process.cwd();
+
+async function main(): Promise<void> {
+  // As `next start` / `next dev` do: the mode first, then .env files, before anything reads env().
+  // eslint-disable-next-line no-restricted-properties -- the mode must be set before lib/env reads it.
+  (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+  loadEnvConfig(dir, dev);
+  const { env } = await import("@/lib/env");
+  const { startServer } = await import("@/lib/server/startup");
+  const { apiApp, isApiPath } = await import("@/lib/api");
+  await startServer();
+  const e = env();
+  const port = e.port ?? 3000;
+
+  const app = next({ dev, dir, port, hostname: e.host ?? "localhost" });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const handleApi = getRequestListener(apiApp().fetch, { overrideGlobalObjects: false });
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (isApiPath(pathname)) void handleApi(req, res);
+    else void handleNext(req, res);
+  });
+  const upgrade = app.getUpgradeHandler();
+  server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, e.host, resolve);
+  });
+  console.log(`AgentBill ready on http://${e.host ?? "localhost"}:${port} (${dev ? "development" : "production"})`);
+
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
