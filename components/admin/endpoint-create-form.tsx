@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import type { ActionState } from "@/components/ui/action-state";
-import { buttonClass, inputClass } from "./form-fields";
+import { buttonClass } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
 
 type Created = { id: string; secret: string };
 
@@ -102,7 +103,7 @@ export function EndpointCreateForm({
         </label>
         <input id="endpoint-reason" name="reason" required minLength={3} maxLength={500} className={inputClass} />
       </div>
-      <button type="submit" disabled={pending} className={buttonClass}>
+      <button type="submit" disabled={pending} className={buttonClass()}>
         {pending ? "Working…" : "Add endpoint"}
       </button>
     </form>

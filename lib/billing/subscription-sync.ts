@@ -15,7 +15,6 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
-import { isStripeError } from "@/lib/stripe/errors";
 import { lockOrganizationBilling } from "./lock";
 import { isUuid } from "@/lib/input";
 

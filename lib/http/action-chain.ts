@@ -1,7 +1,6 @@
 import { ZodError, type z } from "zod";
 import { AppError } from "@/lib/errors";
-import { coerceForm } from "@/lib/input/form";
-import { sanitizeInput } from "@/lib/input/text";
+import { coerceForm, sanitizeInput } from "@/lib/input";
 import type { ActionResult } from "./action-result";
 import { zodIssues } from "./errors";
 

@@ -1,6 +1,6 @@
 import { ZodError, ZodObject, type z } from "zod";
 import { AppError } from "@/lib/errors";
-import { sanitizeInput } from "@/lib/input/text";
+import { sanitizeInput } from "@/lib/input";
 import { json } from "./json";
 
 export type FieldIssue = { path: string; message: string };

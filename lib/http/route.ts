@@ -8,7 +8,7 @@ import { resolveOrgAccess, type CurrentUser, type OrgContext } from "@/lib/auth/
 import { currentUserOfRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { sanitizeInput } from "@/lib/input/text";
+import { sanitizeInput } from "@/lib/input";
 import { assertSameOriginJson } from "./csrf";
 import { errorResponse, parseJsonBody, parseWith } from "./errors";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { usageCounters } from "@/db/schema";
 import type { Queryable } from "@/db/types";
-import type { Period } from "@/lib/plans/period";
+import type { Period } from "@/lib/plans";
 import { lockForRebuild } from "./ingest-sql";
 import { periodsOverlapping, usagePeriodFor, type PeriodSource } from "./periods";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
 import { DEMO_API_KEY, seedDemo } from "@/demo";
 import { apiRoutes } from "@/lib/api";
-import type { OpenApiDocument } from "@/lib/api/openapi";
+import type { OpenApiDocument } from "@/lib/api";
 import { callApi } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { ensurePlans } from "./usage-fixtures";

@@ -10,7 +10,6 @@ import { reconcileUsage } from "@/lib/usage/reconcile";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { callApi } from "../support/api";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
-import { callApi } from "../support/api";
 
 /**
  * Issue 12.3: a plan or cycle change carries the executions used in the current usage period

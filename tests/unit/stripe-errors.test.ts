@@ -1,41 +1,52 @@
 import { describe, expect, it } from "vitest";
-import Stripe from "stripe";
-import { AppError } from "@/lib/errors";
+import { Stripe } from "@/lib/stripe/client";
 import { isStripeError, toAppError } from "@/lib/stripe/errors";
 
 /**
- * The production server can load the Stripe SDK twice (the custom server's CommonJS copy and
- * Next's ES module copy): a decline from one copy must still be told apart by the other, or it
- * becomes a server error page instead of "Your card was declined…".
+ * One process can hold two copies of the Stripe SDK (the custom server's CommonJS bundle creates
+ * the shared client; Next's pages and actions import the ESM build): a decline thrown by the other
+ * copy is not `instanceof` this copy's classes, and was a server error page instead of "Your card
+ * was declined". Stripe's errors are recognised by their class name too.
  */
-describe("Stripe errors from another copy of the SDK", () => {
-  const raw = {
-    type: "card_error",
-    code: "card_declined",
-    decline_code: "generic_decline",
-    message: "Your card was declined.",
-  };
-  /** An error as another copy's classes make it: same fields, no shared prototype. */
-  const foreign = () =>
-    Object.assign(new Error("Your card was declined."), { ...new Stripe.errors.StripeCardError(raw) });
 
-  it("are recognised by type, and a decline is a sentence", () => {
-    const err = foreign();
-    expect(err instanceof Stripe.errors.StripeError).toBe(false);
-    expect(isStripeError(err, "StripeCardError")).toBe(true);
-    expect(isStripeError(err, "StripeInvalidRequestError")).toBe(false);
-    const app = toAppError(err);
-    expect(app).toBeInstanceOf(AppError);
-    expect(app).toMatchObject({
-      code: "payment_failed",
-      message: "Your card was declined. Use another card or contact your bank.",
+/** An error as the other copy of the SDK throws it: same shape, another class. */
+function fromOtherCopy(type: string, raw: Record<string, unknown>): Error {
+  class OtherStripeError extends Error {}
+  return Object.assign(new OtherStripeError(String(raw.message ?? "")), { ...raw, type, rawType: raw.type });
+}
+
+describe("Stripe errors from another copy of the SDK", () => {
+  it("are recognised by class name, and a decline reads as a decline", () => {
+    const decline = fromOtherCopy("StripeCardError", {
+      type: "card_error",
+      code: "card_declined",
+      decline_code: "generic_decline",
+      message: "Your card was declined.",
     });
+    expect(decline instanceof Stripe.errors.StripeCardError).toBe(false);
+    expect(isStripeError(decline, "StripeCardError")).toBe(true);
+    expect(isStripeError(decline)).toBe(true);
+    expect(isStripeError(decline, "StripeInvalidRequestError")).toBe(false);
+    const e = toAppError(decline);
+    expect(e).toMatchObject({ code: "payment_failed", status: 402 });
+    expect(e.message).toMatch(/^Your card was declined\./);
   });
 
-  it("other errors are not Stripe's", () => {
-    expect(isStripeError(new Error("x"))).toBe(false);
-    expect(isStripeError({ type: "StripeCardError" })).toBe(false);
-    expect(isStripeError(null)).toBe(false);
-    expect(() => toAppError(new TypeError("boom"))).toThrow("boom");
+  it("translate a missing resource and an idempotency clash as this copy's errors do", () => {
+    expect(
+      toAppError(
+        fromOtherCopy("StripeInvalidRequestError", { type: "invalid_request_error", code: "resource_missing" }),
+      ).code,
+    ).toBe("not_found");
+    expect(toAppError(fromOtherCopy("StripeIdempotencyError", { type: "idempotency_error" })).code).toBe("conflict");
+  });
+
+  it("are still recognised from this copy, and anything else is not a Stripe error", () => {
+    const own = new Stripe.errors.StripeCardError({ type: "card_error", code: "card_declined", message: "Declined" });
+    expect(isStripeError(own, "StripeCardError")).toBe(true);
+    expect(isStripeError(new Error("boom"))).toBe(false);
+    expect(isStripeError(Object.assign(new Error("x"), { type: "StripeCardError" }))).toBe(false);
+    expect(isStripeError({ type: "StripeCardError", rawType: "card_error" })).toBe(false);
+    expect(() => toAppError(new Error("boom"))).toThrow("boom");
   });
 });

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
 import { EndpointCreateForm } from "@/components/admin/endpoint-create-form";
-import { PageHeader, SectionTitle } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { requirePlatformAdmin } from "@/lib/auth/session";
@@ -56,7 +57,7 @@ export default async function WebhookEndpointsPage() {
         </TableFrame>
       )}
       <section aria-labelledby="add-endpoint" className="space-y-2">
-        <SectionTitle id="add-endpoint">Add an endpoint</SectionTitle>
+        <SectionHeading id="add-endpoint">Add an endpoint</SectionHeading>
         <Card>
           <EndpointCreateForm action={createEndpointAction} eventTypes={PLATFORM_EVENT_TYPES} />
         </Card>

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { apiRoutes } from "@/lib/api";
-import { buildOpenApiDocument, type Operation } from "@/lib/api/openapi";
+import { apiRoutes, buildOpenApiDocument, type Operation } from "@/lib/api";
 
 export const metadata: Metadata = { title: "Platform API reference" };
 

@@ -4,7 +4,7 @@ import { SectionNav } from "@/components/section-nav";
 import { Notice } from "@/components/ui/notice";
 import { getDb } from "@/db/client";
 import { requireOrgRole } from "@/lib/auth/session";
-import { getSuspensionNotice } from "@/lib/orgs/suspension";
+import { getSuspensionNotice } from "@/lib/orgs";
 
 export default async function OrgLayout({
   children,

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/admin/action-form";
-import { EmptyState, TableFrame, TBody, Td, Th, THead } from "@/components/admin/data-table";
-import { Facts, Mono, PageHeader, SectionTitle } from "@/components/admin/page-header";
-import { StatusBadge } from "@/components/admin/status-badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { TableFrame, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Facts, Mono } from "@/components/ui/facts";
+import { PageHeader, SectionHeading } from "@/components/ui/page-header";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { requirePlatformAdmin } from "@/lib/auth/session";
@@ -49,7 +51,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
       </Card>
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
-          <SectionTitle>Test</SectionTitle>
+          <SectionHeading>Test</SectionHeading>
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
             Sends a signed <code className="font-mono">endpoint.test</code> event now; the attempt shows in the log
             below.
@@ -61,7 +63,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
           />
         </Card>
         <Card>
-          <SectionTitle>{endpoint.disabledAt ? "Enable" : "Disable"}</SectionTitle>
+          <SectionHeading>{endpoint.disabledAt ? "Enable" : "Disable"}</SectionHeading>
           {endpoint.disabledAt ? (
             <ActionForm action={enableEndpointAction.bind(null, endpoint.id)} submitLabel="Enable endpoint" />
           ) : (
@@ -79,7 +81,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
         </Card>
       </div>
       <section aria-labelledby="deliveries" className="space-y-2">
-        <SectionTitle id="deliveries">Deliveries (latest 50, UTC)</SectionTitle>
+        <SectionHeading id="deliveries">Deliveries (latest 50, UTC)</SectionHeading>
         {deliveries.length === 0 ? (
           <EmptyState title="Nothing sent yet">
             Events the endpoint subscribes to appear here as they happen.
