@@ -128,7 +128,7 @@ describe("cancelling a paid plan", () => {
     const refused = await assertWithinLimit(env.database.db, org.id, "users", 1).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).message).toBe(
-      "Users: You have 6 users, over the Free plan's limit of 3: nothing was deleted, but no more can be added. Remove 4 to add 1, or upgrade your plan.",
+      "Members: You have 6 members, over the Free plan's limit of 3: nothing was deleted, but no more can be added. Remove 4 to add 1, or upgrade your plan.",
     );
 
     const overview = await getUsageOverview(env.database.db, org.id);
