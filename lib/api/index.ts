@@ -17,3 +17,4 @@ export function apiApp(): Hono {
 }
 
 export { apiRoutes };
+export { buildOpenApiDocument, type Operation } from "./openapi";

@@ -19,3 +19,4 @@ export {
   viewInvitation,
 } from "./invitations";
 export { hashToken, newToken } from "./tokens";
+export { getSuspensionNotice } from "./suspension";

@@ -70,3 +70,5 @@ export {
 } from "./reservations";
 export { getOutstandingInvoice } from "./trends";
 export { usageBatchSchema } from "./validate";
+export { ingestGrouped } from "./group-commit";
+export { carryUsageAcrossChange } from "./period-carry";
