@@ -1,20 +1,11 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { statusTone } from "@/components/ui/status-badge";
 import type { CustomerBalance } from "@/lib/invoices";
 import { balanceText, cardLabel, formatDay, money, perCycle } from "./format";
 import { ChangePlanButton } from "./plan-change";
 import type { CardSummary, CurrentSubscription } from "./types";
-
-export const STATUS_TONE: Record<string, BadgeTone> = {
-  active: "green",
-  trialing: "indigo",
-  past_due: "red",
-  unpaid: "red",
-  canceled: "neutral",
-  incomplete: "amber",
-  incomplete_expired: "neutral",
-};
 
 export function statusLabel(status: string): string {
   const words = status.replace(/_/g, " ");
@@ -55,7 +46,7 @@ export function CurrentPlanCard({
             <p className="text-2xl font-semibold" data-testid="current-plan">
               {current.planName}
             </p>
-            <Badge tone={STATUS_TONE[current.status] ?? "neutral"}>{statusLabel(current.status)}</Badge>
+            <Badge tone={statusTone(current.status)}>{statusLabel(current.status)}</Badge>
             {suspended ? <Badge tone="red">Suspended</Badge> : null}
             {!free ? <Badge>{current.cycle === "annual" ? "Annual" : "Monthly"}</Badge> : null}
             {current.cancelAtPeriodEnd ? <Badge tone="amber">Ends {formatDay(current.periodEnd, locale)}</Badge> : null}

@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
+import { statusTone } from "@/components/ui/status-badge";
 import { ButtonLink } from "@/components/ui/button";
 import { formatDate, formatDateRange } from "@/lib/format";
 import type { CustomerBalance, UpcomingInvoice } from "@/lib/invoices";
@@ -6,15 +7,15 @@ import { formatMoney, sumMinor } from "@/lib/money";
 import { balanceText } from "@/components/billing/format";
 import type { NextInvoice } from "@/lib/usage";
 
-const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
-  active: { label: "Active", tone: "green" },
-  trialing: { label: "Trial", tone: "indigo" },
-  past_due: { label: "Past due", tone: "red" },
-  unpaid: { label: "Unpaid", tone: "red" },
-  canceled: { label: "Canceled", tone: "neutral" },
-  incomplete: { label: "Incomplete", tone: "amber" },
-  incomplete_expired: { label: "Expired", tone: "neutral" },
-  paused: { label: "Paused", tone: "amber" },
+const STATUS_LABEL: Record<string, string> = {
+  active: "Active",
+  trialing: "Trial",
+  past_due: "Past due",
+  unpaid: "Unpaid",
+  canceled: "Canceled",
+  incomplete: "Incomplete",
+  incomplete_expired: "Expired",
+  paused: "Paused",
 };
 
 export type PlanSummaryProps = {
@@ -41,7 +42,8 @@ export type PlanSummaryProps = {
 
 /** The plan card: plan, status, cycle, seats, price and the next invoice with its estimate. */
 export function PlanSummary(p: PlanSummaryProps) {
-  const status = STATUS[p.status ?? "active"] ?? { label: p.status ?? "Active", tone: "neutral" as const };
+  const statusWord = p.status ?? "active";
+  const status = { label: STATUS_LABEL[statusWord] ?? statusWord, tone: statusTone(statusWord) };
   const per = p.cycle === "annual" ? "year" : "month";
   const price =
     p.priceCents === null

@@ -38,6 +38,11 @@ export const STATUS_TONE: Record<string, BadgeTone> = {
   not_checked: "neutral",
 };
 
+/** The colour of a status word (neutral when the word is not known). */
+export function statusTone(status: string): BadgeTone {
+  return STATUS_TONE[status] ?? "neutral";
+}
+
 const LABEL: Record<string, string> = {
   not_checked: "not checked",
   past_due: "past due",
@@ -49,5 +54,5 @@ const LABEL: Record<string, string> = {
  * replaces the default wording (the status with spaces) where a page has its own, e.g. "Overdue".
  */
 export function StatusBadge({ status, label }: { status: string; label?: string }) {
-  return <Badge tone={STATUS_TONE[status] ?? "neutral"}>{label ?? LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
+  return <Badge tone={statusTone(status)}>{label ?? LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { memberships, usageCounters, usageRecords, type UsageRecord } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/types";
-import { cycleMonths, limitForMetric, recurringAmount, type Period } from "@/lib/plans";
+import { limitForMetric, recurringAmount, cycleMonths, type Period } from "@/lib/plans";
 import { computePeriodCost, coveredPart, type PeriodUsage } from "./cost";
 import { loadPlanContext, type PlanContext } from "./plan-context";
 import { knownPeriods } from "./period-carry";
