@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import Stripe from "stripe";
+import { Stripe } from "@/lib/stripe/client";
 import { AppError } from "@/lib/errors";
 import { isStripeError, toAppError } from "@/lib/stripe/errors";
 
@@ -9,7 +9,7 @@ import { isStripeError, toAppError } from "@/lib/stripe/errors";
  * becomes a server error page instead of "Your card was declined…".
  */
 describe("Stripe errors from another copy of the SDK", () => {
-  const raw = {
+  const raw: ConstructorParameters<typeof Stripe.errors.StripeCardError>[0] = {
     type: "card_error",
     code: "card_declined",
     decline_code: "generic_decline",
