@@ -59,7 +59,7 @@ try {
 
   // 2. Delivery with faults.
   const appEnv = { DATABASE_URL: url, STRIPE_EMULATOR_PORT: String(emulator.port) };
-  app = await startApp({ port: PORT, env: appEnv });
+  app = await startApp({ port: PORT, env: appEnv, distDir: process.env.BENCH_DIST_DIR });
   let non2xx = 0;
   let refused = 0;
   const send = async (e: Stripe.Event) => {
@@ -93,7 +93,7 @@ try {
   await new Promise((r) => setTimeout(r, 300));
   await app.kill();
   console.log("fault: the app was killed (SIGKILL) with deliveries in flight");
-  app = await startApp({ port: PORT, env: appEnv });
+  app = await startApp({ port: PORT, env: appEnv, distDir: process.env.BENCH_DIST_DIR });
   await second;
 
   const third3 = pool(schedule.slice(2 * third), CONCURRENCY, send);
