@@ -20,7 +20,7 @@ export async function getSuspensionNotice(
     .where(eq(organizations.id, organizationId));
   if (!org || org.status !== "suspended") return null;
   return {
-    title: `${org.name} is suspended`,
+    title: "Suspended by the platform",
     message: suspensionMessage({ name: org.name, suspendedReason: org.reason }, env().seller.email),
   };
 }
