@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyPlatform } from "@/lib/notify";
 import { eq, or } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
 import {
@@ -13,6 +14,8 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { calendarMonth } from "@/lib/plans/period";
+import { carryUsageAcrossChange } from "@/lib/usage/period-carry";
+import { periodSourceOf, type PeriodSource } from "@/lib/usage/periods";
 import { lockOrganizationBilling } from "./lock";
 import { isUuid } from "@/lib/input";
 
@@ -89,6 +92,31 @@ function limitsOf(s: Subscription): LimitValues {
   return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as LimitValues;
 }
 
+/** The period source of a stored row (the calendar without one). */
+function sourceOf(row: Subscription | undefined): PeriodSource {
+  if (!row) return { kind: "calendar", from: null };
+  return periodSourceOf({ subscription: row, planId: row.planId, freePlanId: FREE_PLAN_ID });
+}
+
+/** Executions used this usage period survive a plan or cycle change (see lib/usage/period-carry). */
+async function usagePeriodsFromAfter(
+  db: Queryable,
+  organizationId: string,
+  existing: Subscription | undefined,
+  after: {
+    currentPeriodStart: Date;
+    currentPeriodEnd: Date;
+    billingCycle: "monthly" | "annual";
+    stripeSubscriptionId: string | null;
+    planId: string;
+  },
+  now: Date,
+): Promise<Date | null> {
+  const next = periodSourceOf({ subscription: after, planId: after.planId, freePlanId: FREE_PLAN_ID });
+  const from = await carryUsageAcrossChange(db, { organizationId, before: sourceOf(existing), after: next, now });
+  return from === undefined ? (existing?.usagePeriodsFrom ?? null) : from;
+}
+
 const ENDED: readonly string[] = ["canceled", "incomplete_expired"];
 const DUNNING: readonly string[] = ["past_due", "unpaid"];
 export function isLiveStatus(status: string): boolean {
@@ -151,6 +179,12 @@ export async function applyStripeSubscription(
       audit: opts.audit,
       existing,
     });
+    if (existing?.stripeSubscriptionId === sub.id)
+      await notifyPlatform(db, "subscription.canceled", organizationId, {
+        subscription: sub.id,
+        plan: existing.planId,
+        status: sub.status,
+      });
     return { applied: true, organizationId, planId: FREE_PLAN_ID, status: "active" };
   }
 
@@ -192,10 +226,11 @@ export async function applyStripeSubscription(
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };
+  const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
   await db
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+    .values({ ...values, usagePeriodsFrom })
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
   await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
@@ -203,6 +238,22 @@ export async function applyStripeSubscription(
     existing.status !== status ||
     existing.billingCycle !== cycle ||
     existing.seats !== values.seats;
+  if (changed || existing?.cancelAtPeriodEnd !== values.cancelAtPeriodEnd) {
+    await notifyPlatform(
+      db,
+      existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
+      organizationId,
+      {
+        subscription: sub.id,
+        plan: plan.id,
+        status,
+        cycle,
+        seats: values.seats,
+        cancelAtPeriodEnd: values.cancelAtPeriodEnd,
+        currentPeriodEnd: values.currentPeriodEnd.toISOString(),
+      },
+    );
+  }
   if (changed && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,
@@ -291,10 +342,11 @@ export async function moveToFree(
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };
+  const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
   await db
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+    .values({ ...values, usagePeriodsFrom })
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
   if (existing?.planId !== FREE_PLAN_ID && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,
