@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { memberships, organizations, users, type MemberRole } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { roleAtLeast } from "./roles";
+import { isSlug } from "@/lib/input";
 
 export type CurrentUser = {
   id: string;
@@ -61,6 +62,9 @@ export async function resolveOrgAccess(
   slug: string,
   minRole: MemberRole,
 ): Promise<OrgAccess> {
+  // A slug from a URL that no organization could have (NUL, upper case, 500 characters) is
+  // nobody's: answered before it reaches the database (lib/input/ids.ts).
+  if (!isSlug(slug)) return { ok: false, reason: "no_access" };
   const [row] = await db
     .select({
       id: organizations.id,

@@ -3,6 +3,8 @@ import fc from "fast-check";
 import type { Database } from "@/db/connect";
 import type { Db } from "@/db/types";
 import { featureFlags, memberships, users } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { resolveOrgAccess } from "@/lib/auth/access";
 import { hashPassword } from "@/lib/auth/password";
 import { env } from "@/lib/env";
 import { appRequest, CookieJar, ORIGIN, signInThroughAuthJs } from "../support/auth-http";
@@ -465,6 +467,19 @@ describe("malformed input on every route", () => {
     problems.expectNone();
     expect(await dbFingerprint(db)).toEqual(before);
   }, 300_000);
+});
+
+describe("organization slugs in page URLs", () => {
+  it("a slug no organization could have is nobody's, answered before the database", async () => {
+    const [staffRow] = await db.select().from(users).where(eq(users.email, "staff@malformed.test"));
+    for (const slug of ["\u0000", "acme\u0000", "\ud800", "ACME", "a".repeat(500), "", " ", "../x", "-x"]) {
+      const access = await resolveOrgAccess(db, { id: staffRow!.id, isPlatformAdmin: true }, slug, "member");
+      expect(access).toEqual({ ok: false, reason: "no_access" });
+    }
+    expect((await resolveOrgAccess(db, { id: staffRow!.id, isPlatformAdmin: true }, real.slug!, "member")).ok).toBe(
+      true,
+    );
+  });
 });
 
 describe("property: arbitrary input on every route", () => {
