@@ -229,6 +229,15 @@ async function linkOne(
           gt(invoices.periodEnd, new Date(start * 1000)),
         ),
       );
+    // Linking re-anchors the seeded period on Stripe's on purpose and recounts it from the events
+    // below: not a customer's plan change, so nothing is carried (lib/usage/period-carry).
+    await tx
+      .update(subscriptions)
+      .set({ usagePeriodsFrom: null })
+      .where(eq(subscriptions.organizationId, organizationId));
+    await tx
+      .delete(usageCounters)
+      .where(and(eq(usageCounters.organizationId, organizationId), gt(usageCounters.carried, 0)));
     await rebuildUsageCounters(tx, organizationId, now);
 
     const [card] = await tx

@@ -89,6 +89,12 @@ export const subscriptions = pgTable(
     limitOverrides: jsonb().$type<LimitOverrides>().notNull().default({}),
     /** Enterprise: custom price per seat per cycle in minor units. */
     customPricePerSeatCents: integer(),
+    /**
+     * When the current period source (the calendar, or this subscription's anchor and cycle) took
+     * over: its usage periods start no earlier. A change in the middle of a usage period ends that
+     * period here and starts the next one at the change, with the executions used carried in.
+     */
+    usagePeriodsFrom: timestamp({ withTimezone: true }),
     /** Stripe `created` (unix seconds) of the newest event applied to this row: older events never roll it back. */
     stripeLastEventCreated: bigint({ mode: "number" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -72,6 +72,11 @@ export const usageCounters = pgTable(
     periodEnd: timestamp({ withTimezone: true }).notNull(),
     value: bigint({ mode: "number" }).notNull().default(0),
     current: bigint({ mode: "number" }),
+    /**
+     * Executions carried in from the period a plan or cycle change ended early (included in
+     * `value`; reconciliation adds it to the events' sum).
+     */
+    carried: bigint({ mode: "number" }).notNull().default(0),
     currentAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

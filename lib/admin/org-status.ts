@@ -82,8 +82,8 @@ export async function reactivateOrganization(
       .update(organizations)
       .set({ status: "active", suspendedReason: null, updatedAt: sql`now()` })
       .where(eq(organizations.id, org.id));
-    await notify(tx, "organization_reactivated", org.id, {});
     await announceApiKeyChange(tx);
+    await notify(tx, "organization_reactivated", org.id, {});
     await recordAudit(tx, {
       actor,
       action: "organization.reactivated",

@@ -14,6 +14,8 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID } from "@/lib/plans/catalog";
 import { calendarMonth } from "@/lib/plans/period";
+import { carryUsageAcrossChange } from "@/lib/usage/period-carry";
+import { periodSourceOf, type PeriodSource } from "@/lib/usage/periods";
 import { lockOrganizationBilling } from "./lock";
 
 /**
@@ -89,6 +91,31 @@ function limitsFromPlan(plan: Plan): LimitValues {
 }
 function limitsOf(s: Subscription): LimitValues {
   return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as LimitValues;
+}
+
+/** The period source of a stored row (the calendar without one). */
+function sourceOf(row: Subscription | undefined): PeriodSource {
+  if (!row) return { kind: "calendar", from: null };
+  return periodSourceOf({ subscription: row, planId: row.planId, freePlanId: FREE_PLAN_ID });
+}
+
+/** Executions used this usage period survive a plan or cycle change (see lib/usage/period-carry). */
+async function usagePeriodsFromAfter(
+  db: Queryable,
+  organizationId: string,
+  existing: Subscription | undefined,
+  after: {
+    currentPeriodStart: Date;
+    currentPeriodEnd: Date;
+    billingCycle: "monthly" | "annual";
+    stripeSubscriptionId: string | null;
+    planId: string;
+  },
+  now: Date,
+): Promise<Date | null> {
+  const next = periodSourceOf({ subscription: after, planId: after.planId, freePlanId: FREE_PLAN_ID });
+  const from = await carryUsageAcrossChange(db, { organizationId, before: sourceOf(existing), after: next, now });
+  return from === undefined ? (existing?.usagePeriodsFrom ?? null) : from;
 }
 
 const ENDED: readonly string[] = ["canceled", "incomplete_expired"];
@@ -200,10 +227,11 @@ export async function applyStripeSubscription(
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };
+  const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
   await db
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+    .values({ ...values, usagePeriodsFrom })
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
   await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
@@ -315,10 +343,11 @@ export async function moveToFree(
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
   };
+  const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
   await db
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: values });
+    .values({ ...values, usagePeriodsFrom })
+    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
   if (existing?.planId !== FREE_PLAN_ID && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,

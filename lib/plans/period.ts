@@ -67,3 +67,14 @@ export function usagePeriodAt(billing: Period, cycle: "monthly" | "annual", now:
   }
   return { start, end: current.end };
 }
+
+/**
+ * A period source took over at `from` (a plan or cycle change): the usage period containing an
+ * instant at or after `from` starts no earlier than `from`, and one before it ends there.
+ */
+export function startingNoEarlierThan(period: Period, from: Date | null | undefined, at: Date): Period {
+  if (!from) return period;
+  const f = from.getTime();
+  if (period.start.getTime() >= f || period.end.getTime() <= f) return period;
+  return at.getTime() >= f ? { start: from, end: period.end } : { start: period.start, end: from };
+}

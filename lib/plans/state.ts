@@ -5,7 +5,7 @@ import type { Queryable } from "@/db/types";
 import { env } from "@/lib/env";
 import { FREE_PLAN_ID } from "./catalog";
 import { applyOverrides, limitsOf, type Limits } from "./limits";
-import { calendarMonth, usagePeriodAt, type Period } from "./period";
+import { calendarMonth, startingNoEarlierThan, usagePeriodAt, type Period } from "./period";
 
 export type PlanState = {
   plan: Plan;
@@ -72,12 +72,14 @@ export function resolvePlanState(
   const { subscription, plan } = row;
   const { limits, degradedToFree } = effectiveLimits(subscription, freeLimits, now, graceDays);
   const paid = subscription.stripeSubscriptionId !== null || plan.id !== FREE_PLAN_ID;
-  const usagePeriod = paid
+  const sliced = paid
     ? usagePeriodAt(
         { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd },
         subscription.billingCycle,
         now,
       )
     : calendarMonth(now);
+  // A plan or cycle change in the middle of a usage period started the current one at the change.
+  const usagePeriod = startingNoEarlierThan(sliced, subscription.usagePeriodsFrom, now);
   return { plan, subscription, limits, usagePeriod, degradedToFree };
 }

@@ -2,11 +2,11 @@ import "server-only";
 import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { memberships, usageCounters, usageRecords, type UsageRecord } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/types";
-import { recurringAmount } from "@/lib/plans";
+import { limitForMetric, recurringAmount } from "@/lib/plans";
 import { cycleMonths, type Period } from "@/lib/plans/period";
 import { computePeriodCost, coveredPart, type PeriodUsage } from "./cost";
 import { loadPlanContext, type PlanContext } from "./plan-context";
-import { periodsOverlapping } from "./periods";
+import { knownPeriods } from "./period-carry";
 
 /**
  * usage_records: one row per (organization, usage period). Written when a period closes (final,
@@ -46,12 +46,27 @@ async function writeRecord(
     db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organizationId)),
   ]);
   const sub = ctx.subscription;
+  // Executions carried in from a period a change ended early were billed there already: only
+  // what this period adds beyond the limit is overage.
+  const [carriedRow] = await db
+    .select({ carried: usageCounters.carried })
+    .from(usageCounters)
+    .where(
+      and(
+        eq(usageCounters.organizationId, organizationId),
+        eq(usageCounters.metric, "executions"),
+        eq(usageCounters.periodStart, period.start),
+      ),
+    );
+  const carried = carriedRow?.carried ?? 0;
+  const limit = limitForMetric(ctx.limits, "executions");
+  const billable = limit !== null && carried > limit ? usage.executions - carried + limit : usage.executions;
   const cost = computePeriodCost({
     cycleAmountCents: sub ? recurringAmount(ctx.plan, sub) : 0,
     cycleMonths: cycleMonths(sub?.billingCycle ?? "monthly"),
     period,
     covered: coveredPart(period, sub),
-    usage,
+    usage: { ...usage, executions: billable },
     limits: ctx.limits,
     overage: ctx.overage,
   });
@@ -117,7 +132,9 @@ export async function closeEndedPeriods(
   const { now } = opts;
   const ctx = opts.ctx ?? (await loadPlanContext(db, org.id, now));
   const from = new Date(now.getTime() - (opts.lookbackDays ?? 35) * 86_400_000);
-  const ended = periodsOverlapping(ctx.periodSource, from, now).filter((p) => p.end.getTime() <= now.getTime());
+  const ended = (await knownPeriods(db, org.id, ctx.periodSource, from, now)).filter(
+    (p) => p.end.getTime() <= now.getTime(),
+  );
   if (ended.length === 0) return [];
   const starts = ended.map((p) => p.start);
   const [closed, withUsage] = await Promise.all([

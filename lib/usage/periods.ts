@@ -1,4 +1,4 @@
-import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plans/period";
+import { addMonths, calendarMonth, startingNoEarlierThan, usagePeriodAt, type Period } from "@/lib/plans/period";
 
 /**
  * Which usage period an instant belongs to. Limits are monthly, so every usage period is a
@@ -7,8 +7,12 @@ import { addMonths, calendarMonth, usagePeriodAt, type Period } from "@/lib/plan
  * period). Ingest, reconciliation and period close all use this one function, so counters,
  * roll-ups and records agree on period boundaries.
  */
-export type PeriodSource =
-  { kind: "calendar" } | { kind: "subscription"; billing: Period; cycle: "monthly" | "annual" };
+export type PeriodSource = (
+  { kind: "calendar" } | { kind: "subscription"; billing: Period; cycle: "monthly" | "annual" }
+) & {
+  /** When this source took over (a change mid-period): its first usage period starts there. */
+  from?: Date | null;
+};
 
 /** Pure: the period source of a plan state (see lib/plans/state.ts: paid ⇒ subscription periods). */
 export function periodSourceOf(input: {
@@ -17,6 +21,7 @@ export function periodSourceOf(input: {
     currentPeriodEnd: Date;
     billingCycle: "monthly" | "annual";
     stripeSubscriptionId: string | null;
+    usagePeriodsFrom?: Date | null;
   } | null;
   planId: string;
   freePlanId: string;
@@ -24,16 +29,25 @@ export function periodSourceOf(input: {
   const sub = input.subscription;
   if (!sub) return { kind: "calendar" };
   const paid = sub.stripeSubscriptionId !== null || input.planId !== input.freePlanId;
-  if (!paid) return { kind: "calendar" };
+  const from = sub.usagePeriodsFrom ?? null;
+  if (!paid) return { kind: "calendar", from };
   return {
     kind: "subscription",
     billing: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
     cycle: sub.billingCycle,
+    from,
   };
 }
 
-/** The usage period containing `at`. For `at` ≥ the stored period start this is exactly lib/plans' usagePeriodAt. */
+/**
+ * The usage period containing `at`. For `at` ≥ the stored period start this is exactly lib/plans'
+ * usagePeriodAt; from the moment the source took over (`from`), periods start no earlier than it.
+ */
 export function usagePeriodFor(source: PeriodSource, at: Date): Period {
+  return startingNoEarlierThan(slicedPeriodFor(source, at), source.from, at);
+}
+
+function slicedPeriodFor(source: PeriodSource, at: Date): Period {
   if (source.kind === "calendar") return calendarMonth(at);
   const anchor = source.billing.start;
   if (at.getTime() >= anchor.getTime()) return usagePeriodAt(source.billing, source.cycle, at);

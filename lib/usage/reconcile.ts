@@ -8,7 +8,7 @@ import { alertCandidates, recordUsageAlerts } from "./alerts";
 import { lockForRebuild } from "./ingest-sql";
 import { closeEndedPeriods, type CloseResult } from "./period-close";
 import { loadPlanContext } from "./plan-context";
-import { periodsOverlapping } from "./periods";
+import { knownPeriods } from "./period-carry";
 import { rebuildCountersDetailed, rebuildDailyDetailed } from "./rollup";
 import { getUsageOverview } from "./summary";
 
@@ -120,7 +120,7 @@ export async function reconcileUsage(db: Db, opts: ReconcileOptions): Promise<Re
   };
   for (const org of orgs) {
     const ctx = await loadPlanContext(db, org.id, opts.now);
-    const periods = periodsOverlapping(ctx.periodSource, opts.from, opts.to);
+    const periods = await knownPeriods(db, org.id, ctx.periodSource, opts.from, opts.to);
     await db.transaction(async (tx) => {
       await lockForRebuild(tx, org.id);
       const daily = await rebuildDailyDetailed(tx, { from: opts.from, to: opts.to, organizationId: org.id });

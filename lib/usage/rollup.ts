@@ -87,7 +87,8 @@ export type CounterRepairDetail = {
 }[];
 
 /**
- * Rebuild usage_counters of one organization for one usage period. Counters: the period's sum.
+ * Rebuild usage_counters of one organization for one usage period. Counters: the period's sum
+ * (plus what a plan or cycle change carried in).
  * Gauges: `value` is the period's maximum including the value carried in from before the
  * period; `current` is the latest observation before the period's end.
  */
@@ -126,10 +127,12 @@ export async function rebuildCountersDetailed(
         and (m.metric <> 'executions' or ev.occurred_at >= ${s}::timestamptz)
       group by m.metric
     ), old as (
-      select metric, value, current from usage_counters where organization_id = ${organizationId} and period_start = ${s}::timestamptz
+      select metric, value, current, carried from usage_counters where organization_id = ${organizationId} and period_start = ${s}::timestamptz
     ), upserted as (
+      -- Executions carried in from a period a plan or cycle change ended early stay part of the value.
       insert into usage_counters (organization_id, metric, period_start, period_end, value, current, current_at, updated_at)
-      select ${organizationId}, metric, ${s}::timestamptz, ${e}::timestamptz, value, current, current_at, now() from truth
+      select ${organizationId}, t.metric, ${s}::timestamptz, ${e}::timestamptz, t.value + coalesce(c.carried, 0), t.current, t.current_at, now()
+      from truth t left join old c on c.metric = t.metric
       on conflict (organization_id, metric, period_start) do update set
         value = excluded.value, current = excluded.current, current_at = excluded.current_at,
         period_end = excluded.period_end, updated_at = now()
