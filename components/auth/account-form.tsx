@@ -17,9 +17,10 @@ export type AccountField = {
 
 /**
  * The forms of signed-out pages (accept an invitation, sign up, forgotten password, new password).
- * Uncontrolled inputs, re-mounted after each answer with what was typed (never a password), so a
- * refused submission keeps the text and no hydration race can lose it. A success shows the
- * action's message instead of the form, unless the action moved on (redirect).
+ * The form posts the server action itself (it works before hydration and without JavaScript).
+ * Uncontrolled inputs: what was typed (never a password) is kept on submit and becomes their
+ * default, so a refused submission keeps the text and no hydration race can lose it. A success
+ * shows the action's message instead of the form, unless the action moved on (redirect).
  */
 export function AccountForm({
   action,
