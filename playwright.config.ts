@@ -37,7 +37,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      testIgnore: /(subscription|money-lifecycle|card-flows|billing-cancel)\.spec\.ts$/,
+      testIgnore: /(subscription|money-lifecycle|card-flows|billing-cancel|accounts)\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
     // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer, and the credit
@@ -54,6 +54,13 @@ export default defineConfig({
       name: "billing-cancel",
       testMatch: /billing-cancel\.spec\.ts$/,
       dependencies: ["billing-lifecycle"],
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
+    // Sign-up creates organizations: after every spec that counts organizations by plan.
+    {
+      name: "accounts",
+      testMatch: /accounts\.spec\.ts$/,
+      dependencies: ["billing-cancel"],
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
   ],
