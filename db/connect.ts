@@ -6,7 +6,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { syncPlanCatalog } from "@/lib/plans/server";
+import { syncPlanCatalog } from "@/lib/plans/sync";
 import * as schema from "./schema";
 import type { Db } from "./types";
 
