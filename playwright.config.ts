@@ -37,15 +37,15 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      testIgnore: /(subscription|money-lifecycle|billing-cancel)\.spec\.ts$/,
+      testIgnore: /(subscription|money-lifecycle|card-flows|billing-cancel)\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
     // The subscription flow turns Umbrella Labs (Free) into a paying Pro customer, and the credit
-    // flow switches Acme's cycle: they run once the specs that count organizations by plan, or
-    // read Acme's and Umbrella's invoices, are done.
+    // flow switches Acme's cycle, the card flows fix Hooli's failed payment: they run once the
+    // specs that count organizations by plan, or read Acme's, Umbrella's and Hooli's billing, are done.
     {
       name: "billing-lifecycle",
-      testMatch: /(subscription|money-lifecycle)\.spec\.ts$/,
+      testMatch: /(subscription|money-lifecycle|card-flows)\.spec\.ts$/,
       dependencies: ["chromium"],
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },

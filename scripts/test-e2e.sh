@@ -48,7 +48,7 @@ fi
 mkdir -p "$RESULTS_DIR"
 # Real mail: an SMTP server (tests/support/e2e-smtp-sink.ts) the app sends to; tests read links from E2E_MAIL_DIR.
 export E2E_MAIL_DIR="$(mktemp -d)"
-E2E_SMTP_PORT="${E2E_SMTP_PORT:-0}" npx tsx tests/support/e2e-smtp-sink.ts > "$RESULTS_DIR/e2e-smtp.log" 2>&1 &
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-0}" node --import tsx tests/support/e2e-smtp-sink.ts > "$RESULTS_DIR/e2e-smtp.log" 2>&1 &
 SINK_PID=$!
 for _ in $(seq 1 60); do [ -s "$E2E_MAIL_DIR/port" ] && break; sleep 0.25; done
 [ -s "$E2E_MAIL_DIR/port" ] || { echo "the SMTP sink did not start:"; cat "$RESULTS_DIR/e2e-smtp.log"; exit 1; }

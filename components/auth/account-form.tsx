@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { ActionState } from "@/components/ui/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria, inputClass } from "@/components/ui/field";
@@ -14,8 +14,6 @@ export type AccountField = {
   hint?: string;
   minLength?: number;
 };
-
-type Submitted = { result: ActionState<unknown>; values: Record<string, string>; n: number };
 
 /**
  * The forms of signed-out pages (accept an invitation, sign up, forgotten password, new password).
@@ -36,12 +34,9 @@ export function AccountForm({
   submitLabel: string;
   pendingLabel: string;
 }) {
-  const [submitted, formAction, pending] = useActionState<Submitted | null, FormData>(async (prev, fd) => {
-    const values: Record<string, string> = {};
-    for (const f of fields) if (f.type !== "password") values[f.name] = String(fd.get(f.name) ?? "");
-    return { result: await action(prev?.result ?? null, fd), values, n: (prev?.n ?? 0) + 1 };
-  }, null);
-  const state = submitted?.result ?? null;
+  // The server action itself, so the form also works before hydration and without JavaScript.
+  const [state, formAction, pending] = useActionState(action, null);
+  const [last, setLast] = useState<{ values: Record<string, string>; n: number }>({ values: {}, n: 0 });
   if (state?.ok)
     return (
       <Notice tone="success" role="status" testId="account-form-done">
@@ -50,7 +45,17 @@ export function AccountForm({
     );
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
-    <form action={formAction} noValidate className="space-y-4">
+    <form
+      action={formAction}
+      onSubmit={(e) => {
+        const fd = new FormData(e.currentTarget);
+        const values: Record<string, string> = {};
+        for (const f of fields) if (f.type !== "password") values[f.name] = String(fd.get(f.name) ?? "");
+        setLast((l) => ({ values, n: l.n + 1 }));
+      }}
+      noValidate
+      className="space-y-4"
+    >
       {Object.entries(hidden).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
@@ -63,13 +68,13 @@ export function AccountForm({
         <Field key={f.name} id={f.name} label={f.label} hint={f.hint} error={errors[f.name]}>
           <input
             {...fieldAria(f.name, { error: errors[f.name], hint: f.hint })}
-            key={`${f.name}-${submitted?.n ?? 0}`}
+            key={`${f.name}-${last.n}`}
             name={f.name}
             type={f.type ?? "text"}
             autoComplete={f.autoComplete}
             minLength={f.minLength}
             required
-            defaultValue={f.type === "password" ? undefined : submitted?.values[f.name]}
+            defaultValue={f.type === "password" ? undefined : last.values[f.name]}
             className={inputClass}
           />
         </Field>

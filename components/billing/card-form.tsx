@@ -71,7 +71,9 @@ function TestCardPicker({
   const name = useId();
   useCardSaved(result, onSaved);
   const fieldError = latest === "save" && saved && !saved.ok ? saved.fieldErrors?.paymentMethod : undefined;
-  const check = latest === "save" && saved?.ok && saved.data.status === "requires_action" ? saved.data : null;
+  // While another card is being saved, the last check belongs to a card no longer chosen: hide it.
+  const check =
+    !saving && latest === "save" && saved?.ok && saved.data.status === "requires_action" ? saved.data : null;
 
   // Submitted by hand, not as <form action>: React resets a form after its action, which put the
   // radio back on the first card (Visa) after every refusal while the state still said otherwise.
@@ -125,7 +127,7 @@ function TestCardPicker({
         </div>
       </fieldset>
       {fieldError ? <p className="text-sm text-red-700 dark:text-red-400">{fieldError}</p> : null}
-      <CardOutcome result={result} />
+      {saving ? null : <CardOutcome result={result} />}
       {check ? (
         <BankCheck
           pending={answering}

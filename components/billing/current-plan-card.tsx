@@ -30,11 +30,14 @@ export function CurrentPlanCard({
   balance,
   locale,
   changeHref,
+  suspended = false,
 }: {
   current: CurrentSubscription;
   recurringCents: number | null;
   /** A contract: changing or cancelling it is a request (this link), not a button. */
   changeHref: string | null;
+  /** Suspended by the platform: said beside the subscription's own status. */
+  suspended?: boolean;
   currency: string;
   card: CardSummary | null;
   /** The customer balance at Stripe (credit from downgrades and interval changes). */
@@ -53,6 +56,7 @@ export function CurrentPlanCard({
               {current.planName}
             </p>
             <Badge tone={STATUS_TONE[current.status] ?? "neutral"}>{statusLabel(current.status)}</Badge>
+            {suspended ? <Badge tone="red">Suspended</Badge> : null}
             {!free ? <Badge>{current.cycle === "annual" ? "Annual" : "Monthly"}</Badge> : null}
             {current.cancelAtPeriodEnd ? <Badge tone="amber">Ends {formatDay(current.periodEnd, locale)}</Badge> : null}
           </div>

@@ -17,7 +17,13 @@ export function UpdateCardLink({
     <a
       href="#payment-method"
       className={buttonClass({ variant })}
-      onClick={() => window.dispatchEvent(new Event(UPDATE_CARD_EVENT))}
+      onClick={(e) => {
+        // The panel scrolls its form into view and focuses it: a fragment navigation on top of
+        // that would take the focus back from the form.
+        e.preventDefault();
+        window.history.pushState(null, "", "#payment-method");
+        window.dispatchEvent(new Event(UPDATE_CARD_EVENT));
+      }}
     >
       {children}
     </a>

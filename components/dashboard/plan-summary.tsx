@@ -35,6 +35,8 @@ export type PlanSummaryProps = {
   usagePeriod: { start: Date; end: Date };
   locale: string;
   canManage: boolean;
+  /** Suspended by the platform: said beside the subscription's own status. */
+  suspended?: boolean;
 };
 
 /** The plan card: plan, status, cycle, seats, price and the next invoice with its estimate. */
@@ -66,6 +68,7 @@ export function PlanSummary(p: PlanSummaryProps) {
               <span className="sr-only">Status: </span>
               {status.label}
             </Badge>
+            {p.suspended ? <Badge tone="red">Suspended</Badge> : null}
             {paid || p.plan.id !== "free" ? <Badge>{p.cycle === "annual" ? "Annual" : "Monthly"}</Badge> : null}
             {p.cancelAtPeriodEnd ? <Badge tone="amber">Ends at period end</Badge> : null}
           </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { fieldError, type ActionState } from "@/components/ui/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria, inputClass, selectClass } from "@/components/ui/field";
@@ -10,7 +10,6 @@ import { useResultToast } from "@/components/ui/toast";
 
 type Invited = { email: string; role: string };
 export type InviteAction = (prev: ActionState<Invited>, fd: FormData) => Promise<ActionState<Invited>>;
-type Submitted = { result: ActionState<Invited>; email: string; role: string; n: number };
 
 /**
  * Invite by email with a role. At the plan's user limit the form is replaced by the reason and a
@@ -29,21 +28,15 @@ export function InviteForm({
   atLimit: string | null;
   planHref: string;
 }) {
-  // Uncontrolled fields, re-mounted (key) after each answer with what was typed: a refused invite
-  // keeps it, a successful one clears the address. (Controlled inputs lost typed text to a
-  // hydration race before.)
-  const [submitted, formAction, pending] = useActionState<Submitted | null, FormData>(
-    async (prev, fd) => ({
-      result: await action(prev?.result ?? null, fd),
-      email: String(fd.get("email") ?? ""),
-      role: String(fd.get("role") ?? "member"),
-      n: (prev?.n ?? 0) + 1,
-    }),
-    null,
-  );
-  const state = submitted?.result ?? null;
-  const email = state?.ok ? "" : (submitted?.email ?? "");
-  const role = submitted?.role ?? "member";
+  // The server action itself (so the form works before hydration and without JavaScript).
+  // Uncontrolled fields: what was typed is kept on submit and re-mounted (key) with the answer —
+  // a refused invite keeps it, a successful one clears the address. (Controlled inputs lost typed
+  // text to a hydration race before.)
+  const [state, formAction, pending] = useActionState(action, null);
+  const [last, setLast] = useState({ email: "", role: "member", n: 0 });
+  const email = state?.ok ? "" : last.email;
+  const role = last.role;
+  const key = `${last.n}-${state?.ok ? "ok" : "x"}`;
   useResultToast(state, undefined, { inlineErrors: true });
   const emailError = fieldError(state, "email");
   if (atLimit) {
@@ -64,7 +57,20 @@ export function InviteForm({
     );
   }
   return (
-    <form action={formAction} noValidate className="space-y-3" data-testid="invite-form">
+    <form
+      action={formAction}
+      onSubmit={(e) => {
+        const fd = new FormData(e.currentTarget);
+        setLast((l) => ({
+          email: String(fd.get("email") ?? ""),
+          role: String(fd.get("role") ?? "member"),
+          n: l.n + 1,
+        }));
+      }}
+      noValidate
+      className="space-y-3"
+      data-testid="invite-form"
+    >
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
         <Field id="invite-email" label="Email" error={emailError} className="flex-1">
           <input
@@ -74,19 +80,13 @@ export function InviteForm({
             autoComplete="off"
             required
             placeholder="name@company.com"
-            key={`email-${submitted?.n ?? 0}`}
+            key={`email-${key}`}
             defaultValue={email}
             className={inputClass}
           />
         </Field>
         <Field id="invite-role" label="Role" className="sm:w-40">
-          <select
-            id="invite-role"
-            name="role"
-            key={`role-${submitted?.n ?? 0}`}
-            defaultValue={role}
-            className={selectClass}
-          >
+          <select id="invite-role" name="role" key={`role-${key}`} defaultValue={role} className={selectClass}>
             <option value="member">Member</option>
             <option value="admin">Admin</option>
             {canGrantOwner ? <option value="owner">Owner</option> : null}

@@ -5,6 +5,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { announceApiKeyChange, forgetApiKeys } from "@/lib/auth/api-key-cache";
 import { revokeApiKey } from "@/lib/auth/api-keys";
+import { notify } from "@/lib/notify";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http/errors";
 import { isUuid } from "@/lib/input";
@@ -60,6 +61,7 @@ export async function suspendOrganization(
         reason: input.reason,
       },
     });
+    await notify(tx, "organization_suspended", org.id, { reason: input.reason });
     return { status: "suspended" as const };
   });
   forgetApiKeys(db);
@@ -81,6 +83,7 @@ export async function reactivateOrganization(
       .set({ status: "active", suspendedReason: null, updatedAt: sql`now()` })
       .where(eq(organizations.id, org.id));
     await announceApiKeyChange(tx);
+    await notify(tx, "organization_reactivated", org.id, {});
     await recordAudit(tx, {
       actor,
       action: "organization.reactivated",

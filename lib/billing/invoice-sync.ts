@@ -1,9 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { invoices, outbox } from "@/db/schema";
+import { invoices } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices/sync";
+import { notify } from "@/lib/notify";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockOrganizationBilling } from "./lock";
 import { fresh, syncSubscription } from "./subscription-sync";
@@ -31,7 +32,12 @@ export async function syncInvoice(
   const { db } = ctx;
   await lockOrganizationBilling(db, input.organizationId);
   const [stored] = await db
-    .select({ id: invoices.id, last: invoices.stripeLastEventCreated, attempts: invoices.attemptCount })
+    .select({
+      id: invoices.id,
+      last: invoices.stripeLastEventCreated,
+      attempts: invoices.attemptCount,
+      status: invoices.status,
+    })
     .from(invoices)
     .where(eq(invoices.stripeInvoiceId, input.invoiceId))
     .limit(1);
@@ -60,7 +66,7 @@ export async function syncInvoice(
       attempt: invoice.attempt_count,
       nextPaymentAttempt: invoice.next_payment_attempt,
     };
-    await db.insert(outbox).values({ organizationId: input.organizationId, kind: "payment_failed", payload: details });
+    await notify(db, "payment_failed", input.organizationId, details);
     await recordAudit(db, {
       actor: input.actor,
       action: "invoice.payment_failed",
@@ -68,6 +74,16 @@ export async function syncInvoice(
       targetId: invoice.id ?? null,
       organizationId: input.organizationId,
       details,
+    });
+  }
+  // Paid now and not before: the receipt (and the platform's invoice.paid), once.
+  if (invoice.status === "paid" && stored?.status !== "paid" && invoice.amount_paid > 0) {
+    await notify(db, "invoice_paid", input.organizationId, {
+      invoice: invoice.id,
+      number: invoice.number ?? null,
+      amountPaid: invoice.amount_paid,
+      currency: invoice.currency,
+      invoiceId: result.invoiceId,
     });
   }
   const subscriptionId = invoiceSubscriptionId(invoice);

@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyPlatform } from "@/lib/notify";
 import { eq, or } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
 import {
@@ -180,6 +181,12 @@ export async function applyStripeSubscription(
       audit: opts.audit,
       existing,
     });
+    if (existing?.stripeSubscriptionId === sub.id)
+      await notifyPlatform(db, "subscription.canceled", organizationId, {
+        subscription: sub.id,
+        plan: existing.planId,
+        status: sub.status,
+      });
     return { applied: true, organizationId, planId: FREE_PLAN_ID, status: "active" };
   }
 
@@ -233,6 +240,22 @@ export async function applyStripeSubscription(
     existing.status !== status ||
     existing.billingCycle !== cycle ||
     existing.seats !== values.seats;
+  if (changed || existing?.cancelAtPeriodEnd !== values.cancelAtPeriodEnd) {
+    await notifyPlatform(
+      db,
+      existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
+      organizationId,
+      {
+        subscription: sub.id,
+        plan: plan.id,
+        status,
+        cycle,
+        seats: values.seats,
+        cancelAtPeriodEnd: values.cancelAtPeriodEnd,
+        currentPeriodEnd: values.currentPeriodEnd.toISOString(),
+      },
+    );
+  }
   if (changed && opts.audit !== false) {
     await recordAudit(db, {
       actor: opts.actor,

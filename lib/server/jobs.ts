@@ -1,5 +1,7 @@
 import { registerJob } from "@/lib/jobs";
 import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
+import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
+import { drainWebhookDeliveries, OUTBOUND_WEBHOOK_JOB } from "@/lib/outbound-webhooks";
 import { getStripe } from "@/lib/stripe/client";
 import { expireReservations } from "@/lib/usage/reservations";
 import { USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
@@ -67,5 +69,14 @@ export function registerAppJobs(): void {
     everyMs: 5_000,
     lateAfterMs: 5 * MINUTE,
     run: ({ db, signal }) => drainOutbox(db, { transport: appMailTransport(db), signal }),
+  });
+  // "Renews in 3 days" reminders (once per renewal date).
+  registerJob({ name: RENEWAL_JOB, everyMs: HOUR, run: ({ db, now }) => queueRenewalNotices(db, { now }) });
+  // Signed webhooks to the platform: fan-out of new events, deliveries due (retries with backoff).
+  registerJob({
+    name: OUTBOUND_WEBHOOK_JOB,
+    everyMs: 5_000,
+    lateAfterMs: 5 * MINUTE,
+    run: ({ db, signal }) => drainWebhookDeliveries(db, { signal }),
   });
 }

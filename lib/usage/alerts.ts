@@ -69,9 +69,19 @@ export async function recordUsageAlerts(
         'thresholdPercent', threshold_percent, 'used', used, 'limit', "limit")::jsonb
       from inserted
       returning 1
+    ), platform as (
+      -- The platform hears it too (lib/outbound-webhooks): every threshold, and limit.reached at 100%.
+      insert into webhook_events (id, type, organization_id, data)
+      select 'evt_' || replace(gen_random_uuid()::text, '-', ''), e.type, ${organizationId}::uuid, json_build_object(
+        'organizationId', ${organizationId}::uuid, 'metric', metric, 'threshold', threshold_percent, 'used', used,
+        'limit', "limit", 'periodStart', period_start)::jsonb
+      from inserted
+      cross join lateral (values ('usage.threshold_crossed'), ('limit.reached')) as e(type)
+      where e.type = 'usage.threshold_crossed' or threshold_percent >= 100
+      returning 1
     )
     select id::text as id, metric, (extract(epoch from period_start) * 1000)::bigint as ps, threshold_percent as t, used, "limit" as l,
-      (select count(*) from queued)::int as queued
+      (select count(*) from queued)::int as queued, (select count(*) from platform)::int as platform
     from inserted`);
   return rowsOf<{
     id: string;

@@ -13,7 +13,7 @@ import {
 } from "./ingest-sql";
 import { loadPlanContext } from "./plan-context";
 import { periodMapper } from "./periods";
-import { isCounter, parseUsageBatch } from "./validate";
+import { isCounter, parseUsageBatch, type UsageEventInput } from "./validate";
 
 export type IngestResult = { accepted: number; duplicates: number };
 
@@ -35,20 +35,46 @@ export async function ingestUsageEvents(
 ): Promise<IngestResult> {
   const now = opts.now ?? new Date();
   const events = parseUsageBatch(body, now);
-  const ctx = await loadPlanContext(db, organizationId, now);
+  const outcome = await writeEvents(db, organizationId, events, { now, conflicts: "throw" });
+  return { accepted: outcome.inserted.size, duplicates: events.length - outcome.inserted.size };
+}
+
+export type WriteOutcome = {
+  /** Keys inserted by this call. */
+  inserted: Set<string>;
+  /** Keys already stored with other content (only with `conflicts: "report"`): nothing was written for them. */
+  conflicts: Set<string>;
+};
+
+/**
+ * Write parsed events in one transaction (see ingestUsageEvents). `conflicts: "throw"` rolls the
+ * whole call back on a key reused with other content (a batch is all or nothing);
+ * `conflicts: "report"` commits the others and names them (group commit: each event is its own
+ * request, and a conflicting one was not inserted anyway).
+ */
+export async function writeEvents(
+  db: Queryable,
+  organizationId: string,
+  events: readonly UsageEventInput[],
+  opts: { now: Date; conflicts: "throw" | "report" },
+): Promise<WriteOutcome> {
+  const ctx = await loadPlanContext(db, organizationId, opts.now);
   const periodOf = periodMapper(ctx.periodSource);
   const hasGauges = events.some((e) => !isCounter(e.metric));
 
   let alerted: AlertCandidate[] = [];
-  const accepted = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<WriteOutcome> => {
     await lockForIngest(tx, organizationId, hasGauges);
     const outcome = await insertEvents(tx, organizationId, events);
+    let conflicts = new Set<string>();
     if (outcome.duplicates.size > 0) {
       // A key names one event: the same key with other content is a client bug, not a replay.
-      const conflicts = await conflictingReplays(tx, organizationId, events, outcome.duplicates);
-      if (conflicts.length > 0) throw idempotencyConflict(conflicts);
+      const found = await conflictingReplays(tx, organizationId, events, outcome.duplicates, events.length);
+      if (found.length > 0 && opts.conflicts === "throw") throw idempotencyConflict(found);
+      conflicts = new Set(found);
     }
-    if (outcome.inserted === 0) return 0;
+    const inserted = new Set(events.filter((e) => !outcome.duplicates.has(e.key)).map((e) => e.key));
+    if (outcome.inserted === 0) return { inserted, conflicts };
     const fresh: InsertedEvent[] = [];
     for (const e of events) {
       if (outcome.duplicates.has(e.key)) continue;
@@ -75,13 +101,13 @@ export async function ingestUsageEvents(
     );
     alerted = unknownAlerts(organizationId, candidates);
     if (alerted.length > 0) await recordUsageAlerts(tx, organizationId, alerted);
-    return outcome.inserted;
+    return { inserted, conflicts };
   });
   rememberAlerts(organizationId, alerted);
-  return { accepted, duplicates: events.length - accepted };
+  return result;
 }
 
-function idempotencyConflict(keys: string[]): AppError {
+export function idempotencyConflict(keys: string[]): AppError {
   const shown = keys
     .slice(0, 3)
     .map((k) => `"${k.slice(0, 80)}"`)

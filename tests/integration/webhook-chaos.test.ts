@@ -7,9 +7,9 @@ import { rowsOf } from "@/db/types";
 import { DEV_WEBHOOK_SECRET } from "@/lib/env";
 import { signWebhookPayload } from "@/lib/stripe/webhooks";
 import { drainStripeEvents } from "@/lib/webhooks";
-import { callApi } from "../support/api";
 import { startBillingEnv, type BillingEnv } from "../support/billing-env";
 import { onRealPostgres } from "../support/db";
+import { callApi } from "../support/api";
 import {
   chaosSchedule,
   compareWithStripe,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ingestUsageEvents } from "@/lib/usage/ingest";
+import { ingestGrouped } from "@/lib/usage/group-commit";
 import { usageBatchSchema } from "@/lib/usage/validate";
 import { defineRoute } from "../define";
 
@@ -10,13 +10,13 @@ export const ingestRoute = defineRoute({
   tag: "Usage",
   summary: "Report 1 to 1,000 usage events",
   description:
-    "All or nothing: any bad event answers 400 listing each one, and nothing is written. Each event's idempotency_key is unique per organization: a replay with the same content counts as a duplicate; the same key with other content answers 409 idempotency_conflict naming the key, and nothing is written.",
+    "All or nothing: any bad event answers 400 listing each one, and nothing is written. Each event's idempotency_key is unique per organization: a replay with the same content counts as a duplicate; the same key with other content answers 409 idempotency_conflict naming the key, and nothing is written. Single-event requests arriving together are written in one transaction (group commit); each is answered after its commit.",
   auth: "api_key",
   documentedBody: usageBatchSchema,
   maxBytes: 2_000_000,
   response: z.object({ accepted: z.number().int(), duplicates: z.number().int() }).meta({ id: "IngestResult" }),
   errors: { 409: "idempotency_conflict: a key was already used for an event with other content." },
   async handler({ db, caller, body }) {
-    return ingestUsageEvents(db, caller.organization.id, body);
+    return ingestGrouped(db, caller.organization.id, body);
   },
 });

@@ -2,6 +2,7 @@ import type { AnyRoute } from "../define";
 import { ingestRoute } from "./events";
 import { flagsRoute } from "./flags";
 import { limitCheckRoute } from "./limits";
+import { openApiRoute } from "./openapi";
 import { commitRoute, getReservationRoute, releaseRoute, reserveRoute } from "./reservations";
 import { usageRoute } from "./usage";
 import { stripeWebhookRoute } from "./webhooks";
@@ -17,4 +18,5 @@ export const apiRoutes: readonly AnyRoute[] = [
   usageRoute,
   flagsRoute,
   stripeWebhookRoute,
+  openApiRoute,
 ];

@@ -1,5 +1,5 @@
 import "server-only";
-import { outbox } from "@/db/schema";
+import { notify } from "@/lib/notify";
 import { recordAudit, SYSTEM_STRIPE } from "@/lib/audit";
 import { findOrganizationId, syncSubscription } from "@/lib/billing";
 import type { EventOf, HandlerContext } from "../types";
@@ -45,9 +45,7 @@ export async function onTrialWillEnd(
   if (!organizationId) return;
   const sub = event.data.object;
   const trialEnd = sub.trial_end ? new Date(sub.trial_end * 1000).toISOString() : null;
-  await ctx.tx
-    .insert(outbox)
-    .values({ organizationId, kind: "trial_will_end", payload: { subscription: sub.id, trialEnd } });
+  await notify(ctx.tx, "trial_will_end", organizationId, { subscription: sub.id, trialEnd });
   await recordAudit(ctx.tx, {
     actor: SYSTEM_STRIPE,
     action: "subscription.trial_will_end",

@@ -1,7 +1,10 @@
 import { logoutAction } from "@/app/actions/auth";
 import { AppHeader } from "@/components/app-header";
 import { SectionNav } from "@/components/section-nav";
+import { Notice } from "@/components/ui/notice";
+import { getDb } from "@/db/client";
 import { requireOrgRole } from "@/lib/auth/session";
+import { getSuspensionNotice } from "@/lib/orgs/suspension";
 
 export default async function OrgLayout({
   children,
@@ -13,6 +16,8 @@ export default async function OrgLayout({
   const { slug } = await params;
   const { user, organization } = await requireOrgRole(slug, "member");
   const orgs = user.memberships.map((m) => ({ slug: m.slug, name: m.name }));
+  const suspension =
+    organization.status === "suspended" ? await getSuspensionNotice(await getDb(), organization.id) : null;
   return (
     <>
       <AppHeader
@@ -34,7 +39,14 @@ export default async function OrgLayout({
           ]}
         />
       </div>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-6xl space-y-6 px-4 py-6">
+        {suspension ? (
+          <Notice tone="error" role="alert" title={suspension.title} testId="suspension-banner">
+            {suspension.message}
+          </Notice>
+        ) : null}
+        <div>{children}</div>
+      </main>
     </>
   );
 }

@@ -105,6 +105,7 @@ export default async function BillingPage({ params, searchParams }: Props) {
         usagePeriod={usagePeriod}
         locale={locale}
         canManage={canManage}
+        suspended={organization.status === "suspended"}
       />
 
       <UsageCards metrics={cards} locale={locale} />

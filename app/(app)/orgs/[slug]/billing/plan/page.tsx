@@ -177,6 +177,7 @@ export default async function PlanPage({
             current={current}
             recurringCents={recurringAmount(plan, sub)}
             changeHref={onContract ? "#enterprise" : null}
+            suspended={organization.status === "suspended"}
             currency={plan.currency}
             card={card}
             balance={balance}

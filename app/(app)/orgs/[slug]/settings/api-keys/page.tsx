@@ -26,7 +26,14 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
           working at once.
         </p>
       </div>
-      {canManage ? (
+      {canManage && organization.status === "suspended" ? (
+        <Card>
+          <CardTitle id="create-key-heading">Create a key</CardTitle>
+          <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="create-key-suspended">
+            New keys can’t be created while {organization.name} is suspended (see above).
+          </p>
+        </Card>
+      ) : canManage ? (
         <Card>
           <CardTitle id="create-key-heading">Create a key</CardTitle>
           <div className="mt-3">

@@ -1,0 +1,3 @@
+export { AgentBillClient, type ClientOptions } from "./client";
+export * from "./errors";
+export type * from "./types";
