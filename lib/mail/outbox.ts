@@ -142,7 +142,7 @@ async function deliverOne(tx: Queryable, row: Claimed, transport: MailTransport,
   const content = template.render(parsed.data as any, { appUrl: appUrl(), organization: org ?? null });
   const mail = await renderMail(content);
   try {
-    await transport.send({ ...mail, to, from: env().mailFrom });
+    await transport.send({ ...mail, to, from: env().mailFrom }, tx);
   } catch (err) {
     return fail(describeFailure(err).message, attempts >= MAX_MAIL_ATTEMPTS);
   }

@@ -7,8 +7,16 @@ import type { RenderedMail } from "./message";
 
 export type OutgoingMail = RenderedMail & { to: string[]; from: string };
 
-/** Where messages go: SMTP (SMTP_URL), the development mailbox, or nowhere (production without SMTP). */
-export type MailTransport = { name: string; send: (mail: OutgoingMail) => Promise<{ messageId: string | null }> };
+/**
+ * Where messages go: SMTP (SMTP_URL), the development mailbox, or nowhere (production without
+ * SMTP). `send` may get the transaction that claimed the message (`via`): a transport
+ * that writes to the database (the development mailbox) must write through it, because embedded
+ * PGlite has one connection and a query outside the open transaction would wait for it forever.
+ */
+export type MailTransport = {
+  name: string;
+  send: (mail: OutgoingMail, via?: Queryable) => Promise<{ messageId: string | null }>;
+};
 
 /** nodemailer over an SMTP URL (smtp://user:pass@host:port, smtps:// for TLS from the start). */
 export function smtpTransport(url: string): MailTransport {
@@ -34,8 +42,8 @@ export function smtpTransport(url: string): MailTransport {
 export function devMailboxTransport(db: Queryable): MailTransport {
   return {
     name: "dev-mailbox",
-    async send(mail) {
-      const [row] = await db
+    async send(mail, via) {
+      const [row] = await (via ?? db)
         .insert(devMailbox)
         .values({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html })
         .returning({ id: devMailbox.id });
