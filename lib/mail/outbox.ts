@@ -86,7 +86,9 @@ export async function drainOutbox(
       const [row] = rowsOf<Claimed>(
         await tx.execute(sql`
           select id, organization_id, kind, payload, attempts from ${outbox}
-          where status = 'pending' and next_attempt_at <= ${at.toISOString()}::timestamptz
+          -- A JS date has whole milliseconds, PostgreSQL's microseconds: a row written in this very
+          -- millisecond is due too (else it could wait for the next round).
+          where status = 'pending' and next_attempt_at < ${at.toISOString()}::timestamptz + interval '1 millisecond'
           order by next_attempt_at, created_at limit 1
           for update skip locked`),
       );
