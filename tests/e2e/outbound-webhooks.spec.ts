@@ -118,7 +118,8 @@ test("roll the secret (shown once, both sign during the grace period), disable, 
     .getByRole("button", { name: "Disable endpoint" })
     .click();
   await expect(page.getByRole("status").filter({ hasText: "Endpoint disabled" })).toContainText(
-    "1 pending delivery was canceled",
+    // This failure, and the first test's if the worker has not retried it yet.
+    /[12] pending deliver(y was|ies were) canceled/,
   );
   await page.reload();
   await expect(page.getByTestId("delivery-row").first()).toContainText("Canceled: the endpoint was disabled.");
