@@ -72,7 +72,16 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   secretCiphertext: text().notNull(),
   /** Its first characters, shown so admins can tell secrets apart. */
   secretPrefix: text().notNull(),
+  /** After a roll: the secret before it, also signed with until `previousSecretExpiresAt` (the grace period). */
+  previousSecretCiphertext: text(),
+  previousSecretPrefix: text(),
+  previousSecretExpiresAt: timestamp({ withTimezone: true }),
+  secretRolledAt: timestamp({ withTimezone: true }),
+  /** The idempotency key of the last roll: the same request again answers the same secret. */
+  rollKey: text(),
   disabledAt: timestamp({ withTimezone: true }),
+  /** Deleted: never sent to again, its secrets erased; the row and its delivery log stay readable. */
+  deletedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -105,7 +114,9 @@ export const webhookDeliveries = pgTable(
     endpointId: uuid()
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
-    status: text().$type<"pending" | "succeeded" | "dead">().notNull().default("pending"),
+    /** canceled: the endpoint was disabled or deleted before it succeeded (`canceledReason` says which). */
+    status: text().$type<"pending" | "succeeded" | "dead" | "canceled">().notNull().default("pending"),
+    canceledReason: text(),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastStatusCode: integer(),
