@@ -53,7 +53,8 @@ export default async function AccountPage({
           </h2>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
             You sign in with {user.email}. To change it, we email a link to the new address and a notice to this one;
-            the address changes when the link is confirmed.
+            the address changes when the link is confirmed. (An organization’s billing email is separate: it is on its
+            billing details page.)
           </p>
           {pending ? (
             <Notice tone="info" role="note" testId="email-change-pending">
