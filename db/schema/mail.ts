@@ -34,7 +34,13 @@ export const invitations = pgTable(
   ],
 );
 
-/** Single-use links sent to a user: password reset, email verification. Only the SHA-256 is stored. */
+/**
+ * Single-use links sent to a user: password reset, email verification, email change. Only the
+ * SHA-256 is stored. An email change also holds the address it moves to (`new_email`, lower-cased);
+ * the account's address changes only when that link is confirmed.
+ */
+export type UserTokenPurpose = "password_reset" | "email_verification" | "email_change";
+
 export const userTokens = pgTable(
   "user_tokens",
   {
@@ -42,8 +48,10 @@ export const userTokens = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text().$type<"password_reset" | "email_verification">().notNull(),
+    purpose: text().$type<UserTokenPurpose>().notNull(),
     tokenHash: text().notNull(),
+    /** Email change only: the address the account moves to once the link is confirmed. */
+    newEmail: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
