@@ -50,7 +50,19 @@ export function parseJsonBody<S extends z.ZodType>(schema: S, body: unknown): z.
   if (!(schema instanceof ZodObject)) return parseWith(schema, body, "request body");
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw new AppError("bad_request", "Request body must be a JSON object.");
-  return parseWith(schema.strict() as unknown as S, body, "request body");
+  return parseWith(strictOf(schema) as unknown as S, body, "request body");
+}
+
+/**
+ * The strict copy of an object schema, made once: `.strict()` builds a new schema, and zod
+ * compiles each schema's parser on its first parse, so a copy per request cost the hot API
+ * routes a schema build and a compile on every call.
+ */
+const strictCopies = new WeakMap<ZodObject, ZodObject>();
+function strictOf(schema: ZodObject): ZodObject {
+  let strict = strictCopies.get(schema);
+  if (!strict) strictCopies.set(schema, (strict = schema.strict()));
+  return strict;
 }
 
 /** A JSON error response for any thrown value; unexpected errors are logged and answered as 500. */

@@ -5,8 +5,9 @@ import { rowsOf, type Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/input";
 import { evaluateLimit, limitForMetric } from "@/lib/plans";
-import { ingestUsageEvents } from "./ingest";
-import { loadPlanContext } from "./plan-context";
+import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts } from "./alerts";
+import { loadPlanContext, type PlanContext } from "./plan-context";
+import { usagePeriodFor } from "./periods";
 
 /**
  * Reservations: an agent run holds the executions it may use before it starts, so two runs
@@ -18,7 +19,8 @@ import { loadPlanContext } from "./plan-context";
  *   and reports the overage. A replay of the same idempotency key answers the stored decision;
  *   the same key with another metric or amount is a 409 `idempotency_conflict`.
  * - `commitReservation`: records `quantity` (≤ the amount held) as one usage event with the key
- *   `reservation:<id>` in the same transaction that closes the reservation: exactly once.
+ *   `reservation:<id>` in the same statement that closes the reservation (the SQL function
+ *   `commit_reservation`, drizzle/0013): exactly once.
  * - `releaseReservation`: gives the amount back. Expired reservations stop counting at
  *   `expires_at` by themselves (every sum filters on it); a job marks them expired.
  */
@@ -194,9 +196,17 @@ export async function getReservation(
   return view(await readReservation(db, organizationId, id), now);
 }
 
+type CommitRow = Row & { committed: boolean; counter_value: number | string | null };
+
 /**
  * Record `quantity` (at most the amount held) as usage, exactly once, and release the rest.
  * Committing again with the same quantity answers the same; another quantity is a 409.
+ *
+ * One read of the plan context (the usage period now, the limit for alerts), then one call of
+ * the SQL function `commit_reservation` (drizzle/0013): it closes the reservation and folds the
+ * usage event `reservation:<id>` into the counters in one statement, so no transaction is held
+ * open across round trips and a commit locks the organization's counter row only while the
+ * database runs it. Usage alerts are recorded right after (the alerts job raises any missed).
  */
 export async function commitReservation(
   db: Queryable,
@@ -208,53 +218,70 @@ export async function commitReservation(
   const parsed = commitSchema.safeParse(raw);
   if (!parsed.success) throw parsed.error;
   const { quantity } = parsed.data;
+  if (!isUuid(id)) throw new AppError("not_found", "No reservation with that id in this organization.");
   const now = opts.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const current = await readReservation(tx, organizationId, id);
-    const [row] = rowsOf<Row>(
-      await tx.execute(sql`update usage_reservations
-        set status = 'committed', committed_quantity = ${quantity}, finished_at = ${now.toISOString()}::timestamptz
-        where id = ${id}::uuid and organization_id = ${organizationId}::uuid and status = 'active'
-          and expires_at > ${now.toISOString()}::timestamptz and amount >= ${quantity}
-        returning ${COLUMNS}`),
+  const ctx = await loadPlanContext(db, organizationId, now);
+  const period = usagePeriodFor(ctx.periodSource, now);
+  let row: CommitRow | undefined;
+  try {
+    [row] = rowsOf<CommitRow>(
+      await db.execute(sql`select * from commit_reservation(${organizationId}::uuid, ${id}::uuid,
+        ${quantity}::bigint, ${now.toISOString()}::timestamptz, ${period.start.toISOString()}::timestamptz,
+        ${period.end.toISOString()}::timestamptz)`),
     );
-    if (!row) {
-      // Not committed by this call: say why, from the row as it is now (a concurrent commit has finished).
-      const latest = await readReservation(tx, organizationId, id);
-      const v = view(latest, now);
-      if (v.status === "committed") {
-        if (v.committed_quantity === quantity) return v;
-        throw new AppError(
-          "idempotency_conflict",
-          `Reservation ${id} was already committed with quantity ${v.committed_quantity}; a commit is recorded once.`,
-          { idempotency_keys: [`reservation:${id}`] },
-        );
-      }
-      if (v.status === "active" && quantity > v.amount)
-        throw new AppError(
-          "bad_request",
-          `quantity ${quantity} is more than the ${v.amount} reserved: commit at most the amount held, and report any extra with POST /api/v1/usage/events.`,
-        );
-      throw new AppError("conflict", `Reservation ${id} is ${v.status}, so it cannot be committed. ${v.reason}`);
-    }
-    if (quantity > 0) {
-      await ingestUsageEvents(
-        tx,
-        organizationId,
-        [
-          {
-            idempotency_key: `reservation:${id}`,
-            metric: current.metric,
-            quantity,
-            occurred_at: now.toISOString(),
-          },
-        ],
-        { now },
-      );
-    }
-    return view(row, now);
-  });
+  } catch (err) {
+    if (sqlStateOf(err) !== "AB409") throw err;
+    throw new AppError(
+      "idempotency_conflict",
+      `The usage event key reservation:${id} was already used for another usage event, so this commit cannot be recorded. Nothing was written.`,
+      { idempotency_keys: [`reservation:${id}`] },
+    );
+  }
+  if (!row) throw new AppError("not_found", "No reservation with that id in this organization.");
+  const v = view(row, now);
+  if (row.committed) {
+    if (row.counter_value !== null) await raiseCommitAlerts(db, organizationId, ctx, period.start, row);
+    return v;
+  }
+  // Not committed by this call: say why, from the row as it is now (a concurrent commit has finished).
+  if (v.status === "committed") {
+    if (v.committed_quantity === quantity) return v;
+    throw new AppError(
+      "idempotency_conflict",
+      `Reservation ${id} was already committed with quantity ${v.committed_quantity}; a commit is recorded once.`,
+      { idempotency_keys: [`reservation:${id}`] },
+    );
+  }
+  if (v.status === "active" && quantity > v.amount)
+    throw new AppError(
+      "bad_request",
+      `quantity ${quantity} is more than the ${v.amount} reserved: commit at most the amount held, and report any extra with POST /api/v1/usage/events.`,
+    );
+  throw new AppError("conflict", `Reservation ${id} is ${v.status}, so it cannot be committed. ${v.reason}`);
 }
+
+/** Crossing 80% / 100% with this commit: recorded as ingest records them (once per threshold and period). */
+async function raiseCommitAlerts(
+  db: Queryable,
+  organizationId: string,
+  ctx: PlanContext,
+  periodStart: Date,
+  row: CommitRow,
+): Promise<void> {
+  const metric = "executions";
+  const candidates = alertCandidates([
+    { metric, periodStart, used: Number(row.counter_value), limit: limitForMetric(ctx.limits, metric) },
+  ]);
+  const fresh = unknownAlerts(organizationId, candidates);
+  if (fresh.length === 0) return;
+  await recordUsageAlerts(db, organizationId, fresh);
+  rememberAlerts(organizationId, fresh);
+}
+
+const sqlStateOf = (err: unknown): string | undefined => {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.cause?.code ?? e?.code;
+};
 
 /** Give back what a reservation holds. Releasing again, or a denied or expired one, changes nothing. */
 export async function releaseReservation(
