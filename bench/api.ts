@@ -76,7 +76,12 @@ async function startRaw(
 ): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const child: ChildProcess = spawn(
     "./node_modules/.bin/tsx",
-    ["--conditions=react-server", "bench/support/raw-api-server.ts"],
+    [
+      // BENCH_CPU_PROFILE=<dir> profiles the raw baseline too (startApp profiles the app).
+      ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+      "--conditions=react-server",
+      "bench/support/raw-api-server.ts",
+    ],
     {
       env: { ...process.env, ...BENCH_SECRETS, PORT: String(port), DATABASE_URL: url, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "inherit"],
