@@ -24,13 +24,15 @@ import { organizations, subscriptions, apiKeys } from "../db/schema";
 import { generateApiKey } from "../lib/auth/api-key-format";
 import { catalogPlan } from "../lib/plans/catalog";
 import { BENCH_SECRETS, freePort } from "./ingest-support";
-import { freshDatabase, percentile, startApp } from "./support/harness";
+import { freshDatabase, percentile, processTreeCpuSeconds, startApp } from "./support/harness";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CHECK_RATE = Number(process.env.BENCH_CHECK_RATE ?? 500);
 const PAIR_RATE = Number(process.env.BENCH_PAIR_RATE ?? 250);
 const INGEST_CLIENTS = 32;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 60);
+/** BENCH_ONLY=check,pairs,ingest (any of them; ingest = scenarios 3 and 4): only those (default: all). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "check,pairs,ingest").split(",").map((s) => s.trim()));
 
 const load = () =>
   `load average ${os
@@ -68,10 +70,18 @@ async function makeOrg(db: Awaited<ReturnType<typeof freshDatabase>>["database"]
   return { id: org!.id, key: k.key };
 }
 
-async function startRaw(port: number, url: string): Promise<{ url: string; stop(): Promise<void> }> {
+async function startRaw(
+  port: number,
+  url: string,
+): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const child: ChildProcess = spawn(
     "./node_modules/.bin/tsx",
-    ["--conditions=react-server", "bench/support/raw-api-server.ts"],
+    [
+      // BENCH_CPU_PROFILE=<dir> profiles the raw baseline too (startApp profiles the app).
+      ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+      "--conditions=react-server",
+      "bench/support/raw-api-server.ts",
+    ],
     {
       env: { ...process.env, ...BENCH_SECRETS, PORT: String(port), DATABASE_URL: url, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -83,6 +93,8 @@ async function startRaw(port: number, url: string): Promise<{ url: string; stop(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    // tsx runs the server in a child node process: count the whole tree.
+    cpuSeconds: () => processTreeCpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -114,6 +126,50 @@ async function openLoop(rate: number, seconds: number, call: (i: number) => Prom
   return { sent: total, done: latencies.length, errors, rate: latencies.length / elapsed, latencies };
 }
 
+/** CPU of a server (its process tree) per completed call over `work`, in ms; NaN off Linux. */
+async function cpuPerCall<R>(
+  cpuSeconds: () => number,
+  work: () => Promise<R>,
+  calls: (r: R) => number,
+): Promise<{ r: R; cpuMs: number }> {
+  const before = cpuSeconds();
+  const r = await work();
+  return { r, cpuMs: ((cpuSeconds() - before) * 1000) / Math.max(1, calls(r)) };
+}
+
+/**
+ * BENCH_PG_WAITS=1: sample the servers' database sessions every 20 ms while `work` runs and print
+ * how many were, on average, in each state and wait (active, idle in transaction, waiting on a
+ * lock…): queueing that costs no CPU shows here.
+ */
+async function withPgWaits<R>(url: string, work: () => Promise<R>): Promise<R> {
+  if (process.env.BENCH_PG_WAITS !== "1") return work();
+  const probe = postgres(url, { max: 1, onnotice: () => {} });
+  const tally = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const rows = await probe<{ k: string; n: number }[]>`
+        select concat_ws(' / ', state, wait_event_type, wait_event) as k, count(*)::int as n
+        from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+          and application_name = 'agentbill' group by 1`;
+      samples++;
+      for (const r of rows) tally.set(r.k, (tally.get(r.k) ?? 0) + r.n);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  try {
+    return await work();
+  } finally {
+    running = false;
+    await sampler;
+    await probe.end({ timeout: 5 });
+    const parts = [...tally].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${(n / samples).toFixed(2)}`);
+    console.log(`         sessions on average (${samples} samples): ${parts.join("; ")}`);
+  }
+}
+
 function line(label: string, r: { rate: number; errors: number; latencies: number[] }, unit = "req/s") {
   return `  ${label.padEnd(6)} ${r.rate.toFixed(0).padStart(6)} ${unit}, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, errors ${r.errors}`;
 }
@@ -133,8 +189,8 @@ async function main() {
     const raw = await startRaw(rawPort, url);
     stops.push(raw.stop);
     const targets = [
-      { label: "app", url: app.url, org: orgs.app },
-      { label: "raw", url: raw.url, org: orgs.raw },
+      { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds },
+      { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds },
     ];
     const client = (t: (typeof targets)[number]) =>
       new AgentBillClient({ baseUrl: t.url, apiKey: t.org.key, maxAttempts: 1, timeoutMs: 30_000 });
@@ -148,33 +204,42 @@ async function main() {
       `\nPlatform API bench, ${SECONDS} s per scenario; app = npm start (dist/server.cjs), raw = node:http + the same services`,
     );
 
-    console.log(`\n1. limit check, open loop ${CHECK_RATE}/s (${load()})`);
-    for (const t of targets) {
+    if (ONLY.has("check")) console.log(`\n1. limit check, open loop ${CHECK_RATE}/s (${load()})`);
+    for (const t of ONLY.has("check") ? targets : []) {
       const c = client(t);
-      console.log(
-        line(t.label, await openLoop(CHECK_RATE, SECONDS, () => c.checkLimit("executions", 1).then(() => {}))),
+      const { r, cpuMs } = await cpuPerCall(
+        t.cpuSeconds,
+        () => withPgWaits(url, () => openLoop(CHECK_RATE, SECONDS, () => c.checkLimit("executions", 1).then(() => {}))),
+        (r) => r.done,
       );
+      console.log(`${line(t.label, r)}; server CPU ${cpuMs.toFixed(2)} ms/request`);
     }
 
-    console.log(`\n2. reserve + commit pairs, open loop ${PAIR_RATE} pairs/s (${load()})`);
-    for (const t of targets) {
+    if (ONLY.has("pairs")) console.log(`\n2. reserve + commit pairs, open loop ${PAIR_RATE} pairs/s (${load()})`);
+    for (const t of ONLY.has("pairs") ? targets : []) {
       const c = client(t);
       const reserveLat: number[] = [];
       const commitLat: number[] = [];
-      const r = await openLoop(PAIR_RATE, SECONDS, async () => {
-        const t0 = performance.now();
-        const hold = await c.reserve({ metric: "executions", amount: 10 });
-        const t1 = performance.now();
-        if (!hold.allowed) throw new Error(hold.reason);
-        await c.commit(hold.id, 7);
-        reserveLat.push(t1 - t0);
-        commitLat.push(performance.now() - t1);
-      });
-      console.log(line(t.label, r, "pairs/s"));
+      const cpuBefore = t.cpuSeconds();
+      const r = await withPgWaits(url, () =>
+        openLoop(PAIR_RATE, SECONDS, async () => {
+          const t0 = performance.now();
+          const hold = await c.reserve({ metric: "executions", amount: 10 });
+          const t1 = performance.now();
+          if (!hold.allowed) throw new Error(hold.reason);
+          await c.commit(hold.id, 7);
+          reserveLat.push(t1 - t0);
+          commitLat.push(performance.now() - t1);
+        }),
+      );
+      const cpuMs = ((t.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, r.done);
+      console.log(`${line(t.label, r, "pairs/s")}; server CPU ${cpuMs.toFixed(2)} ms/pair`);
       console.log(
         `         reserve p50 ${ms(percentile(reserveLat, 50))} p99 ${ms(percentile(reserveLat, 99))}; commit p50 ${ms(percentile(commitLat, 50))} p99 ${ms(percentile(commitLat, 99))}`,
       );
     }
+
+    if (!ONLY.has("ingest")) return void console.log(`\nDone (${load()}).`);
 
     console.log(`\n3. single-event ingest, ${INGEST_CLIENTS} clients (${load()})`);
     const sql = postgres(url, { max: 2, onnotice: () => {} });

@@ -107,6 +107,34 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * User + system CPU of a process and all its descendants so far (e.g. `tsx` and the node it
+ * starts), from /proc: threads' `children` lists name the live child processes. NaN elsewhere.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  let total = processCpuSeconds(pid);
+  if (Number.isNaN(total)) return NaN;
+  let tasks: string[] = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return total;
+  }
+  for (const tid of tasks) {
+    let children = "";
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const child of children.split(" ").filter(Boolean)) {
+      const c = processTreeCpuSeconds(Number(child));
+      if (!Number.isNaN(c)) total += c;
+    }
+  }
+  return total;
+}
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "inherit"] });

@@ -5,8 +5,9 @@ import { rowsOf, type Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/input";
 import { evaluateLimit, limitForMetric } from "@/lib/plans";
-import { ingestUsageEvents } from "./ingest";
-import { loadPlanContext } from "./plan-context";
+import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts } from "./alerts";
+import { loadPlanContext, type PlanContext } from "./plan-context";
+import { usagePeriodFor } from "./periods";
 
 /**
  * Reservations: an agent run holds the executions it may use before it starts, so two runs
@@ -18,7 +19,8 @@ import { loadPlanContext } from "./plan-context";
  *   and reports the overage. A replay of the same idempotency key answers the stored decision;
  *   the same key with another metric or amount is a 409 `idempotency_conflict`.
  * - `commitReservation`: records `quantity` (≤ the amount held) as one usage event with the key
- *   `reservation:<id>` in the same transaction that closes the reservation: exactly once.
+ *   `reservation:<id>` in the same statement that closes the reservation (the SQL function
+ *   `commit_reservation`, drizzle/0013): exactly once.
  * - `releaseReservation`: gives the amount back. Expired reservations stop counting at
  *   `expires_at` by themselves (every sum filters on it); a job marks them expired.
  */
@@ -139,6 +141,71 @@ const isUniqueViolation = (err: unknown) => {
   return e?.code === "23505" || e?.cause?.code === "23505";
 };
 
+/**
+ * The two hot calls (reserve_usage, commit_reservation) as prepared statements, built once per
+ * database handle. A parameterised `db.execute(sql…)` is not prepared, and postgres.js then
+ * describes it before every execution: two round trips (and two event-loop turns) per call
+ * instead of one.
+ */
+const P = {
+  org: sql.placeholder("org"),
+  a: sql.placeholder("a"),
+  b: sql.placeholder("b"),
+  c: sql.placeholder("c"),
+  d: sql.placeholder("d"),
+  e: sql.placeholder("e"),
+  f: sql.placeholder("f"),
+  g: sql.placeholder("g"),
+};
+type CallParams = Partial<Record<keyof typeof P, string | number | boolean | null>>;
+type PreparedCall<T> = { execute(params: CallParams): Promise<T[]> };
+
+const rowFields = {
+  id: sql<string>`r.id`,
+  metric: sql<string>`r.metric::text`,
+  amount: sql<string>`r.amount`,
+  status: sql<ReservationStatus>`r.status::text`,
+  allowed: sql<boolean>`r.allowed`,
+  overage: sql<string>`r.overage`,
+  limit_value: sql<string | null>`r.limit_value`,
+  used_before: sql<string>`r.used_before`,
+  expires_at: sql<string | Date>`r.expires_at`,
+  committed_quantity: sql<string | null>`r.committed_quantity`,
+};
+
+const CALLS = {
+  reserve: (db: Queryable) =>
+    db
+      .select({ ...rowFields, replay: sql<boolean>`r.replay` })
+      .from(
+        sql`reserve_usage(${P.org}::uuid, ${P.a}::usage_metric, ${P.b}::bigint, ${P.c}::text, ${P.d}::int,
+          ${P.e}::bigint, ${P.f}::boolean, ${P.g}::timestamptz) as r`,
+      )
+      .prepare("reserve_usage"),
+  commit: (db: Queryable) =>
+    db
+      .select({
+        ...rowFields,
+        committed: sql<boolean>`r.committed`,
+        counter_value: sql<string | null>`r.counter_value`,
+      })
+      .from(
+        sql`commit_reservation(${P.org}::uuid, ${P.a}::uuid, ${P.b}::bigint, ${P.c}::timestamptz,
+          ${P.d}::timestamptz, ${P.e}::timestamptz) as r`,
+      )
+      .prepare("commit_reservation"),
+};
+type CallRow<K extends keyof typeof CALLS> = Awaited<ReturnType<ReturnType<(typeof CALLS)[K]>["execute"]>>[number];
+
+const preparedByHandle = new WeakMap<object, Map<string, PreparedCall<unknown>>>();
+function call<K extends keyof typeof CALLS>(db: Queryable, name: K, params: CallParams): Promise<CallRow<K>[]> {
+  let byName = preparedByHandle.get(db);
+  if (!byName) preparedByHandle.set(db, (byName = new Map()));
+  let prepared = byName.get(name);
+  if (!prepared) byName.set(name, (prepared = CALLS[name](db) as unknown as PreparedCall<unknown>));
+  return prepared.execute(params) as Promise<CallRow<K>[]>;
+}
+
 /** Hold `amount` for a run (or refuse it), in one round trip after the plan context is read. */
 export async function reserveUsage(
   db: Queryable,
@@ -153,17 +220,24 @@ export async function reserveUsage(
   const ctx = await loadPlanContext(db, organizationId, now);
   const limit = limitForMetric(ctx.limits, input.metric);
   const planName = ctx.degradedToFree ? "Free" : ctx.plan.name;
-  const call = () =>
-    db.execute(sql`select * from reserve_usage(${organizationId}::uuid, ${input.metric}::usage_metric,
-      ${input.amount}::bigint, ${input.idempotency_key}, ${input.ttl_seconds}::int, ${limit}::bigint,
-      ${ctx.overage[input.metric] !== null}::boolean, ${ctx.usagePeriod.start.toISOString()}::timestamptz)`);
+  const reserve = () =>
+    call(db, "reserve", {
+      org: organizationId,
+      a: input.metric,
+      b: input.amount,
+      c: input.idempotency_key,
+      d: input.ttl_seconds,
+      e: limit,
+      f: ctx.overage[input.metric] !== null,
+      g: ctx.usagePeriod.start.toISOString(),
+    });
   let rows: Row[];
   try {
-    rows = rowsOf<Row>(await call());
+    rows = await reserve();
   } catch (err) {
     // The same key sent at the same moment for another metric: the loser reads the winner's row.
     if (!isUniqueViolation(err)) throw err;
-    rows = rowsOf<Row>(await call());
+    rows = await reserve();
   }
   const row = rows[0];
   if (!row) throw new Error("reserve_usage answered no row");
@@ -194,9 +268,17 @@ export async function getReservation(
   return view(await readReservation(db, organizationId, id), now);
 }
 
+type CommitRow = Row & { committed: boolean; counter_value: number | string | null };
+
 /**
  * Record `quantity` (at most the amount held) as usage, exactly once, and release the rest.
  * Committing again with the same quantity answers the same; another quantity is a 409.
+ *
+ * One read of the plan context (the usage period now, the limit for alerts), then one call of
+ * the SQL function `commit_reservation` (drizzle/0013): it closes the reservation and folds the
+ * usage event `reservation:<id>` into the counters in one statement, so no transaction is held
+ * open across round trips and a commit locks the organization's counter row only while the
+ * database runs it. Usage alerts are recorded right after (the alerts job raises any missed).
  */
 export async function commitReservation(
   db: Queryable,
@@ -208,53 +290,73 @@ export async function commitReservation(
   const parsed = commitSchema.safeParse(raw);
   if (!parsed.success) throw parsed.error;
   const { quantity } = parsed.data;
+  if (!isUuid(id)) throw new AppError("not_found", "No reservation with that id in this organization.");
   const now = opts.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const current = await readReservation(tx, organizationId, id);
-    const [row] = rowsOf<Row>(
-      await tx.execute(sql`update usage_reservations
-        set status = 'committed', committed_quantity = ${quantity}, finished_at = ${now.toISOString()}::timestamptz
-        where id = ${id}::uuid and organization_id = ${organizationId}::uuid and status = 'active'
-          and expires_at > ${now.toISOString()}::timestamptz and amount >= ${quantity}
-        returning ${COLUMNS}`),
+  const ctx = await loadPlanContext(db, organizationId, now);
+  const period = usagePeriodFor(ctx.periodSource, now);
+  let row: CommitRow | undefined;
+  try {
+    [row] = await call(db, "commit", {
+      org: organizationId,
+      a: id,
+      b: quantity,
+      c: now.toISOString(),
+      d: period.start.toISOString(),
+      e: period.end.toISOString(),
+    });
+  } catch (err) {
+    if (sqlStateOf(err) !== "AB409") throw err;
+    throw new AppError(
+      "idempotency_conflict",
+      `The usage event key reservation:${id} was already used for another usage event, so this commit cannot be recorded. Nothing was written.`,
+      { idempotency_keys: [`reservation:${id}`] },
     );
-    if (!row) {
-      // Not committed by this call: say why, from the row as it is now (a concurrent commit has finished).
-      const latest = await readReservation(tx, organizationId, id);
-      const v = view(latest, now);
-      if (v.status === "committed") {
-        if (v.committed_quantity === quantity) return v;
-        throw new AppError(
-          "idempotency_conflict",
-          `Reservation ${id} was already committed with quantity ${v.committed_quantity}; a commit is recorded once.`,
-          { idempotency_keys: [`reservation:${id}`] },
-        );
-      }
-      if (v.status === "active" && quantity > v.amount)
-        throw new AppError(
-          "bad_request",
-          `quantity ${quantity} is more than the ${v.amount} reserved: commit at most the amount held, and report any extra with POST /api/v1/usage/events.`,
-        );
-      throw new AppError("conflict", `Reservation ${id} is ${v.status}, so it cannot be committed. ${v.reason}`);
-    }
-    if (quantity > 0) {
-      await ingestUsageEvents(
-        tx,
-        organizationId,
-        [
-          {
-            idempotency_key: `reservation:${id}`,
-            metric: current.metric,
-            quantity,
-            occurred_at: now.toISOString(),
-          },
-        ],
-        { now },
-      );
-    }
-    return view(row, now);
-  });
+  }
+  if (!row) throw new AppError("not_found", "No reservation with that id in this organization.");
+  const v = view(row, now);
+  if (row.committed) {
+    if (row.counter_value !== null) await raiseCommitAlerts(db, organizationId, ctx, period.start, row);
+    return v;
+  }
+  // Not committed by this call: say why, from the row as it is now (a concurrent commit has finished).
+  if (v.status === "committed") {
+    if (v.committed_quantity === quantity) return v;
+    throw new AppError(
+      "idempotency_conflict",
+      `Reservation ${id} was already committed with quantity ${v.committed_quantity}; a commit is recorded once.`,
+      { idempotency_keys: [`reservation:${id}`] },
+    );
+  }
+  if (v.status === "active" && quantity > v.amount)
+    throw new AppError(
+      "bad_request",
+      `quantity ${quantity} is more than the ${v.amount} reserved: commit at most the amount held, and report any extra with POST /api/v1/usage/events.`,
+    );
+  throw new AppError("conflict", `Reservation ${id} is ${v.status}, so it cannot be committed. ${v.reason}`);
 }
+
+/** Crossing 80% / 100% with this commit: recorded as ingest records them (once per threshold and period). */
+async function raiseCommitAlerts(
+  db: Queryable,
+  organizationId: string,
+  ctx: PlanContext,
+  periodStart: Date,
+  row: CommitRow,
+): Promise<void> {
+  const metric = "executions";
+  const candidates = alertCandidates([
+    { metric, periodStart, used: Number(row.counter_value), limit: limitForMetric(ctx.limits, metric) },
+  ]);
+  const fresh = unknownAlerts(organizationId, candidates);
+  if (fresh.length === 0) return;
+  await recordUsageAlerts(db, organizationId, fresh);
+  rememberAlerts(organizationId, fresh);
+}
+
+const sqlStateOf = (err: unknown): string | undefined => {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.cause?.code ?? e?.code;
+};
 
 /** Give back what a reservation holds. Releasing again, or a denied or expired one, changes nothing. */
 export async function releaseReservation(

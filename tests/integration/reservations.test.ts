@@ -12,6 +12,7 @@ import {
   releaseReservation,
   reserveUsage,
 } from "@/lib/usage/reservations";
+import { reconcileUsage } from "@/lib/usage/reconcile";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { sql } from "drizzle-orm";
 import { callApi } from "../support/api";
@@ -120,6 +121,71 @@ describe("reservations", () => {
     expect(await recorded(org.id)).toBe(450);
     // The space released is usable: 450 used + 550 = 1,000.
     expect(await reserve(org.id, 550, "run-2")).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it("folds commits into counters and days exactly as a rebuild from the events finds them", async () => {
+    const org = await proOrg(100_000);
+    for (let i = 0; i < 6; i++) {
+      const r = await reserve(org.id, 100, `fold-${i}`);
+      await commitReservation(database.db, org.id, r.id, { quantity: 10 * i });
+    }
+    await record(org.id, 5);
+    expect(await recorded(org.id)).toBe(155);
+    // Quantity 0 records no event.
+    expect(await countRows(database.db, "usage_events", org.id)).toBe(6);
+    const now = new Date();
+    const report = await reconcileUsage(database.db, {
+      from: new Date(now.getTime() - 40 * DAY),
+      to: now,
+      organizationId: org.id,
+      closePeriods: false,
+      now,
+    });
+    expect(report.counters).toMatchObject({ repaired: 0, drift: 0 });
+    expect(report.daily).toMatchObject({ upserted: 0, deleted: 0, drift: 0 });
+  });
+
+  it("refuses a commit whose event key was already used by another event, writing nothing", async () => {
+    const org = await proOrg(1_000);
+    const r = await reserve(org.id, 100, "taken-key");
+    await ingestUsageEvents(database.db, org.id, [
+      {
+        idempotency_key: `reservation:${r.id}`,
+        metric: "executions",
+        quantity: 3,
+        occurred_at: new Date().toISOString(),
+      },
+    ]);
+    expect(await errorOf(commitReservation(database.db, org.id, r.id, { quantity: 40 }))).toMatchObject({
+      code: "idempotency_conflict",
+    });
+    expect(await getReservation(database.db, org.id, r.id)).toMatchObject({
+      status: "active",
+      committed_quantity: null,
+    });
+    expect(await recorded(org.id)).toBe(3);
+  });
+
+  it("raises the 80% and 100% usage alerts when commits cross them, once each", async () => {
+    const org = await proOrg(1_000);
+    const commit = async (key: string, quantity: number) =>
+      commitReservation(database.db, org.id, (await reserve(org.id, quantity, key)).id, { quantity });
+    await commit("alert-1", 700);
+    expect(await countRows(database.db, "usage_alerts", org.id)).toBe(0);
+    await commit("alert-2", 150);
+    await commit("alert-3", 10);
+    const thresholds = async () =>
+      rowsOf<{ t: number; used: number }>(
+        await database.db.execute(
+          sql`select threshold_percent as t, used::int as used from usage_alerts where organization_id = ${org.id}::uuid order by 1`,
+        ),
+      );
+    expect(await thresholds()).toEqual([{ t: 80, used: 850 }]);
+    await commit("alert-4", 140);
+    expect(await thresholds()).toEqual([
+      { t: 80, used: 850 },
+      { t: 100, used: 1_000 },
+    ]);
   });
 
   it("refuses a commit above the amount held, and commits of denied or released reservations", async () => {
