@@ -30,7 +30,7 @@ const server = http.createServer((req, res) => {
     } catch (err) {
       return reply(res, err instanceof AppError ? err.status : 500, { error: String(err) });
     }
-    recordStripeEvent(database.db, event).then(
+    recordStripeEvent(database.db, event, new Date(), raw).then(
       (outcome) => reply(res, 200, { received: true, outcome }),
       (err: unknown) => reply(res, 500, { error: String(err) }),
     );
