@@ -107,6 +107,18 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** The same for a process and its live descendants (e.g. the node process a `tsx` launcher starts). */
+export function processTreeCpuSeconds(pid: number): number {
+  let total = processCpuSeconds(pid);
+  try {
+    for (const child of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean))
+      total += processTreeCpuSeconds(Number(child));
+  } catch {
+    /* exited, or no /proc */
+  }
+  return total;
+}
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "inherit"] });
@@ -150,4 +162,31 @@ export function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * CPU of the PostgreSQL backends serving one database (user + system, seconds), read from /proc:
+ * a backend's command line is "postgres: [<cluster>: ]<user> <database> <client> <state>". Backends that have
+ * exited are not counted, so read it while the pools are still open. NaN where /proc is missing.
+ */
+export function postgresCpuSeconds(database: string): number {
+  let total = 0;
+  try {
+    for (const pid of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let cmd: string;
+      try {
+        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      } catch {
+        continue;
+      }
+      const m = /^postgres: (?:\S+: )?\S+ (\S+) /.exec(cmd.replaceAll("\0", " "));
+      if (m?.[1] !== database) continue;
+      const cpu = processCpuSeconds(Number(pid));
+      if (!Number.isNaN(cpu)) total += cpu;
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
 }
