@@ -21,9 +21,11 @@ export function ChangeEmailForm({
   return (
     <form
       action={formAction}
-      onSubmit={(e) =>
-        setTyped((t) => ({ value: String(new FormData(e.currentTarget).get("newEmail") ?? ""), n: t.n + 1 }))
-      }
+      onSubmit={(e) => {
+        // Read now: the event's form is gone by the time React runs the updater.
+        const value = String(new FormData(e.currentTarget).get("newEmail") ?? "");
+        setTyped((t) => ({ value, n: t.n + 1 }));
+      }}
       noValidate
       className="max-w-md space-y-4"
     >
