@@ -1,6 +1,7 @@
 import {
   constructWebhookEvent,
   generateWebhookTestHeader,
+  WEBHOOK_EVENT_TYPES,
   verifyWebhookSignature,
   webhooks,
   WebhookSignatureError,
@@ -10,6 +11,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "@/lib/outbound-webhooks/delivery";
+import { PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/outbound-webhooks/events";
 import { newEndpointSecret, sign } from "@/lib/outbound-webhooks/signing";
 
 /**
@@ -47,6 +49,10 @@ const body = eventBody({
 
 describe("constructWebhookEvent", () => {
   const secret = newEndpointSecret();
+
+  it("types every event type the server sends", () => {
+    expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([...PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE].sort());
+  });
 
   it("accepts what the server signs and returns the event typed by its type", () => {
     const header = sign(secret, body, T);
