@@ -99,6 +99,13 @@ describe("constructWebhookEvent", () => {
     expect(verifyWebhookSignature(body, header, secret, { now: () => new Date(0), toleranceSeconds: Infinity })).toBe(
       T,
     );
+    // A tolerance or a clock that is not a number can't silently turn the check off.
+    for (const toleranceSeconds of [Number.NaN, -1])
+      expect(() => verifyWebhookSignature(body, header, secret, { now: at(T + 3600), toleranceSeconds })).toThrow(
+        TypeError,
+      );
+    for (const now of [() => new Date("not a date"), () => Number.NaN])
+      expect(() => verifyWebhookSignature(body, header, secret, { now })).toThrow(TypeError);
     // The real clock by default: a header of "now" verifies, one of an hour ago does not.
     const fresh = generateWebhookTestHeader(body, secret);
     expect(constructWebhookEvent(body, fresh, secret).id).toBe("evt_0123");
