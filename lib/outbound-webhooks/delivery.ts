@@ -207,7 +207,23 @@ function resolved(opts: DeliveryOptions) {
 
 export type DrainDeliveriesResult = { fannedOut: number; delivered: number; failed: number; dead: number };
 
-/** Fan out new events, then deliver what is due, one row per transaction. */
+/**
+ * Pending deliveries of disabled or deleted endpoints become `canceled`, like those the disable
+ * or delete canceled itself: a fan-out that read the endpoint as enabled just before can still
+ * commit a row after it (its foreign-key check waits for the endpoint's lock, then passes).
+ */
+export async function cancelStrandedDeliveries(db: Queryable): Promise<number> {
+  return rowsOf(
+    await db.execute(sql`
+      update ${webhookDeliveries} d set status = 'canceled', canceled_reason = case when ep.deleted_at is not null
+        then 'Canceled: the endpoint was deleted.' else 'Canceled: the endpoint was disabled.' end
+      from ${webhookEndpoints} ep
+      where ep.id = d.endpoint_id and d.status = 'pending' and ep.disabled_at is not null
+      returning d.id`),
+  ).length;
+}
+
+/** Fan out new events, cancel what disabled endpoints were left, then deliver what is due, one row per transaction. */
 export async function drainWebhookDeliveries(db: Db, opts: DeliveryOptions = {}): Promise<DrainDeliveriesResult> {
   const o = resolved(opts);
   const result: DrainDeliveriesResult = {
@@ -216,6 +232,7 @@ export async function drainWebhookDeliveries(db: Db, opts: DeliveryOptions = {})
     failed: 0,
     dead: 0,
   };
+  await cancelStrandedDeliveries(db);
   for (let i = 0; i < (opts.limit ?? 100) && !opts.signal?.aborted; i++) {
     const outcome = await db.transaction(async (tx) => {
       const [row] = rowsOf<Claimed>(

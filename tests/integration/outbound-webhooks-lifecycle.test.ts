@@ -239,6 +239,17 @@ describe("disabling and deleting an endpoint", () => {
     expect(rx.requests.length).toBe(sent);
     await expect(sendTestEvent(database.db, id, { kind: "system", label: "test" })).rejects.toThrow(/disabled/);
 
+    // A fan-out racing the disable (it read the endpoint enabled) leaves a pending row: the worker cancels it.
+    const other = await recordPlatformEvent(database.db, { type: "limit.reached", organizationId: null, data: {} });
+    await database.db.insert(webhookDeliveries).values({ eventId: other, endpointId: id });
+    await deliver(new Date());
+    expect((await deliveriesOf(id)).map((d) => [d.eventId === other, d.status, d.canceledReason])).toContainEqual([
+      true,
+      "canceled",
+      "Canceled: the endpoint was disabled.",
+    ]);
+    expect(rx.requests.length).toBe(sent);
+
     const en = await patch(id, { enabled: true, reason: "maintenance over" });
     expect(en.json).toMatchObject({ endpoint: { status: "enabled" } });
     await recordPlatformEvent(database.db, { type: "invoice.payment_failed", organizationId: null, data: { n: 3 } });
@@ -246,7 +257,7 @@ describe("disabling and deleting an endpoint", () => {
     expect(rx.requests.slice(sent).map((q) => JSON.parse(q.body).data.n)).toEqual([3]);
     // The canceled one stays canceled (redeliver it by hand); the log shows both.
     const log = (await get(id)).json.deliveries as { status: string }[];
-    expect(log.map((d) => d.status).sort()).toEqual(["canceled", "succeeded"]);
+    expect(log.map((d) => d.status).sort()).toEqual(["canceled", "canceled", "succeeded"]);
   });
 
   it("deleting during pending retries cancels them, erases the secrets and keeps the log readable", async () => {

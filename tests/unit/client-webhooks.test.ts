@@ -1,6 +1,7 @@
 import {
   constructWebhookEvent,
   generateWebhookTestHeader,
+  WEBHOOK_EVENT_TYPES,
   verifyWebhookSignature,
   webhooks,
   WebhookSignatureError,
@@ -10,6 +11,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventBody } from "@/lib/outbound-webhooks/delivery";
+import { PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE } from "@/lib/outbound-webhooks/events";
 import { newEndpointSecret, sign } from "@/lib/outbound-webhooks/signing";
 
 /**
@@ -47,6 +49,10 @@ const body = eventBody({
 
 describe("constructWebhookEvent", () => {
   const secret = newEndpointSecret();
+
+  it("types every event type the server sends", () => {
+    expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([...PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE].sort());
+  });
 
   it("accepts what the server signs and returns the event typed by its type", () => {
     const header = sign(secret, body, T);
@@ -93,6 +99,13 @@ describe("constructWebhookEvent", () => {
     expect(verifyWebhookSignature(body, header, secret, { now: () => new Date(0), toleranceSeconds: Infinity })).toBe(
       T,
     );
+    // A tolerance or a clock that is not a number can't silently turn the check off.
+    for (const toleranceSeconds of [Number.NaN, -1])
+      expect(() => verifyWebhookSignature(body, header, secret, { now: at(T + 3600), toleranceSeconds })).toThrow(
+        TypeError,
+      );
+    for (const now of [() => new Date("not a date"), () => Number.NaN])
+      expect(() => verifyWebhookSignature(body, header, secret, { now })).toThrow(TypeError);
     // The real clock by default: a header of "now" verifies, one of an hour ago does not.
     const fresh = generateWebhookTestHeader(body, secret);
     expect(constructWebhookEvent(body, fresh, secret).id).toBe("evt_0123");

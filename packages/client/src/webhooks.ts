@@ -116,8 +116,12 @@ export function verifyWebhookSignature(
   const secrets = secretsOf(secret);
   const { t, signatures } = parseHeader(header);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  // NaN compares false with everything: it would turn the check off.
+  if (typeof tolerance !== "number" || !(tolerance >= 0))
+    throw new TypeError("toleranceSeconds must be a number of seconds ≥ 0 (Infinity skips the check).");
   const nowValue = options.now ? options.now() : Date.now();
   const nowSeconds = Math.floor((typeof nowValue === "number" ? nowValue : nowValue.getTime()) / 1000);
+  if (!Number.isFinite(nowSeconds)) throw new TypeError("The clock (`now`) returned no valid time.");
   if (Math.abs(nowSeconds - t) > tolerance)
     fail(
       "timestamp_out_of_tolerance",
