@@ -24,7 +24,7 @@ import { organizations, subscriptions, apiKeys } from "../db/schema";
 import { generateApiKey } from "../lib/auth/api-key-format";
 import { catalogPlan } from "../lib/plans/catalog";
 import { BENCH_SECRETS, freePort } from "./ingest-support";
-import { freshDatabase, percentile, processTreeCpuSeconds, startApp } from "./support/harness";
+import { freshDatabase, percentile, postgresCpuSeconds, processTreeCpuSeconds, startApp } from "./support/harness";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CHECK_RATE = Number(process.env.BENCH_CHECK_RATE ?? 500);
@@ -40,6 +40,31 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ")} on ${os.cpus().length} cores`;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/**
+ * Where the CPU of an ingest scenario went, per event: the server process under test, the
+ * PostgreSQL backends of the bench database, and this process (the clients); and how many
+ * transactions the database committed per 1,000 events (group commit: far fewer than 1,000).
+ */
+async function cpuMeter(sql: postgres.Sql, server: { cpuSeconds(): number }, dbName: string) {
+  const commits = async () =>
+    Number((await sql`select xact_commit from pg_stat_database where datname = ${dbName}`)[0]!.xact_commit);
+  const read = async () => ({
+    server: server.cpuSeconds(),
+    pg: postgresCpuSeconds(dbName),
+    bench: process.cpuUsage(),
+    commits: await commits(),
+  });
+  const start = await read();
+  return async (events: number) => {
+    const end = await read();
+    const us = (seconds: number) => `${((seconds * 1e6) / Math.max(events, 1)).toFixed(0)} µs`;
+    const bench = (end.bench.user + end.bench.system - start.bench.user - start.bench.system) / 1e6;
+    // The meter's own two reads are commits too.
+    const perK = ((end.commits - start.commits - 2) * 1000) / Math.max(events, 1);
+    return `         CPU per event: server ${us(end.server - start.server)}, PostgreSQL ${us(end.pg - start.pg)}, clients ${us(bench)}; ${perK.toFixed(1)} commits per 1,000 events`;
+  };
+}
 
 type Org = { id: string; key: string };
 
@@ -189,8 +214,8 @@ async function main() {
     const raw = await startRaw(rawPort, url);
     stops.push(raw.stop);
     const targets = [
-      { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds },
-      { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds },
+      { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds, server: app },
+      { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds, server: raw },
     ];
     const client = (t: (typeof targets)[number]) =>
       new AgentBillClient({ baseUrl: t.url, apiKey: t.org.key, maxAttempts: 1, timeoutMs: 30_000 });
@@ -250,9 +275,11 @@ async function main() {
           await sql`select coalesce(sum(value), 0)::bigint as n from usage_counters where organization_id = ${orgId} and metric = 'executions'`
         )[0]!.n,
       );
+    const dbName = new URL(url).pathname.slice(1);
     for (const t of targets) {
       const c = client(t);
       const before = await executions(t.org.id);
+      const meter = await cpuMeter(sql, t.server, dbName);
       let accepted = 0;
       let errors = 0;
       const latencies: number[] = [];
@@ -278,6 +305,7 @@ async function main() {
       console.log(
         `${line(t.label, { rate, errors, latencies }, "events/s")}, counter ${exact ? "exact" : "WRONG"} (${accepted} accepted)`,
       );
+      console.log(await meter(accepted));
     }
 
     console.log(`\n4. batch ingest, ${BATCHES} batches of 1,000, 4 in flight (${load()})`);
@@ -311,14 +339,17 @@ async function main() {
     const results: Record<string, number> = {};
     for (const t of targets) {
       const c = client(t);
+      const meter = await cpuMeter(sql, t.server, dbName);
       const r = await runBatches(async (b) => void (await c.ingest(batch(b, t.label))));
       results[t.label] = r.rate;
       console.log(line(t.label, r, "events/s"));
+      console.log(await meter((BATCHES - r.errors) * 1000));
     }
     // The raw INSERT: the same rows straight into usage_events (no validation, no roll-ups), 4 at a time.
     const insertOrg = await makeOrg(database.db, "insert");
     const insertSql = postgres(url, { max: 4, onnotice: () => {} });
     stops.push(() => insertSql.end({ timeout: 5 }));
+    const insertMeter = await cpuMeter(sql, { cpuSeconds: () => 0 }, dbName);
     const ins = await runBatches(async (b) => {
       const rows = batch(b, "insert").map((e) => ({
         organization_id: insertOrg.id,
@@ -331,6 +362,7 @@ async function main() {
     });
     results.insert = ins.rate;
     console.log(line("INSERT", ins, "events/s"));
+    console.log(await insertMeter((BATCHES - ins.errors) * 1000));
     console.log(`  app / raw INSERT = ${(results.app! / results.insert!).toFixed(2)} (target ≥ 0.75)`);
     console.log(`\nDone (${load()}).`);
   } finally {

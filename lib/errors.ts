@@ -7,6 +7,7 @@ export type AppErrorCode =
   | "unauthenticated"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "idempotency_conflict"
   | "limit_exceeded"
@@ -24,6 +25,7 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   suspended: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   idempotency_conflict: 409,
   limit_exceeded: 403,

@@ -179,3 +179,30 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * CPU of the PostgreSQL backends serving one database (user + system, seconds), read from /proc:
+ * a backend's command line is "postgres: [<cluster>: ]<user> <database> <client> <state>". Backends that have
+ * exited are not counted, so read it while the pools are still open. NaN where /proc is missing.
+ */
+export function postgresCpuSeconds(database: string): number {
+  let total = 0;
+  try {
+    for (const pid of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let cmd: string;
+      try {
+        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      } catch {
+        continue;
+      }
+      const m = /^postgres: (?:\S+: )?\S+ (\S+) /.exec(cmd.replaceAll("\0", " "));
+      if (m?.[1] !== database) continue;
+      const cpu = processCpuSeconds(Number(pid));
+      if (!Number.isNaN(cpu)) total += cpu;
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}

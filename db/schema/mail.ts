@@ -34,7 +34,13 @@ export const invitations = pgTable(
   ],
 );
 
-/** Single-use links sent to a user: password reset, email verification. Only the SHA-256 is stored. */
+/**
+ * Single-use links sent to a user: password reset, email verification, email change. Only the
+ * SHA-256 is stored. An email change also holds the address it moves to (`new_email`, lower-cased);
+ * the account's address changes only when that link is confirmed.
+ */
+export type UserTokenPurpose = "password_reset" | "email_verification" | "email_change";
+
 export const userTokens = pgTable(
   "user_tokens",
   {
@@ -42,8 +48,10 @@ export const userTokens = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text().$type<"password_reset" | "email_verification">().notNull(),
+    purpose: text().$type<UserTokenPurpose>().notNull(),
     tokenHash: text().notNull(),
+    /** Email change only: the address the account moves to once the link is confirmed. */
+    newEmail: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -72,7 +80,16 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   secretCiphertext: text().notNull(),
   /** Its first characters, shown so admins can tell secrets apart. */
   secretPrefix: text().notNull(),
+  /** After a roll: the secret before it, also signed with until `previousSecretExpiresAt` (the grace period). */
+  previousSecretCiphertext: text(),
+  previousSecretPrefix: text(),
+  previousSecretExpiresAt: timestamp({ withTimezone: true }),
+  secretRolledAt: timestamp({ withTimezone: true }),
+  /** The idempotency key of the last roll: the same request again answers the same secret. */
+  rollKey: text(),
   disabledAt: timestamp({ withTimezone: true }),
+  /** Deleted: never sent to again, its secrets erased; the row and its delivery log stay readable. */
+  deletedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -105,7 +122,9 @@ export const webhookDeliveries = pgTable(
     endpointId: uuid()
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
-    status: text().$type<"pending" | "succeeded" | "dead">().notNull().default("pending"),
+    /** canceled: the endpoint was disabled or deleted before it succeeded (`canceledReason` says which). */
+    status: text().$type<"pending" | "succeeded" | "dead" | "canceled">().notNull().default("pending"),
+    canceledReason: text(),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastStatusCode: integer(),

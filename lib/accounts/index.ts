@@ -13,10 +13,13 @@ import { moveToFree } from "@/lib/billing";
 import { AppError } from "@/lib/errors";
 import { enqueueMail } from "@/lib/mail";
 import { hashToken, newToken } from "@/lib/orgs";
+import { emailSchema, tokenSchema } from "./schemas";
 
 /**
- * Accounts of people who are signed out: password reset and sign-up (with email verification).
- * Every emailed link is a random token stored only as its SHA-256, single use and expiring.
+ * Accounts of people who are signed out: password reset and sign-up (with email verification);
+ * and changing one's email address (email-change.ts). Every emailed link is a random token
+ * stored only as its SHA-256, single use and expiring, and opening it changes nothing: its page
+ * shows what will happen and a button posts to consume it (mail scanners fetch links too).
  */
 
 export const RESET_TTL_MS = 60 * 60_000;
@@ -25,11 +28,17 @@ export const VERIFY_TTL_MS = 3 * 86_400_000;
 export const MAX_RESETS_PER_EMAIL = 3;
 export const MAX_RESETS_PER_CLIENT = 20;
 
-const emailSchema = z
-  .string({ error: "Enter your email address." })
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter a valid email address.").max(254));
+export {
+  requestEmailChange,
+  requestEmailChangeSchema,
+  confirmEmailChange,
+  confirmEmailChangeSchema,
+  pendingEmailChange,
+  viewEmailChange,
+  EMAIL_CHANGE_TTL_MS,
+  MAX_EMAIL_CHANGES_PER_USER,
+  type EmailChangeView,
+} from "./email-change";
 
 export const requestResetSchema = z.object({ email: emailSchema });
 export const resetPasswordSchema = z.object({
@@ -46,7 +55,7 @@ export const signUpSchema = z.object({
     .min(2, "Use at least 2 characters.")
     .max(100, "Use at most 100 characters."),
 });
-export const verifyEmailSchema = z.object({ token: z.string().trim().min(20).max(200) });
+export const verifyEmailSchema = z.object({ token: tokenSchema });
 
 const sha = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -140,6 +149,11 @@ export async function resetPassword(
       .where(eq(users.id, row.userId))
       .returning({ id: users.id, email: users.email });
     await revokeSessions(tx, user!.id);
+    // "If this wasn't you, reset your password": that also cancels an email change not yet confirmed.
+    await tx
+      .update(userTokens)
+      .set({ usedAt: now })
+      .where(and(eq(userTokens.userId, user!.id), eq(userTokens.purpose, "email_change"), isNull(userTokens.usedAt)));
     await recordAudit(tx, {
       actor: userActor(user!),
       action: "user.password_reset",
@@ -234,7 +248,24 @@ export async function signUp(
   });
 }
 
-/** Confirm the address from the emailed link. */
+/** What the confirmation page shows for a link. Reads only: opening the link changes nothing. */
+export async function viewEmailVerification(
+  db: Queryable,
+  token: string,
+  now = new Date(),
+): Promise<{ status: "open"; email: string } | { status: "invalid" }> {
+  const parsed = tokenSchema.safeParse(token);
+  if (!parsed.success) return { status: "invalid" };
+  const [row] = await db
+    .select({ usedAt: userTokens.usedAt, expiresAt: userTokens.expiresAt, email: users.email })
+    .from(userTokens)
+    .innerJoin(users, eq(users.id, userTokens.userId))
+    .where(and(eq(userTokens.tokenHash, hashToken(parsed.data)), eq(userTokens.purpose, "email_verification")));
+  if (!row || row.usedAt || row.expiresAt <= now) return { status: "invalid" };
+  return { status: "open", email: row.email };
+}
+
+/** Confirm the address from the emailed link (the button on its page posts this). */
 export async function verifyEmail(db: Queryable, token: string, now = new Date()): Promise<{ email: string } | null> {
   const parsed = verifyEmailSchema.safeParse({ token });
   if (!parsed.success) return null;

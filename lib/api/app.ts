@@ -4,8 +4,8 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { errorResponse, parseJsonBody, parseWith } from "@/lib/http/errors";
+import { AppError, suspensionMessage } from "@/lib/errors";
+import { errorResponse, parseJsonBody, parseParams, parseWith } from "@/lib/http/errors";
 import { json } from "@/lib/http/json";
 import { requestIsHttps, securityHeaders } from "@/lib/http/security-headers";
 import { honoPath, type AnyRoute } from "./define";
@@ -37,12 +37,8 @@ export async function apiKeyCaller(db: Awaited<ReturnType<typeof getDb>>, req: R
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   const caller = await authenticateApiKey(db, match?.[1]?.trim());
-  if (caller.organization.status === "suspended") {
-    throw new AppError(
-      "suspended",
-      `Organization ${caller.organization.slug} is suspended${caller.organization.suspendedReason ? `: ${caller.organization.suspendedReason}` : ""}. Contact support to reactivate it.`,
-    );
-  }
+  if (caller.organization.status === "suspended")
+    throw new AppError("suspended", suspensionMessage(caller.organization, env().seller.email));
   return caller;
 }
 
@@ -51,7 +47,8 @@ function serve(route: AnyRoute) {
     const req = c.req.raw;
     const db = await getDb();
     const caller = route.auth === "api_key" ? await apiKeyCaller(db, req) : undefined;
-    const params = route.params ? parseWith(route.params, c.req.param(), "path") : undefined;
+    // A path parameter of the wrong shape names nothing we have: 404 with the schema's message (lib/input/ids.ts).
+    const params = route.params ? parseParams(route.params, c.req.param()) : undefined;
     const query = route.query ? parseWith(route.query, c.req.query(), "query") : undefined;
     let body: unknown;
     if (route.body || route.documentedBody) {
@@ -62,6 +59,20 @@ function serve(route: AnyRoute) {
     const out = await route.handler({ db, req, body, query, params, caller });
     return out instanceof Response ? out : json(out);
   };
+}
+
+/** 405 with `Allow` (GET brings HEAD; OPTIONS answers 204 with the same list). */
+function methodNotAllowed(method: string, path: string, methods: string[]): Response {
+  const upper = methods.map((m) => m.toUpperCase());
+  const allow = [...upper, ...(upper.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
+  const res = errorResponse(
+    new AppError("method_not_allowed", `${method} is not allowed on ${path}: use ${upper.join(" or ")}.`, {
+      allow: allow.split(", "),
+    }),
+  );
+  res.headers.set("allow", allow);
+  return res;
 }
 
 export function createApiApp(routes: readonly AnyRoute[]): Hono {
@@ -76,6 +87,11 @@ export function createApiApp(routes: readonly AnyRoute[]): Hono {
     for (const [name, value] of https ? headers.https : headers.http) c.res.headers.set(name, value);
   });
   for (const route of routes) app.on(route.method.toUpperCase(), honoPath(route.path), serve(route));
+  // A path we serve, asked with another method: 405 naming the methods it has (after the routes above).
+  const methodsOf = new Map<string, string[]>();
+  for (const route of routes) methodsOf.set(route.path, [...(methodsOf.get(route.path) ?? []), route.method]);
+  for (const [path, methods] of methodsOf)
+    app.all(honoPath(path), (c) => methodNotAllowed(c.req.method, path, methods));
   app.notFound((c) =>
     errorResponse(new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)),
   );

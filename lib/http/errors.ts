@@ -1,12 +1,20 @@
 import { ZodError, ZodObject, type z } from "zod";
 import { AppError } from "@/lib/errors";
-import { sanitizeInput } from "@/lib/input";
+import { sanitizeInput, strictDeep } from "@/lib/input";
 import { json } from "./json";
 
 export type FieldIssue = { path: string; message: string };
 
 export function zodIssues(error: ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  return error.issues.flatMap((i) =>
+    // An unknown field is named by its own path (`limits.maxAgnets`), one issue per key.
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({
+          path: [...i.path, key].map(String).join("."),
+          message: "is not a field here (check its spelling).",
+        }))
+      : [{ path: i.path.map(String).join("."), message: i.message }],
+  );
 }
 
 /** Turn a zod failure into a 400 AppError whose message lists what to fix. */
@@ -42,27 +50,28 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what?:
 
 /**
  * A JSON body, strictly: an object schema wants a JSON object, and refuses fields it doesn't
- * know (a typo in a field name must not pass for "not given"); numbers are JSON numbers because
+ * know, in nested objects too (lib/input/strict.ts; a typo in a field name must not pass for
+ * "not given"); numbers are JSON numbers because
  * the schemas coerce nothing (only the form layer does, lib/input/form.ts). Used by the route
  * wrappers (readJson) and the platform API (lib/api/app.ts).
  */
 export function parseJsonBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  if (!(schema instanceof ZodObject)) return parseWith(schema, body, "request body");
+  if (!(schema instanceof ZodObject)) return parseWith(strictDeep(schema), body, "request body");
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw new AppError("bad_request", "Request body must be a JSON object.");
-  return parseWith(strictOf(schema) as unknown as S, body, "request body");
+  return parseWith(strictDeep(schema), body, "request body");
 }
 
 /**
- * The strict copy of an object schema, made once: `.strict()` builds a new schema, and zod
- * compiles each schema's parser on its first parse, so a copy per request cost the hot API
- * routes a schema build and a compile on every call.
+ * Path parameters: clean strings (the sanitiser), then the route's params schema. A segment of
+ * the wrong shape names nothing we have: 404 with the schema's message, before any query.
  */
-const strictCopies = new WeakMap<ZodObject, ZodObject>();
-function strictOf(schema: ZodObject): ZodObject {
-  let strict = strictCopies.get(schema);
-  if (!strict) strictCopies.set(schema, (strict = schema.strict()));
-  return strict;
+export function parseParams<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const clean = sanitizeInput(value ?? {});
+  if (clean.issues.length > 0) throw new AppError("not_found", "Nothing is at this address: check the link.");
+  const parsed = schema.safeParse(clean.value);
+  if (!parsed.success) throw new AppError("not_found", parsed.error.issues[0]?.message ?? "Not found.");
+  return parsed.data;
 }
 
 /** A JSON error response for any thrown value; unexpected errors are logged and answered as 500. */

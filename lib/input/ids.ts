@@ -29,12 +29,32 @@ export function parseIdOrNotFound(value: unknown, what: string): string {
   return value.toLowerCase();
 }
 
-/** Route params: a uuid naming `what` (refused as 404 "No <what> with that id."). */
+/**
+ * Route params. Every dynamic path segment is parsed by one of these (lib/http/route.ts and the
+ * platform API's declarations): a value of the wrong shape is 404 with the message below, never
+ * a query. As regexes they also say their shape in the OpenAPI document.
+ */
+
+/** A uuid naming `what` (refused as 404 "No <what> with that id."). */
 export function uuidParam(what: string) {
-  return z.string().refine(isUuid, `No ${what} with that id.`);
+  return z.string().regex(UUID, `No ${what} with that id.`);
 }
 
-/** Route params: an organization slug (refused as 404). */
+/** An organization slug (refused as 404). */
 export function slugParam() {
-  return z.string().refine(isSlug, "No such organization, or you are not a member of it.");
+  return z.string().regex(SLUG, "No such organization, or you are not a member of it.");
+}
+
+/** A feature flag's key as flags are created (lib/flags flagKeySchema, already lower-cased). */
+const FLAG_KEY = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+export function flagKeyParam() {
+  return z
+    .string()
+    .regex(FLAG_KEY, "No flag with that key: keys are 2–63 lower-case letters, digits, dots, dashes or underscores.");
+}
+
+/** A Stripe event id as Stripe (and our emulator) writes them: `evt_` and letters, digits, underscores. */
+const STRIPE_EVENT_ID = /^evt_[A-Za-z0-9_]{1,251}$/;
+export function stripeEventIdParam() {
+  return z.string().regex(STRIPE_EVENT_ID, "No Stripe event with that id: event ids look like evt_1Pgc76B7WZ01zgkW.");
 }

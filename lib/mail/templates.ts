@@ -102,6 +102,48 @@ export const TEMPLATES = {
       footer: "If you didn't sign up for AgentBill, ignore this message.",
     }),
   }),
+  email_change_confirm: define({
+    schema: z.object({ email: z.string(), currentEmail: z.string(), token: z.string(), expiresAt: z.string() }),
+    audience: "payload",
+    render: (p, ctx) => ({
+      subject: "Confirm your new email address for AgentBill",
+      preview: `Confirm to sign in with ${p.email} from now on.`,
+      heading: "Confirm your new email address",
+      blocks: [
+        {
+          kind: "p",
+          text: `Someone signed in to the AgentBill account of ${p.currentEmail} asked to change its email address to ${p.email}. Open this link and confirm; until then the address stays ${p.currentEmail}.`,
+        },
+        { kind: "link", label: "Confirm the new address", url: `${ctx.appUrl}/confirm-email-change/${p.token}` },
+        {
+          kind: "p",
+          text: `The link works once and expires on ${day(p.expiresAt)}. After that you sign in with ${p.email}.`,
+        },
+      ],
+      footer: "If you didn't ask for this, ignore this message: nothing changes unless the link is confirmed.",
+    }),
+  }),
+  email_change_notice: define({
+    schema: z.object({ email: z.string(), newEmail: z.string() }),
+    audience: "payload",
+    render: (p, ctx) => ({
+      subject: "Your AgentBill email address is being changed",
+      preview: `A change to ${p.newEmail} was requested.`,
+      heading: "Your email address is being changed",
+      blocks: [
+        {
+          kind: "p",
+          text: `Someone signed in to your AgentBill account (${p.email}) with your password asked to change its email address to ${p.newEmail}. We sent a confirmation link there; the address changes only when it is confirmed.`,
+        },
+        {
+          kind: "p",
+          text: "If this wasn't you, reset your password now: that cancels the change and signs out every session.",
+        },
+        { kind: "link", label: "Reset my password", url: `${ctx.appUrl}/forgot-password` },
+      ],
+      footer: "You get this because this address is the one your AgentBill account uses today.",
+    }),
+  }),
   invoice_paid: define({
     schema: z.object({
       invoice: z.string(),

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import { rowsOf, type Db, type Queryable } from "@/db/types";
 import { env } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { openSecret, sign, SIGNATURE_HEADER } from "./signing";
 import { assertDeliverableUrl } from "./targets";
 
@@ -70,7 +70,7 @@ export async function fanOutEvents(db: Db, opts: { limit?: number; now?: Date } 
       insert into ${webhookDeliveries} (event_id, endpoint_id, next_attempt_at, created_at)
       select e.id, ep.id, ${at}::timestamptz, ${at}::timestamptz
       from ${webhookEvents} e join ${webhookEndpoints} ep
-        on ep.disabled_at is null and ep.created_at <= e.created_at and (e.type = any(ep.events) or '*' = any(ep.events))
+        on ep.disabled_at is null and ep.deleted_at is null and ep.created_at <= e.created_at and (e.type = any(ep.events) or '*' = any(ep.events))
       where e.id in (${ids})
       on conflict (event_id, endpoint_id) do nothing`);
     await tx.execute(sql`update ${webhookEvents} set fanned_out_at = now() where id in (${ids})`);
@@ -82,7 +82,7 @@ export type AttemptOutcome = { ok: boolean; statusCode: number | null; error: st
 
 /** One signed POST. Never throws: the outcome says what happened. */
 export async function postEvent(
-  target: { url: string; secret: string },
+  target: { url: string; secrets: readonly string[] },
   body: string,
   opts: { at: Date; fetch: Fetch; timeoutMs: number; allowPrivate: boolean },
 ): Promise<AttemptOutcome> {
@@ -100,7 +100,7 @@ export async function postEvent(
       headers: {
         "content-type": "application/json",
         "user-agent": "AgentBill-Webhooks/1",
-        [SIGNATURE_HEADER]: sign(target.secret, body, t),
+        [SIGNATURE_HEADER]: sign(target.secrets, body, t),
       },
       body,
       signal: AbortSignal.timeout(opts.timeoutMs),
@@ -138,7 +138,18 @@ type Claimed = {
   event_created_at: Date | string;
   url: string;
   secret_ciphertext: string;
+  previous_secret_ciphertext: string | null;
+  previous_secret_expires_at: Date | string | null;
 };
+
+/** The current secret, and the previous one while its grace period lasts at `at`. */
+function secretsAt(row: Claimed, at: Date, authSecret: string): string[] {
+  const secrets = [openSecret(row.secret_ciphertext, authSecret)];
+  if (row.previous_secret_ciphertext && row.previous_secret_expires_at)
+    if (new Date(row.previous_secret_expires_at).getTime() > at.getTime())
+      secrets.push(openSecret(row.previous_secret_ciphertext, authSecret));
+  return secrets;
+}
 
 /** Attempt one delivery row now (claimed by the caller), recording the attempt and the outcome. */
 async function attempt(tx: Queryable, row: Claimed, opts: Required<Omit<DeliveryOptions, "signal" | "limit">>) {
@@ -149,7 +160,7 @@ async function attempt(tx: Queryable, row: Claimed, opts: Required<Omit<Delivery
     createdAt: new Date(row.event_created_at),
     data: row.data,
   });
-  const outcome = await postEvent({ url: row.url, secret: openSecret(row.secret_ciphertext, opts.authSecret) }, body, {
+  const outcome = await postEvent({ url: row.url, secrets: secretsAt(row, at, opts.authSecret) }, body, {
     at,
     fetch: opts.fetch,
     timeoutMs: opts.timeoutMs,
@@ -181,7 +192,7 @@ async function attempt(tx: Queryable, row: Claimed, opts: Required<Omit<Delivery
 }
 
 const CLAIM_COLUMNS = sql`d.id, d.attempts, d.created_at, e.id as event_id, e.type, e.data, e.created_at as event_created_at,
-  ep.url, ep.secret_ciphertext`;
+  ep.url, ep.secret_ciphertext, ep.previous_secret_ciphertext, ep.previous_secret_expires_at`;
 
 function resolved(opts: DeliveryOptions) {
   const e = env();
@@ -213,7 +224,8 @@ export async function drainWebhookDeliveries(db: Db, opts: DeliveryOptions = {})
           from ${webhookDeliveries} d
           join ${webhookEvents} e on e.id = d.event_id
           join ${webhookEndpoints} ep on ep.id = d.endpoint_id
-          where d.status = 'pending' and d.next_attempt_at <= ${o.now().toISOString()}::timestamptz and ep.disabled_at is null
+          where d.status = 'pending' and d.next_attempt_at <= ${o.now().toISOString()}::timestamptz
+            and ep.disabled_at is null and ep.deleted_at is null
           order by d.next_attempt_at limit 1
           for update of d skip locked`),
       );
@@ -231,7 +243,10 @@ export async function drainWebhookDeliveries(db: Db, opts: DeliveryOptions = {})
   return result;
 }
 
-/** Deliver one row now (test send, manual redelivery): waits for the row's lock if the worker holds it. */
+/**
+ * Deliver one pending row now (test send, manual redelivery): waits for the row's lock if the
+ * worker holds it. Refused when the endpoint was disabled or deleted (its rows canceled) meanwhile.
+ */
 export async function deliverNow(db: Db, deliveryId: string, opts: DeliveryOptions = {}): Promise<AttemptOutcome> {
   const o = resolved(opts);
   return db.transaction(async (tx) => {
@@ -241,10 +256,11 @@ export async function deliverNow(db: Db, deliveryId: string, opts: DeliveryOptio
         from ${webhookDeliveries} d
         join ${webhookEvents} e on e.id = d.event_id
         join ${webhookEndpoints} ep on ep.id = d.endpoint_id
-        where d.id = ${deliveryId}::uuid
+        where d.id = ${deliveryId}::uuid and d.status = 'pending' and ep.disabled_at is null and ep.deleted_at is null
         for update of d`),
     );
-    if (!row) throw new Error(`No delivery ${deliveryId}`);
+    // Canceled meanwhile (the endpoint disabled or deleted between the check and now).
+    if (!row) throw new AppError("conflict", "The endpoint was disabled or deleted meanwhile: nothing was sent.");
     return attempt(tx, row, o);
   });
 }
@@ -253,7 +269,7 @@ export async function deliverNow(db: Db, deliveryId: string, opts: DeliveryOptio
 export async function requeueDelivery(db: Queryable, deliveryId: string, endpointId: string): Promise<boolean> {
   const rows = await db
     .update(webhookDeliveries)
-    .set({ status: "pending", nextAttemptAt: new Date(), createdAt: new Date() })
+    .set({ status: "pending", canceledReason: null, nextAttemptAt: new Date(), createdAt: new Date() })
     .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)))
     .returning({ id: webhookDeliveries.id });
   return rows.length > 0;

@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import type { Db, Queryable } from "@/db/types";
@@ -9,9 +9,10 @@ import { AppError } from "@/lib/errors";
 import { deliverNow, requeueDelivery, type AttemptOutcome, type DeliveryOptions } from "./delivery";
 import { newEventId, PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE } from "./events";
 import { newEndpointSecret, sealSecret } from "./signing";
+import { ENDPOINT_VIEW, type EndpointView } from "./view";
 import { assertDeliverableUrl } from "./targets";
 
-/** Platform admins' endpoints: register (the secret is shown once), list, disable, test, redeliver. */
+/** Platform admins' endpoints: register (the secret is shown once), list, test, redeliver (lifecycle.ts: disable, delete, roll). */
 
 const reason = z
   .string({ error: "Say why (for the audit log)." })
@@ -47,34 +48,15 @@ export const createEndpointFormSchema = z.object({
   reason,
 });
 export const endpointReasonSchema = z.object({ reason });
-
-export type EndpointView = {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  secretPrefix: string;
-  disabledAt: Date | null;
-  createdAt: Date;
-};
-
-const VIEW = {
-  id: webhookEndpoints.id,
-  url: webhookEndpoints.url,
-  description: webhookEndpoints.description,
-  events: webhookEndpoints.events,
-  secretPrefix: webhookEndpoints.secretPrefix,
-  disabledAt: webhookEndpoints.disabledAt,
-  createdAt: webhookEndpoints.createdAt,
-};
+export type { EndpointView };
 
 export async function listEndpoints(db: Queryable): Promise<EndpointView[]> {
-  return db.select(VIEW).from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt));
+  return db.select(ENDPOINT_VIEW).from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt));
 }
 
 export async function getEndpointOrThrow(db: Queryable, id: string): Promise<EndpointView> {
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such webhook endpoint.");
-  const [row] = await db.select(VIEW).from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+  const [row] = await db.select(ENDPOINT_VIEW).from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
   if (!row) throw new AppError("not_found", "No such webhook endpoint.");
   return row;
 }
@@ -97,7 +79,7 @@ export async function createEndpoint(
         secretCiphertext: sealSecret(secret, env().authSecret),
         secretPrefix: `${secret.slice(0, 12)}…`,
       })
-      .returning(VIEW);
+      .returning(ENDPOINT_VIEW);
     await recordAudit(tx, {
       actor,
       action: "webhook_endpoint.created",
@@ -109,31 +91,6 @@ export async function createEndpoint(
   });
 }
 
-export async function setEndpointEnabled(
-  db: Queryable,
-  id: string,
-  enabled: boolean,
-  input: { reason: string },
-  actor: Actor,
-): Promise<EndpointView> {
-  const current = await getEndpointOrThrow(db, id);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(webhookEndpoints)
-      .set({ disabledAt: enabled ? null : (current.disabledAt ?? new Date()) })
-      .where(eq(webhookEndpoints.id, id))
-      .returning(VIEW);
-    await recordAudit(tx, {
-      actor,
-      action: enabled ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled",
-      targetType: "webhook_endpoint",
-      targetId: id,
-      details: { reason: input.reason },
-    });
-    return row!;
-  });
-}
-
 export type DeliveryRow = {
   id: string;
   eventId: string;
@@ -142,6 +99,7 @@ export type DeliveryRow = {
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  canceledReason: string | null;
   lastAttemptAt: Date | null;
   nextAttemptAt: Date;
   createdAt: Date;
@@ -157,6 +115,7 @@ export async function listDeliveries(db: Queryable, endpointId: string, limit = 
       attempts: webhookDeliveries.attempts,
       lastStatusCode: webhookDeliveries.lastStatusCode,
       lastError: webhookDeliveries.lastError,
+      canceledReason: webhookDeliveries.canceledReason,
       lastAttemptAt: webhookDeliveries.lastAttemptAt,
       nextAttemptAt: webhookDeliveries.nextAttemptAt,
       createdAt: webhookDeliveries.createdAt,
@@ -168,6 +127,11 @@ export async function listDeliveries(db: Queryable, endpointId: string, limit = 
     .limit(limit);
 }
 
+function assertSendable(endpoint: EndpointView): void {
+  if (endpoint.deletedAt) throw new AppError("conflict", "This endpoint was deleted: nothing is sent to it.");
+  if (endpoint.disabledAt) throw new AppError("conflict", "This endpoint is disabled. Enable it first.");
+}
+
 /** Send an `endpoint.test` event to this endpoint now; the attempt is in its delivery log. */
 export async function sendTestEvent(
   db: Db,
@@ -175,8 +139,7 @@ export async function sendTestEvent(
   actor: Actor,
   opts: DeliveryOptions = {},
 ): Promise<AttemptOutcome> {
-  const endpoint = await getEndpointOrThrow(db, endpointId);
-  if (endpoint.disabledAt) throw new AppError("conflict", "This endpoint is disabled. Enable it first.");
+  assertSendable(await getEndpointOrThrow(db, endpointId));
   const deliveryId = await db.transaction(async (tx) => {
     const id = newEventId();
     await tx.insert(webhookEvents).values({
@@ -212,7 +175,7 @@ export async function redeliver(
   opts: DeliveryOptions = {},
 ): Promise<AttemptOutcome> {
   if (!z.uuid().safeParse(deliveryId).success) throw new AppError("not_found", "No such delivery.");
-  await getEndpointOrThrow(db, endpointId);
+  assertSendable(await getEndpointOrThrow(db, endpointId));
   const ok = await db.transaction(async (tx) => {
     if (!(await requeueDelivery(tx, deliveryId, endpointId))) return false;
     await recordAudit(tx, {
@@ -231,6 +194,9 @@ export async function redeliver(
 /** Endpoints still enabled (for the health of the worker and the admin overview). */
 export async function enabledEndpointCount(db: Queryable): Promise<number> {
   return (
-    await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt))
+    await db
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(and(isNull(webhookEndpoints.disabledAt), isNull(webhookEndpoints.deletedAt)))
   ).length;
 }

@@ -1,6 +1,6 @@
 /** Signed webhooks to the agent platform: events, endpoints, the delivery worker. */
 export { PLATFORM_EVENT_TYPES, TEST_EVENT_TYPE, recordPlatformEvent, type PlatformEventType } from "./events";
-export { sign, verifySignature, SIGNATURE_HEADER } from "./signing";
+export { sign, SIGNATURE_HEADER } from "./signing";
 export { assertDeliverableUrl, isPrivateAddress } from "./targets";
 export {
   drainWebhookDeliveries,
@@ -22,8 +22,20 @@ export {
   listEndpoints,
   redeliver,
   sendTestEvent,
-  setEndpointEnabled,
   enabledEndpointCount,
   type DeliveryRow,
   type EndpointView,
 } from "./endpoints";
+export {
+  DEFAULT_GRACE_SECONDS,
+  GRACE_CHOICES,
+  deleteEndpoint,
+  deleteEndpointSchema,
+  rollEndpointSecret,
+  rollSecretFormSchema,
+  rollSecretSchema,
+  setEndpointEnabled,
+  updateEndpointSchema,
+  type RolledSecret,
+} from "./lifecycle";
+export { endpointJson, endpointStatus, inGracePeriod, type EndpointStatus } from "./view";

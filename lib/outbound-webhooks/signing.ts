@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 
 /**
  * Signatures like Stripe's: `AgentBill-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` of
@@ -10,31 +10,16 @@ export function newEndpointSecret(): string {
   return `whsec_${randomBytes(24).toString("base64url")}`;
 }
 
-export function sign(secret: string, rawBody: string, t: number): string {
-  const v1 = createHmac("sha256", secret).update(`${t}.${rawBody}`, "utf8").digest("hex");
-  return `t=${t},v1=${v1}`;
-}
-
-/** What a receiver does (README): recompute, compare in constant time, refuse old timestamps. */
-export function verifySignature(
-  header: string | null | undefined,
-  rawBody: string,
-  secret: string,
-  opts: { toleranceSeconds?: number; now?: Date } = {},
-): boolean {
-  if (!header) return false;
-  const parts = Object.fromEntries(
-    header.split(",").map((p) => {
-      const i = p.indexOf("=");
-      return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
-    }),
-  );
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || !/^[0-9a-f]{64}$/.test(parts.v1 ?? "")) return false;
-  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - t) > (opts.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(sign(secret, rawBody, t).split("v1=")[1]!, "hex");
-  return timingSafeEqual(expected, Buffer.from(parts.v1!, "hex"));
+/**
+ * The header for one delivery: one `v1` per secret (the current one first; the previous one too
+ * while a rolled secret's grace period lasts). Receivers verify with @agentbill/client's
+ * `constructWebhookEvent` (packages/client/src/webhooks.ts), which accepts any matching `v1`.
+ */
+export function sign(secrets: string | readonly string[], rawBody: string, t: number): string {
+  const list = typeof secrets === "string" ? [secrets] : secrets;
+  if (list.length === 0) throw new Error("sign: no secret");
+  const v1 = list.map((s) => `v1=${createHmac("sha256", s).update(`${t}.${rawBody}`, "utf8").digest("hex")}`);
+  return [`t=${t}`, ...v1].join(",");
 }
 
 /** Secrets at rest: AES-256-GCM under a key derived from AUTH_SECRET (we must sign with them later). */

@@ -36,7 +36,7 @@ export async function receiveStripeWebhook(
     throw err;
   }
   try {
-    const outcome = await recordStripeEvent(deps.db ?? (await getDb()), event, deps.now);
+    const outcome = await recordStripeEvent(deps.db ?? (await getDb()), event, deps.now, rawBody);
     if (outcome === "queued") kickJob(WEBHOOK_JOB);
     return { status: 200, body: { received: true, outcome } };
   } catch (err) {

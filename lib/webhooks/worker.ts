@@ -5,7 +5,7 @@ import { rowsOf, type Db, type Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { describeFailure } from "@/lib/jobs";
 import type { Stripe } from "@/lib/stripe/client";
-import { dispatch } from "./handlers";
+import { coverGroupOf, dispatch } from "./handlers";
 import { recordStripeEvent } from "./record";
 
 /**
@@ -23,14 +23,26 @@ export const WEBHOOK_JOB = "stripe.webhooks";
 export const RETRY_DELAYS_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
 
 export type WorkOutcome = "processed" | "failed" | "duplicate";
-export type Worked = { id: string; type: string; outcome: WorkOutcome; error?: string };
+/** One pass of the worker: its head event, and how many events it applied (`covered`, the head included). */
+export type Worked = { id: string; type: string; outcome: WorkOutcome; error?: string; covered?: number };
 
-type Claimed = { id: string; type: string; status: string; attempts: number; payload: unknown };
+type Claimed = {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  objectId: string | null;
+  created: number;
+  payload: unknown;
+};
+
+const CLAIMED_COLUMNS = sql`id, type, status::text as status, attempts, object_id as "objectId", stripe_created as created, payload`;
 
 async function claimNext(tx: Queryable, now: Date): Promise<Claimed | null> {
   const [row] = rowsOf<Claimed>(
     await tx.execute(sql`
-      select e.id, e.type, e.status::text as status, e.attempts, e.payload
+      select e.id, e.type, e.status::text as status, e.attempts, e.object_id as "objectId",
+             e.stripe_created as created, e.payload
       from stripe_events e
       where e.status in ('pending', 'failed') and e.next_attempt_at is not null
         and e.next_attempt_at <= ${now.toISOString()}::timestamptz
@@ -45,10 +57,40 @@ async function claimNext(tx: Queryable, now: Date): Promise<Claimed | null> {
   return row ?? null;
 }
 
+/** Most events one pass covers (the head included). */
+const MAX_COVERED = 100;
+
+/**
+ * The due events of the head's object right after it, in Stripe's order, that one pass of the
+ * head's handler covers (lib/webhooks/handlers: coverGroupOf): a run that stops at the first
+ * event of another kind or not yet due. Locked for this transaction. No other worker can hold
+ * them (the head, still open, holds every later event of its object back); an admin replay
+ * holding one is waited for.
+ */
+async function claimCovered(tx: Queryable, head: Claimed, now: Date): Promise<Claimed[]> {
+  const group = coverGroupOf(head.type);
+  if (!group || !head.objectId) return [];
+  const rows = rowsOf<Claimed & { due: boolean }>(
+    await tx.execute(sql`
+      select ${CLAIMED_COLUMNS}, next_attempt_at <= ${now.toISOString()}::timestamptz as due
+      from stripe_events
+      where object_id = ${head.objectId} and status in ('pending', 'failed') and next_attempt_at is not null
+        and (stripe_created, id) > (${head.created}, ${head.id})
+      order by stripe_created, id
+      limit ${MAX_COVERED - 1}
+      for update`),
+  );
+  const run: Claimed[] = [];
+  for (const r of rows) {
+    if (!r.due || coverGroupOf(r.type) !== group) break;
+    run.push(r);
+  }
+  return run;
+}
+
 async function claimById(tx: Queryable, id: string): Promise<Claimed | null> {
   const [row] = rowsOf<Claimed>(
-    await tx.execute(sql`
-      select id, type, status::text as status, attempts, payload from stripe_events where id = ${id} for update`),
+    await tx.execute(sql`select ${CLAIMED_COLUMNS} from stripe_events where id = ${id} for update`),
   );
   return row ?? null;
 }
@@ -58,23 +100,41 @@ function payloadOf(row: Claimed): Stripe.Event {
   return (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as Stripe.Event;
 }
 
-/** Apply one claimed event in a savepoint; record how it went in the claiming transaction. */
-async function apply(tx: Queryable, stripe: Stripe, row: Claimed, now: Date): Promise<Worked> {
+async function markProcessed(tx: Queryable, ids: string[], now: Date): Promise<void> {
+  await tx.execute(sql`
+    update stripe_events
+    set status = 'processed', attempts = attempts + 1, processed_at = ${now.toISOString()}::timestamptz,
+        next_attempt_at = null, last_error = null, last_error_detail = null
+    where id = any(${`{${ids.join(",")}}`}::text[])`);
+}
+
+/**
+ * Apply one claimed event in a savepoint (with the later events of its object that the same pass
+ * covers: the newest of them is applied, which re-reads the object from Stripe); record how it
+ * went in the claiming transaction. Should the covering pass fail, the head is tried alone, so
+ * a failure is recorded on the event that fails, as without covering.
+ */
+async function apply(tx: Queryable, stripe: Stripe, row: Claimed, now: Date, covered: Claimed[] = []): Promise<Worked> {
   const attempts = row.attempts + 1;
   try {
-    await tx.transaction((sp) => dispatch({ tx: sp, stripe, now }, payloadOf(row)));
-    await tx
-      .update(stripeEvents)
-      .set({
-        status: "processed",
-        attempts,
-        processedAt: now,
-        nextAttemptAt: null,
-        lastError: null,
-        lastErrorDetail: null,
-      })
-      .where(eq(stripeEvents.id, row.id));
-    return { id: row.id, type: row.type, outcome: "processed" };
+    const newest = covered.at(-1);
+    let done = [row];
+    if (newest) {
+      try {
+        await tx.transaction((sp) => dispatch({ tx: sp, stripe, now }, payloadOf(newest)));
+        done = [row, ...covered];
+      } catch {
+        await tx.transaction((sp) => dispatch({ tx: sp, stripe, now }, payloadOf(row)));
+      }
+    } else {
+      await tx.transaction((sp) => dispatch({ tx: sp, stripe, now }, payloadOf(row)));
+    }
+    await markProcessed(
+      tx,
+      done.map((r) => r.id),
+      now,
+    );
+    return { id: row.id, type: row.type, outcome: "processed", covered: done.length };
   } catch (err) {
     const failure = describeFailure(err);
     const delay = RETRY_DELAYS_MS[attempts - 1];
@@ -99,7 +159,7 @@ async function apply(tx: Queryable, stripe: Stripe, row: Claimed, now: Date): Pr
 export async function processNextEvent(db: Db, stripe: Stripe, now = new Date()): Promise<Worked | null> {
   return db.transaction(async (tx) => {
     const row = await claimNext(tx, now);
-    return row ? apply(tx, stripe, row, now) : null;
+    return row ? apply(tx, stripe, row, now, await claimCovered(tx, row, now)) : null;
   });
 }
 
@@ -114,7 +174,8 @@ export async function processEventById(db: Db, stripe: Stripe, id: string, now =
   });
 }
 
-export type DrainReport = { processed: number; failed: number; ms: number };
+/** `processed`: events applied; `passes`: handler passes that applied them (one pass may cover several events). */
+export type DrainReport = { processed: number; failed: number; passes: number; ms: number };
 
 /**
  * The worker's job: apply due events until none is left, the time budget is spent or the
@@ -129,14 +190,15 @@ export async function drainStripeEvents(
   const budget = opts.budgetMs ?? 10_000;
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const clock = opts.now ?? (() => new Date());
-  const report: DrainReport = { processed: 0, failed: 0, ms: 0 };
+  const report: DrainReport = { processed: 0, failed: 0, passes: 0, ms: 0 };
   let taken = 0;
   const loop = async () => {
     while (!opts.signal?.aborted && performance.now() - started < budget && taken < max) {
       taken++;
       const worked = await processNextEvent(db, stripe, clock());
       if (!worked) return;
-      if (worked.outcome === "processed") report.processed++;
+      report.passes++;
+      if (worked.outcome === "processed") report.processed += worked.covered ?? 1;
       else if (worked.outcome === "failed") report.failed++;
     }
   };

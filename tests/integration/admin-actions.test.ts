@@ -14,7 +14,8 @@ import {
 } from "@/lib/admin";
 import { DEMO_API_KEY } from "@/demo";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
-import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { AppError, suspensionMessage } from "@/lib/errors";
 import { getUsageOverview } from "@/lib/usage/summary";
 import { adminSetEnterpriseTerms } from "@/lib/admin";
 import { localSubscription, makeOrg, startBillingEnv, type BillingEnv } from "../support/billing-env";
@@ -310,7 +311,11 @@ describe("suspension", () => {
     expect(await refused.json()).toEqual({
       error: {
         code: "suspended",
-        message: "Organization acme is suspended: Chargeback under review. Contact support to reactivate it.",
+        // The one sentence the organization's pages show too (lib/errors).
+        message: suspensionMessage(
+          { name: "Acme Robotics", suspendedReason: "Chargeback under review" },
+          env().seller.email,
+        ),
       },
     });
     const other = await callFlags(globexKey);

@@ -16,8 +16,8 @@ import {
   redeliver,
   retryDelayMs,
   sendTestEvent,
-  verifySignature,
 } from "@/lib/outbound-webhooks";
+import { verifyWebhookSignature } from "@agentbill/client";
 import { createTestDatabase } from "../support/db";
 import { startReceiver, type Receiver } from "../support/webhook-receiver";
 
@@ -37,6 +37,16 @@ beforeEach(async () => {
   // Each test looks at its own endpoint only.
   await database.db.update(webhookEndpoints).set({ disabledAt: new Date() });
 });
+
+/** What a receiver does: @agentbill/client's check (true, or false for any WebhookSignatureError). */
+function verifySignature(header: string, body: string, secret: string, opts: { now?: Date } = {}): boolean {
+  try {
+    verifyWebhookSignature(body, header, secret, { now: () => opts.now ?? new Date() });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function endpoint(events: string[] = ["*"]) {
   const input = createEndpointSchema.parse({ url: rx.url, events, reason: "connect the platform" });

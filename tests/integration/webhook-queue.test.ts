@@ -177,6 +177,40 @@ describe("the worker", () => {
     expect(notices[0]!.n).toBe(1);
   });
 
+  it("one pass applies a run of pending events of one object: the newest, whose handler re-reads the object", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    const seats = (id: string, at: number, quantity: number) => {
+      const e = variant("customer.subscription.updated", id, at, { cancel_at_period_end: false, cancel_at: null });
+      const obj = e.data.object as { items: { data: { quantity: number }[] } };
+      e.data.object = { ...obj, items: { ...obj.items, data: [{ ...obj.items.data[0]!, quantity }] } };
+      return e;
+    };
+    await receive(fixtureEvent("customer.subscription.created"));
+    // Delivered out of order: the worker applies them in Stripe's order anyway.
+    for (const q of [4, 2, 3, 5]) await receive(seats(`evt_run_${q}`, base.created + q, q));
+    expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 5, failed: 0, passes: 1 });
+    const [row] = await database.db.select().from(subscriptions).where(eq(subscriptions.organizationId, orgId));
+    expect(row).toMatchObject({ planId: "pro", seats: 5, stripeLastEventCreated: base.created + 5 });
+    const rows = rowsOf<{ status: string; attempts: number }>(
+      await database.db.execute(sql`select status::text as status, attempts from stripe_events`),
+    );
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
+  });
+
+  it("an event with an effect of its own (trial_will_end's notice) ends a run and is applied alone", async () => {
+    const created = fixtureEvent("customer.subscription.created");
+    await receive(created);
+    await receive(variant("customer.subscription.updated", "evt_before", created.created + 1));
+    await receive({ ...fixtureEvent("customer.subscription.trial_will_end"), created: created.created + 2 });
+    await receive(variant("customer.subscription.updated", "evt_after", created.created + 3));
+    expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 4, failed: 0, passes: 3 });
+    const notices = rowsOf<{ n: number }>(
+      await database.db.execute(sql`select count(*)::int as n from outbox where kind = 'trial_will_end'`),
+    );
+    expect(notices[0]!.n).toBe(1);
+  });
+
   it("several workers draining at once apply every event exactly once", async () => {
     const base = fixtureEvent("customer.subscription.updated");
     const events = Array.from({ length: 24 }, (_, i) =>

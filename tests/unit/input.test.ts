@@ -11,6 +11,7 @@ import {
   numberFromText,
   sanitizeInput,
   stringProblem,
+  strictDeep,
 } from "@/lib/input";
 import { setLimitOverrideSchema } from "@/lib/admin/schemas";
 import { createFlagSchema, flagOverrideSchema } from "@/lib/flags/schemas";
@@ -140,5 +141,41 @@ describe("ids and days", () => {
     expect(range.safeParse({ from: "2026-12-01", to: "2026-11-30" }).success).toBe(false);
     expect(range.safeParse({ from: "2026-10-01", to: "2026-11-30" }).success).toBe(false);
     expect(range.parse({ from: "2026-11-01", to: "2026-12-01" })).toEqual({ from: "2026-11-01", to: "2026-12-01" });
+  });
+});
+
+describe("strictDeep: JSON bodies are strict all the way down", () => {
+  const schema = z.object({
+    limits: z.object({ maxAgents: z.number() }).partial().default({}),
+    lines: z.array(z.object({ description: z.string() })).min(1),
+    metadata: z.record(z.string(), z.string()).optional(),
+    extra: z.object({ a: z.number() }).loose().optional(),
+    picked: z
+      .object({ n: z.number() })
+      .refine((v) => v.n > 0, "n must be positive")
+      .optional(),
+  });
+  const strict = strictDeep(schema);
+  const ok = { limits: { maxAgents: 5 }, lines: [{ description: "x" }] };
+
+  it("refuses unknown keys in nested objects and array items, naming their path", () => {
+    expect(strict.safeParse(ok).success).toBe(true);
+    const nested = strict.safeParse({ ...ok, limits: { maxAgents: 5, maxAgnets: 9 } });
+    expect(nested.success).toBe(false);
+    expect(nested.error!.issues[0]).toMatchObject({ code: "unrecognized_keys", path: ["limits"], keys: ["maxAgnets"] });
+    const item = strict.safeParse({ ...ok, lines: [{ description: "x", amount: 5 }] });
+    expect(item.error!.issues[0]).toMatchObject({ path: ["lines", 0], keys: ["amount"] });
+    expect(strict.safeParse({ ...ok, top: 1 }).success).toBe(false);
+  });
+
+  it("keeps free-form parts free-form and refinements in force", () => {
+    expect(strict.safeParse({ ...ok, metadata: { anything: "goes", at: "all" } }).success).toBe(true);
+    expect(strict.safeParse({ ...ok, extra: { a: 1, b: 2 } }).success).toBe(true);
+    expect(strict.safeParse({ ...ok, picked: { n: 0 } }).error!.issues[0]!.message).toBe("n must be positive");
+    expect(strict.safeParse({ ...ok, picked: { n: 1, m: 2 } }).success).toBe(false);
+    // Defaults still apply, and the original schema is untouched.
+    expect(strict.parse({ lines: [{ description: "x" }] }).limits).toEqual({});
+    expect(schema.safeParse({ ...ok, limits: { maxAgents: 5, other: 1 } }).success).toBe(true);
+    expect(strictDeep(schema)).toBe(strict);
   });
 });

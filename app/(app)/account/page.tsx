@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { logoutAction } from "@/app/actions/auth";
 import { AppHeader } from "@/components/app-header";
+import { ChangeEmailForm } from "@/components/account/change-email-form";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
 import { Button } from "@/components/ui/button";
@@ -12,12 +13,14 @@ import { users } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { ResendVerificationButton } from "@/components/account/resend-verification";
 import { resendVerificationAction } from "@/app/actions/accounts";
-import { changePasswordAction, signOutEverywhereAction } from "./actions";
+import { pendingEmailChange } from "@/lib/accounts";
+import { formatDate } from "@/lib/format";
+import { changePasswordAction, requestEmailChangeAction, signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
 export const dynamic = "force-dynamic";
 
-/** The signed-in person's own account: password and sessions. */
+/** The signed-in person's own account: email address, password and sessions. */
 export default async function AccountPage({
   searchParams,
 }: {
@@ -25,12 +28,9 @@ export default async function AccountPage({
 }) {
   const user = await requireUser();
   const { passwordChanged } = await searchParams;
-  const [me] = await (
-    await getDb()
-  )
-    .select({ verified: users.emailVerifiedAt })
-    .from(users)
-    .where(eq(users.id, user.id));
+  const db = await getDb();
+  const [me] = await db.select({ verified: users.emailVerifiedAt }).from(users).where(eq(users.id, user.id));
+  const pending = await pendingEmailChange(db, user.id);
   return (
     <>
       <AppHeader
@@ -47,6 +47,23 @@ export default async function AccountPage({
             <ResendVerificationButton action={resendVerificationAction} />
           </Notice>
         ) : null}
+        <section aria-labelledby="email-heading" className="space-y-3">
+          <h2 id="email-heading" className="text-lg font-semibold">
+            Email address
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            You sign in with {user.email}. To change it, we email a link to the new address and a notice to this one;
+            the address changes when the link is confirmed. (An organization’s billing email is separate: it is on its
+            billing details page.)
+          </p>
+          {pending ? (
+            <Notice tone="info" role="note" testId="email-change-pending">
+              Waiting for confirmation: we sent a link to {pending.newEmail} (it works until{" "}
+              {formatDate(pending.expiresAt)}). A new request replaces it.
+            </Notice>
+          ) : null}
+          <ChangeEmailForm action={requestEmailChangeAction} />
+        </section>
         <section aria-labelledby="password-heading" className="space-y-3">
           <h2 id="password-heading" className="text-lg font-semibold">
             Change password

@@ -5,8 +5,11 @@ import { adminAction } from "@/lib/http/action";
 import {
   createEndpoint,
   createEndpointFormSchema,
+  deleteEndpoint,
   endpointReasonSchema,
   redeliver,
+  rollEndpointSecret,
+  rollSecretFormSchema,
   sendTestEvent,
   setEndpointEnabled,
   type AttemptOutcome,
@@ -49,15 +52,43 @@ export const redeliverAction = adminAction(
   async (input, { db, actor }, id: string) => delivered(await redeliver(db, id, input.deliveryId, actor)),
 );
 
+const canceled = (n: number) =>
+  n === 0 ? "" : ` ${n} pending ${n === 1 ? "delivery was" : "deliveries were"} canceled (see the log).`;
+
 export const disableEndpointAction = adminAction(
   {
     schema: endpointReasonSchema,
-    message: "Endpoint disabled: nothing more is sent to it.",
+    message: (n: number) => `Endpoint disabled: nothing more is sent to it.${canceled(n)}`,
     revalidate: (id) => pages(id),
   },
-  async (input, { db, actor }, id: string) => {
-    await setEndpointEnabled(db, id, false, input, actor);
-    return null;
+  async (input, { db, actor }, id: string) =>
+    (await setEndpointEnabled(db, id, false, input, actor)).canceledDeliveries,
+);
+
+export const deleteEndpointAction = adminAction(
+  {
+    schema: endpointReasonSchema,
+    message: (n: number) => `Endpoint deleted.${canceled(n)}`,
+    revalidate: (id) => pages(id),
+    redirectTo: () => "/admin/webhook-endpoints",
+  },
+  async (input, { db, actor }, id: string) => (await deleteEndpoint(db, id, input, actor)).canceledDeliveries,
+);
+
+export type RolledSecretData = { secret: string; previousSecretExpiresAt: string | null };
+
+export const rollSecretAction = adminAction(
+  {
+    schema: rollSecretFormSchema,
+    message: (d: RolledSecretData) =>
+      d.previousSecretExpiresAt
+        ? `Secret rolled. Copy the new secret now: it is shown only once. Deliveries are signed with both secrets until ${d.previousSecretExpiresAt.slice(0, 16).replace("T", " ")} UTC, then with the new one only.`
+        : "Secret rolled. Copy the new secret now: it is shown only once. The old secret no longer signs anything.",
+    revalidate: (id) => pages(id),
+  },
+  async (input, { db, actor }, id: string): Promise<RolledSecretData> => {
+    const r = await rollEndpointSecret(db, id, input, actor);
+    return { secret: r.secret, previousSecretExpiresAt: r.previousSecretExpiresAt?.toISOString() ?? null };
   },
 );
 

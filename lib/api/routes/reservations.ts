@@ -7,6 +7,7 @@ import {
   reserveSchema,
   reserveUsage,
 } from "@/lib/usage";
+import { uuidParam } from "@/lib/input";
 import { defineRoute } from "../define";
 
 const reservationSchema = z
@@ -28,7 +29,7 @@ const reservationSchema = z
   })
   .meta({ id: "Reservation" });
 
-const idParams = z.object({ id: z.string().meta({ description: "The reservation's id." }) });
+const idParams = z.object({ id: uuidParam("reservation").meta({ description: "The reservation's id (a uuid)." }) });
 
 export const reserveRoute = defineRoute({
   method: "post",

@@ -43,6 +43,36 @@ export function isHandledEventType(type: string): type is HandledEventType {
 }
 
 /**
+ * Events that one handler pass covers together: their handler re-reads the object from Stripe
+ * and writes its state as it is now, with no effect tied to the event itself (notices come from
+ * state transitions), so applying the newest of a run of pending events of one object applies
+ * them all. Types absent here (trial_will_end's notice, card and checkout events) are applied
+ * one by one.
+ */
+const COVER_GROUPS: Partial<Record<HandledEventType, string>> = {
+  "customer.subscription.created": "subscription",
+  "customer.subscription.updated": "subscription",
+  "customer.subscription.deleted": "subscription",
+  "customer.subscription.paused": "subscription",
+  "customer.subscription.resumed": "subscription",
+  "invoice.created": "invoice",
+  "invoice.finalized": "invoice",
+  "invoice.updated": "invoice",
+  "invoice.paid": "invoice",
+  "invoice.payment_succeeded": "invoice",
+  "invoice.payment_failed": "invoice",
+  "invoice.payment_action_required": "invoice",
+  "invoice.voided": "invoice",
+  "invoice.marked_uncollectible": "invoice",
+  "customer.updated": "customer",
+};
+
+/** The group of events of one object that one pass of this type's handler covers (null: this event alone). */
+export function coverGroupOf(type: string): string | null {
+  return isHandledEventType(type) ? (COVER_GROUPS[type] ?? null) : null;
+}
+
+/**
  * Apply one verified event: a thin step from the event's type to the lib/billing function that
  * owns the state it concerns. The switch narrows `event` to its Stripe type
  * (`Stripe.InvoicePaidEvent`, …), so no handler casts `event.data.object`. Answers false for a

@@ -1,3 +1,18 @@
 export { AgentBillClient, type ClientOptions } from "./client";
 export * from "./errors";
 export type * from "./types";
+export {
+  constructWebhookEvent,
+  DEFAULT_TOLERANCE_SECONDS,
+  generateWebhookTestHeader,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+  WebhookSignatureError,
+  webhooks,
+  type RawBody,
+  type SignatureHeader,
+  type VerifyOptions,
+  type WebhookSignatureErrorReason,
+} from "./webhooks";
+export { WEBHOOK_EVENT_TYPES } from "./webhook-events";
+export type * from "./webhook-events";
