@@ -13,14 +13,14 @@ import { usagePeriodFor } from "./periods";
  * Reservations: an agent run holds the executions it may use before it starts, so two runs
  * that each ask for 500 with 600 left cannot both get yes.
  *
- * - `reserveUsage`: one call of the SQL function `reserve_usage` (drizzle/0009): the
+ * - `reserveUsage`: one call of the SQL function `reserve_usage` (drizzle/0010): the
  *   organization's lock for the metric is held only inside that one round trip. Granted
  *   reservations plus recorded usage never exceed a hard limit; an overage-priced limit grants
  *   and reports the overage. A replay of the same idempotency key answers the stored decision;
  *   the same key with another metric or amount is a 409 `idempotency_conflict`.
  * - `commitReservation`: records `quantity` (≤ the amount held) as one usage event with the key
  *   `reservation:<id>` in the same statement that closes the reservation (the SQL function
- *   `commit_reservation`, drizzle/0013): exactly once.
+ *   `commit_reservation`, drizzle/0015): exactly once.
  * - `releaseReservation`: gives the amount back. Expired reservations stop counting at
  *   `expires_at` by themselves (every sum filters on it); a job marks them expired.
  */
@@ -275,7 +275,7 @@ type CommitRow = Row & { committed: boolean; counter_value: number | string | nu
  * Committing again with the same quantity answers the same; another quantity is a 409.
  *
  * One read of the plan context (the usage period now, the limit for alerts), then one call of
- * the SQL function `commit_reservation` (drizzle/0013): it closes the reservation and folds the
+ * the SQL function `commit_reservation` (drizzle/0015): it closes the reservation and folds the
  * usage event `reservation:<id>` into the counters in one statement, so no transaction is held
  * open across round trips and a commit locks the organization's counter row only while the
  * database runs it. Usage alerts are recorded right after (the alerts job raises any missed).
