@@ -267,6 +267,7 @@ async function main() {
     const appRun = await openLoop(appPort, deliveries, app.cpuSeconds);
     const deliveredAt = performance.now();
     const appCpuDelivered = app.cpuSeconds();
+    const emulatorCpuDelivered = processCpuSeconds(emulator.pid);
     const backlog = await openEvents(db);
     const loadApp = load();
     // Refused deliveries come again, as Stripe would send them again.
@@ -286,9 +287,12 @@ async function main() {
     const drained = await waitDrained(db, 10 * 60_000);
     const drainedAfter = (performance.now() - deliveredAt) / 1000;
     const appCpuDrained = app.cpuSeconds();
-    const [stats] = rowsOf<{ n: number; first: string | null; last: string | null; retried: number }>(
+    const emulatorCpuMs =
+      backlog > 0 ? ((processCpuSeconds(emulator.pid) - emulatorCpuDelivered) * 1000) / backlog : NaN;
+    const [stats] = rowsOf<{ n: number; passes: number; first: string | null; last: string | null; retried: number }>(
       await db.execute(sql`
-        select count(*)::int as n, min(processed_at)::text as first, max(processed_at)::text as last,
+        select count(*)::int as n, count(distinct processed_at)::int as passes,
+               min(processed_at)::text as first, max(processed_at)::text as last,
                count(*) filter (where attempts > 1)::int as retried
         from ${stripeEvents} where status = 'processed' and processed_at >= ${runStart.toISOString()}::timestamptz`),
     );
@@ -328,7 +332,7 @@ async function main() {
       `  app/raw  p99 ×${(p99(appRun) / p99(rawRun)).toFixed(2)}, CPU per delivery ×${(appRun.cpuMs / rawRun.cpuMs).toFixed(2)}`,
     );
     console.log(
-      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); CPU ${workerCpuMs.toFixed(2)} ms per event; ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
+      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.passes ?? 0)} handler passes (one pass covers a run of one object's events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
     );
     console.log(`  retried  ${retried} extra deliveries for refused ones`);
     console.log(`  rows     ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);

@@ -113,6 +113,11 @@ export const stripeEvents = pgTable(
     index("stripe_events_due_idx")
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('pending', 'failed') and ${t.nextAttemptAt} is not null`),
+    // The worker's claim walks open events in Stripe's order and stops at the first it may take:
+    // without it, every claim sorted the whole backlog (O(backlog) per event).
+    index("stripe_events_open_order_idx")
+      .on(t.stripeCreated, t.id)
+      .where(sql`${t.status} in ('pending', 'failed') and ${t.nextAttemptAt} is not null`),
     index("stripe_events_object_open_idx")
       .on(t.objectId, t.stripeCreated)
       .where(sql`${t.status} in ('pending', 'failed') and ${t.nextAttemptAt} is not null`),

@@ -1,0 +1,1 @@
+CREATE INDEX "stripe_events_open_order_idx" ON "stripe_events" USING btree ("stripe_created","id") WHERE "stripe_events"."status" in ('pending', 'failed') and "stripe_events"."next_attempt_at" is not null;
