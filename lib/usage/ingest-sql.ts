@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "@/db/types";
 import type { CounterAggregate, DailyAggregate } from "./fold";
+import { planContextVersion } from "./plan-context";
 import type { IngestMetric, UsageEventInput } from "./validate";
 
 /**
@@ -104,6 +105,8 @@ export type CounterWriteOutcome = {
   duplicates: Set<string>;
   /** The counters' values after this statement (for usage alerts). */
   counters: FoldedCounter[];
+  /** The plan context's rows changed since `contextVersion` was read: nothing was written. */
+  stale: boolean;
 };
 
 /**
@@ -120,12 +123,17 @@ export type CounterWriteOutcome = {
  * read through a join with it. Counters and daily rows are upserted, so a rebuild that committed
  * while this statement waited for the lock is added to, not overwritten (ON CONFLICT DO UPDATE
  * works on the latest row, whatever the statement's snapshot).
+ *
+ * `contextVersion` (planContextVersion) is the version of the plan rows the periods were
+ * computed from: when those rows have changed since, the statement writes nothing and answers
+ * `stale` (the caller reloads the context and writes again).
  */
 export async function writeCounterEvents(
   db: Queryable,
   organizationId: string,
   events: readonly { key: string; metric: IngestMetric; quantity: number; occurredAt: Date; period: number }[],
   periods: readonly { start: Date; end: Date }[],
+  contextVersion: string,
 ): Promise<CounterWriteOutcome> {
   const payload = JSON.stringify(
     events.map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString(), p: e.period })),
@@ -137,8 +145,11 @@ export async function writeCounterEvents(
   const result = await db.execute(sql`
     with usage_lock as (
       select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})) as held
+    ), context as (
+      select coalesce(${planContextVersion(org)} = ${contextVersion}, false) as current
     ), input as (
-      select x.* from usage_lock, json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz, p int)
+      select x.* from usage_lock, context, json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz, p int)
+      where context.current
     ), ins as (
       insert into usage_events (organization_id, metric, quantity, occurred_at, idempotency_key)
       select ${org}, m, q, t, k from input order by k collate "C"
@@ -170,14 +181,16 @@ export async function writeCounterEvents(
       (select count(*) from days)::int as days
     from counters
     union all select 'd', k, null, null, null from input where not exists (select 1 from ins where ins.idempotency_key = input.k)
-    union all select 'n', null, (select count(*) from ins), null, null`);
-  const out: CounterWriteOutcome = { inserted: 0, duplicates: new Set(), counters: [] };
+    union all select 'n', null, (select count(*) from ins), null, null
+    union all select 's', null, null, null, null from context where not context.current`);
+  const out: CounterWriteOutcome = { inserted: 0, duplicates: new Set(), counters: [], stale: false };
   for (const r of rowsOf<{ kind: string; key: string | null; a: number | string | null; b: number | string | null }>(
     result,
   )) {
     if (r.kind === "c")
       out.counters.push({ metric: r.key as IngestMetric, periodStart: Number(r.a), value: Number(r.b) });
     else if (r.kind === "d") out.duplicates.add(r.key!);
+    else if (r.kind === "s") out.stale = true;
     else out.inserted = Number(r.a);
   }
   return out;

@@ -13,7 +13,7 @@ import {
   writeCounterEvents,
   type FoldedCounter,
 } from "./ingest-sql";
-import { loadPlanContext, type PlanContext } from "./plan-context";
+import { cachedPlanContext, loadPlanContext, type PlanContext } from "./plan-context";
 import { periodMapper } from "./periods";
 import { isCounter, parseUsageBatch, type UsageEventInput } from "./validate";
 
@@ -61,48 +61,58 @@ export async function writeEvents(
   events: readonly UsageEventInput[],
   opts: { now: Date; conflicts: "throw" | "report" },
 ): Promise<WriteOutcome> {
+  if (events.every((e) => isCounter(e.metric))) return writeCounters(db, organizationId, events, opts);
   const ctx = await loadPlanContext(db, organizationId, opts.now);
-  if (events.every((e) => isCounter(e.metric))) return writeCounters(db, organizationId, events, ctx, opts.conflicts);
   return writeWithGauges(db, organizationId, events, ctx, opts.conflicts);
 }
 
 /**
  * Executions only (the hot path): one statement writes the events and folds them
- * (writeCounterEvents). With `report` it runs on its own (a statement is atomic: no BEGIN and
- * COMMIT round trips), and replayed keys are compared afterwards, against committed rows. With
- * `throw` it runs in a transaction, so that a conflicting replay rolls the whole batch back.
- * Usage alerts are recorded in the same transaction (`throw`) or right after the commit, before
- * anyone is answered (`report`); one lost to a crash in between is raised by the next ingest of
- * that counter, or by reconciliation.
+ * (writeCounterEvents), with the plan context from the per-organization cache (a write made
+ * with rows that changed since writes nothing, and is made again with fresh ones). With
+ * `report` it runs on its own (a statement is atomic: no BEGIN and COMMIT round trips), and
+ * replayed keys are compared afterwards, against committed rows. With `throw` it runs in a
+ * transaction, so that a conflicting replay rolls the whole batch back. Usage alerts are
+ * recorded in the same transaction (`throw`) or right after the commit, before anyone is
+ * answered (`report`); one lost to a crash in between is raised by the next ingest of that
+ * counter, or by reconciliation.
  */
 async function writeCounters(
   db: Queryable,
   organizationId: string,
   events: readonly UsageEventInput[],
-  ctx: PlanContext,
-  conflicts: "throw" | "report",
+  opts: { now: Date; conflicts: "throw" | "report" },
 ): Promise<WriteOutcome> {
-  const periodOf = periodMapper(ctx.periodSource);
-  const periods: Period[] = [];
-  const rows = events.map((e) => {
-    const period = periodOf(e.occurredAt);
-    let index = periods.indexOf(period);
-    if (index === -1) index = periods.push(period) - 1;
-    return { ...e, period: index };
-  });
   const write = async (q: Queryable) => {
-    const written = await writeCounterEvents(q, organizationId, rows, periods);
-    let found: string[] = [];
-    if (written.duplicates.size > 0) {
-      found = await conflictingReplays(q, organizationId, events, written.duplicates, events.length);
-      if (found.length > 0 && conflicts === "throw") throw idempotencyConflict(found);
+    for (let attempt = 1; ; attempt++) {
+      const { ctx, version } = await cachedPlanContext(db, organizationId, opts.now, {
+        reload: attempt > 1,
+        via: q,
+      });
+      const periodOf = periodMapper(ctx.periodSource);
+      const periods: Period[] = [];
+      const rows = events.map((e) => {
+        const period = periodOf(e.occurredAt);
+        let index = periods.indexOf(period);
+        if (index === -1) index = periods.push(period) - 1;
+        return { ...e, period: index };
+      });
+      const written = await writeCounterEvents(q, organizationId, rows, periods, version);
+      // The plan rows changed under the cached context (at most twice in a row: a third change is a storm).
+      if (written.stale && attempt < 3) continue;
+      if (written.stale) throw new Error("The organization's plan kept changing during ingest; try again.");
+      let found: string[] = [];
+      if (written.duplicates.size > 0) {
+        found = await conflictingReplays(q, organizationId, events, written.duplicates, events.length);
+        if (found.length > 0 && opts.conflicts === "throw") throw idempotencyConflict(found);
+      }
+      const alerted = unknownAlerts(organizationId, candidatesOf(ctx, written.counters));
+      if (alerted.length > 0) await recordUsageAlerts(q, organizationId, alerted);
+      const inserted = new Set(events.filter((e) => !written.duplicates.has(e.key)).map((e) => e.key));
+      return { outcome: { inserted, conflicts: new Set(found) }, alerted };
     }
-    const alerted = unknownAlerts(organizationId, candidatesOf(ctx, written.counters));
-    if (alerted.length > 0) await recordUsageAlerts(q, organizationId, alerted);
-    const inserted = new Set(events.filter((e) => !written.duplicates.has(e.key)).map((e) => e.key));
-    return { outcome: { inserted, conflicts: new Set(found) }, alerted };
   };
-  const { outcome, alerted } = conflicts === "throw" ? await db.transaction((tx) => write(tx)) : await write(db);
+  const { outcome, alerted } = opts.conflicts === "throw" ? await db.transaction((tx) => write(tx)) : await write(db);
   rememberAlerts(organizationId, alerted);
   return outcome;
 }
