@@ -35,41 +35,57 @@ export function cleanString(value: string): { ok: true; value: string } | { ok: 
   return problem ? { ok: false, message: problem } : { ok: true, value: value.normalize("NFC") };
 }
 
+/** Printable ASCII only: already NFC, well formed and free of control characters (the common case, checked in one pass). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/** A path built only when an issue needs it (most inputs are clean: no array per field). */
+type PathNode = { parent: PathNode | null; segment: string } | null;
+const pathOf = (node: PathNode): string => {
+  const segments: string[] = [];
+  for (let n = node; n; n = n.parent) segments.push(n.segment);
+  return segments.reverse().join(".");
+};
+
 /**
  * Walk an input (parsed JSON, a query, params, a form's fields): every string NFC-normalised,
  * every bad one reported with its path. Returns the cleaned copy and the issues (none: clean).
  */
 export function sanitizeInput(value: unknown): { value: unknown; issues: InputIssue[] } {
   const issues: InputIssue[] = [];
-  const walk = (v: unknown, path: string[], depth: number): unknown => {
+  const walk = (v: unknown, path: PathNode, depth: number): unknown => {
     if (typeof v === "string") {
+      if (v.length <= MAX_INPUT_STRING && PLAIN.test(v)) return v;
       const clean = cleanString(v);
       if (!clean.ok) {
-        issues.push({ path: path.join("."), message: clean.message });
+        issues.push({ path: pathOf(path), message: clean.message });
         return v;
       }
       return clean.value;
     }
     if (v === null || typeof v !== "object") return v;
     if (depth > MAX_DEPTH) {
-      issues.push({ path: path.join("."), message: "is nested too deeply." });
+      issues.push({ path: pathOf(path), message: "is nested too deeply." });
       return v;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, String(i)], depth + 1));
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = walk(v[i], { parent: path, segment: String(i) }, depth + 1);
+      return out;
+    }
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(v)) {
-      const key = cleanString(k);
+      const key = k.length <= MAX_INPUT_STRING && PLAIN.test(k) ? ({ ok: true, value: k } as const) : cleanString(k);
       if (!key.ok) {
         issues.push({
-          path: [...path, JSON.stringify(k).slice(0, 40)].join("."),
+          path: pathOf({ parent: path, segment: JSON.stringify(k).slice(0, 40) }),
           message: `(a field name) ${key.message}`,
         });
         continue;
       }
-      out[key.value] = walk(item, [...path, key.value], depth + 1);
+      out[key.value] = walk(item, { parent: path, segment: key.value }, depth + 1);
     }
     return out;
   };
-  const cleaned = walk(value, [], 0);
+  const cleaned = walk(value, null, 0);
   return { value: cleaned, issues };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Queryable } from "@/db/types";
 import type { CounterAggregate, DailyAggregate } from "./fold";
+import { planContextVersion } from "./plan-context";
 import type { IngestMetric, UsageEventInput } from "./validate";
 
 /**
@@ -19,15 +20,12 @@ const LOCK_GAUGES = 72732;
  * Ingest holds the organization's usage lock shared (many batches at once); reconciliation
  * holds it exclusively while it rebuilds that organization. Batches with gauge events also
  * take the organization's gauge lock, so gauge carry-in and "latest value" rules see a
- * serial history (gauge reports are few; executions, the hot path, never wait for it).
+ * serial history (gauge reports are few; executions, the hot path, never wait for it: their
+ * statement, writeCounterEvents, takes the usage lock itself).
  */
-export async function lockForIngest(tx: Queryable, organizationId: string, gauges: boolean): Promise<void> {
-  if (gauges) {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})),
-      pg_advisory_xact_lock(${LOCK_GAUGES}, hashtext(${organizationId}))`);
-  } else {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId}))`);
-  }
+export async function lockForGaugeIngest(tx: Queryable, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})),
+    pg_advisory_xact_lock(${LOCK_GAUGES}, hashtext(${organizationId}))`);
 }
 
 export async function lockForRebuild(tx: Queryable, organizationId: string): Promise<void> {
@@ -100,6 +98,103 @@ export async function conflictingReplays(
 }
 
 export type FoldedCounter = { metric: IngestMetric; periodStart: number; value: number };
+
+export type CounterWriteOutcome = {
+  inserted: number;
+  /** Keys already stored (replays): usually none. */
+  duplicates: Set<string>;
+  /** The counters' values after this statement (for usage alerts). */
+  counters: FoldedCounter[];
+  /** The plan context's rows changed since `contextVersion` was read: nothing was written. */
+  stale: boolean;
+};
+
+/**
+ * The hot path of ingest: events of counter metrics only (executions), written and folded in ONE
+ * statement. It takes the organization's usage lock (shared), inserts the events with ON
+ * CONFLICT DO NOTHING, and adds exactly the rows it inserted (its RETURNING) to usage_counters
+ * (per usage period) and usage_daily (per UTC day). One statement is one atomic unit: it commits
+ * whole or not at all, so outside a transaction it needs no BEGIN/COMMIT round trips (group
+ * commit), and inside one (a batch) it is the only write.
+ *
+ * `periods` lists the batch's usage periods (computed from the plan context by the caller);
+ * each event names its period by index, so overlapping periods (a source change mid-period)
+ * are never matched by time. The lock is taken before the first row is produced: the events are
+ * read through a join with it. Counters and daily rows are upserted, so a rebuild that committed
+ * while this statement waited for the lock is added to, not overwritten (ON CONFLICT DO UPDATE
+ * works on the latest row, whatever the statement's snapshot).
+ *
+ * `contextVersion` (planContextVersion) is the version of the plan rows the periods were
+ * computed from: when those rows have changed since, the statement writes nothing and answers
+ * `stale` (the caller reloads the context and writes again).
+ */
+export async function writeCounterEvents(
+  db: Queryable,
+  organizationId: string,
+  events: readonly { key: string; metric: IngestMetric; quantity: number; occurredAt: Date; period: number }[],
+  periods: readonly { start: Date; end: Date }[],
+  contextVersion: string,
+): Promise<CounterWriteOutcome> {
+  const payload = JSON.stringify(
+    events.map((e) => ({ k: e.key, m: e.metric, q: e.quantity, t: e.occurredAt.toISOString(), p: e.period })),
+  );
+  const periodPayload = JSON.stringify(
+    periods.map((p, i) => ({ i, s: p.start.toISOString(), e: p.end.toISOString() })),
+  );
+  const org = sql`${organizationId}::uuid`;
+  const result = await db.execute(sql`
+    with usage_lock as (
+      select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})) as held
+    ), context as (
+      select coalesce(${planContextVersion(org)} = ${contextVersion}, false) as current
+    ), input as (
+      select x.* from usage_lock, context, json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz, p int)
+      where context.current
+    ), ins as (
+      insert into usage_events (organization_id, metric, quantity, occurred_at, idempotency_key)
+      select ${org}, m, q, t, k from input order by k collate "C"
+      on conflict (organization_id, idempotency_key) do nothing
+      returning idempotency_key
+    ), fresh as (
+      select input.* from input join ins on ins.idempotency_key = input.k
+    ), periods as (
+      select * from json_to_recordset(${periodPayload}::json) as x(i int, s timestamptz, e timestamptz)
+    ), counters as (
+      insert into usage_counters as uc (organization_id, metric, period_start, period_end, value, updated_at)
+      select ${org}, f.m, p.s, p.e, sum(f.q), now()
+      from fresh f join periods p on p.i = f.p
+      group by f.m, p.s, p.e
+      order by f.m, p.s
+      on conflict (organization_id, metric, period_start) do update set value = uc.value + excluded.value, updated_at = now()
+      returning uc.metric, uc.period_start, uc.value
+    ), days as (
+      insert into usage_daily as ud (organization_id, metric, day, value, event_count)
+      select ${org}, f.m, (f.t at time zone 'UTC')::date, sum(f.q), count(*)
+      from fresh f
+      group by 2, 3
+      order by 2, 3
+      on conflict (organization_id, metric, day) do update set
+        value = ud.value + excluded.value, event_count = ud.event_count + excluded.event_count
+      returning 1
+    )
+    select 'c' as kind, metric::text as key, (extract(epoch from period_start) * 1000)::bigint as a, value as b,
+      (select count(*) from days)::int as days
+    from counters
+    union all select 'd', k, null, null, null from input where not exists (select 1 from ins where ins.idempotency_key = input.k)
+    union all select 'n', null, (select count(*) from ins), null, null
+    union all select 's', null, null, null, null from context where not context.current`);
+  const out: CounterWriteOutcome = { inserted: 0, duplicates: new Set(), counters: [], stale: false };
+  for (const r of rowsOf<{ kind: string; key: string | null; a: number | string | null; b: number | string | null }>(
+    result,
+  )) {
+    if (r.kind === "c")
+      out.counters.push({ metric: r.key as IngestMetric, periodStart: Number(r.a), value: Number(r.b) });
+    else if (r.kind === "d") out.duplicates.add(r.key!);
+    else if (r.kind === "s") out.stale = true;
+    else out.inserted = Number(r.a);
+  }
+  return out;
+}
 
 /**
  * Merge the batch's aggregates in one statement, one upsert per table:

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
 import { AppError } from "@/lib/errors";
 import { calendarMonth } from "@/lib/plans/period";
+import { eq } from "drizzle-orm";
+import { subscriptions } from "@/db/schema";
+import { ingestGrouped } from "@/lib/usage/group-commit";
 import { ingestUsageEvents } from "@/lib/usage/ingest";
 import { reconcileUsage } from "@/lib/usage/reconcile";
 import { createTestDatabase } from "../support/db";
@@ -143,6 +146,29 @@ describe("ingest", () => {
     expect(await counter(database.db, org.id, "executions", at("2026-10-08T00:00:00Z"))).toMatchObject({ value: 3 });
     expect(await counter(database.db, org.id, "executions", at("2026-11-08T00:00:00Z"))).toMatchObject({ value: 4 });
     expect(await zeroDrift(org.id)).toMatchObject({ counters: { repaired: 0 }, daily: { upserted: 0 } });
+  });
+
+  it("sees a plan change made between two writes (the cached plan context is checked by each write)", async () => {
+    const org = await createOrg(database.db, {
+      plan: "pro",
+      period: { start: at("2026-11-08T00:00:00Z"), end: at("2026-12-08T00:00:00Z") },
+    });
+    // Both entry points: a batch (in a transaction) and a single event (group commit, on its own).
+    await ingestUsageEvents(database.db, org.id, [exec("before", at("2026-11-20T10:00:00Z"), 3)], { now });
+    await ingestGrouped(database.db, org.id, { events: [exec("before-1", at("2026-11-20T10:00:00Z"), 4)] }, { now });
+    expect(await counter(database.db, org.id, "executions", at("2026-11-08T00:00:00Z"))).toMatchObject({ value: 7 });
+    // The subscription moves to a period anchored on the 15th (e.g. a plan change).
+    await database.db
+      .update(subscriptions)
+      .set({ currentPeriodStart: at("2026-11-15T00:00:00Z"), currentPeriodEnd: at("2026-12-15T00:00:00Z") })
+      .where(eq(subscriptions.organizationId, org.id));
+    await ingestGrouped(database.db, org.id, { events: [exec("after-1", at("2026-11-20T11:00:00Z"), 5)] }, { now });
+    await ingestUsageEvents(database.db, org.id, [exec("after", at("2026-11-20T12:00:00Z"), 6)], { now });
+    expect(await counter(database.db, org.id, "executions", at("2026-11-15T00:00:00Z"))).toMatchObject({
+      value: 11,
+      periodEnd: at("2026-12-15T00:00:00Z"),
+    });
+    expect(await counter(database.db, org.id, "executions", at("2026-11-08T00:00:00Z"))).toMatchObject({ value: 7 });
   });
 
   it("carries a gauge into a new period, keeps its maximum and moves current only forward", async () => {
