@@ -49,7 +49,7 @@ export function ApiKeyCreateForm({ action }: { action: FormAction<Created> }) {
           role="status"
           className="space-y-2 rounded-lg bg-emerald-50 p-4 text-sm ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:ring-emerald-900"
         >
-          <p className="font-medium text-emerald-900 dark:text-emerald-200">
+          <p className="font-medium wrap-anywhere text-emerald-900 dark:text-emerald-200">
             “{state.data.name}” created. Copy the key now: it will not be shown again.
           </p>
           <div className="flex flex-wrap items-center gap-2">

@@ -24,8 +24,23 @@ export function ApiKeyRevokeButton({ apiKeyId, name, action }: { apiKeyId: strin
     <form action={formAction} className="flex flex-wrap items-center justify-end gap-2">
       <input type="hidden" name="apiKeyId" value={apiKeyId} />
       <span className="text-xs text-zinc-600 dark:text-zinc-400">Calls with it will get 401.</span>
-      <button type="submit" disabled={pending} className={buttonClass({ variant: "danger", size: "sm" })}>
-        {pending ? "Revoking…" : `Revoke “${name}”`}
+      <button
+        type="submit"
+        disabled={pending}
+        className={buttonClass({ variant: "danger", size: "sm" })}
+        aria-label={pending ? undefined : `Revoke “${name}”`}
+      >
+        {pending ? (
+          "Revoking…"
+        ) : (
+          // A long name is cut on screen, left out on a phone (the accessible name keeps all of it): the table stays in the page.
+          <>
+            Revoke
+            <span className="hidden sm:inline">
+              “<span className="inline-block max-w-40 truncate align-bottom">{name}</span>”
+            </span>
+          </>
+        )}
       </button>
       <button
         type="button"

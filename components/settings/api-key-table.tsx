@@ -43,7 +43,8 @@ export function ApiKeyTable({ keys, revoke }: { keys: Key[]; revoke: FormAction 
           {keys.map((k) => (
             <tr key={k.id} data-testid={`api-key-row-${k.prefix}`}>
               <td className="px-4 py-2">
-                <span className="font-medium">{k.name}</span>
+                {/* A name without spaces (80 characters) breaks anywhere rather than widen the table. */}
+                <span className="font-medium wrap-anywhere">{k.name}</span>
                 <span className="block text-xs text-zinc-500 sm:hidden">
                   Created {formatDate(k.createdAt)} · last used {k.lastUsedAt ? formatDate(k.lastUsedAt) : "never"}
                 </span>

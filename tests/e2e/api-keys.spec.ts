@@ -54,3 +54,27 @@ test("a member sees the organization's keys but cannot create or revoke them", a
   await expect(page.getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
   await screenshots(page, "api-keys-member");
 });
+
+test("a key with a long unbroken name keeps the keys table inside the page, at 1366 and 375 px", async ({ page }) => {
+  await signIn(page, "owner@initech.test");
+  await page.goto("/orgs/initech/settings/api-keys");
+  const name = `${"x".repeat(70)}${Date.now()}`.slice(0, 80);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("new-api-key")).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: name });
+  // Opening the revoke confirmation used to scroll the table sideways and hide the names.
+  await row.getByRole("button", { name: `Revoke ${name}` }).click();
+  await expect(row.getByText("Calls with it will get 401.")).toBeVisible();
+  for (const width of [1366, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const table = page.getByRole("table");
+    const overflow = await table.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+    expect(overflow, `${width} px`).toBeLessThanOrEqual(1);
+    await expect(row.getByRole("cell").first()).toBeInViewport();
+    // The "created" notice wraps the name too.
+    const notice = page.getByRole("status").filter({ hasText: "created" });
+    expect(await notice.evaluate((n) => n.scrollWidth - n.clientWidth), `${width} px notice`).toBeLessThanOrEqual(1);
+  }
+  await screenshots(page, "api-keys-long-name");
+});
