@@ -13,6 +13,8 @@ export type Auth = "api_key" | "stripe_signature" | "none";
 export type RouteInput<B, Q, P> = {
   db: Db;
   req: Request;
+  /** The request body as text (read once; bounded by the route's `maxBytes`). */
+  rawBody: () => Promise<string>;
   body: B;
   query: Q;
   params: P;
@@ -42,11 +44,23 @@ export type ApiRoute<B = unknown, Q = unknown, P = unknown, A extends Auth = Aut
   response: z.ZodType;
   /** Other statuses this route answers (beside 400/401/403/500), with a word on each. */
   errors?: Record<number, string>;
-  /** Answers the 200 body (JSON), or a whole Response. */
+  /** Answers the 200 body (JSON), a `Reply` (JSON with another status) or a whole Response. */
   handler: (
     input: RouteInput<B, Q, P> & (A extends "api_key" ? { caller: ApiKeyCaller } : { caller?: undefined }),
   ) => Promise<unknown>;
 };
+
+/**
+ * A JSON answer with a status other than 200. Plain data and `Reply` are written straight to
+ * Node's response by the API server (no web Response built and read back); a Response is for
+ * answers that need more (their own headers).
+ */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly status: number,
+  ) {}
+}
 
 /** Keeps each route's types (body, query, params) tied to its handler. */
 export function defineRoute<B = undefined, Q = undefined, P = undefined, A extends Auth = "api_key">(

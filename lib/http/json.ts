@@ -8,11 +8,23 @@ const COMPRESS_FROM_BYTES = 1024;
  * Small bodies are therefore marked `no-transform`, which the compression step honours.
  */
 export function json(data: unknown, init: ResponseInit = {}): Response {
-  const body = JSON.stringify(data);
+  const { body, bytes } = jsonBody(data);
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/json");
-  if (Buffer.byteLength(body) < COMPRESS_FROM_BYTES) {
+  if (bytes < COMPRESS_FROM_BYTES) {
     headers.set("cache-control", [headers.get("cache-control"), "no-transform"].filter(Boolean).join(", "));
   }
   return new Response(body, { ...init, headers });
+}
+
+/**
+ * The body and headers of a JSON answer, for a server that writes to Node's response itself
+ * (the platform API's hot path, lib/api/app.ts): the same bytes and headers as `json(data)`.
+ */
+export function jsonBody(data: unknown): { body: string; bytes: number; headers: Record<string, string | number> } {
+  const body = JSON.stringify(data) ?? "";
+  const bytes = Buffer.byteLength(body);
+  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": bytes };
+  if (bytes < COMPRESS_FROM_BYTES) headers["cache-control"] = "no-transform";
+  return { body, bytes, headers };
 }

@@ -82,6 +82,12 @@ export function sanitizeInput(value: unknown): { value: unknown; issues: InputIs
         });
         continue;
       }
+      if (key.value === "__proto__") {
+        // JSON.parse makes it an own key; assigned below it would set the copy's prototype instead
+        // (its fields then read as inherited ones, past every strict schema).
+        issues.push({ path: pathOf({ parent: path, segment: k }), message: "is not a field here (a reserved name)." });
+        continue;
+      }
       out[key.value] = walk(item, { parent: path, segment: key.value }, depth + 1);
     }
     return out;

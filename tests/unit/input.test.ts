@@ -24,6 +24,16 @@ describe("the string sanitiser", () => {
     expect(issues[1]!.message).toMatch(/surrogate/);
   });
 
+  it("refuses a __proto__ key at any depth instead of letting it become the copy's prototype", () => {
+    const { value, issues } = sanitizeInput(JSON.parse('{"a":1,"__proto__":{"admin":true},"n":{"__proto__":5}}'));
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "__proto__: is not a field here (a reserved name).",
+      "n.__proto__: is not a field here (a reserved name).",
+    ]);
+    expect((value as { admin?: unknown }).admin).toBeUndefined();
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  });
+
   it("keeps tab, new lines and well-formed text of any script, normalised to NFC", () => {
     const { value, issues } = sanitizeInput({ memo: "line 1\nline 2\tcol", name: "Cafe\u0301 🙂 日本" });
     expect(issues).toEqual([]);

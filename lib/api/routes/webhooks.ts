@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { json } from "@/lib/http/json";
 import { receiveStripeWebhook } from "@/lib/webhooks";
-import { defineRoute } from "../define";
+import { defineRoute, Reply } from "../define";
 
 /** Stripe → us: verify, store, answer at once (lib/webhooks/receive.ts); the worker applies the event. */
 export const stripeWebhookRoute = defineRoute<undefined, undefined, undefined, "stripe_signature">({
@@ -13,9 +12,11 @@ export const stripeWebhookRoute = defineRoute<undefined, undefined, undefined, "
   description:
     "Verifies the signature over the raw body, stores the event durably and answers 200 at once; a worker applies it. A bad signature answers 400.",
   auth: "stripe_signature",
+  // Stripe's events are well under this; the bound keeps a forged giant body from being read.
+  maxBytes: 2_000_000,
   response: z.object({ received: z.boolean() }).loose(),
-  async handler({ req }) {
-    const { status, body } = await receiveStripeWebhook(await req.text(), req.headers.get("stripe-signature"));
-    return json(body, { status });
+  async handler({ req, rawBody }) {
+    const { status, body } = await receiveStripeWebhook(await rawBody(), req.headers.get("stripe-signature"));
+    return new Reply(body, status);
   },
 });
