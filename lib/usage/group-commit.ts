@@ -1,6 +1,6 @@
 import "server-only";
 import type { Queryable } from "@/db/types";
-import { idempotencyConflict, ingestUsageEvents, writeEvents, type IngestResult } from "./ingest";
+import { idempotencyConflict, writeBatch, writeEvents, type IngestResult } from "./ingest";
 import { MAX_BATCH, parseUsageBatch, type UsageEventInput } from "./validate";
 
 /**
@@ -36,7 +36,8 @@ export async function ingestGrouped(
 ): Promise<IngestResult> {
   const now = opts.now ?? new Date();
   const events = parseUsageBatch(body, now);
-  if (events.length !== 1) return ingestUsageEvents(db, organizationId, body, { now });
+  // A batch is parsed once, here.
+  if (events.length !== 1) return writeBatch(db, organizationId, events, now);
   let byOrg = queues.get(db);
   if (!byOrg) queues.set(db, (byOrg = new Map()));
   let queue = byOrg.get(organizationId);

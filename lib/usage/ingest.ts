@@ -37,7 +37,16 @@ export async function ingestUsageEvents(
   opts: { now?: Date } = {},
 ): Promise<IngestResult> {
   const now = opts.now ?? new Date();
-  const events = parseUsageBatch(body, now);
+  return writeBatch(db, organizationId, parseUsageBatch(body, now), now);
+}
+
+/** A batch already parsed by parseUsageBatch (group commit's batches): written all or nothing. */
+export async function writeBatch(
+  db: Queryable,
+  organizationId: string,
+  events: readonly UsageEventInput[],
+  now: Date,
+): Promise<IngestResult> {
   const outcome = await writeEvents(db, organizationId, events, { now, conflicts: "throw" });
   return { accepted: outcome.inserted.size, duplicates: events.length - outcome.inserted.size };
 }

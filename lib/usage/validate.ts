@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { invalidIssues, type FieldIssue } from "@/lib/http/errors";
 
 /**
  * Validation of an ingest batch. Pure (the clock is a parameter) so unit tests cover every rule.
@@ -61,8 +62,22 @@ export const usageEventDocSchema = z
   .object({
     idempotency_key: z.string().min(1).max(200).meta({ description: "Unique to this event within the organization." }),
     metric: z.enum(INGEST_METRICS),
-    quantity: z.number().int().min(0).optional().meta({ description: "executions: how many (≥ 0)." }),
-    value: z.number().int().min(0).optional().meta({ description: "Gauges: the current value (storage in bytes)." }),
+    quantity: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_AMOUNT.storage_bytes)
+      .optional()
+      .meta({ description: `executions: how many (≥ 0, at most ${MAX_AMOUNT.executions.toLocaleString("en-US")}).` }),
+    value: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_AMOUNT.storage_bytes)
+      .optional()
+      .meta({
+        description: `Gauges: the current value (storage in bytes; at most ${MAX_AMOUNT.agents.toLocaleString("en-US")} agents or gateways). Send quantity or value, not both.`,
+      }),
     occurred_at: z.iso
       .datetime({ offset: true })
       .meta({ description: "At most 35 days old and 5 minutes ahead of our clock." }),
@@ -71,7 +86,17 @@ export const usageEventDocSchema = z
   .meta({ id: "UsageEvent" });
 export const usageBatchSchema = z
   .object({ events: z.array(usageEventDocSchema).min(1).max(MAX_BATCH) })
+  .strict()
   .meta({ id: "UsageEventBatch" });
+
+/**
+ * Strict like every JSON body (lib/input/strict.ts), without a second zod parse per event on the
+ * hottest path: a key outside these sets (taken from the documented schemas, so the two can't
+ * drift) is refused with zodIssues' wording (lib/http/errors.ts), named by its path.
+ */
+const BATCH_FIELDS: ReadonlySet<string> = new Set(Object.keys(usageBatchSchema.shape));
+const EVENT_FIELDS: ReadonlySet<string> = new Set(Object.keys(usageEventDocSchema.shape));
+const NOT_A_FIELD = "is not a field here (check its spelling).";
 
 /** Why an event time is refused, or null when it is inside the accepted window. */
 export function eventTimeProblem(occurredAt: Date, now: Date): string | null {
@@ -110,6 +135,11 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
   if (!envelope.success) {
     throw new AppError("bad_request", envelope.error.issues[0]?.message ?? "Invalid batch.");
   }
+  if (!Array.isArray(body)) {
+    const unknown: FieldIssue[] = [];
+    for (const key in body as object) if (!BATCH_FIELDS.has(key)) unknown.push({ path: key, message: NOT_A_FIELD });
+    if (unknown.length > 0) throw invalidIssues(unknown, "request body");
+  }
   const raw = envelope.data.events;
   const out: UsageEventInput[] = [];
   const problems = new Map<number, string[]>();
@@ -120,6 +150,8 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
     problems.set(i, list);
   };
   raw.forEach((item, index) => {
+    if (item !== null && typeof item === "object" && !Array.isArray(item))
+      for (const key in item) if (!EVENT_FIELDS.has(key)) add(index, `events[${index}].${key}: ${NOT_A_FIELD}`);
     const parsed = eventSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) add(index, issue.message);

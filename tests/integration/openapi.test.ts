@@ -108,5 +108,11 @@ describe("OpenAPI document", () => {
       }),
     ).toBe(true);
     expect(batch({ events: [] })).toBe(false);
+    // Strict all the way down, as the route is: an unknown field of an event or of the batch is refused.
+    const e = { idempotency_key: "a", metric: "executions", quantity: 1, occurred_at: "2026-12-01T00:00:00Z" };
+    expect(batch({ events: [{ ...e, occured_at: e.occurred_at }] })).toBe(false);
+    expect(batch({ events: [e], dry_run: true })).toBe(false);
+    expect(doc.components.schemas.UsageEvent).toMatchObject({ additionalProperties: false });
+    expect(doc.components.schemas.UsageEventBatch).toMatchObject({ additionalProperties: false });
   });
 });

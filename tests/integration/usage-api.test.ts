@@ -81,6 +81,62 @@ describe("POST /api/v1/usage/events", () => {
     expect(await countRows(database.db, "usage_events", acmeId)).toBe(before);
   });
 
+  it("refuses unknown fields in an event and in the batch, naming each path, writing nothing", async () => {
+    const org = await createOrg(database.db);
+    const send = async (body: unknown) => {
+      const res = await callApi(post("/v1/usage/events", org.key, body));
+      expect(res.status).toBe(400);
+      const json = await res.json();
+      expect(json.error.code).toBe("bad_request");
+      return json.error as { message: string; issues: { index?: number; path?: string; message: string }[] };
+    };
+    const { occurred_at, ...noTime } = event("typo");
+    // A typo'd field name in a batch: one message per bad event, the unknown field named by its path.
+    const typo = await send({
+      events: [event("ok-0"), event("ok-1"), event("ok-2"), { ...noTime, occured_at: occurred_at }],
+    });
+    expect(typo.issues).toEqual([{ index: 3, idempotency_key: "typo", message: expect.any(String) }]);
+    expect(typo.issues[0]!.message).toMatch(
+      /^events\[3\]\.occured_at: is not a field here \(check its spelling\)\. occurred_at must be an ISO 8601/,
+    );
+    expect(typo.message).toContain("1 of 4 events are invalid");
+    expect(typo.message).toContain("events[3].occured_at: is not a field here (check its spelling).");
+    // An extra field beside complete ones, and several in one event.
+    const extra = await send({
+      events: [
+        { ...event("x1"), customer: "c-1" },
+        { ...event("x2"), a: 1, b: 2 },
+      ],
+    });
+    expect(extra.issues).toEqual([
+      { index: 0, idempotency_key: "x1", message: "events[0].customer: is not a field here (check its spelling)." },
+      {
+        index: 1,
+        idempotency_key: "x2",
+        message:
+          "events[1].a: is not a field here (check its spelling). events[1].b: is not a field here (check its spelling).",
+      },
+    ]);
+    // A single event (the group-commit path) is refused the same way.
+    const single = await send({ events: [{ ...event("solo"), idempotencyKey: "solo" }] });
+    expect(single.issues).toEqual([
+      {
+        index: 0,
+        idempotency_key: "solo",
+        message: "events[0].idempotencyKey: is not a field here (check its spelling).",
+      },
+    ]);
+    // An unknown field of the batch itself, like every other JSON body of the API.
+    const top = await send({ events: [event("t-1")], dry_run: true });
+    expect(top.message).toBe("Invalid request body: dry_run: is not a field here (check its spelling).");
+    expect(top.issues).toEqual([{ path: "dry_run", message: "is not a field here (check its spelling)." }]);
+    expect(await countRows(database.db, "usage_events", org.id)).toBe(0);
+    expect(await countRows(database.db, "usage_counters", org.id)).toBe(0);
+    // The same events without the stray fields are accepted.
+    const fine = await callApi(post("/v1/usage/events", org.key, { events: [event("x1"), event("solo")] }));
+    expect(await fine.json()).toEqual({ accepted: 2, duplicates: 0 });
+  });
+
   it("answers 409 idempotency_conflict naming a key reused with other content, writing nothing", async () => {
     const first = event("reused-key", 2);
     expect((await callApi(post("/v1/usage/events", DEMO_API_KEY, { events: [first] }))).status).toBe(200);

@@ -70,6 +70,26 @@ describe("batch rules", () => {
     expect(issues[0]!.message).toMatch(/unknown metric "agentz".*35 days old/);
   });
 
+  it("refuses unknown fields of an event (named by path, before its other problems) and of the batch", () => {
+    const { occurred_at, ...rest } = ok();
+    expect(issuesOf([ok(), { ...rest, occuredAt: occurred_at }])).toEqual([
+      {
+        index: 1,
+        idempotency_key: "k",
+        message: expect.stringMatching(
+          /^events\[1\]\.occuredAt: is not a field here \(check its spelling\)\. occurred_at/,
+        ),
+      },
+    ]);
+    expect(() => parseUsageBatch({ events: [ok()], Events: [] }, now)).toThrow(
+      "Invalid request body: Events: is not a field here (check its spelling).",
+    );
+    // Every documented field, gauges' value included, is known.
+    expect(
+      parseUsageBatch([ok(), ok({ idempotency_key: "g", metric: "agents", quantity: undefined, value: 2 })], now),
+    ).toHaveLength(2);
+  });
+
   it("refuses a key repeated inside one batch", () => {
     expect(issuesOf([ok(), ok()])).toEqual([
       { index: 1, idempotency_key: "k", message: expect.stringMatching(/repeats event #0/) },
