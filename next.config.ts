@@ -14,6 +14,11 @@ const nextConfig: NextConfig = {
     // forbidden() renders app/forbidden.tsx with a 403 status.
     authInterrupts: true,
   },
+  // `npm run dev` (server.ts) listens on every interface; Next's dev server answers its own
+  // resources (/_next/*, the HMR websocket) only to localhost and these origins. Without the
+  // loopback addresses a page opened at http://127.0.0.1:PORT gets "Unauthorized" written on its
+  // HMR socket (tests/unit/dev-origins.test.ts). Development only; production ignores it.
+  allowedDevOrigins: ["127.0.0.1", "[::1]"],
   poweredByHeader: false,
   // `npm run typecheck` (tsc) is its own step in `npm test` and CI; the build doesn't repeat it.
   typescript: { ignoreBuildErrors: true },

@@ -33,21 +33,23 @@ async function main(): Promise<void> {
   const e = env();
   const port = e.port ?? 3000;
 
-  const app = next({ dev, dir, port, hostname: e.host ?? "localhost" });
+  // Upgrades (the dev HMR websocket /_next/hmr, websocket rewrites) are Next's: it adds its own
+  // "upgrade" listener to `httpServer` when it handles its first request. `getUpgradeHandler()`
+  // is not that handler (it does nothing in a custom server), so this server adds none. From
+  // 127.0.0.1 the HMR socket also needs next.config.ts's allowedDevOrigins.
+  const server = http.createServer();
+  server.keepAliveTimeout = 65_000;
+  const app = next({ dev, dir, port, hostname: e.host ?? "localhost", httpServer: server });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const handleApi = getRequestListener(apiApp().fetch, { overrideGlobalObjects: false });
-
-  const server = http.createServer((req, res) => {
+  server.on("request", (req, res) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     if (isApiPath(pathname)) void handleApi(req, res);
     else void handleNext(req, res);
   });
-  const upgrade = app.getUpgradeHandler();
-  server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
-  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
