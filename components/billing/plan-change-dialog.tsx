@@ -309,6 +309,12 @@ function PreviewBody({
         </Notice>
       ) : null}
 
+      {!toFree && p.undoesCancellation ? (
+        <Notice tone="warning" role="note" title="This undoes your cancellation" testId="undoes-cancellation">
+          Your cancellation is scheduled. Confirming this change also cancels that: the subscription renews as usual.
+        </Notice>
+      ) : null}
+
       {toFree && p.overAfter.length > 0 ? (
         <Notice tone="warning" role="note" title="Over Free’s limits after that day" testId="cancel-over-limits">
           <ul className="mt-1 list-disc space-y-1 pl-5">

@@ -59,6 +59,8 @@ export type PlanChangePreview = {
   amounts: BalanceOutcome;
   /** The subscription state this preview priced: sent back with the confirm, which is refused if it changed. */
   stateToken: string;
+  /** Confirming also undoes a scheduled cancellation. */
+  undoesCancellation: boolean;
 };
 
 export type CardResult =

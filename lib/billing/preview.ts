@@ -40,6 +40,8 @@ export type ChangePreview = {
   amounts: BalanceOutcome;
   /** The subscription state this preview priced: the confirm sends it back and is refused if it changed. */
   stateToken: string;
+  /** Confirming a paid plan while a cancellation is scheduled also undoes it (the subscription renews). */
+  undoesCancellation: boolean;
 };
 
 /** What a plan change would cost and change, before confirming it (the numbers come from Stripe). */
@@ -49,7 +51,8 @@ export async function previewPlanChange(
   input: PlanChange & { organizationId: string; prorationDate?: number },
 ): Promise<ChangePreview> {
   // Read before anything is priced: a change while the preview runs makes the confirm refuse, never pass.
-  const stateToken = encodeBillingState(await readBillingState(db, input.organizationId));
+  const state = await readBillingState(db, input.organizationId);
+  const stateToken = encodeBillingState(state);
   const overview = await getUsageOverview(db, input.organizationId);
   const plan = await ensureStripePrices(db, stripe, input.planId);
   const limits = applyOverrides(limitsOf(plan), overview.subscription?.limitOverrides);
@@ -76,6 +79,8 @@ export async function previewPlanChange(
     problems,
     overAfter,
     stateToken,
+    undoesCancellation:
+      !toFree && state.cancelAtPeriodEnd && state.subscription !== null && state.status !== "canceled",
   };
 
   if (toFree) {

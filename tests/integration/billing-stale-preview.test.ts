@@ -87,6 +87,8 @@ describe("the two-tab sequence QA found", () => {
     // The dialog then shows the fresh preview; confirming that one is the customer's informed choice.
     const fresh = await previewAnnual(org.id);
     expect(fresh.stateToken).not.toBe(tabA.stateToken);
+    expect(tabA.undoesCancellation).toBe(false);
+    expect(fresh.undoesCancellation).toBe(true);
     await changePlan(...args(), {
       organizationId: org.id,
       planId: "pro",

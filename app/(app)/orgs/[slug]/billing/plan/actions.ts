@@ -57,6 +57,7 @@ export const previewPlanChangeAction = orgAction(
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
       amounts: p.amounts,
       stateToken: p.stateToken,
+      undoesCancellation: p.undoesCancellation,
     };
   },
 );
