@@ -86,6 +86,8 @@ test("a confirm applies only to what was shown: another tab cancelled, so the sw
     { timeout: 30_000 },
   );
   await expect(d.getByTestId("proration-preview")).toBeVisible({ timeout: 30_000 });
+  // The fresh preview says what confirming now would also do.
+  await expect(d.getByTestId("undoes-cancellation")).toContainText("This undoes your cancellation");
   await screenshots(page, "plan-stale-preview-refused");
   await d.getByRole("button", { name: "Cancel", exact: true }).click();
   await expect(d).toBeHidden();
