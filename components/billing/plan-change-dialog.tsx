@@ -43,6 +43,7 @@ export function PlanChangeDialog({
   planName,
   preview,
   onClose,
+  onStale,
   current,
   currentLimits,
   card,
@@ -56,6 +57,8 @@ export function PlanChangeDialog({
   planName: string;
   preview: ActionState<PlanChangePreview>;
   onClose: () => void;
+  /** The subscription changed since the preview: fetch a fresh one (the refusal stays on screen). */
+  onStale: () => void;
   current: CurrentSubscription;
   currentLimits: Limits;
   card: CardSummary | null;
@@ -68,6 +71,7 @@ export function PlanChangeDialog({
   const [saved, setSaved] = useState<CardSummary | null>(null);
   const [replacing, setReplacing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
   const [reason, setReason] = useState("");
   const [pending, startTransition] = useTransition();
   // One attempt: kept while its answer is unknown (a retry after a lost answer is the same request),
@@ -89,6 +93,7 @@ export function PlanChangeDialog({
 
   const close = () => {
     setError(null);
+    setStale(false);
     setReason("");
     attempt.current = null;
     setReplacing(false);
@@ -101,12 +106,16 @@ export function PlanChangeDialog({
   };
   const confirm = () =>
     startTransition(async () => {
+      if (!p) return;
       setError(null);
+      setStale(false);
       attempt.current ??= newAttemptId();
       const fd = new FormData();
       fd.set("planId", target.planId);
       fd.set("cycle", target.cycle);
       fd.set("attemptId", attempt.current);
+      // The confirm applies to what was shown: the server refuses it if the subscription changed since.
+      fd.set("previewState", p.stateToken);
       if (toFree && reason.trim()) fd.set("reason", reason.trim());
       let r: Awaited<ReturnType<typeof change>>;
       try {
@@ -131,6 +140,10 @@ export function PlanChangeDialog({
       } else {
         // Said in the dialog (role=alert): a toast would sit behind the modal.
         setError(r?.error ?? "The change didn't go through. Try again.");
+        if (r?.fieldErrors?.previewState) {
+          setStale(true);
+          onStale();
+        }
       }
     });
 
@@ -234,9 +247,14 @@ export function PlanChangeDialog({
       ) : null}
 
       {error ? (
-        <Notice tone="error" role="alert" title="The change didn't go through" testId="plan-change-error">
+        <Notice
+          tone={stale ? "warning" : "error"}
+          role="alert"
+          title={stale ? "Your subscription changed" : "The change didn't go through"}
+          testId="plan-change-error"
+        >
           {error}
-          {!toFree && cardOnFile && !replacing ? (
+          {!stale && !toFree && cardOnFile && !replacing ? (
             <>
               {" "}
               <button
@@ -288,6 +306,12 @@ function PreviewBody({
               Manage members
             </Link>
           ) : null}
+        </Notice>
+      ) : null}
+
+      {!toFree && p.undoesCancellation ? (
+        <Notice tone="warning" role="note" title="This undoes your cancellation" testId="undoes-cancellation">
+          Your cancellation is scheduled. Confirming this change also cancels that: the subscription renews as usual.
         </Notice>
       ) : null}
 

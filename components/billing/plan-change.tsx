@@ -89,6 +89,9 @@ export function PlanChangeProvider({
             request.current++;
             setTarget(null);
           }}
+          onStale={() => {
+            if (target) open(target);
+          }}
           current={current}
           currentLimits={currentLimits}
           card={card}

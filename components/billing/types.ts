@@ -57,6 +57,10 @@ export type PlanChangePreview = {
   effectiveAt: string | null;
   /** How Stripe's preview meets the credit balance (why "due today" can be less than the total). */
   amounts: BalanceOutcome;
+  /** The subscription state this preview priced: sent back with the confirm, which is refused if it changed. */
+  stateToken: string;
+  /** Confirming also undoes a scheduled cancellation. */
+  undoesCancellation: boolean;
 };
 
 export type CardResult =

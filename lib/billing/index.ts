@@ -15,6 +15,7 @@ export {
   type PlanChange,
 } from "./subscriptions";
 export { previewPlanChange, type ChangePreview } from "./preview";
+export { previewStateSchema, readBillingState, describeChanges, type BillingState } from "./previewed-state";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
 export { lockOrganizationBilling, memberCount } from "./lock";
 export {

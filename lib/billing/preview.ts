@@ -12,6 +12,7 @@ import { checkFit, overLimits, type FitProblem, type OverLimit } from "./fit";
 import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
 import { memberCount } from "./lock";
 import type { PlanChange } from "./subscriptions";
+import { encodeBillingState, readBillingState } from "./previewed-state";
 
 export type ChangePreview = {
   planId: string;
@@ -37,6 +38,10 @@ export type ChangePreview = {
   effectiveAt: Date | null;
   /** How Stripe's preview meets the customer's balance (why "due today" can be less than the total). */
   amounts: BalanceOutcome;
+  /** The subscription state this preview priced: the confirm sends it back and is refused if it changed. */
+  stateToken: string;
+  /** Confirming a paid plan while a cancellation is scheduled also undoes it (the subscription renews). */
+  undoesCancellation: boolean;
 };
 
 /** What a plan change would cost and change, before confirming it (the numbers come from Stripe). */
@@ -45,6 +50,9 @@ export async function previewPlanChange(
   stripe: Stripe,
   input: PlanChange & { organizationId: string; prorationDate?: number },
 ): Promise<ChangePreview> {
+  // Read before anything is priced: a change while the preview runs makes the confirm refuse, never pass.
+  const state = await readBillingState(db, input.organizationId);
+  const stateToken = encodeBillingState(state);
   const overview = await getUsageOverview(db, input.organizationId);
   const plan = await ensureStripePrices(db, stripe, input.planId);
   const limits = applyOverrides(limitsOf(plan), overview.subscription?.limitOverrides);
@@ -70,6 +78,9 @@ export async function previewPlanChange(
     fits: problems.length === 0,
     problems,
     overAfter,
+    stateToken,
+    undoesCancellation:
+      !toFree && state.cancelAtPeriodEnd && state.subscription !== null && state.status !== "canceled",
   };
 
   if (toFree) {

@@ -16,12 +16,18 @@ import { ensureStripePrices, priceIdFor } from "./stripe-catalog";
 import { lockOrganizationBilling, memberCount } from "./lock";
 import { applyStripeSubscription } from "./subscription-sync";
 import { attemptIdSchema, attemptKey, newAttemptId } from "./attempt";
+import { assertStateUnchanged, previewStateSchema } from "./previewed-state";
 
 export const planChangeSchema = z.object({
   planId: z.string({ error: "Choose a plan." }).min(1, "Choose a plan.").max(64),
   cycle: z.enum(["monthly", "annual"], { message: "Choose monthly or annual billing." }),
   /** One attempt of the customer (the dialog keeps it for a retry of the same request; a new one after a failure). */
   attemptId: attemptIdSchema.optional(),
+  /**
+   * The state the preview priced (its `stateToken`): the confirm is refused when the subscription
+   * changed since (see lib/billing/previewed-state.ts). Server-side callers may leave it out.
+   */
+  previewState: previewStateSchema.optional(),
   /** Cancelling (to Free): why, if the customer wants to say (optional). */
   reason: z
     .string()
@@ -76,7 +82,7 @@ export async function changePlan(
   stripe: Stripe,
   input: PlanChange & { organizationId: string; actor: Actor; prorationDate?: number; reason?: string },
 ) {
-  const { planId, cycle, reason } = planChangeSchema.parse(input);
+  const { planId, cycle, reason, previewState } = planChangeSchema.parse(input);
   const attemptId = input.attemptId ?? newAttemptId();
   if (planId === FREE_PLAN_ID)
     return cancelAtPeriodEnd(db, stripe, {
@@ -84,6 +90,7 @@ export async function changePlan(
       actor: input.actor,
       reason,
       attemptId,
+      previewState,
     });
   const plan = await ensureStripePrices(db, stripe, planId);
   const price = priceIdFor(plan, cycle);
@@ -100,6 +107,8 @@ export async function changePlan(
     if (isLive(current) && current.stripePriceId === price && !current.cancelAtPeriodEnd) {
       return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
     }
+    // After the check above, so a retry of an attempt that went through is answered, not refused.
+    await assertStateUnchanged(tx, input.organizationId, previewState);
     if (!state.card) throw new AppError("unprocessable", "Add a card before choosing a paid plan.");
     await assertFits(tx, input.organizationId, plan);
     const seats = plan.perSeat ? Math.max(1, await memberCount(tx, input.organizationId)) : 1;
@@ -173,7 +182,7 @@ export async function changePlan(
 export async function cancelAtPeriodEnd(
   db: Queryable,
   stripe: Stripe,
-  input: { organizationId: string; actor: Actor; reason?: string; attemptId?: string },
+  input: { organizationId: string; actor: Actor; reason?: string; attemptId?: string; previewState?: string },
 ) {
   const reason = input.reason?.trim().slice(0, 500) || undefined;
   return db.transaction(async (tx) => {
@@ -181,6 +190,7 @@ export async function cancelAtPeriodEnd(
     const { sub: current } = await loadState(tx, input.organizationId);
     if (!isLive(current)) throw new AppError("conflict", "This organization is already on the Free plan.");
     if (current.cancelAtPeriodEnd) return { subscriptionId: current.stripeSubscriptionId, unchanged: true as const };
+    await assertStateUnchanged(tx, input.organizationId, input.previewState);
     const params: Stripe.SubscriptionUpdateParams = {
       cancel_at_period_end: true,
       cancellation_details: { comment: reason ?? "" },

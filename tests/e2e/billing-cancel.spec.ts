@@ -52,3 +52,55 @@ test("Acme cancels over Free's limits with a reason, staff see the reason, and A
   await expect(page.getByTestId("toast").filter({ hasText: "Subscription resumed" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("cancel-subscription")).toBeVisible();
 });
+
+test("a confirm applies only to what was shown: another tab cancelled, so the switch to annual is refused and nothing is charged", async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, "owner@acme.test");
+  await page.goto("/orgs/acme/billing/plan");
+  await expect(page.getByTestId("current-plan")).toHaveText("Pro");
+  // Tab A: the preview of the switch to annual.
+  await page.getByTestId("cycle-toggle").getByText("Annual").click();
+  await page.getByTestId("plan-pro").getByRole("button", { name: "Switch to annual billing" }).click();
+  const d = page.getByRole("dialog");
+  await expect(d.getByRole("heading", { name: "Switch to annual billing" })).toBeVisible();
+  const due = (await d.getByTestId("due-now").textContent())!;
+  expect(due).toMatch(/^\$[\d,]+\.\d\d$/);
+
+  // Tab B (another window of the same owner) schedules the cancellation meanwhile.
+  const tabB = await (await browser.newContext()).newPage();
+  await signIn(tabB, "owner@acme.test");
+  await tabB.goto("/orgs/acme/billing/plan");
+  await tabB.getByTestId("cancel-subscription").click();
+  const dB = tabB.getByRole("dialog");
+  await dB.getByRole("button", { name: "Cancel at period end" }).click();
+  await expect(dB).toBeHidden({ timeout: 30_000 });
+  await expect(tabB.getByTestId("cancel-scheduled")).toContainText(/^Pro ends on /, { timeout: 30_000 });
+
+  // Tab A confirms what it showed: refused, said in the dialog, and the fresh preview replaces the old one.
+  await d.getByRole("button", { name: `Pay ${due} and switch` }).click();
+  const error = d.getByTestId("plan-change-error");
+  await expect(error).toContainText(
+    "Your subscription changed since this was shown: a cancellation was scheduled. Review the new price and confirm again.",
+    { timeout: 30_000 },
+  );
+  await expect(d.getByTestId("proration-preview")).toBeVisible({ timeout: 30_000 });
+  // The fresh preview says what confirming now would also do.
+  await expect(d.getByTestId("undoes-cancellation")).toContainText("This undoes your cancellation");
+  await screenshots(page, "plan-stale-preview-refused");
+  await d.getByRole("button", { name: "Cancel", exact: true }).click();
+  await expect(d).toBeHidden();
+
+  // Nothing changed: still monthly, the cancellation still scheduled.
+  await page.reload();
+  await expect(page.getByTestId("cancel-scheduled")).toContainText(/^Pro ends on /);
+  await page.getByTestId("cycle-toggle").getByText("Annual").click();
+  await expect(page.getByTestId("plan-pro").getByRole("button", { name: "Switch to annual billing" })).toBeVisible();
+
+  // Leave Acme as it was.
+  await tabB.reload();
+  await tabB.getByTestId("cancel-scheduled").getByRole("button", { name: "Resume subscription" }).click();
+  await expect(tabB.getByTestId("toast").filter({ hasText: "Subscription resumed" })).toBeVisible({ timeout: 30_000 });
+  await tabB.close();
+});

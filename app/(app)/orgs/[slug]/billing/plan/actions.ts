@@ -11,6 +11,7 @@ import {
   createSetupIntent,
   finalizeSetupIntent,
   planChangeSchema,
+  previewStateSchema,
   type PlanChange,
   previewPlanChange,
   resumeSubscription,
@@ -55,18 +56,25 @@ export const previewPlanChangeAction = orgAction(
       overAfter: p.overAfter.map((x) => ({ metric: x.metric, text: x.text })),
       effectiveAt: p.effectiveAt?.toISOString() ?? null,
       amounts: p.amounts,
+      stateToken: p.stateToken,
+      undoesCancellation: p.undoesCancellation,
     };
   },
 );
 
+/** The dialog confirms what it showed: the preview's state is required (lib/billing/previewed-state.ts). */
+const confirmPlanChangeSchema = planChangeSchema.extend({ previewState: previewStateSchema });
+
 /**
  * Move to a plan and cycle: subscribe, upgrade, switch cycle, or (to Free) cancel at period end
- * with an optional reason. `attemptId` names the dialog's attempt (see lib/billing/attempt.ts).
+ * with an optional reason. `attemptId` names the dialog's attempt (see lib/billing/attempt.ts);
+ * `previewState` the state its preview priced: if the subscription changed since, nothing is
+ * done and the answer says what changed (`fieldErrors.previewState`: the dialog previews again).
  */
 export const changePlanAction = orgAction(
   {
     role: "admin",
-    schema: planChangeSchema,
+    schema: confirmPlanChangeSchema,
     revalidate: billingPages,
     message: planChangeMessage,
   },
