@@ -79,7 +79,9 @@ test("a confirm applies only to what was shown: another tab cancelled, so the sw
   await expect(tabB.getByTestId("cancel-scheduled")).toContainText(/^Pro ends on /, { timeout: 30_000 });
 
   // Tab A confirms what it showed: refused, said in the dialog, and the fresh preview replaces the old one.
-  await d.getByRole("button", { name: `Pay ${due} and switch` }).click();
+  // Nothing to pay (an earlier test in the suite can leave Acme a credit) reads "Confirm: switch".
+  const confirmLabel = due === "$0.00" ? "Confirm: switch" : `Pay ${due} and switch`;
+  await d.getByRole("button", { name: confirmLabel }).click();
   const error = d.getByTestId("plan-change-error");
   await expect(error).toContainText(
     "Your subscription changed since this was shown: a cancellation was scheduled. Review the new price and confirm again.",
