@@ -1,10 +1,7 @@
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
-import { apiApp } from "@/lib/api";
-import { callApi } from "../support/api";
+import { callApi, startApiServer } from "../support/api";
 import { createTestDatabase } from "../support/db";
 import { createOrg, ensurePlans, type TestOrg } from "./usage-fixtures";
 
@@ -17,7 +14,7 @@ import { createOrg, ensurePlans, type TestOrg } from "./usage-fixtures";
  */
 
 let database: Database;
-let server: Server;
+let server: Awaited<ReturnType<typeof startApiServer>>;
 let baseUrl: string;
 let org: TestOrg;
 
@@ -25,10 +22,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await ensurePlans(database.db);
   (globalThis as unknown as { __appDatabase?: Promise<Database> }).__appDatabase = Promise.resolve(database);
-  // Exactly as server.ts mounts it.
-  server = createServer(getRequestListener(apiApp().fetch, { overrideGlobalObjects: false }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startApiServer();
+  baseUrl = server.baseUrl;
   const now = Date.now();
   org = await createOrg(database.db, {
     plan: "pro",
@@ -37,7 +32,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   (globalThis as unknown as { __appDatabase?: unknown }).__appDatabase = undefined;
   await database?.close();
 });
