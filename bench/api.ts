@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { AgentBillClient } from "@agentbill/client";
 import postgres from "postgres";
 import { organizations, subscriptions, apiKeys } from "../db/schema";
@@ -128,10 +129,17 @@ async function startRaw(
   };
 }
 
-/** Open loop: call i starts at start + i/rate whatever happened before; latency from that time. */
+/**
+ * Open loop: call i starts at start + i/rate whatever happened before; latency from that time.
+ * Prints the load generator's own event-loop delay (a late generator would be charged to the
+ * server) and, with BENCH_TIMELINE=1, p50/p99/max per half second (a stall or a steady tail?).
+ */
 async function openLoop(rate: number, seconds: number, call: (i: number) => Promise<void>) {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const timeline: [number, number][] = [];
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   let errors = 0;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
@@ -141,13 +149,29 @@ async function openLoop(rate: number, seconds: number, call: (i: number) => Prom
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
       call(i).then(
-        () => void latencies.push(performance.now() - due),
+        () => {
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          timeline.push([due - start, latency]);
+        },
         () => void errors++,
       ),
     );
   }
   await Promise.all(inflight);
+  lag.disable();
   const elapsed = (performance.now() - start) / 1000;
+  const lagMs = (ns: number) => (ns / 1e6).toFixed(1);
+  console.log(
+    `         load generator event-loop delay p50 ${lagMs(lag.percentile(50))} ms, p99 ${lagMs(lag.percentile(99))} ms, max ${lagMs(lag.max)} ms`,
+  );
+  if (process.env.BENCH_TIMELINE === "1")
+    for (let b = 0; b < seconds * 2; b++) {
+      const half = timeline.filter(([t]) => t >= b * 500 && t < (b + 1) * 500).map(([, l]) => l);
+      console.log(
+        `         ${(b / 2).toFixed(1).padStart(4)} s: ${half.length} calls, p50 ${ms(percentile(half, 50))}, p99 ${ms(percentile(half, 99))}, max ${ms(Math.max(0, ...half))}`,
+      );
+    }
   return { sent: total, done: latencies.length, errors, rate: latencies.length / elapsed, latencies };
 }
 
@@ -219,10 +243,20 @@ async function main() {
     ];
     const client = (t: (typeof targets)[number]) =>
       new AgentBillClient({ baseUrl: t.url, apiKey: t.org.key, maxAttempts: 1, timeoutMs: 30_000 });
-    // Warm up both (JIT, prepared statements, key cache).
+    // Warm up both (JIT, prepared statements, key cache) and open their whole connection pools:
+    // concurrent calls, so no scenario pays for a connection's start (a fork of PostgreSQL and
+    // re-preparing each statement on it), which is start-up and not the steady state measured.
     for (const t of targets) {
       const c = client(t);
-      for (let i = 0; i < 200; i++) await c.checkLimit("executions", 1);
+      for (let round = 0; round < 20; round++)
+        await Promise.all(Array.from({ length: 32 }, () => c.checkLimit("executions", 1)));
+      for (let i = 0; i < 10; i++)
+        await Promise.all(
+          Array.from({ length: 16 }, async () => {
+            const hold = await c.reserve({ metric: "executions", amount: 1 });
+            await c.commit(hold.id, 1);
+          }),
+        );
     }
 
     console.log(

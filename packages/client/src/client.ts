@@ -1,4 +1,5 @@
 import { AgentBillApiError, apiError, NetworkError } from "./errors";
+import { fetchTransport, nodeTransport, type FetchLike, type Transport } from "./transport";
 import type { Flags, IngestResult, LimitCheck, Metric, Reservation, ReserveInput, Usage, UsageEvent } from "./types";
 
 export type ClientOptions = {
@@ -12,8 +13,11 @@ export type ClientOptions = {
   backoffMs?: number;
   /** Per attempt (default 10,000 ms). */
   timeoutMs?: number;
-  /** A fetch of your own (tests, proxies). */
-  fetch?: typeof fetch;
+  /**
+   * A fetch of your own (tests, proxies, or the global `fetch`). Without it the client speaks
+   * `node:http`/`node:https` over keep-alive connections (./transport.ts).
+   */
+  fetch?: FetchLike;
   /** Makes idempotency keys (default: crypto.randomUUID). */
   newKey?: () => string;
 };
@@ -27,7 +31,8 @@ const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
  * (`ValidationError`, `AuthenticationError`, `IdempotencyConflictError`, … in ./errors).
  */
 export class AgentBillClient {
-  private readonly opts: Required<Omit<ClientOptions, "fetch">> & { fetch: typeof fetch };
+  private readonly opts: Required<Omit<ClientOptions, "fetch">>;
+  private readonly send: Transport;
 
   constructor(options: ClientOptions) {
     this.opts = {
@@ -37,8 +42,8 @@ export class AgentBillClient {
       newKey: () => crypto.randomUUID(),
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     };
+    this.send = options.fetch ? fetchTransport(options.fetch) : nodeTransport();
   }
 
   /** May the organization use `amount` more of `metric`? (Counts active reservations.) */
@@ -95,9 +100,9 @@ export class AgentBillClient {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await sleep(Math.random() * Math.min(5_000, backoffMs * 2 ** (attempt - 2)));
-      let res: Response;
+      let res: Awaited<ReturnType<Transport>>;
       try {
-        res = await this.opts.fetch(`${this.opts.baseUrl}${path}`, {
+        res = await this.send(`${this.opts.baseUrl}${path}`, {
           method,
           headers: {
             authorization: `Bearer ${this.opts.apiKey}`,
@@ -105,7 +110,7 @@ export class AgentBillClient {
             ...(payload === undefined ? {} : { "content-type": "application/json" }),
           },
           body: payload,
-          signal: AbortSignal.timeout(timeoutMs),
+          timeoutMs,
         });
       } catch (err) {
         lastError = new NetworkError(`${method} ${path}: ${err instanceof Error ? err.message : String(err)}`, {
@@ -120,7 +125,7 @@ export class AgentBillClient {
       } catch {
         parsed = null;
       }
-      if (res.ok) return parsed as T;
+      if (res.status >= 200 && res.status < 300) return parsed as T;
       lastError = apiError(res.status, parsed);
       if (!RETRY_STATUS.has(res.status)) throw lastError;
     }

@@ -1,4 +1,12 @@
 export { AgentBillClient, type ClientOptions } from "./client";
+export {
+  fetchTransport,
+  nodeTransport,
+  type FetchLike,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from "./transport";
 export * from "./errors";
 export type * from "./types";
 export {
