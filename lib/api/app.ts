@@ -44,19 +44,37 @@ async function readText(req: Request, incoming: IncomingMessage | undefined, max
   const tooLarge = () => new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
   if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   let text: string;
-  if (incoming) {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit: past that the text is surely too long.
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > maxBytes * 3) throw tooLarge();
-      chunks.push(chunk);
-    }
-    text = Buffer.concat(chunks, bytes).toString("utf8");
-  } else text = await req.text();
+  if (incoming) text = await readIncoming(incoming, maxBytes * 3, tooLarge);
+  else text = await req.text();
   if (text.length > maxBytes) throw tooLarge();
   return text;
+}
+
+/**
+ * Node's request body as UTF-8, refused past `maxBytes` (the request is then destroyed, as
+ * leaving a `for await` loop over it does). Listeners, not an async iterator: the iterator
+ * costs a few promises per chunk, and this runs on every request with a body.
+ */
+function readIncoming(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const done = (err?: Error) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", done).off("close", onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, bytes).toString("utf8"));
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= maxBytes) return void chunks.push(chunk);
+      done(tooLarge());
+      incoming.destroy();
+    };
+    const onEnd = () => done();
+    const onClose = () => done(new Error("The request was closed before its body was read."));
+    if (incoming.readableEnded) return void resolve("");
+    incoming.on("data", onData).on("end", onEnd).on("error", done).on("close", onClose);
+  });
 }
 
 /** `Authorization: Bearer agb_…` → the caller; a suspended organization gets 403 with the reason. */

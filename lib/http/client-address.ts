@@ -80,16 +80,23 @@ const headerText = (v: string | string[] | undefined) => (Array.isArray(v) ? v.j
 export function stampClientAddress(req: IncomingMessage, trusted: TrustedProxies): void {
   const peer = req.socket?.remoteAddress;
   const address = resolveClientAddress(peer, headerText(req.headers["x-forwarded-for"]), trusted);
-  const drop = new Set([CLIENT_ADDRESS_HEADER, ...(trusted.has(normalizeAddress(peer)) ? [] : FORWARDING_HEADERS)]);
-  for (const name of drop) delete req.headers[name];
-  const raw: string[] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    if (!drop.has(req.rawHeaders[i]!.toLowerCase())) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const drop = trusted.has(normalizeAddress(peer)) ? DROP_FROM_PROXIES : DROP_FROM_CLIENTS;
+  // Most requests carry none of these: then the headers are kept as they came (no copy).
+  let found = false;
+  for (const name of drop) if (req.headers[name] !== undefined) found = delete req.headers[name];
+  if (found) {
+    const raw: string[] = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      if (!drop.has(req.rawHeaders[i]!.toLowerCase())) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    }
+    req.rawHeaders = raw;
   }
-  raw.push(CLIENT_ADDRESS_HEADER, address);
-  req.rawHeaders = raw;
+  req.rawHeaders.push(CLIENT_ADDRESS_HEADER, address);
   req.headers[CLIENT_ADDRESS_HEADER] = address;
 }
+
+const DROP_FROM_PROXIES: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER]);
+const DROP_FROM_CLIENTS: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER, ...FORWARDING_HEADERS]);
 
 /** The stamped client address of a request ("unknown" when nothing stamped it). */
 export function clientAddressOf(headers: Headers): string {

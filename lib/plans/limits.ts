@@ -155,7 +155,20 @@ export function percentUsed(used: number, limit: number | null): number | null {
 
 export function fmt(value: number, metric: Metric): string {
   if (metric === "storage_bytes") return formatBytes(value);
-  return value.toLocaleString("en-US");
+  return groupThousands(value);
+}
+
+/**
+ * `1234567` → "1,234,567", as `toLocaleString("en-US")` writes it. Whole numbers are grouped by
+ * hand: every limit check and reservation writes its reason with this, and ICU's formatting cost
+ * about 20 µs a call there. Other numbers go to ICU.
+ */
+export function groupThousands(value: number): string {
+  if (!Number.isSafeInteger(value) || Object.is(value, -0)) return value.toLocaleString("en-US");
+  const digits = String(Math.abs(value));
+  let out = digits.length > 3 ? digits.slice(0, ((digits.length - 1) % 3) + 1) : digits;
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return value < 0 ? `-${out}` : out;
 }
 
 export function formatBytes(bytes: number): string {

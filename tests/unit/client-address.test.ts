@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { IncomingMessage } from "node:http";
 import fc from "fast-check";
-import { normalizeAddress, resolveClientAddress, TrustedProxies } from "@/lib/http/client-address";
+import { normalizeAddress, resolveClientAddress, stampClientAddress, TrustedProxies } from "@/lib/http/client-address";
 import { parseServerEnv } from "@/lib/env";
 
 const none = new TrustedProxies([]);
@@ -54,5 +55,54 @@ describe("client address", () => {
     ]);
     for (const bad of ["10.0.0.0/33", "localhost", "10.0.0.0/8/1", "*", "1.2.3.4/x"])
       expect(() => parseServerEnv({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES must list IP addresses/);
+  });
+});
+
+describe("stampClientAddress", () => {
+  const request = (peer: string, raw: string[]) => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+    return { socket: { remoteAddress: peer }, headers, rawHeaders: [...raw] } as unknown as IncomingMessage;
+  };
+
+  it("drops forwarding headers and a forged stamp from a client, and stamps the peer", () => {
+    const req = request("::ffff:10.1.2.3", [
+      "Host",
+      "x",
+      "X-Forwarded-For",
+      "1.1.1.1",
+      "X-AgentBill-Client-Address",
+      "9.9.9.9",
+    ]);
+    stampClientAddress(req, new TrustedProxies([]));
+    expect(req.headers).toEqual({ host: "x", "x-agentbill-client-address": "10.1.2.3" });
+    expect(req.rawHeaders).toEqual(["Host", "x", "x-agentbill-client-address", "10.1.2.3"]);
+  });
+
+  it("keeps the headers as they came when there is nothing to drop", () => {
+    const req = request("127.0.0.1", ["Host", "x", "Authorization", "Bearer k"]);
+    stampClientAddress(req, new TrustedProxies([]));
+    expect(req.rawHeaders).toEqual([
+      "Host",
+      "x",
+      "Authorization",
+      "Bearer k",
+      "x-agentbill-client-address",
+      "127.0.0.1",
+    ]);
+  });
+
+  it("believes X-Forwarded-For from a trusted proxy and keeps it", () => {
+    const req = request("10.0.0.1", ["Host", "x", "X-Forwarded-For", "203.0.113.5"]);
+    stampClientAddress(req, new TrustedProxies(["10.0.0.0/8"]));
+    expect(req.headers["x-agentbill-client-address"]).toBe("203.0.113.5");
+    expect(req.rawHeaders).toEqual([
+      "Host",
+      "x",
+      "X-Forwarded-For",
+      "203.0.113.5",
+      "x-agentbill-client-address",
+      "203.0.113.5",
+    ]);
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PLAN_CATALOG, catalogPlan } from "@/lib/plans/catalog";
-import { applyOverrides, evaluateLimit, formatBytes, limitForMetric, limitsOf, percentUsed } from "@/lib/plans/limits";
+import {
+  applyOverrides,
+  evaluateLimit,
+  formatBytes,
+  groupThousands,
+  limitForMetric,
+  limitsOf,
+  percentUsed,
+} from "@/lib/plans/limits";
 import { addMonths, calendarMonth, periodAt, usagePeriodAt } from "@/lib/plans/period";
 import { effectiveLimits } from "@/lib/plans/state";
 import { limitLabel, METRIC_LABEL, METRIC_NOUN, METRICS, recurringAmount } from "@/lib/plans";
@@ -178,5 +186,13 @@ describe("one vocabulary for the metrics", () => {
     expect(evaluateLimit({ metric: "users", limit: null, used: 2, amount: 1 }).reason).toBe(
       "No members limit on this plan.",
     );
+  });
+});
+
+describe("groupThousands", () => {
+  it('writes numbers as toLocaleString("en-US") does', () => {
+    const values = [0, 7, -7, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -123_456_789, 1_000_000_000_000];
+    values.push(Number.MAX_SAFE_INTEGER, 2 ** 60, 1.5, -0.25, 1234.5678, NaN, Infinity, -0);
+    for (const v of values) expect(groupThousands(v)).toBe(v.toLocaleString("en-US"));
   });
 });
