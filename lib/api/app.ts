@@ -22,6 +22,8 @@ import { honoPath, Reply, type AnyRoute } from "./define";
  */
 
 const DEFAULT_MAX_BYTES = 10_000;
+/** Bodies the service parses itself (documentedBody): only the sanitiser's rules apply here. Built once. */
+const ANY_JSON = z.unknown();
 
 export async function readBody(req: Request, maxBytes: number): Promise<unknown> {
   return parseJsonText(await readText(req, undefined, maxBytes));
@@ -87,7 +89,7 @@ function serve(route: AnyRoute, apiHeaders: (c: Context) => Record<string, strin
     if (route.body || route.documentedBody) {
       const raw = parseJsonText(await rawBody());
       // A body the service parses itself still passes the string sanitiser (lib/input/text.ts) first.
-      body = route.body ? parseJsonBody(route.body, raw) : parseWith(z.unknown(), raw, "request body");
+      body = route.body ? parseJsonBody(route.body, raw) : parseWith(ANY_JSON, raw, "request body");
     }
     const out = await route.handler({ db, req, rawBody, body, query, params, caller });
     if (out instanceof Response) return out;
