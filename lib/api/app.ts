@@ -46,19 +46,40 @@ async function readText(req: Request, incoming: IncomingMessage | undefined, max
   const tooLarge = () => new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
   if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   let text: string;
-  if (incoming) {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit: past that the text is surely too long.
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > maxBytes * 3) throw tooLarge();
-      chunks.push(chunk);
-    }
-    text = Buffer.concat(chunks, bytes).toString("utf8");
-  } else text = await req.text();
+  if (incoming) text = await readIncoming(incoming, maxBytes * 3, tooLarge);
+  else text = await req.text();
   if (text.length > maxBytes) throw tooLarge();
   return text;
+}
+
+/**
+ * The socket's body as UTF-8 text, refused past `limit` bytes (UTF-8 needs at most 3 bytes per
+ * UTF-16 unit: past that the text is surely too long). Listeners, not `for await`: an async
+ * iterator costs several promises per chunk, and the hot path's bodies are one chunk.
+ */
+function readIncoming(incoming: IncomingMessage, limit: number, tooLarge: () => AppError): Promise<string> {
+  if (incoming.readableEnded) return Promise.resolve("");
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const done = (err?: unknown) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", done).off("close", onClose);
+      if (err) reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) {
+        done(tooLarge());
+        incoming.resume();
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, bytes).toString("utf8"));
+    };
+    const onClose = () => done(new AppError("bad_request", "The request body ended early."));
+    incoming.on("data", onData).on("end", onEnd).on("error", done).on("close", onClose);
+  });
 }
 
 /** `Authorization: Bearer agb_…` → the caller; a suspended organization gets 403 with the reason. */
