@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { normalizeAddress, resolveClientAddress, TrustedProxies } from "@/lib/http/client-address";
+import type { IncomingMessage } from "node:http";
+import {
+  CLIENT_ADDRESS_HEADER,
+  normalizeAddress,
+  resolveClientAddress,
+  stampClientAddress,
+  TrustedProxies,
+} from "@/lib/http/client-address";
 import { parseServerEnv } from "@/lib/env";
 
 const none = new TrustedProxies([]);
@@ -54,5 +61,45 @@ describe("client address", () => {
     ]);
     for (const bad of ["10.0.0.0/33", "localhost", "10.0.0.0/8/1", "*", "1.2.3.4/x"])
       expect(() => parseServerEnv({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES must list IP addresses/);
+  });
+});
+
+describe("stampClientAddress on a Node request", () => {
+  const request = (peer: string, rawHeaders: string[]) => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < rawHeaders.length; i += 2) headers[rawHeaders[i]!.toLowerCase()] = rawHeaders[i + 1]!;
+    return { socket: { remoteAddress: peer }, rawHeaders, headers } as unknown as IncomingMessage;
+  };
+
+  it("stamps the peer and keeps the other headers when nothing is forged", () => {
+    const req = request("::ffff:10.0.0.7", ["Host", "x", "Authorization", "Bearer k"]);
+    stampClientAddress(req, new TrustedProxies([]));
+    expect(req.rawHeaders).toEqual(["Host", "x", "Authorization", "Bearer k", CLIENT_ADDRESS_HEADER, "10.0.0.7"]);
+    expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe("10.0.0.7");
+  });
+
+  it("drops forwarding headers and a forged stamp from an untrusted peer", () => {
+    const req = request("10.0.0.7", [
+      "Host",
+      "x",
+      "X-Forwarded-For",
+      "1.2.3.4",
+      "X-AgentBill-Client-Address",
+      "1.2.3.4",
+      "Forwarded",
+      "for=1.2.3.4",
+    ]);
+    stampClientAddress(req, new TrustedProxies([]));
+    expect(req.rawHeaders).toEqual(["Host", "x", CLIENT_ADDRESS_HEADER, "10.0.0.7"]);
+    expect(req.headers["x-forwarded-for"]).toBeUndefined();
+    expect(req.headers.forwarded).toBeUndefined();
+    expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe("10.0.0.7");
+  });
+
+  it("believes X-Forwarded-For from a trusted proxy, keeps it, and still replaces a forged stamp", () => {
+    const req = request("10.0.0.1", ["X-Forwarded-For", "9.9.9.9", "x-agentbill-client-address", "1.1.1.1"]);
+    stampClientAddress(req, new TrustedProxies(["10.0.0.0/8"]));
+    expect(req.rawHeaders).toEqual(["X-Forwarded-For", "9.9.9.9", CLIENT_ADDRESS_HEADER, "9.9.9.9"]);
+    expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe("9.9.9.9");
   });
 });
