@@ -79,24 +79,28 @@ const headerText = (v: string | string[] | undefined) => (Array.isArray(v) ? v.j
 /** Stamp the client's address on a Node request, and drop forwarding headers an untrusted peer sent. */
 export function stampClientAddress(req: IncomingMessage, trusted: TrustedProxies): void {
   const peer = req.socket?.remoteAddress;
-  const address = resolveClientAddress(peer, headerText(req.headers["x-forwarded-for"]), trusted);
-  const drop = trusted.has(normalizeAddress(peer)) ? DROP_FROM_PROXIES : DROP_FROM_CLIENTS;
-  // Most requests carry none of these: then the headers are kept as they came (no copy).
-  let found = false;
-  for (const name of drop) if (req.headers[name] !== undefined) found = delete req.headers[name];
-  if (found) {
+  const peerTrusted = trusted.size > 0 && trusted.has(normalizeAddress(peer));
+  // An untrusted peer's X-Forwarded-For is never read (resolveClientAddress answers the peer).
+  const forwardedFor = peerTrusted ? headerText(req.headers["x-forwarded-for"]) : undefined;
+  const address = resolveClientAddress(peer, forwardedFor, trusted);
+  const drop = peerTrusted ? DROP_FROM_TRUSTED : DROP_FROM_UNTRUSTED;
+  const rawHeaders = req.rawHeaders;
+  let present = false;
+  for (let i = 0; i < rawHeaders.length && !present; i += 2) present = drop.has(rawHeaders[i]!.toLowerCase());
+  if (present) {
+    // Rare: the client sent headers only we or our proxies may set.
+    for (const name of drop) delete req.headers[name];
     const raw: string[] = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      if (!drop.has(req.rawHeaders[i]!.toLowerCase())) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      if (!drop.has(rawHeaders[i]!.toLowerCase())) raw.push(rawHeaders[i]!, rawHeaders[i + 1]!);
     }
     req.rawHeaders = raw;
   }
   req.rawHeaders.push(CLIENT_ADDRESS_HEADER, address);
   req.headers[CLIENT_ADDRESS_HEADER] = address;
 }
-
-const DROP_FROM_PROXIES: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER]);
-const DROP_FROM_CLIENTS: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER, ...FORWARDING_HEADERS]);
+const DROP_FROM_TRUSTED: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER]);
+const DROP_FROM_UNTRUSTED: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER, ...FORWARDING_HEADERS]);
 
 /** The stamped client address of a request ("unknown" when nothing stamped it). */
 export function clientAddressOf(headers: Headers): string {

@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { preparedStatement } from "@/db/prepared";
 import { rowsOf, type Queryable } from "@/db/types";
 import type { CounterAggregate, DailyAggregate } from "./fold";
 import { planContextVersion } from "./plan-context";
@@ -141,14 +142,39 @@ export async function writeCounterEvents(
   const periodPayload = JSON.stringify(
     periods.map((p, i) => ({ i, s: p.start.toISOString(), e: p.end.toISOString() })),
   );
-  const org = sql`${organizationId}::uuid`;
-  const result = await db.execute(sql`
+  const rows = await writeCounterEventsStatement(db, {
+    org: organizationId,
+    events: payload,
+    periods: periodPayload,
+    version: contextVersion,
+  });
+  const out: CounterWriteOutcome = { inserted: 0, duplicates: new Set(), counters: [], stale: false };
+  for (const r of rows) {
+    if (r.kind === "c")
+      out.counters.push({ metric: r.key as IngestMetric, periodStart: Number(r.a), value: Number(r.b) });
+    else if (r.kind === "d") out.duplicates.add(r.key!);
+    else if (r.kind === "s") out.stale = true;
+    else out.inserted = Number(r.a);
+  }
+  return out;
+}
+
+/** writeCounterEvents' statement, prepared (parsed and planned once per connection). */
+const writeCounterEventsStatement = preparedStatement<{
+  kind: string;
+  key: string | null;
+  a: number | string | null;
+  b: number | string | null;
+}>("write_counter_events", () => {
+  const orgText = sql.placeholder("org");
+  const org = sql`${sql.placeholder("org")}::uuid`;
+  return sql`
     with usage_lock as (
-      select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${organizationId})) as held
+      select pg_advisory_xact_lock_shared(${LOCK_USAGE}, hashtext(${orgText}::text)) as held
     ), context as (
-      select coalesce(${planContextVersion(org)} = ${contextVersion}, false) as current
+      select coalesce(${planContextVersion(org)} = ${sql.placeholder("version")}::text, false) as current
     ), input as (
-      select x.* from usage_lock, context, json_to_recordset(${payload}::json) as x(k text, m usage_metric, q bigint, t timestamptz, p int)
+      select x.* from usage_lock, context, json_to_recordset(${sql.placeholder("events")}::json) as x(k text, m usage_metric, q bigint, t timestamptz, p int)
       where context.current
     ), ins as (
       insert into usage_events (organization_id, metric, quantity, occurred_at, idempotency_key)
@@ -158,7 +184,7 @@ export async function writeCounterEvents(
     ), fresh as (
       select input.* from input join ins on ins.idempotency_key = input.k
     ), periods as (
-      select * from json_to_recordset(${periodPayload}::json) as x(i int, s timestamptz, e timestamptz)
+      select * from json_to_recordset(${sql.placeholder("periods")}::json) as x(i int, s timestamptz, e timestamptz)
     ), counters as (
       insert into usage_counters as uc (organization_id, metric, period_start, period_end, value, updated_at)
       select ${org}, f.m, p.s, p.e, sum(f.q), now()
@@ -182,19 +208,8 @@ export async function writeCounterEvents(
     from counters
     union all select 'd', k, null, null, null from input where not exists (select 1 from ins where ins.idempotency_key = input.k)
     union all select 'n', null, (select count(*) from ins), null, null
-    union all select 's', null, null, null, null from context where not context.current`);
-  const out: CounterWriteOutcome = { inserted: 0, duplicates: new Set(), counters: [], stale: false };
-  for (const r of rowsOf<{ kind: string; key: string | null; a: number | string | null; b: number | string | null }>(
-    result,
-  )) {
-    if (r.kind === "c")
-      out.counters.push({ metric: r.key as IngestMetric, periodStart: Number(r.a), value: Number(r.b) });
-    else if (r.kind === "d") out.duplicates.add(r.key!);
-    else if (r.kind === "s") out.stale = true;
-    else out.inserted = Number(r.a);
-  }
-  return out;
-}
+    union all select 's', null, null, null, null from context where not context.current`;
+});
 
 /**
  * Merge the batch's aggregates in one statement, one upsert per table:

@@ -129,8 +129,20 @@ function amountProblem(metric: IngestMetric, quantity: unknown, value: unknown):
   return { amount: raw };
 }
 
-/** Parse and check a whole batch, or throw a 400 AppError listing every bad event. Nothing is written on error. */
-export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
+/**
+ * The common case without zod (the single-event path is hot): a JSON object with only `events`,
+ * an array of 1 to MAX_BATCH. Anything else (null: not this case) goes through batchSchema for
+ * its message.
+ */
+function plainEnvelope(body: unknown): unknown[] | null {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return null;
+  for (const key in body) if (!BATCH_FIELDS.has(key)) return null;
+  const events = (body as { events?: unknown }).events;
+  return Array.isArray(events) && events.length >= 1 && events.length <= MAX_BATCH ? events : null;
+}
+
+/** The envelope through batchSchema: a 400 with its message, or the events (a bare array is accepted too). */
+function checkedEnvelope(body: unknown): unknown[] {
   const envelope = batchSchema.safeParse(Array.isArray(body) ? { events: body } : body);
   if (!envelope.success) {
     throw new AppError("bad_request", envelope.error.issues[0]?.message ?? "Invalid batch.");
@@ -140,7 +152,32 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
     for (const key in body as object) if (!BATCH_FIELDS.has(key)) unknown.push({ path: key, message: NOT_A_FIELD });
     if (unknown.length > 0) throw invalidIssues(unknown, "request body");
   }
-  const raw = envelope.data.events;
+  return envelope.data.events;
+}
+
+type EventFields = z.output<typeof eventSchema>;
+/** eventSchema's own pattern for occurred_at (so the two can't drift). */
+const EVENT_TIME = (eventSchema.shape.occurred_at._zod.def as { pattern: RegExp }).pattern;
+
+/**
+ * An event that surely passes eventSchema, checked without zod: a JSON object with only known
+ * fields, a key of 1 to 200 characters, a string metric and an ISO time matching the schema's
+ * pattern. Anything else (null) goes through eventSchema, which words the messages.
+ */
+function plainEvent(item: unknown): EventFields | null {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) return null;
+  for (const key in item) if (!EVENT_FIELDS.has(key)) return null;
+  const e = item as Record<string, unknown>;
+  const key = e.idempotency_key;
+  const at = e.occurred_at;
+  if (typeof key !== "string" || key.length < 1 || key.length > 200) return null;
+  if (typeof e.metric !== "string" || typeof at !== "string" || !EVENT_TIME.test(at)) return null;
+  return { idempotency_key: key, metric: e.metric, quantity: e.quantity, value: e.value, occurred_at: at };
+}
+
+/** Parse and check a whole batch, or throw a 400 AppError listing every bad event. Nothing is written on error. */
+export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
+  const raw = plainEnvelope(body) ?? checkedEnvelope(body);
   const out: UsageEventInput[] = [];
   const problems = new Map<number, string[]>();
   const keys = new Map<string, number>();
@@ -152,12 +189,15 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
   raw.forEach((item, index) => {
     if (item !== null && typeof item === "object" && !Array.isArray(item))
       for (const key in item) if (!EVENT_FIELDS.has(key)) add(index, `events[${index}].${key}: ${NOT_A_FIELD}`);
-    const parsed = eventSchema.safeParse(item);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) add(index, issue.message);
-      return;
+    let e = plainEvent(item);
+    if (!e) {
+      const parsed = eventSchema.safeParse(item);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) add(index, issue.message);
+        return;
+      }
+      e = parsed.data;
     }
-    const e = parsed.data;
     const firstIndex = keys.get(e.idempotency_key);
     if (firstIndex !== undefined)
       add(index, `idempotency_key "${e.idempotency_key.slice(0, 60)}" repeats event #${firstIndex} of this batch.`);

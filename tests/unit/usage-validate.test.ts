@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { eventTimeProblem, MAX_AGE_MS, MAX_FUTURE_MS, parseUsageBatch } from "@/lib/usage/validate";
 
@@ -108,5 +110,65 @@ describe("batch rules", () => {
     expect(
       parseUsageBatch({ events: Array.from({ length: 1_000 }, (_, i) => ok({ idempotency_key: `k${i}` })) }, now),
     ).toHaveLength(1_000);
+  });
+});
+
+describe("the plain-event path (checked without zod) decides as the schema does", () => {
+  // The schema's rules for these fields, written out here as the reference.
+  const reference = z.object({
+    idempotency_key: z.string().min(1).max(200),
+    metric: z.string(),
+    occurred_at: z.iso.datetime({ offset: true }),
+  });
+  const time = fc.oneof(
+    fc.date({ min: new Date(now.getTime() - MAX_AGE_MS), max: now, noInvalidDate: true }).map((d) => d.toISOString()),
+    fc.constantFrom(
+      "2026-11-24T11:00:00Z",
+      "2026-11-24T11:00:00+01:00",
+      "2026-11-24T11:00:00.123456+00:00",
+      "2026-11-24T11:00:00",
+      "2026-11-24 11:00:00Z",
+      "2026-11-24T11:00Z",
+      "2026-11-24T24:00:00Z",
+      "2026-11-31T11:00:00Z",
+      "2026-11-24T11:00:00+0100",
+      "2026-11-24t11:00:00z",
+      "",
+    ),
+    fc.string(),
+  );
+  const key = fc.oneof(fc.string({ minLength: 0, maxLength: 210 }), fc.integer(), fc.constant(null));
+  const event = fc.record(
+    { idempotency_key: key, metric: fc.constantFrom("executions", 3, "users"), occurred_at: time, quantity: fc.nat(5) },
+    { requiredKeys: ["metric", "quantity"] },
+  );
+
+  it("accepts exactly the events the schema accepts (and are in the window), with the same values", () => {
+    fc.assert(
+      fc.property(event, (e) => {
+        const schemaOk =
+          reference.safeParse(e).success &&
+          e.metric === "executions" &&
+          eventTimeProblem(new Date(e.occurred_at as string), now) === null;
+        let parsed: ReturnType<typeof parseUsageBatch> | null = null;
+        try {
+          parsed = parseUsageBatch({ events: [e] }, now);
+        } catch (err) {
+          expect(err).toBeInstanceOf(AppError);
+          expect((err as AppError).status).toBe(400);
+        }
+        expect(parsed !== null).toBe(schemaOk);
+        if (parsed)
+          expect(parsed).toEqual([
+            {
+              key: e.idempotency_key,
+              metric: "executions",
+              quantity: e.quantity,
+              occurredAt: new Date(e.occurred_at!),
+            },
+          ]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
