@@ -35,7 +35,34 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
+/** Connections of the scheduled jobs' pool (getJobsDatabase). */
+export const JOBS_POOL_MAX = 8;
+
+const j = globalThis as unknown as { __jobsDatabase?: Promise<Database> };
+
+/**
+ * The scheduled jobs' own pool on PostgreSQL (the webhook worker, reconciliation, the outbox…),
+ * so that their transactions, which hold a connection for a job's whole run or across a Stripe
+ * call, never leave a request waiting for one of the app's. Same database, already migrated by
+ * getDatabase(); on the embedded database (one process, one client) it is the app's own.
+ */
+export function getJobsDatabase(): Promise<Database> {
+  if (!j.__jobsDatabase) {
+    j.__jobsDatabase = (async () => {
+      const app = await getDatabase();
+      const url = env().databaseUrl;
+      if (app.kind !== "postgres" || !url) return app;
+      return openDatabase({ url, max: JOBS_POOL_MAX });
+    })().catch((err: unknown) => {
+      j.__jobsDatabase = undefined;
+      throw err;
+    });
+  }
+  return j.__jobsDatabase;
+}
+
 /** Tests and tools: make this process's app client use a database opened elsewhere. */
 export function setDatabaseForProcess(database: Database): void {
   g.__appDatabase = Promise.resolve(database);
+  j.__jobsDatabase = Promise.resolve(database);
 }
