@@ -35,8 +35,14 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
-/** Connections of the scheduled jobs' pool (getJobsDatabase). */
-export const JOBS_POOL_MAX = 8;
+/**
+ * Connections of the scheduled jobs' pool (getJobsDatabase). A running job holds one for its
+ * lock's transaction the whole run and needs at least one more for its work, and all nine may
+ * start at once (at start-up): fewer than two per job, and they can all wait for each other
+ * forever. Twice the jobs, plus the webhook drain's parallel loops; idle ones are closed.
+ */
+export const JOBS_POOL_MAX = 24;
+const JOBS_POOL_IDLE_SECONDS = 30;
 
 const j = globalThis as unknown as { __jobsDatabase?: Promise<Database> };
 
@@ -52,7 +58,7 @@ export function getJobsDatabase(): Promise<Database> {
       const app = await getDatabase();
       const url = env().databaseUrl;
       if (app.kind !== "postgres" || !url) return app;
-      return openDatabase({ url, max: JOBS_POOL_MAX });
+      return openDatabase({ url, max: JOBS_POOL_MAX, idleTimeoutSeconds: JOBS_POOL_IDLE_SECONDS });
     })().catch((err: unknown) => {
       j.__jobsDatabase = undefined;
       throw err;
