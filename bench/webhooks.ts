@@ -22,6 +22,10 @@
  * Targets (issue 15): every delivery accepted and stored; p99 < 100 ms; drain ≥ 500 events/s;
  * final state = Stripe's. The machine is shared: every figure comes with the load average, and
  * the app/raw ratio of the same run is the figure to compare across runs.
+ * BENCH_WORKER=paused: the bench holds the worker's job lock (as another instance leading the job
+ * would) while the app receives, so the receiver is measured alone, as the raw server is, and the
+ * worker then drains the whole backlog: its capacity, not the arrival rate of new events (with
+ * the worker running and keeping up, events/s from first to last applied is at most that rate).
  * Ports: BENCH_PORT, BENCH_RAW_PORT, BENCH_EMULATOR_PORT (free ones when unset).
  * `npm run bench:webhooks -- --chaos`: issue 13's chaos run instead (bench/webhooks-chaos.ts).
  */
@@ -29,12 +33,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { stripeEvents } from "../db/schema";
 import { rowsOf, type Db } from "../db/types";
 import { ensureStripePrices } from "../lib/billing/stripe-catalog";
+import { LOCK_JOBS } from "../lib/jobs/runner";
 import { syncPlanCatalog } from "../lib/plans/sync";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
 import { signWebhookPayload } from "../lib/stripe/webhooks";
+import { WEBHOOK_JOB } from "../lib/webhooks/worker";
 import {
   chaosSchedule,
   compareWithStripe,
@@ -55,6 +62,7 @@ const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ORGS = Number(process.env.BENCH_ORGS ?? 240);
 const WARMUP = 300;
+const PAUSED = process.env.BENCH_WORKER === "paused";
 const SECRET = BENCH_SECRETS.STRIPE_WEBHOOK_SECRET;
 const t0 = Date.now();
 
@@ -262,6 +270,9 @@ async function main() {
     await new Promise((r) => setTimeout(r, 2_000));
 
     const deliveries = sign(schedule);
+    // BENCH_WORKER=paused: hold the worker's job lock from a session of our own while the app receives.
+    const lock = PAUSED ? postgres(main.url, { max: 1, onnotice: () => {} }) : null;
+    if (lock) await lock`select pg_advisory_lock(${LOCK_JOBS}, hashtext(${WEBHOOK_JOB}))`;
     const runStart = new Date();
     const appCpu0 = app.cpuSeconds();
     const appRun = await openLoop(appPort, deliveries, app.cpuSeconds);
@@ -282,6 +293,8 @@ async function main() {
         retried++;
     }
     const appStored = await storedOf(db, appRun.accepted);
+    // The app's runner tries the job again within its interval (10 s) once the lock is free.
+    if (lock) await lock.end({ timeout: 5 });
 
     // 4. The worker drains.
     const drained = await waitDrained(db, 10 * 60_000);
@@ -317,7 +330,7 @@ async function main() {
       `  ${label.padEnd(4)} ${r.rate.toFixed(0).padStart(5)} deliveries/s, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, max ${ms(Math.max(...r.latencies))}; non-2xx or no answer ${r.refused.length}; accepted events ${r.accepted.size}, stored ${stored}; ${cpu}`;
     const p99 = (r: Run) => percentile(r.latencies, 99);
     console.log(
-      `\nWebhook receiver, open loop ${RATE} signed deliveries/s for ${SECONDS} s (${schedule.length} deliveries of ${events.length} real emulator events, ${cases.length} organizations)`,
+      `\nWebhook receiver, open loop ${RATE} signed deliveries/s for ${SECONDS} s (${schedule.length} deliveries of ${events.length} real emulator events, ${cases.length} organizations); worker ${PAUSED ? "paused while the app received (BENCH_WORKER=paused), then draining the backlog" : "running"}`,
     );
     console.log(row("raw", rawRun, rawStored, `server CPU ${rawRun.cpuMs.toFixed(3)} ms/delivery; ${loadRaw}`));
     console.log(
@@ -325,7 +338,9 @@ async function main() {
         "app",
         appRun,
         appStored,
-        `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery with the worker running (receiver alone ≈ ${receiverCpuMs.toFixed(3)}); ${loadApp}`,
+        PAUSED
+          ? `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery (worker paused); ${loadApp}`
+          : `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery with the worker running (receiver alone ≈ ${receiverCpuMs.toFixed(3)}); ${loadApp}`,
       ),
     );
     console.log(

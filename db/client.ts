@@ -35,7 +35,40 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
+/**
+ * Connections of the scheduled jobs' pool (getJobsDatabase). A running job holds one for its
+ * lock's transaction the whole run and needs at least one more for its work, and all nine may
+ * start at once (at start-up): fewer than two per job, and they can all wait for each other
+ * forever. Twice the jobs, plus the webhook drain's parallel loops; idle ones are closed.
+ */
+export const JOBS_POOL_MAX = 24;
+const JOBS_POOL_IDLE_SECONDS = 30;
+
+const j = globalThis as unknown as { __jobsDatabase?: Promise<Database> };
+
+/**
+ * The scheduled jobs' own pool on PostgreSQL (the webhook worker, reconciliation, the outbox…),
+ * so that their transactions, which hold a connection for a job's whole run or across a Stripe
+ * call, never leave a request waiting for one of the app's. Same database, already migrated by
+ * getDatabase(); on the embedded database (one process, one client) it is the app's own.
+ */
+export function getJobsDatabase(): Promise<Database> {
+  if (!j.__jobsDatabase) {
+    j.__jobsDatabase = (async () => {
+      const app = await getDatabase();
+      const url = env().databaseUrl;
+      if (app.kind !== "postgres" || !url) return app;
+      return openDatabase({ url, max: JOBS_POOL_MAX, idleTimeoutSeconds: JOBS_POOL_IDLE_SECONDS });
+    })().catch((err: unknown) => {
+      j.__jobsDatabase = undefined;
+      throw err;
+    });
+  }
+  return j.__jobsDatabase;
+}
+
 /** Tests and tools: make this process's app client use a database opened elsewhere. */
 export function setDatabaseForProcess(database: Database): void {
   g.__appDatabase = Promise.resolve(database);
+  j.__jobsDatabase = Promise.resolve(database);
 }

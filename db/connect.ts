@@ -45,25 +45,27 @@ export type Database = {
 };
 
 export type OpenOptions =
-  | { url: string; max?: number }
+  /** `idleTimeoutSeconds`: close a connection idle that long (default: keep it). */
+  | { url: string; max?: number; idleTimeoutSeconds?: number }
   /** A folder for a file-backed PGlite, or "memory://" for an in-memory one. */
   | { pgliteDir: string };
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if ("url" in options) return openPostgres(options.url, options.max ?? 10);
+  if ("url" in options) return openPostgres(options.url, options.max ?? 10, options.idleTimeoutSeconds);
   return openPglite(options.pgliteDir);
 }
 
-function openPostgres(url: string, max: number): Database {
+function openPostgres(url: string, max: number, idleTimeoutSeconds?: number): Database {
   const client = postgres(url, {
     max,
+    ...(idleTimeoutSeconds ? { idle_timeout: idleTimeoutSeconds } : {}),
     onnotice: () => {},
     prepare: true,
     // A lost server fails a request within seconds instead of postgres.js's default 30 s.
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
     connection: { application_name: APP_CONNECTION_NAME },
   });
-  const db = drizzlePostgres({ client, schema, casing: "snake_case" }) as unknown as Db;
+  const db = drizzlePostgres({ client: preparedByDefault(client), schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -85,6 +87,49 @@ function openPostgres(url: string, max: number): Database {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Most parameters a query may have to run as a prepared statement by default (preparedByDefault). */
+export const PREPARE_MAX_PARAMS = 32;
+
+type UnsafeOptions = { prepare?: boolean } & Record<string, unknown>;
+type Unsafe = (query: string, params?: unknown[], options?: UnsafeOptions) => unknown;
+type Scoped = (...args: unknown[]) => unknown;
+
+/**
+ * drizzle runs every query it builds unprepared (`prepare: false` unless the query was given a
+ * name), and postgres.js then describes a query with parameters before every execution: two
+ * round trips (and two socket writes and event-loop turns) instead of one. This hands drizzle a
+ * client (and, in its transactions and savepoints, a transaction client) on which such a query
+ * is prepared once per connection and then runs in one round trip. Only queries with at most
+ * PREPARE_MAX_PARAMS parameters: a multi-row insert or a long `in (…)` list makes a new text per
+ * size, and those stay unprepared, so the statements a connection keeps stay few.
+ */
+function preparedByDefault<T extends object>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (prop === "unsafe") {
+        const unsafe = value as Unsafe;
+        return (query: string, params?: unknown[], options?: UnsafeOptions) =>
+          unsafe(
+            query,
+            params,
+            options?.prepare === false && params && params.length > 0 && params.length <= PREPARE_MAX_PARAMS
+              ? { ...options, prepare: true }
+              : options,
+          );
+      }
+      if (prop === "begin" || prop === "savepoint") {
+        const scoped = value as Scoped;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: object) => unknown;
+          return scoped(...args, (tx: object) => fn(preparedByDefault(tx)));
+        };
+      }
+      return value;
+    },
+  });
 }
 
 async function openPglite(dir: string): Promise<Database> {

@@ -1,6 +1,7 @@
 /**
  * The webhook bench's raw baseline: plain node:http that verifies the Stripe signature and stores
- * the event with the same INSERT as the app's receiver (lib/webhooks/record.ts), then answers 200.
+ * the event with the same INSERT as the app's receiver (lib/webhooks/record.ts: the same group
+ * commit), then answers 200.
  * No Hono, no Next, no custom server, no worker. PORT, DATABASE_URL and STRIPE_WEBHOOK_SECRET from
  * the environment; prints "listening" when ready.
  */
@@ -8,7 +9,7 @@ import http from "node:http";
 import { openDatabase } from "../../db/connect";
 import { AppError } from "../../lib/errors";
 import { verifyStripeWebhook } from "../../lib/stripe/webhooks";
-import { recordStripeEvent } from "../../lib/webhooks/record";
+import { recordStripeEventGrouped } from "../../lib/webhooks/record";
 
 const database = await openDatabase({ url: process.env.DATABASE_URL!, max: 10 });
 const secret = process.env.STRIPE_WEBHOOK_SECRET!;
@@ -30,7 +31,7 @@ const server = http.createServer((req, res) => {
     } catch (err) {
       return reply(res, err instanceof AppError ? err.status : 500, { error: String(err) });
     }
-    recordStripeEvent(database.db, event, new Date(), raw).then(
+    recordStripeEventGrouped(database.db, event, raw).then(
       (outcome) => reply(res, 200, { received: true, outcome }),
       (err: unknown) => reply(res, 500, { error: String(err) }),
     );

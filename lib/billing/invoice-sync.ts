@@ -93,6 +93,7 @@ export async function syncInvoice(
       subscriptionId,
       actor: input.actor,
       now: input.now,
+      locked: true,
     });
   }
   return { applied: true };

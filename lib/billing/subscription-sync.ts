@@ -383,9 +383,11 @@ export async function syncSubscription(
     fallback?: Stripe.Subscription;
     eventCreated?: number;
     audit?: boolean;
+    /** The caller already holds the organization's billing lock in this transaction (one round trip less). */
+    locked?: boolean;
   },
 ): Promise<ApplyResult> {
-  await lockOrganizationBilling(ctx.db, input.organizationId);
+  if (!input.locked) await lockOrganizationBilling(ctx.db, input.organizationId);
   const [existing] = await ctx.db
     .select()
     .from(subscriptions)

@@ -15,7 +15,8 @@ import { getJob, registeredJobs, type RegisteredJob } from "./registry";
  * is one process by construction, and no lock is needed.
  */
 
-const LOCK_JOBS = 72741;
+/** The advisory lock's first key; the second is hashtext(job name). Whoever holds it leads the job. */
+export const LOCK_JOBS = 72741;
 
 export type JobOutcome =
   | { outcome: "succeeded"; result: Record<string, unknown> | null; durationMs: number }

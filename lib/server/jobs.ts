@@ -27,7 +27,7 @@ export function registerAppJobs(): void {
     name: WEBHOOK_JOB,
     everyMs: 10_000,
     lateAfterMs: 5 * MINUTE,
-    run: ({ db, signal }) => drainStripeEvents(db, getStripe(), { signal, budgetMs: 30_000, concurrency: 4 }),
+    run: ({ db, signal }) => drainStripeEvents(db, getStripe(), { signal, budgetMs: 30_000, concurrency: 8 }),
   });
   // Roll-ups rebuilt from the raw events over the last 35 days; drift repaired and reported.
   registerJob({

@@ -1,4 +1,4 @@
-import { getDatabase } from "@/db/client";
+import { getDatabase, getJobsDatabase } from "@/db/client";
 import { listenForApiKeyChanges } from "@/lib/auth/api-key-cache";
 import { env, EnvError } from "@/lib/env";
 import { installClientAddressStamp, TrustedProxies } from "@/lib/http/client-address";
@@ -41,7 +41,8 @@ async function start(): Promise<void> {
   await startDemoData(database);
   const { registerAppJobs } = await import("./jobs");
   registerAppJobs();
-  startAppJobRunner(database);
+  // The jobs' own pool: a webhook drain holds several connections, requests never wait for them.
+  startAppJobRunner(await getJobsDatabase());
 }
 
 const g = globalThis as unknown as { __demoStart?: Promise<void> };

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { describeFailure, kickJob } from "@/lib/jobs";
 import { verifyStripeWebhook } from "@/lib/stripe/webhooks";
-import { recordStripeEvent } from "./record";
+import { recordStripeEventGrouped } from "./record";
 import { WEBHOOK_JOB } from "./worker";
 
 export type WebhookReceipt = { status: number; body: Record<string, unknown> };
@@ -14,7 +14,8 @@ export type WebhookReceipt = { status: number; body: Record<string, unknown> };
  * Stripe → us, acknowledged first (as Stripe recommends): verify the signature over the raw
  * body (400 when missing, forged or stale), store the event durably in stripe_events (pending
  * for the worker; a type we don't act on is recorded as ignored right here) and answer 200 at
- * once. The worker (lib/jobs, job "stripe.webhooks") applies it through lib/billing. Only a
+ * once. Concurrent deliveries are stored together (group commit: one statement and one commit
+ * for all that arrived while the previous one was written), each answered after its commit. The worker (lib/jobs, job "stripe.webhooks") applies it through lib/billing. Only a
  * failure to store it answers 500, so Stripe delivers it again. Whatever serves HTTP calls
  * exactly this function and sends back `status` and `body` as JSON.
  */
@@ -36,7 +37,7 @@ export async function receiveStripeWebhook(
     throw err;
   }
   try {
-    const outcome = await recordStripeEvent(deps.db ?? (await getDb()), event, deps.now, rawBody);
+    const outcome = await recordStripeEventGrouped(deps.db ?? (await getDb()), event, rawBody, deps.now);
     if (outcome === "queued") kickJob(WEBHOOK_JOB);
     return { status: 200, body: { received: true, outcome } };
   } catch (err) {

@@ -15,6 +15,7 @@ import {
   receiveStripeWebhook,
   replayEvent,
 } from "@/lib/webhooks";
+import { recordGroupStats } from "@/lib/webhooks/record";
 import { createTestDatabase } from "../support/db";
 import { FIXTURE_IDS, fixtureEvent } from "../support/stripe-fixtures";
 
@@ -112,6 +113,57 @@ describe("the receiver", () => {
     const receipt = await receive(event, DEV_WEBHOOK_SECRET, closed.db);
     expect(receipt.status).toBe(500);
     expect(JSON.stringify(receipt.body)).toContain("Stripe will deliver it again");
+  });
+});
+
+describe("the receiver's group commit", () => {
+  it("stores concurrent deliveries together, each answered after its commit with its own outcome", async () => {
+    const before = { ...recordGroupStats };
+    const base = fixtureEvent("customer.subscription.updated");
+    const events = Array.from({ length: 40 }, (_, i) =>
+      i % 4 === 3
+        ? { ...fixtureEvent("invoice.paid"), id: `evt_group_${i}`, type: "charge.refunded" }
+        : variant("customer.subscription.updated", `evt_group_${i}`, base.created + i),
+    );
+    // Every event once, a quarter of them twice, all at once.
+    const deliveries = [...events, ...events.filter((_, i) => i % 4 === 0)];
+    const receipts = await Promise.all(deliveries.map((e) => receive(e)));
+    expect(receipts.every((r) => r.status === 200)).toBe(true);
+    const outcomes = new Map<string, string[]>();
+    deliveries.forEach((e, i) =>
+      outcomes.set(e.id, [...(outcomes.get(e.id) ?? []), String(receipts[i]!.body.outcome)]),
+    );
+    for (const [id, list] of outcomes) {
+      const expected = Number(id.split("_").pop()) % 4 === 3 ? "ignored" : "queued";
+      expect(list.sort()).toEqual(list.length === 1 ? [expected] : ["duplicate", expected].sort());
+    }
+    const rows = rowsOf<{ n: number; pending: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as n, count(*) filter (where status = 'pending')::int as pending from stripe_events where id like 'evt_group_%'`,
+      ),
+    );
+    expect(rows[0]).toEqual({ n: 40, pending: 30 });
+    const groups = recordGroupStats.groups - before.groups;
+    expect(recordGroupStats.events - before.events).toBe(deliveries.length);
+    expect(groups).toBeLessThan(deliveries.length / 2);
+    // A later redelivery is a duplicate, as always.
+    expect((await receive(events[0]!)).body.outcome).toBe("duplicate");
+  });
+
+  it("an event the database refuses fails alone (500, Stripe delivers it again); the rest of its group is stored", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    const good = Array.from({ length: 5 }, (_, i) =>
+      variant("customer.subscription.updated", `evt_ok_${i}`, base.created + i),
+    );
+    // Valid JSON, correctly signed, but jsonb cannot hold a NUL character.
+    const refused = variant("customer.subscription.updated", "evt_nul", base.created + 9, {
+      metadata: { note: "a\u0000b" },
+    });
+    const receipts = await Promise.all([...good, refused].map((e) => receive(e)));
+    expect(receipts.slice(0, 5).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(receipts[5]!.status).toBe(500);
+    for (const e of good) expect(await stored(e.id)).toMatchObject({ status: "pending" });
+    expect(await stored("evt_nul")).toBeUndefined();
   });
 });
 
