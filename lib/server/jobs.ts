@@ -4,7 +4,7 @@ import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
 import { drainWebhookDeliveries, OUTBOUND_WEBHOOK_JOB } from "@/lib/outbound-webhooks";
 import { getStripe } from "@/lib/stripe/client";
 import { expireReservations, USAGE_JOB, closeAllEndedPeriods, raiseUsageAlerts, runUsageJob } from "@/lib/usage";
-import { WEBHOOK_JOB, drainStripeEvents } from "@/lib/webhooks";
+import { WEBHOOK_JOB, drainStripeEvents, webhookDeliveriesInFlight } from "@/lib/webhooks";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -23,11 +23,18 @@ export function registerAppJobs(): void {
     run: ({ db, now }) => expireReservations(db, now),
   });
   // Stripe events stored by the receiver; the receiver also kicks it, so this is the safety net.
+  // While deliveries are coming in, one loop works and the others give way to the receiver.
   registerJob({
     name: WEBHOOK_JOB,
     everyMs: 10_000,
     lateAfterMs: 5 * MINUTE,
-    run: ({ db, signal }) => drainStripeEvents(db, getStripe(), { signal, budgetMs: 30_000, concurrency: 8 }),
+    run: ({ db, signal }) =>
+      drainStripeEvents(db, getStripe(), {
+        signal,
+        budgetMs: 30_000,
+        concurrency: 8,
+        yieldTo: () => webhookDeliveriesInFlight() > 0,
+      }),
   });
   // Roll-ups rebuilt from the raw events over the last 35 days; drift repaired and reported.
   registerJob({

@@ -1,5 +1,5 @@
 /** Stripe webhooks: an ack-first receiver, and a worker that applies stored events through lib/billing. */
-export { receiveStripeWebhook, type WebhookReceipt } from "./receive";
+export { receiveStripeWebhook, webhookDeliveriesInFlight, type WebhookReceipt } from "./receive";
 export { recordStripeEvent, type RecordOutcome } from "./record";
 export {
   WEBHOOK_JOB,

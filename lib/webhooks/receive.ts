@@ -10,6 +10,12 @@ import { WEBHOOK_JOB } from "./worker";
 
 export type WebhookReceipt = { status: number; body: Record<string, unknown> };
 
+let inFlight = 0;
+/** Deliveries this process is storing right now: while there are some, the worker gives way (lib/server/jobs.ts). */
+export function webhookDeliveriesInFlight(): number {
+  return inFlight;
+}
+
 /**
  * Stripe → us, acknowledged first (as Stripe recommends): verify the signature over the raw
  * body (400 when missing, forged or stale), store the event durably in stripe_events (pending
@@ -36,6 +42,7 @@ export async function receiveStripeWebhook(
     if (isAppError(err)) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
     throw err;
   }
+  inFlight++;
   try {
     const outcome = await recordStripeEventGrouped(deps.db ?? (await getDb()), event, rawBody, deps.now);
     if (outcome === "queued") kickJob(WEBHOOK_JOB);
@@ -48,5 +55,7 @@ export async function receiveStripeWebhook(
         error: { code: "storage_failed", message: "The event could not be stored; Stripe will deliver it again." },
       },
     };
+  } finally {
+    inFlight--;
   }
 }

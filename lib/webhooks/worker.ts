@@ -177,14 +177,27 @@ export async function processEventById(db: Db, stripe: Stripe, id: string, now =
 /** `processed`: events applied; `passes`: handler passes that applied them (one pass may cover several events). */
 export type DrainReport = { processed: number; failed: number; passes: number; ms: number };
 
+/** How long a loop that gives way to the receiver waits before it looks again. */
+const YIELD_MS = 20;
+
 /**
  * The worker's job: apply due events until none is left, the time budget is spent or the
- * runner stops. `concurrency` loops claim in parallel (SKIP LOCKED keeps them apart).
+ * runner stops. `concurrency` loops claim in parallel (SKIP LOCKED keeps them apart). While
+ * `yieldTo()` answers true (this process's receiver has deliveries in hand), only the first loop
+ * works and the others wait: the worker shares the app's thread, and acknowledging Stripe comes
+ * first; the backlog is drained at full concurrency once the deliveries calm down.
  */
 export async function drainStripeEvents(
   db: Db,
   stripe: Stripe,
-  opts: { budgetMs?: number; max?: number; concurrency?: number; signal?: AbortSignal; now?: () => Date } = {},
+  opts: {
+    budgetMs?: number;
+    max?: number;
+    concurrency?: number;
+    signal?: AbortSignal;
+    now?: () => Date;
+    yieldTo?: () => boolean;
+  } = {},
 ): Promise<DrainReport> {
   const started = performance.now();
   const budget = opts.budgetMs ?? 10_000;
@@ -192,8 +205,14 @@ export async function drainStripeEvents(
   const clock = opts.now ?? (() => new Date());
   const report: DrainReport = { processed: 0, failed: 0, passes: 0, ms: 0 };
   let taken = 0;
-  const loop = async () => {
+  let firstDone = false;
+  const loop = async (_: unknown, index: number) => {
     while (!opts.signal?.aborted && performance.now() - started < budget && taken < max) {
+      if (index > 0 && opts.yieldTo?.()) {
+        if (firstDone) return; // nothing was left for the working loop
+        await new Promise((r) => setTimeout(r, YIELD_MS));
+        continue;
+      }
       taken++;
       const worked = await processNextEvent(db, stripe, clock());
       if (!worked) return;
@@ -202,7 +221,11 @@ export async function drainStripeEvents(
       else if (worked.outcome === "failed") report.failed++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, loop));
+  await Promise.all(
+    Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, (_, i) =>
+      i === 0 ? loop(_, 0).finally(() => (firstDone = true)) : loop(_, i),
+    ),
+  );
   report.ms = Math.round(performance.now() - started);
   return report;
 }

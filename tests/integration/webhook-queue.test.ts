@@ -263,6 +263,59 @@ describe("the worker", () => {
     expect(notices[0]!.n).toBe(1);
   });
 
+  it("gives way to the receiver: while it has deliveries in hand one loop works, then all of them", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    // Eight organizations (each pass holds its organization's billing lock), three events each.
+    await database.db
+      .insert(organizations)
+      .values(
+        Array.from({ length: 8 }, (_, k) => ({ slug: `way-${k}`, name: `Way ${k}`, stripeCustomerId: `cus_way_${k}` })),
+      );
+    await receive(fixtureEvent("customer.subscription.created"));
+    for (let i = 0; i < 24; i++)
+      await receive(
+        variant("customer.subscription.updated", `evt_way_${i}`, base.created + i, {
+          id: `sub_way_${i % 8}`,
+          customer: `cus_way_${i % 8}`,
+          metadata: {},
+          cancel_at_period_end: false,
+          cancel_at: null,
+        }),
+      );
+    // Passes in flight at once, seen from the worker's re-reads of subscriptions at Stripe.
+    let now = 0;
+    let most = 0;
+    const counting = new Proxy(stripe, {
+      get(target, prop) {
+        if (prop !== "subscriptions") return Reflect.get(target, prop);
+        const subs = target.subscriptions;
+        return new Proxy(subs, {
+          get(t, p) {
+            if (p !== "retrieve") return Reflect.get(t, p);
+            return async (...args: Parameters<typeof subs.retrieve>) => {
+              most = Math.max(most, ++now);
+              await new Promise((r) => setTimeout(r, 20));
+              try {
+                return await t.retrieve(...args);
+              } finally {
+                now--;
+              }
+            };
+          },
+        });
+      },
+    });
+    let busy = true;
+    const busyReport = await drainStripeEvents(database.db, counting, { concurrency: 4, max: 3, yieldTo: () => busy });
+    expect(busyReport.passes).toBe(3);
+    expect(most).toBe(1);
+    busy = false;
+    most = 0;
+    const report = await drainStripeEvents(database.db, counting, { concurrency: 4, yieldTo: () => busy });
+    expect(busyReport.processed + report.processed).toBe(25);
+    expect(most).toBeGreaterThan(1);
+  });
+
   it("several workers draining at once apply every event exactly once", async () => {
     const base = fixtureEvent("customer.subscription.updated");
     const events = Array.from({ length: 24 }, (_, i) =>
