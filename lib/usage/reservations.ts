@@ -8,6 +8,7 @@ import { evaluateLimit, limitForMetric } from "@/lib/plans";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts } from "./alerts";
 import { loadPlanContext, type PlanContext } from "./plan-context";
 import { usagePeriodFor } from "./periods";
+import { call } from "./reservation-calls";
 
 /**
  * Reservations: an agent run holds the executions it may use before it starts, so two runs
@@ -140,71 +141,6 @@ const isUniqueViolation = (err: unknown) => {
   const e = err as { code?: string; cause?: { code?: string } } | null;
   return e?.code === "23505" || e?.cause?.code === "23505";
 };
-
-/**
- * The two hot calls (reserve_usage, commit_reservation) as prepared statements, built once per
- * database handle. A parameterised `db.execute(sql…)` is not prepared, and postgres.js then
- * describes it before every execution: two round trips (and two event-loop turns) per call
- * instead of one.
- */
-const P = {
-  org: sql.placeholder("org"),
-  a: sql.placeholder("a"),
-  b: sql.placeholder("b"),
-  c: sql.placeholder("c"),
-  d: sql.placeholder("d"),
-  e: sql.placeholder("e"),
-  f: sql.placeholder("f"),
-  g: sql.placeholder("g"),
-};
-type CallParams = Partial<Record<keyof typeof P, string | number | boolean | null>>;
-type PreparedCall<T> = { execute(params: CallParams): Promise<T[]> };
-
-const rowFields = {
-  id: sql<string>`r.id`,
-  metric: sql<string>`r.metric::text`,
-  amount: sql<string>`r.amount`,
-  status: sql<ReservationStatus>`r.status::text`,
-  allowed: sql<boolean>`r.allowed`,
-  overage: sql<string>`r.overage`,
-  limit_value: sql<string | null>`r.limit_value`,
-  used_before: sql<string>`r.used_before`,
-  expires_at: sql<string | Date>`r.expires_at`,
-  committed_quantity: sql<string | null>`r.committed_quantity`,
-};
-
-const CALLS = {
-  reserve: (db: Queryable) =>
-    db
-      .select({ ...rowFields, replay: sql<boolean>`r.replay` })
-      .from(
-        sql`reserve_usage(${P.org}::uuid, ${P.a}::usage_metric, ${P.b}::bigint, ${P.c}::text, ${P.d}::int,
-          ${P.e}::bigint, ${P.f}::boolean, ${P.g}::timestamptz) as r`,
-      )
-      .prepare("reserve_usage"),
-  commit: (db: Queryable) =>
-    db
-      .select({
-        ...rowFields,
-        committed: sql<boolean>`r.committed`,
-        counter_value: sql<string | null>`r.counter_value`,
-      })
-      .from(
-        sql`commit_reservation(${P.org}::uuid, ${P.a}::uuid, ${P.b}::bigint, ${P.c}::timestamptz,
-          ${P.d}::timestamptz, ${P.e}::timestamptz) as r`,
-      )
-      .prepare("commit_reservation"),
-};
-type CallRow<K extends keyof typeof CALLS> = Awaited<ReturnType<ReturnType<(typeof CALLS)[K]>["execute"]>>[number];
-
-const preparedByHandle = new WeakMap<object, Map<string, PreparedCall<unknown>>>();
-function call<K extends keyof typeof CALLS>(db: Queryable, name: K, params: CallParams): Promise<CallRow<K>[]> {
-  let byName = preparedByHandle.get(db);
-  if (!byName) preparedByHandle.set(db, (byName = new Map()));
-  let prepared = byName.get(name);
-  if (!prepared) byName.set(name, (prepared = CALLS[name](db) as unknown as PreparedCall<unknown>));
-  return prepared.execute(params) as Promise<CallRow<K>[]>;
-}
 
 /** Hold `amount` for a run (or refuse it), in one round trip after the plan context is read. */
 export async function reserveUsage(
