@@ -100,6 +100,7 @@ async function makeOrg(db: Awaited<ReturnType<typeof freshDatabase>>["database"]
 async function startRaw(
   port: number,
   url: string,
+  script = "bench/support/raw-api-server.ts",
 ): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const child: ChildProcess = spawn(
     "./node_modules/.bin/tsx",
@@ -107,7 +108,7 @@ async function startRaw(
       // BENCH_CPU_PROFILE=<dir> profiles the raw baseline too (startApp profiles the app).
       ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
       "--conditions=react-server",
-      "bench/support/raw-api-server.ts",
+      script,
     ],
     {
       env: { ...process.env, ...BENCH_SECRETS, PORT: String(port), DATABASE_URL: url, NODE_ENV: "production" },
@@ -238,19 +239,31 @@ async function main() {
     stops.push(app.stop);
     const raw = await startRaw(rawPort, url);
     stops.push(raw.stop);
+    // The floor: node:http answering a constant, no key, no database (limit-check scenario only).
+    const bare = ONLY.has("check") ? await startRaw(await freePort(), url, "bench/support/bare-server.ts") : undefined;
+    if (bare) stops.push(bare.stop);
     const targets = [
       { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds, server: app },
       { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds, server: raw },
     ];
+    const bareTarget = bare && {
+      label: "bare",
+      url: bare.url,
+      org: orgs.raw,
+      cpuSeconds: bare.cpuSeconds,
+      server: bare,
+    };
+    const checkTargets = bareTarget ? [...targets, bareTarget] : targets;
     const client = (t: (typeof targets)[number]) =>
       new AgentBillClient({ baseUrl: t.url, apiKey: t.org.key, maxAttempts: 1, timeoutMs: 30_000 });
     // Warm up both (JIT, prepared statements, key cache) and open their whole connection pools:
     // concurrent calls, so no scenario pays for a connection's start (a fork of PostgreSQL and
     // re-preparing each statement on it), which is start-up and not the steady state measured.
-    for (const t of targets) {
+    for (const t of checkTargets) {
       const c = client(t);
       for (let round = 0; round < 20; round++)
         await Promise.all(Array.from({ length: 32 }, () => c.checkLimit("executions", 1)));
+      if (t === bareTarget) continue;
       for (let i = 0; i < 10; i++)
         await Promise.all(
           Array.from({ length: 16 }, async () => {
@@ -273,7 +286,7 @@ async function main() {
     );
 
     if (ONLY.has("check")) console.log(`\n1. limit check, open loop ${CHECK_RATE}/s (${load()})`);
-    for (const t of ONLY.has("check") ? targets : []) {
+    for (const t of ONLY.has("check") ? checkTargets : []) {
       await settle();
       const c = client(t);
       const { r, cpuMs } = await cpuPerCall(
