@@ -1,7 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/types";
-import type { ReservationStatus } from "./reservations";
+
+/** Where a reservation stands (the `reservation_status` enum). */
+export type ReservationStatus = "active" | "committed" | "released" | "expired" | "denied";
 
 /**
  * The two hot calls (reserve_usage, commit_reservation) as prepared statements, built once per

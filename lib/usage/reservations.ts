@@ -8,7 +8,7 @@ import { evaluateLimit, limitForMetric } from "@/lib/plans";
 import { alertCandidates, recordUsageAlerts, rememberAlerts, unknownAlerts } from "./alerts";
 import { loadPlanContext, type PlanContext } from "./plan-context";
 import { usagePeriodFor } from "./periods";
-import { call } from "./reservation-calls";
+import { call, type ReservationStatus } from "./reservation-calls";
 
 /**
  * Reservations: an agent run holds the executions it may use before it starts, so two runs
@@ -61,7 +61,7 @@ export const commitSchema = z.strictObject({
     .max(MAX_AMOUNT, `quantity must be at most ${MAX_AMOUNT.toLocaleString("en-US")}.`),
 });
 
-export type ReservationStatus = "active" | "committed" | "released" | "expired" | "denied";
+export type { ReservationStatus };
 
 /** What the API answers for a reservation (POST /reservations, commit, release, GET). */
 export type ReservationView = {
