@@ -151,7 +151,7 @@ export async function paced(rate: number, seconds: number, call: (i: number) => 
   for (let i = 0; i < total; i++) {
     const due = start + i * interval;
     const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inflight.push(call(i));
   }
   await Promise.all(inflight);
