@@ -1,9 +1,8 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/connect";
-import { callApi, startApiServer } from "../support/api";
-import { createTestDatabase } from "../support/db";
-import { createOrg, ensurePlans, type TestOrg } from "./usage-fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callApi } from "../support/api";
+import { apiWithProOrg } from "./api-fixture";
+import type { TestOrg } from "./usage-fixtures";
 
 /**
  * Under the Node server (server.ts) the platform API reads bodies from the socket's stream and
@@ -13,29 +12,10 @@ import { createOrg, ensurePlans, type TestOrg } from "./usage-fixtures";
  * bodies, too-large bodies, unknown paths and methods.
  */
 
-let database: Database;
-let server: Awaited<ReturnType<typeof startApiServer>>;
+const fixture = apiWithProOrg();
 let baseUrl: string;
 let org: TestOrg;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await ensurePlans(database.db);
-  (globalThis as unknown as { __appDatabase?: Promise<Database> }).__appDatabase = Promise.resolve(database);
-  server = await startApiServer();
-  baseUrl = server.baseUrl;
-  const now = Date.now();
-  org = await createOrg(database.db, {
-    plan: "pro",
-    period: { start: new Date(now - 86_400_000), end: new Date(now + 29 * 86_400_000) },
-    limits: { maxExecutionsPerMonth: 1_000 },
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  (globalThis as unknown as { __appDatabase?: unknown }).__appDatabase = undefined;
-  await database?.close();
-});
+beforeAll(() => void ({ baseUrl, org } = fixture));
 
 type Case = { name: string; method: string; path: string; body?: string; headers?: Record<string, string> };
 

@@ -5,40 +5,21 @@ import {
   NotFoundError,
   ValidationError,
 } from "@agentbill/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/connect";
-import { startApiServer } from "../support/api";
-import { createTestDatabase } from "../support/db";
-import { countRows, createOrg, ensurePlans, type TestOrg } from "./usage-fixtures";
+import { apiWithProOrg } from "./api-fixture";
+import { countRows, type TestOrg } from "./usage-fixtures";
 
 /**
  * The typed client (packages/client) against the platform API over real HTTP: typed answers,
  * typed errors, and retries that never write twice (a lost answer, a 503).
  */
 
+const fixture = apiWithProOrg();
 let database: Database;
-let server: Awaited<ReturnType<typeof startApiServer>>;
 let baseUrl: string;
 let org: TestOrg;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await ensurePlans(database.db);
-  (globalThis as unknown as { __appDatabase?: Promise<Database> }).__appDatabase = Promise.resolve(database);
-  server = await startApiServer();
-  baseUrl = server.baseUrl;
-  const now = Date.now();
-  org = await createOrg(database.db, {
-    plan: "pro",
-    period: { start: new Date(now - 86_400_000), end: new Date(now + 29 * 86_400_000) },
-    limits: { maxExecutionsPerMonth: 1_000 },
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  (globalThis as unknown as { __appDatabase?: unknown }).__appDatabase = undefined;
-  await database?.close();
-});
+beforeAll(() => void ({ database, baseUrl, org } = fixture));
 
 /** A fetch that sends every request but loses the first `lose` answers (as a dropped connection would). */
 function losingFetch(lose: number): { fetch: typeof fetch; calls: () => number } {
