@@ -77,8 +77,9 @@ export async function seedUsage(db: Db, organizationId: string, o: DemoOrg, now:
         idempotencyKey: `seed-${key}-exec-${slot}`,
       });
     }
-    const noon = new Date(day.getTime() + 12 * 3_600_000);
-    if (noon >= now) continue;
+    // Gauges are read at noon; today's reading is taken before now when noon is still ahead, so
+    // the latest values are the data's end values at any time of day (the README quotes them).
+    const noon = new Date(Math.min(day.getTime() + 12 * 3_600_000, now.getTime() - 1_000));
     rows.push({
       organizationId,
       metric: "agents",
