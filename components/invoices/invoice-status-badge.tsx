@@ -1,3 +1,4 @@
+import type { InvoiceStatus } from "@/lib/invoices";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { statusText } from "@/lib/invoices";
 
@@ -11,7 +12,7 @@ export function InvoiceStatusBadge({
   now,
   totalCents = 0,
 }: {
-  status: string;
+  status: InvoiceStatus;
   dueDate: Date | null;
   now: Date;
   totalCents?: number;

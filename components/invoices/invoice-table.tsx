@@ -1,3 +1,4 @@
+import type { InvoiceStatus } from "@/lib/invoices";
 import Link from "next/link";
 import { formatDate } from "@/lib/format";
 import { listAmountText, periodText } from "@/lib/invoices";
@@ -6,7 +7,7 @@ import { InvoiceStatusBadge } from "./invoice-status-badge";
 export type InvoiceRow = {
   id: string;
   number: string | null;
-  status: string;
+  status: InvoiceStatus;
   currency: string;
   totalCents: number;
   periodStart: Date | null;

@@ -1,7 +1,10 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { ShownStatus } from "@/lib/status";
+
+export type { ShownStatus };
 
 /** The one status -> colour map, for every status word the app shows (customer and console). */
-export const STATUS_TONE: Record<string, BadgeTone> = {
+export const STATUS_TONE: Record<ShownStatus, BadgeTone> = {
   // organizations
   active: "green",
   suspended: "red",
@@ -21,7 +24,7 @@ export const STATUS_TONE: Record<string, BadgeTone> = {
   uncollectible: "red",
   overdue: "red",
   credited: "indigo",
-  // webhook events and jobs
+  // webhook events, jobs, mail and outbound deliveries
   processed: "green",
   pending: "amber",
   failed: "red",
@@ -31,6 +34,13 @@ export const STATUS_TONE: Record<string, BadgeTone> = {
   late: "amber",
   failing: "red",
   waiting: "neutral",
+  sent: "green",
+  skipped: "neutral",
+  dead: "red",
+  // outbound webhook endpoints
+  enabled: "green",
+  disabled: "amber",
+  deleted: "neutral",
   // health
   ok: "green",
   degraded: "amber",
@@ -40,10 +50,10 @@ export const STATUS_TONE: Record<string, BadgeTone> = {
 
 /** The colour of a status word (neutral when the word is not known). */
 export function statusTone(status: string): BadgeTone {
-  return STATUS_TONE[status] ?? "neutral";
+  return (STATUS_TONE as Record<string, BadgeTone>)[status] ?? "neutral";
 }
 
-const LABEL: Record<string, string> = {
+const LABEL: Partial<Record<ShownStatus, string>> = {
   not_checked: "not checked",
   past_due: "past due",
   incomplete_expired: "expired",
@@ -53,6 +63,6 @@ const LABEL: Record<string, string> = {
  * A status word in its colour; the word itself carries the meaning (not the colour alone). `label`
  * replaces the default wording (the status with spaces) where a page has its own, e.g. "Overdue".
  */
-export function StatusBadge({ status, label }: { status: string; label?: string }) {
+export function StatusBadge({ status, label }: { status: ShownStatus; label?: string }) {
   return <Badge tone={statusTone(status)}>{label ?? LABEL[status] ?? status.replace(/_/g, " ")}</Badge>;
 }

@@ -123,7 +123,7 @@ export const webhookDeliveries = pgTable(
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
     /** canceled: the endpoint was disabled or deleted before it succeeded (`canceledReason` says which). */
-    status: text().$type<"pending" | "succeeded" | "dead" | "canceled">().notNull().default("pending"),
+    status: text().$type<WebhookDeliveryStatus>().notNull().default("pending"),
     canceledReason: text(),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -157,5 +157,6 @@ export const webhookAttempts = pgTable(
 );
 
 export type Invitation = typeof invitations.$inferSelect;
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "dead" | "canceled";
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -149,7 +149,7 @@ export const outbox = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
     /** Delivery by lib/mail's worker: pending → sent, or dead after the last retry (or nothing to send: skipped). */
-    status: text().$type<"pending" | "sent" | "dead" | "skipped">().notNull().default("pending"),
+    status: text().$type<OutboxStatus>().notNull().default("pending"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastError: text(),
@@ -160,6 +160,8 @@ export const outbox = pgTable(
   (t) => [index("outbox_unsent_idx").on(t.createdAt), index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
 );
 
+/** An outbox message: pending → sent, or dead after the last retry (skipped: nothing to send). */
+export type OutboxStatus = "pending" | "sent" | "dead" | "skipped";
 export type UsageEvent = typeof usageEvents.$inferSelect;
 export type UsageMetric = (typeof usageMetric.enumValues)[number];
 export type UsageDaily = typeof usageDaily.$inferSelect;

@@ -1,3 +1,4 @@
+import type { InvoiceStatus } from "@/db/schema";
 import "server-only";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { auditLog, invoices, memberships, organizations, users, type MemberRole } from "@/db/schema";
@@ -15,7 +16,7 @@ export type OrgMember = { userId: string; email: string; name: string; role: Mem
 export type OrgInvoice = {
   id: string;
   number: string | null;
-  status: string;
+  status: InvoiceStatus;
   source: string;
   currency: string;
   totalCents: number;

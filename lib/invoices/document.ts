@@ -1,3 +1,4 @@
+import type { InvoiceStatus } from "@/db/schema";
 import type { Invoice, InvoiceLine } from "@/db/schema";
 import type { SellerDetails } from "@/lib/env";
 import { formatDate, formatDateRange } from "@/lib/format";
@@ -159,13 +160,13 @@ export function periodText(start: Date | null, end: Date | null, locale = "en-US
 
 /** Status in words: a credit-only invoice reads "Credited", an open one past its due date "Overdue". */
 export function statusText(
-  inv: { status: string; totalCents: number; dueDate: Date | null },
+  inv: { status: InvoiceStatus; totalCents: number; dueDate: Date | null },
   now: Date,
-): { label: string; status: string } {
+): { label: string; status: InvoiceStatus | "credited" | "overdue" } {
   if (inv.status === "paid" && inv.totalCents < 0) return { label: "Credited", status: "credited" };
   if (inv.status === "open" && inv.dueDate && inv.dueDate.getTime() < now.getTime())
     return { label: "Overdue", status: "overdue" };
-  const label: Record<string, string> = {
+  const label: Record<InvoiceStatus, string> = {
     paid: "Paid",
     open: "Open",
     draft: "Draft",

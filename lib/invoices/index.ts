@@ -43,3 +43,4 @@ export {
 } from "./billing-details-rules";
 export { organizationOfInvoice } from "./sync";
 export { overageText, usagePeriodCaption } from "./usage-text";
+export type { InvoiceStatus } from "@/db/schema";

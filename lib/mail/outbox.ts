@@ -1,3 +1,4 @@
+import type { OutboxStatus } from "@/db/schema";
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { memberships, organizations, outbox, users } from "@/db/schema";
@@ -161,7 +162,7 @@ export type OutboxRow = {
   id: string;
   kind: string;
   organizationId: string | null;
-  status: string;
+  status: OutboxStatus;
   attempts: number;
   lastError: string | null;
   recipients: string[] | null;

@@ -1,3 +1,4 @@
+import type { WebhookDeliveryStatus } from "@/db/schema";
 import "server-only";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
@@ -95,7 +96,7 @@ export type DeliveryRow = {
   id: string;
   eventId: string;
   type: string;
-  status: string;
+  status: WebhookDeliveryStatus;
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;

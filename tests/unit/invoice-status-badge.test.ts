@@ -1,3 +1,4 @@
+import type { InvoiceStatus } from "@/db/schema";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
@@ -5,13 +6,13 @@ import { InvoiceStatusBadge } from "@/components/invoices/invoice-status-badge";
 
 /** The invoice status badge: Stripe's statuses in words, and "Overdue" only for an open invoice past its due date. */
 const now = new Date("2026-11-24T12:00:00Z");
-const badge = (status: string, dueDate: Date | null) =>
+const badge = (status: InvoiceStatus, dueDate: Date | null) =>
   renderToStaticMarkup(createElement(InvoiceStatusBadge, { status, dueDate, now }));
 const text = (html: string) => html.replace(/<[^>]+>/g, "");
 
 describe("InvoiceStatusBadge", () => {
   it("names each status", () => {
-    expect(["paid", "open", "draft", "void", "uncollectible"].map((s) => text(badge(s, null)))).toEqual([
+    expect((["paid", "open", "draft", "void", "uncollectible"] as const).map((s) => text(badge(s, null)))).toEqual([
       "Paid",
       "Open",
       "Draft",
@@ -31,6 +32,6 @@ describe("InvoiceStatusBadge", () => {
   });
 
   it("shows a status it doesn't know as it is, not as something else", () => {
-    expect(text(badge("partially_refunded", null))).toBe("partially_refunded");
+    expect(text(badge("partially_refunded" as InvoiceStatus, null))).toBe("partially_refunded");
   });
 });
