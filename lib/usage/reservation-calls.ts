@@ -62,23 +62,26 @@ const CALLS = {
 type CallRow<K extends keyof typeof CALLS> = Awaited<ReturnType<ReturnType<(typeof CALLS)[K]>["execute"]>>[number];
 
 /**
- * The same calls as plain SQL for postgres.js itself, with the parameters in P's order: on the
- * app's pool the hot path skips drizzle's prepared-query wrapper (its tracing spans, placeholder
- * filling and row mapping: about a tenth of the CPU of a reserve + commit pair). postgres.js
- * still prepares them (named statements, one round trip). PGlite and open transactions use
- * the drizzle statements above.
+ * On the app's pool the calls are the procedures `reserve_usage_call` / `commit_reservation_call`
+ * (drizzle/0017), with the parameters in P's order: they run the functions above in a
+ * transaction of their own that releases the organization's lock (and counter rows) at COMMIT
+ * without waiting for the WAL flush, then flush the WAL through it before answering. An answer
+ * still means durable; the lock no longer covers the fdatasync. Sent to postgres.js itself, which
+ * prepares them (named statements, one round trip), skipping drizzle's prepared-query wrapper
+ * (its tracing spans, placeholder filling and row mapping: about a tenth of the CPU of a reserve
+ * + commit pair). A procedure that commits cannot run in an open transaction, so transactions
+ * (and PGlite, a single connection) use the drizzle statements above: there the caller's COMMIT
+ * is the commit.
  */
-const FIELDS = `r.id, r.metric::text as metric, r.amount, r.status::text as status, r.allowed, r.overage,
-  r.limit_value, r.used_before, r.expires_at, r.committed_quantity`;
 const RAW: Record<keyof typeof CALLS, { text: string; params: (keyof typeof P)[] }> = {
   reserve: {
-    text: `select ${FIELDS}, r.replay from reserve_usage($1::uuid, $2::usage_metric, $3::bigint, $4::text, $5::int,
-      $6::bigint, $7::boolean, $8::timestamptz) as r`,
+    text: `call reserve_usage_call($1::uuid, $2::usage_metric, $3::bigint, $4::text, $5::int, $6::bigint, $7::boolean,
+      $8::timestamptz)`,
     params: ["org", "a", "b", "c", "d", "e", "f", "g"],
   },
   commit: {
-    text: `select ${FIELDS}, r.committed, r.counter_value from commit_reservation($1::uuid, $2::uuid, $3::bigint,
-      $4::timestamptz, $5::timestamptz, $6::timestamptz) as r`,
+    text: `call commit_reservation_call($1::uuid, $2::uuid, $3::bigint, $4::timestamptz, $5::timestamptz,
+      $6::timestamptz)`,
     params: ["org", "a", "b", "c", "d", "e"],
   },
 };
@@ -97,11 +100,14 @@ export function call<K extends keyof typeof CALLS>(db: Queryable, name: K, param
   const client = postgresJsOf(db);
   if (client) {
     const raw = RAW[name];
-    return client.unsafe(
-      raw.text,
-      raw.params.map((p) => params[p] ?? null),
-      { prepare: true },
-    ) as Promise<CallRow<K>[]>;
+    // A procedure answers one row of its INOUT parameters; all null (no id): no such reservation.
+    return client
+      .unsafe(
+        raw.text,
+        raw.params.map((p) => params[p] ?? null),
+        { prepare: true },
+      )
+      .then((rows) => (rows as { id: string | null }[]).filter((r) => r.id !== null)) as Promise<CallRow<K>[]>;
   }
   let byName = preparedByHandle.get(db);
   if (!byName) preparedByHandle.set(db, (byName = new Map()));

@@ -24,6 +24,10 @@ import { call, type ReservationStatus } from "./reservation-calls";
  *   `commit_reservation`, drizzle/0015): exactly once.
  * - `releaseReservation`: gives the amount back. Expired reservations stop counting at
  *   `expires_at` by themselves (every sum filters on it); a job marks them expired.
+ *
+ * On the app's pool both hot calls go through procedures (drizzle/0017) that release the
+ * organization's lock and counter rows at COMMIT, before the WAL flush, and answer only after
+ * the flush: the lock no longer covers an fdatasync (reservation-calls.ts).
  */
 
 export const RESERVATION_METRICS = ["executions"] as const;
