@@ -12,6 +12,7 @@ import {
   RETRY_DELAYS_MS,
   drainStripeEvents,
   processNextEvent,
+  processNextEvents,
   receiveStripeWebhook,
   replayEvent,
 } from "@/lib/webhooks";
@@ -265,18 +266,21 @@ describe("the worker", () => {
 
   it("gives way to the receiver: while it has deliveries in hand one loop works, then all of them", async () => {
     const base = fixtureEvent("customer.subscription.updated");
-    // Eight organizations (each pass holds its organization's billing lock), three events each.
-    await database.db
-      .insert(organizations)
-      .values(
-        Array.from({ length: 8 }, (_, k) => ({ slug: `way-${k}`, name: `Way ${k}`, stripeCustomerId: `cus_way_${k}` })),
-      );
+    // 24 organizations (each pass holds its organization's billing lock), two events each: more
+    // objects than one batch claims (BATCH_HEADS), so that several loops have work.
+    await database.db.insert(organizations).values(
+      Array.from({ length: 24 }, (_, k) => ({
+        slug: `way-${k}`,
+        name: `Way ${k}`,
+        stripeCustomerId: `cus_way_${k}`,
+      })),
+    );
     await receive(fixtureEvent("customer.subscription.created"));
-    for (let i = 0; i < 24; i++)
+    for (let i = 0; i < 48; i++)
       await receive(
         variant("customer.subscription.updated", `evt_way_${i}`, base.created + i, {
-          id: `sub_way_${i % 8}`,
-          customer: `cus_way_${i % 8}`,
+          id: `sub_way_${i % 24}`,
+          customer: `cus_way_${i % 24}`,
           metadata: {},
           cancel_at_period_end: false,
           cancel_at: null,
@@ -312,8 +316,70 @@ describe("the worker", () => {
     busy = false;
     most = 0;
     const report = await drainStripeEvents(database.db, counting, { concurrency: 4, yieldTo: () => busy });
-    expect(busyReport.processed + report.processed).toBe(25);
+    expect(busyReport.processed + report.processed).toBe(49);
     expect(most).toBeGreaterThan(1);
+  });
+
+  it("one batch applies several objects' events in one transaction; a pass that fails sends them one pass per transaction, the failure on its event", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    await database.db.insert(organizations).values(
+      Array.from({ length: 4 }, (_, k) => ({
+        slug: `bat-${k}`,
+        name: `Batch ${k}`,
+        stripeCustomerId: `cus_bat_${k}`,
+      })),
+    );
+    const event = (k: number, id: string, at: number, price = FIXTURE_IDS.price) => {
+      const e = variant("customer.subscription.updated", id, base.created + at, {
+        id: `sub_bat_${k}`,
+        customer: `cus_bat_${k}`,
+        metadata: {},
+        cancel_at_period_end: false,
+        cancel_at: null,
+      });
+      const obj = e.data.object as { items: { data: { price: { id: string } }[] } };
+      e.data.object = {
+        ...obj,
+        items: { ...obj.items, data: [{ ...obj.items.data[0]!, price: { ...obj.items.data[0]!.price, id: price } }] },
+      };
+      return e;
+    };
+    for (let k = 0; k < 4; k++) for (const at of [k, 10 + k]) await receive(event(k, `evt_bat_${k}_${at}`, at));
+    // One batch: four objects, each with its run of two events, one pass each.
+    const worked = await processNextEvents(database.db, stripe, new Date(), { batchMs: 60_000 });
+    expect(worked.map((w) => [w.outcome, w.covered])).toEqual([
+      ["processed", 2],
+      ["processed", 2],
+      ["processed", 2],
+      ["processed", 2],
+    ]);
+    const subs = await database.db.select().from(subscriptions);
+    expect(subs.filter((s) => s.stripeSubscriptionId?.startsWith("sub_bat_")).map((s) => s.planId)).toEqual([
+      "pro",
+      "pro",
+      "pro",
+      "pro",
+    ]);
+
+    // A batch whose third organization's event names a price we don't map: nothing of the batch
+    // stays applied, every other event is then applied in a pass of its own, and the failure is
+    // recorded on the event that fails (retried with backoff), as one pass per transaction would.
+    await database.db.execute(sql`truncate stripe_events, audit_log, outbox`);
+    for (let k = 0; k < 4; k++) await receive(event(k, `evt_bad_${k}`, 20 + k, k === 2 ? "price_unknown" : undefined));
+    const again = await processNextEvents(database.db, stripe, new Date(), { batchMs: 60_000 });
+    expect(again.map((w) => w.outcome).sort()).toEqual(["failed", "processed", "processed", "processed"]);
+    const rows = rowsOf<{ id: string; status: string; attempts: number; last_error: string | null }>(
+      await database.db.execute(
+        sql`select id, status::text as status, attempts, last_error from stripe_events order by id`,
+      ),
+    );
+    expect(rows.map((r) => [r.id, r.status, r.attempts])).toEqual([
+      ["evt_bad_0", "processed", 1],
+      ["evt_bad_1", "processed", 1],
+      ["evt_bad_2", "failed", 1],
+      ["evt_bad_3", "processed", 1],
+    ]);
+    expect(rows[2]!.last_error).toMatch(/not mapped to any plan/);
   });
 
   it("several workers draining at once apply every event exactly once", async () => {
