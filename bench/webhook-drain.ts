@@ -51,7 +51,7 @@ const statementNames = new Map<string, string>();
 export const traced = new Map<string, number>();
 function trace(socket: net.Socket, buf: Buffer): void {
   const texts: string[] = [];
-  for (let at = 0; at + 5 <= buf.length; ) {
+  for (let at = 0; at + 5 <= buf.length;) {
     const type = String.fromCharCode(buf[at]!);
     const len = buf.readInt32BE(at + 1);
     const body = buf.subarray(at + 5, at + 1 + len);
@@ -142,6 +142,7 @@ async function main() {
       const n = Number(pending?.n ?? 0);
       const cpu0 = process.cpuUsage();
       const writes0 = pgWrites;
+      traced.clear();
       reads = 0;
       const profiler = process.env.BENCH_DRAIN_PROFILE ? new Session() : null;
       if (profiler) {

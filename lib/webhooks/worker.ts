@@ -193,7 +193,7 @@ export const BATCH_HEADS = 8;
  * shrinks towards one pass rather than keeping those organizations waiting. The heads it did not
  * reach stay pending for the next claim.
  */
-const BATCH_MS = 50;
+const BATCH_MS = 200;
 
 /** The Stripe customer an event's object belongs to (the order in which a batch takes organizations' billing locks). */
 function customerOf(row: Claimed): string {
