@@ -304,9 +304,9 @@ async function main() {
     const appCpuDrained = app.cpuSeconds();
     const emulatorCpuMs =
       backlog > 0 ? ((processCpuSeconds(emulator.pid) - emulatorCpuDelivered) * 1000) / backlog : NaN;
-    const [stats] = rowsOf<{ n: number; passes: number; first: string | null; last: string | null; retried: number }>(
+    const [stats] = rowsOf<{ n: number; batches: number; first: string | null; last: string | null; retried: number }>(
       await db.execute(sql`
-        select count(*)::int as n, count(distinct processed_at)::int as passes,
+        select count(*)::int as n, count(distinct processed_at)::int as batches,
                min(processed_at)::text as first, max(processed_at)::text as last,
                count(*) filter (where attempts > 1)::int as retried
         from ${stripeEvents} where status = 'processed' and processed_at >= ${runStart.toISOString()}::timestamptz`),
@@ -349,7 +349,7 @@ async function main() {
       `  app/raw  p99 ×${(p99(appRun) / p99(rawRun)).toFixed(2)}, CPU per delivery ×${(appRun.cpuMs / rawRun.cpuMs).toFixed(2)}`,
     );
     console.log(
-      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.passes ?? 0)} handler passes (one pass covers a run of one object's events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
+      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.batches ?? 0)} worker transactions (one applies up to 8 objects' runs of events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
     );
     console.log(`  retried  ${retried} extra deliveries for refused ones`);
     console.log(`  rows     ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);
