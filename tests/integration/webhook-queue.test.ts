@@ -382,6 +382,57 @@ describe("the worker", () => {
     expect(rows[2]!.last_error).toMatch(/not mapped to any plan/);
   });
 
+  it("concurrent batches over many organizations' subscriptions and invoices, delivered in reverse: every event applied once, in order, none failed", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    const orgs = 12;
+    await database.db.insert(organizations).values(
+      Array.from({ length: orgs }, (_, k) => ({
+        slug: `lock-${k}`,
+        name: `Lock ${k}`,
+        stripeCustomerId: `cus_lock_${k}`,
+      })),
+    );
+    // Each organization: two events of its subscription and two of its invoice, interleaved in
+    // time with the other organizations', so that every batch holds several organizations.
+    const events: unknown[] = [];
+    for (let round = 0; round < 2; round++)
+      for (let k = 0; k < orgs; k++) {
+        const at = base.created + round * 100 + k;
+        events.push(
+          variant("customer.subscription.updated", `evt_lock_sub_${k}_${round}`, at, {
+            id: `sub_lock_${k}`,
+            customer: `cus_lock_${k}`,
+            metadata: {},
+            cancel_at_period_end: false,
+            cancel_at: null,
+          }),
+          variant(round === 0 ? "invoice.created" : "invoice.paid", `evt_lock_in_${k}_${round}`, at, {
+            id: `in_lock_${k}`,
+            customer: `cus_lock_${k}`,
+            number: `LOCK-${k}`,
+          }),
+        );
+      }
+    // Delivered in reverse: the worker applies each object's events in Stripe's order anyway.
+    for (const e of events.reverse()) await receive(e);
+    const reports = await Promise.all([1, 2, 3].map(() => drainStripeEvents(database.db, stripe, { concurrency: 4 })));
+    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    expect(reports.reduce((n, r) => n + r.processed, 0)).toBe(orgs * 4);
+    const rows = rowsOf<{ status: string; attempts: number }>(
+      await database.db.execute(sql`select status::text as status, attempts from stripe_events`),
+    );
+    expect(rows).toHaveLength(orgs * 4);
+    expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
+    const subs = await database.db.select().from(subscriptions);
+    expect(subs.filter((s) => s.stripeSubscriptionId?.startsWith("sub_lock_"))).toHaveLength(orgs);
+    const invoiceRows = rowsOf<{ n: number; paid: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as n, count(*) filter (where status = 'paid')::int as paid from invoices where stripe_invoice_id like 'in_lock_%'`,
+      ),
+    );
+    expect(invoiceRows[0]).toMatchObject({ n: orgs, paid: orgs });
+  });
+
   it("several workers draining at once apply every event exactly once", async () => {
     const base = fixtureEvent("customer.subscription.updated");
     const events = Array.from({ length: 24 }, (_, i) =>
