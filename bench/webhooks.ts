@@ -192,6 +192,24 @@ async function openEvents(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Failures the worker records (each event's last error, as long as it stands: a later success clears it), sampled every 100 ms. */
+function sampleFailures(db: Db): { errors: Map<string, string>; stop(): void } {
+  const errors = new Map<string, string>();
+  let on = true;
+  void (async () => {
+    while (on) {
+      const rows = rowsOf<{ id: string; error: string }>(
+        await db
+          .execute(sql`select id, last_error as error from ${stripeEvents} where last_error is not null`)
+          .catch(() => []),
+      );
+      for (const r of rows) errors.set(r.id, r.error);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return { errors, stop: () => void (on = false) };
+}
+
 async function waitDrained(db: Db, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -276,6 +294,7 @@ async function main() {
     const lock = PAUSED ? postgres(main.url, { max: 1, onnotice: () => {} }) : null;
     if (lock) await lock`select pg_advisory_lock(${LOCK_JOBS}, hashtext(${WEBHOOK_JOB}))`;
     const runStart = new Date();
+    const failures = sampleFailures(db);
     const appCpu0 = app.cpuSeconds();
     const appRun = await openLoop(appPort, deliveries, app.cpuSeconds);
     const deliveredAt = performance.now();
@@ -301,6 +320,7 @@ async function main() {
     // 4. The worker drains.
     const drained = await waitDrained(db, 10 * 60_000);
     const drainedAfter = (performance.now() - deliveredAt) / 1000;
+    failures.stop();
     const appCpuDrained = app.cpuSeconds();
     const emulatorCpuMs =
       backlog > 0 ? ((processCpuSeconds(emulator.pid) - emulatorCpuDelivered) * 1000) / backlog : NaN;
@@ -352,6 +372,7 @@ async function main() {
       `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.batches ?? 0)} worker transactions (one applies up to 8 objects' runs of events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
     );
     console.log(`  retried  ${retried} extra deliveries for refused ones`);
+    for (const [id, error] of [...failures.errors].slice(0, 10)) console.log(`  failure  ${id}: ${error}`);
     console.log(`  rows     ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);
     console.log(
       `  final    ${problems.length === 0 ? "equal to Stripe's, field by field, for every organization; every event stored once" : `${problems.length} DIFFERENCES`}`,

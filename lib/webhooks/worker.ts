@@ -67,27 +67,33 @@ const MAX_COVERED = 100;
 /**
  * For each head, the due events of its object right after it, in Stripe's order, that one pass
  * of the head's handler covers (lib/webhooks/handlers: coverGroupOf): a run that stops at the
- * first event of another kind or not yet due. One statement for all the heads; locked for this
- * transaction. No other worker can hold them (the head, still open, holds every later event of
- * its object back); an admin replay holding one is waited for.
+ * first event of another kind, not yet due, or held by another transaction. One statement for all
+ * the heads; locked for this transaction. It waits for no lock: an event held elsewhere (the head
+ * of another batch, when an older event of the object arrived after that batch claimed it, or an
+ * admin replay) ends the run, so two batches never wait for each other's heads (`skipped`, the
+ * open events between the head and the row that the statement saw, tells a gap).
  */
 async function claimCovered(tx: Queryable, heads: readonly Claimed[], now: Date): Promise<Map<string, Claimed[]>> {
   const runs = new Map<string, Claimed[]>();
   const coverable = heads.filter((h) => h.objectId && coverGroupOf(h.type));
   if (coverable.length === 0) return runs;
   const list = (xs: readonly (string | number)[]) => `{${xs.join(",")}}`;
-  const rows = rowsOf<Claimed & { due: boolean; head: string }>(
+  const rows = rowsOf<Claimed & { due: boolean; head: string; before: number }>(
     await tx.execute(sql`
       select e.id, e.type, e.status::text as status, e.attempts, e.object_id as "objectId",
              e.stripe_created as created, e.payload,
-             e.next_attempt_at <= ${now.toISOString()}::timestamptz as due, h.id as head
+             e.next_attempt_at <= ${now.toISOString()}::timestamptz as due, h.id as head,
+             (select count(*) from stripe_events o
+              where o.object_id = e.object_id and o.status in ('pending', 'failed') and o.next_attempt_at is not null
+                and (o.stripe_created, o.id) > (h.created, h.id)
+                and (o.stripe_created, o.id) < (e.stripe_created, e.id))::int as before
       from unnest(${list(coverable.map((h) => h.objectId!))}::text[], ${list(coverable.map((h) => h.created))}::bigint[],
                   ${list(coverable.map((h) => h.id))}::text[]) as h(object_id, created, id)
       join stripe_events e on e.object_id = h.object_id
         and e.status in ('pending', 'failed') and e.next_attempt_at is not null
         and (e.stripe_created, e.id) > (h.created, h.id)
       order by h.id, e.stripe_created, e.id
-      for update of e`),
+      for update of e skip locked`),
   );
   const byHead = new Map(coverable.map((h) => [h.id, h]));
   const stopped = new Set<string>();
@@ -96,6 +102,7 @@ async function claimCovered(tx: Queryable, heads: readonly Claimed[], now: Date)
     const run = runs.get(head.id) ?? [];
     if (
       stopped.has(head.id) ||
+      Number(r.before) !== run.length ||
       run.length >= MAX_COVERED - 1 ||
       !r.due ||
       coverGroupOf(r.type) !== coverGroupOf(head.type)

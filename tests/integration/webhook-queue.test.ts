@@ -251,6 +251,24 @@ describe("the worker", () => {
     expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
   });
 
+  it("a run stops at an event another transaction holds, without waiting for it (batches never wait for each other's heads)", async () => {
+    const created = fixtureEvent("customer.subscription.created");
+    await receive(created);
+    await receive(variant("customer.subscription.updated", "evt_held_1", created.created + 1));
+    await receive(variant("customer.subscription.updated", "evt_held_2", created.created + 2));
+    let worked: unknown;
+    await database.db.transaction(async (tx) => {
+      // Held as another batch holds its head (an older event of the object that arrived late).
+      await tx.execute(sql`select id from stripe_events where id = 'evt_held_1' for update`);
+      worked = await processNextEvent(database.db, stripe);
+    });
+    // The head alone: not the held event, nor the one after it (the run has a gap there).
+    expect(worked).toMatchObject({ id: created.id, outcome: "processed", covered: 1 });
+    expect(await stored("evt_held_1")).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await stored("evt_held_2")).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 2, failed: 0, passes: 1 });
+  });
+
   it("an event with an effect of its own (trial_will_end's notice) ends a run and is applied alone", async () => {
     const created = fixtureEvent("customer.subscription.created");
     await receive(created);
