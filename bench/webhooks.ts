@@ -192,6 +192,24 @@ async function openEvents(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Failures the worker records (each event's last error, as long as it stands: a later success clears it), sampled every 100 ms. */
+function sampleFailures(db: Db): { errors: Map<string, string>; stop(): void } {
+  const errors = new Map<string, string>();
+  let on = true;
+  void (async () => {
+    while (on) {
+      const rows = rowsOf<{ id: string; error: string }>(
+        await db
+          .execute(sql`select id, last_error as error from ${stripeEvents} where last_error is not null`)
+          .catch(() => []),
+      );
+      for (const r of rows) errors.set(r.id, r.error);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return { errors, stop: () => void (on = false) };
+}
+
 async function waitDrained(db: Db, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -276,6 +294,7 @@ async function main() {
     const lock = PAUSED ? postgres(main.url, { max: 1, onnotice: () => {} }) : null;
     if (lock) await lock`select pg_advisory_lock(${LOCK_JOBS}, hashtext(${WEBHOOK_JOB}))`;
     const runStart = new Date();
+    const failures = sampleFailures(db);
     const appCpu0 = app.cpuSeconds();
     const appRun = await openLoop(appPort, deliveries, app.cpuSeconds);
     const deliveredAt = performance.now();
@@ -301,12 +320,13 @@ async function main() {
     // 4. The worker drains.
     const drained = await waitDrained(db, 10 * 60_000);
     const drainedAfter = (performance.now() - deliveredAt) / 1000;
+    failures.stop();
     const appCpuDrained = app.cpuSeconds();
     const emulatorCpuMs =
       backlog > 0 ? ((processCpuSeconds(emulator.pid) - emulatorCpuDelivered) * 1000) / backlog : NaN;
-    const [stats] = rowsOf<{ n: number; passes: number; first: string | null; last: string | null; retried: number }>(
+    const [stats] = rowsOf<{ n: number; batches: number; first: string | null; last: string | null; retried: number }>(
       await db.execute(sql`
-        select count(*)::int as n, count(distinct processed_at)::int as passes,
+        select count(*)::int as n, count(distinct processed_at)::int as batches,
                min(processed_at)::text as first, max(processed_at)::text as last,
                count(*) filter (where attempts > 1)::int as retried
         from ${stripeEvents} where status = 'processed' and processed_at >= ${runStart.toISOString()}::timestamptz`),
@@ -349,9 +369,10 @@ async function main() {
       `  app/raw  p99 ×${(p99(appRun) / p99(rawRun)).toFixed(2)}, CPU per delivery ×${(appRun.cpuMs / rawRun.cpuMs).toFixed(2)}`,
     );
     console.log(
-      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.passes ?? 0)} handler passes (one pass covers a run of one object's events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
+      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.batches ?? 0)} worker transactions (one applies up to 8 objects' runs of events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
     );
     console.log(`  retried  ${retried} extra deliveries for refused ones`);
+    for (const [id, error] of [...failures.errors].slice(0, 10)) console.log(`  failure  ${id}: ${error}`);
     console.log(`  rows     ${JSON.stringify(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])))}`);
     console.log(
       `  final    ${problems.length === 0 ? "equal to Stripe's, field by field, for every organization; every event stored once" : `${problems.length} DIFFERENCES`}`,

@@ -6,6 +6,8 @@ export {
   RETRY_DELAYS_MS,
   drainStripeEvents,
   processNextEvent,
+  processNextEvents,
+  BATCH_HEADS,
   processEventById,
   processEvent,
   replayEvent,

@@ -38,8 +38,13 @@ type Claimed = {
 
 const CLAIMED_COLUMNS = sql`id, type, status::text as status, attempts, object_id as "objectId", stripe_created as created, payload`;
 
-async function claimNext(tx: Queryable, now: Date): Promise<Claimed | null> {
-  const [row] = rowsOf<Claimed>(
+/**
+ * The oldest due events that head their object's queue (no older open event of the same object),
+ * at most `limit`, each of another object; locked for this transaction, skipping those another
+ * worker holds.
+ */
+async function claimHeads(tx: Queryable, now: Date, limit: number): Promise<Claimed[]> {
+  return rowsOf<Claimed>(
     await tx.execute(sql`
       select e.id, e.type, e.status::text as status, e.attempts, e.object_id as "objectId",
              e.stripe_created as created, e.payload
@@ -51,41 +56,64 @@ async function claimNext(tx: Queryable, now: Date): Promise<Claimed | null> {
           where o.object_id = e.object_id and o.status in ('pending', 'failed') and o.next_attempt_at is not null
             and (o.stripe_created, o.id) < (e.stripe_created, e.id))
       order by e.stripe_created, e.id
-      limit 1
+      limit ${limit}
       for update of e skip locked`),
   );
-  return row ?? null;
 }
 
 /** Most events one pass covers (the head included). */
 const MAX_COVERED = 100;
 
 /**
- * The due events of the head's object right after it, in Stripe's order, that one pass of the
- * head's handler covers (lib/webhooks/handlers: coverGroupOf): a run that stops at the first
- * event of another kind or not yet due. Locked for this transaction. No other worker can hold
- * them (the head, still open, holds every later event of its object back); an admin replay
- * holding one is waited for.
+ * For each head, the due events of its object right after it, in Stripe's order, that one pass
+ * of the head's handler covers (lib/webhooks/handlers: coverGroupOf): a run that stops at the
+ * first event of another kind, not yet due, or held by another transaction. One statement for all
+ * the heads; locked for this transaction. It waits for no lock: an event held elsewhere (the head
+ * of another batch, when an older event of the object arrived after that batch claimed it, or an
+ * admin replay) ends the run, so two batches never wait for each other's heads (`skipped`, the
+ * open events between the head and the row that the statement saw, tells a gap).
  */
-async function claimCovered(tx: Queryable, head: Claimed, now: Date): Promise<Claimed[]> {
-  const group = coverGroupOf(head.type);
-  if (!group || !head.objectId) return [];
-  const rows = rowsOf<Claimed & { due: boolean }>(
+async function claimCovered(tx: Queryable, heads: readonly Claimed[], now: Date): Promise<Map<string, Claimed[]>> {
+  const runs = new Map<string, Claimed[]>();
+  const coverable = heads.filter((h) => h.objectId && coverGroupOf(h.type));
+  if (coverable.length === 0) return runs;
+  const list = (xs: readonly (string | number)[]) => `{${xs.join(",")}}`;
+  const rows = rowsOf<Claimed & { due: boolean; head: string; before: number }>(
     await tx.execute(sql`
-      select ${CLAIMED_COLUMNS}, next_attempt_at <= ${now.toISOString()}::timestamptz as due
-      from stripe_events
-      where object_id = ${head.objectId} and status in ('pending', 'failed') and next_attempt_at is not null
-        and (stripe_created, id) > (${head.created}, ${head.id})
-      order by stripe_created, id
-      limit ${MAX_COVERED - 1}
-      for update`),
+      select e.id, e.type, e.status::text as status, e.attempts, e.object_id as "objectId",
+             e.stripe_created as created, e.payload,
+             e.next_attempt_at <= ${now.toISOString()}::timestamptz as due, h.id as head,
+             (select count(*) from stripe_events o
+              where o.object_id = e.object_id and o.status in ('pending', 'failed') and o.next_attempt_at is not null
+                and (o.stripe_created, o.id) > (h.created, h.id)
+                and (o.stripe_created, o.id) < (e.stripe_created, e.id))::int as before
+      from unnest(${list(coverable.map((h) => h.objectId!))}::text[], ${list(coverable.map((h) => h.created))}::bigint[],
+                  ${list(coverable.map((h) => h.id))}::text[]) as h(object_id, created, id)
+      join stripe_events e on e.object_id = h.object_id
+        and e.status in ('pending', 'failed') and e.next_attempt_at is not null
+        and (e.stripe_created, e.id) > (h.created, h.id)
+      order by h.id, e.stripe_created, e.id
+      for update of e skip locked`),
   );
-  const run: Claimed[] = [];
+  const byHead = new Map(coverable.map((h) => [h.id, h]));
+  const stopped = new Set<string>();
   for (const r of rows) {
-    if (!r.due || coverGroupOf(r.type) !== group) break;
+    const head = byHead.get(r.head)!;
+    const run = runs.get(head.id) ?? [];
+    if (
+      stopped.has(head.id) ||
+      Number(r.before) !== run.length ||
+      run.length >= MAX_COVERED - 1 ||
+      !r.due ||
+      coverGroupOf(r.type) !== coverGroupOf(head.type)
+    ) {
+      stopped.add(head.id);
+      continue;
+    }
     run.push(r);
+    runs.set(head.id, run);
   }
-  return run;
+  return runs;
 }
 
 async function claimById(tx: Queryable, id: string): Promise<Claimed | null> {
@@ -158,9 +186,90 @@ async function apply(tx: Queryable, stripe: Stripe, row: Claimed, now: Date, cov
 /** Claim and apply the next due event (null when none is due). */
 export async function processNextEvent(db: Db, stripe: Stripe, now = new Date()): Promise<Worked | null> {
   return db.transaction(async (tx) => {
-    const row = await claimNext(tx, now);
-    return row ? apply(tx, stripe, row, now, await claimCovered(tx, row, now)) : null;
+    const [row] = await claimHeads(tx, now, 1);
+    if (!row) return null;
+    return apply(tx, stripe, row, now, (await claimCovered(tx, [row], now)).get(row.id));
   });
+}
+
+/** Most objects' queues one batch claims (each head with the run its pass covers). */
+export const BATCH_HEADS = 8;
+/**
+ * A batch starts no further pass after this long: it holds the billing lock of every
+ * organization it applied until it commits, so with a slow Stripe (its re-reads) a batch
+ * shrinks towards one pass rather than keeping those organizations waiting. The heads it did not
+ * reach stay pending for the next claim.
+ */
+const BATCH_MS = 200;
+
+/** The Stripe customer an event's object belongs to (the order in which a batch takes organizations' billing locks). */
+function customerOf(row: Claimed): string {
+  const object = (payloadOf(row).data?.object ?? {}) as { object?: string; id?: string; customer?: unknown };
+  if (object.object === "customer") return object.id ?? "";
+  const customer = object.customer;
+  return typeof customer === "string" ? customer : ((customer as { id?: string } | null)?.id ?? "");
+}
+
+class BatchFailed extends Error {}
+
+/**
+ * Claim up to `maxHeads` objects' due events (each head with the run of its object that one pass
+ * covers) and apply them in one transaction, with one statement to claim the heads, one for
+ * their runs and one to mark all of them processed: a pass costs the handler's own statements
+ * and nothing else. Passes go in the order of their Stripe customer, so that concurrent batches
+ * take organizations' billing locks in one order. No savepoints: should any pass fail, the whole
+ * batch is rolled back (nothing of it was applied) and its heads are applied one pass per
+ * transaction instead (processNextEvent), where a failure is recorded on the event that fails
+ * and retried with backoff. Answers one Worked per pass (empty: nothing was due).
+ */
+export async function processNextEvents(
+  db: Db,
+  stripe: Stripe,
+  now = new Date(),
+  { maxHeads = BATCH_HEADS, batchMs = BATCH_MS }: { maxHeads?: number; batchMs?: number } = {},
+): Promise<Worked[]> {
+  let claimed = 0;
+  try {
+    return await db.transaction(async (tx) => {
+      const heads = await claimHeads(tx, now, maxHeads);
+      claimed = heads.length;
+      if (heads.length <= 1) {
+        const [row] = heads;
+        return row ? [await apply(tx, stripe, row, now, (await claimCovered(tx, [row], now)).get(row.id))] : [];
+      }
+      const runs = await claimCovered(tx, heads, now);
+      const ordered = heads
+        .map((row) => ({ row, customer: customerOf(row) }))
+        .sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0))
+        .map((h) => h.row);
+      const started = performance.now();
+      const worked: Worked[] = [];
+      const done: string[] = [];
+      for (const row of ordered) {
+        if (worked.length > 0 && performance.now() - started > batchMs) break;
+        const run = runs.get(row.id) ?? [];
+        try {
+          await dispatch({ tx, stripe, now }, payloadOf(run.at(-1) ?? row));
+        } catch (err) {
+          throw new BatchFailed("a pass of the batch failed", { cause: err });
+        }
+        done.push(row.id, ...run.map((r) => r.id));
+        worked.push({ id: row.id, type: row.type, outcome: "processed", covered: run.length + 1 });
+      }
+      await markProcessed(tx, done, now);
+      return worked;
+    });
+  } catch (err) {
+    if (!(err instanceof BatchFailed)) throw err;
+    // One pass per transaction, each in a savepoint: the failure lands on the event that fails.
+    const worked: Worked[] = [];
+    for (let i = 0; i < claimed; i++) {
+      const one = await processNextEvent(db, stripe, now);
+      if (!one) break;
+      worked.push(one);
+    }
+    return worked;
+  }
 }
 
 /** Apply one stored event now, whatever its schedule (waits if the worker holds it). */
@@ -213,12 +322,16 @@ export async function drainStripeEvents(
         await new Promise((r) => setTimeout(r, YIELD_MS));
         continue;
       }
-      taken++;
-      const worked = await processNextEvent(db, stripe, clock());
-      if (!worked) return;
-      report.passes++;
-      if (worked.outcome === "processed") report.processed += worked.covered ?? 1;
-      else if (worked.outcome === "failed") report.failed++;
+      const want = Math.min(BATCH_HEADS, max - taken);
+      taken += want;
+      const batch = await processNextEvents(db, stripe, clock(), { maxHeads: want });
+      taken -= want - batch.length;
+      if (batch.length === 0) return;
+      for (const worked of batch) {
+        report.passes++;
+        if (worked.outcome === "processed") report.processed += worked.covered ?? 1;
+        else if (worked.outcome === "failed") report.failed++;
+      }
     }
   };
   await Promise.all(

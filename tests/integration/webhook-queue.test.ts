@@ -12,6 +12,7 @@ import {
   RETRY_DELAYS_MS,
   drainStripeEvents,
   processNextEvent,
+  processNextEvents,
   receiveStripeWebhook,
   replayEvent,
 } from "@/lib/webhooks";
@@ -250,6 +251,24 @@ describe("the worker", () => {
     expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
   });
 
+  it("a run stops at an event another transaction holds, without waiting for it (batches never wait for each other's heads)", async () => {
+    const created = fixtureEvent("customer.subscription.created");
+    await receive(created);
+    await receive(variant("customer.subscription.updated", "evt_held_1", created.created + 1));
+    await receive(variant("customer.subscription.updated", "evt_held_2", created.created + 2));
+    let worked: unknown;
+    await database.db.transaction(async (tx) => {
+      // Held as another batch holds its head (an older event of the object that arrived late).
+      await tx.execute(sql`select id from stripe_events where id = 'evt_held_1' for update`);
+      worked = await processNextEvent(database.db, stripe);
+    });
+    // The head alone: not the held event, nor the one after it (the run has a gap there).
+    expect(worked).toMatchObject({ id: created.id, outcome: "processed", covered: 1 });
+    expect(await stored("evt_held_1")).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await stored("evt_held_2")).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 2, failed: 0, passes: 1 });
+  });
+
   it("an event with an effect of its own (trial_will_end's notice) ends a run and is applied alone", async () => {
     const created = fixtureEvent("customer.subscription.created");
     await receive(created);
@@ -265,18 +284,21 @@ describe("the worker", () => {
 
   it("gives way to the receiver: while it has deliveries in hand one loop works, then all of them", async () => {
     const base = fixtureEvent("customer.subscription.updated");
-    // Eight organizations (each pass holds its organization's billing lock), three events each.
-    await database.db
-      .insert(organizations)
-      .values(
-        Array.from({ length: 8 }, (_, k) => ({ slug: `way-${k}`, name: `Way ${k}`, stripeCustomerId: `cus_way_${k}` })),
-      );
+    // 24 organizations (each pass holds its organization's billing lock), two events each: more
+    // objects than one batch claims (BATCH_HEADS), so that several loops have work.
+    await database.db.insert(organizations).values(
+      Array.from({ length: 24 }, (_, k) => ({
+        slug: `way-${k}`,
+        name: `Way ${k}`,
+        stripeCustomerId: `cus_way_${k}`,
+      })),
+    );
     await receive(fixtureEvent("customer.subscription.created"));
-    for (let i = 0; i < 24; i++)
+    for (let i = 0; i < 48; i++)
       await receive(
         variant("customer.subscription.updated", `evt_way_${i}`, base.created + i, {
-          id: `sub_way_${i % 8}`,
-          customer: `cus_way_${i % 8}`,
+          id: `sub_way_${i % 24}`,
+          customer: `cus_way_${i % 24}`,
           metadata: {},
           cancel_at_period_end: false,
           cancel_at: null,
@@ -312,8 +334,121 @@ describe("the worker", () => {
     busy = false;
     most = 0;
     const report = await drainStripeEvents(database.db, counting, { concurrency: 4, yieldTo: () => busy });
-    expect(busyReport.processed + report.processed).toBe(25);
+    expect(busyReport.processed + report.processed).toBe(49);
     expect(most).toBeGreaterThan(1);
+  });
+
+  it("one batch applies several objects' events in one transaction; a pass that fails sends them one pass per transaction, the failure on its event", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    await database.db.insert(organizations).values(
+      Array.from({ length: 4 }, (_, k) => ({
+        slug: `bat-${k}`,
+        name: `Batch ${k}`,
+        stripeCustomerId: `cus_bat_${k}`,
+      })),
+    );
+    const event = (k: number, id: string, at: number, price = FIXTURE_IDS.price) => {
+      const e = variant("customer.subscription.updated", id, base.created + at, {
+        id: `sub_bat_${k}`,
+        customer: `cus_bat_${k}`,
+        metadata: {},
+        cancel_at_period_end: false,
+        cancel_at: null,
+      });
+      const obj = e.data.object as { items: { data: { price: { id: string } }[] } };
+      e.data.object = {
+        ...obj,
+        items: { ...obj.items, data: [{ ...obj.items.data[0]!, price: { ...obj.items.data[0]!.price, id: price } }] },
+      };
+      return e;
+    };
+    for (let k = 0; k < 4; k++) for (const at of [k, 10 + k]) await receive(event(k, `evt_bat_${k}_${at}`, at));
+    // One batch: four objects, each with its run of two events, one pass each.
+    const worked = await processNextEvents(database.db, stripe, new Date(), { batchMs: 60_000 });
+    expect(worked.map((w) => [w.outcome, w.covered])).toEqual([
+      ["processed", 2],
+      ["processed", 2],
+      ["processed", 2],
+      ["processed", 2],
+    ]);
+    const subs = await database.db.select().from(subscriptions);
+    expect(subs.filter((s) => s.stripeSubscriptionId?.startsWith("sub_bat_")).map((s) => s.planId)).toEqual([
+      "pro",
+      "pro",
+      "pro",
+      "pro",
+    ]);
+
+    // A batch whose third organization's event names a price we don't map: nothing of the batch
+    // stays applied, every other event is then applied in a pass of its own, and the failure is
+    // recorded on the event that fails (retried with backoff), as one pass per transaction would.
+    await database.db.execute(sql`truncate stripe_events, audit_log, outbox`);
+    for (let k = 0; k < 4; k++) await receive(event(k, `evt_bad_${k}`, 20 + k, k === 2 ? "price_unknown" : undefined));
+    const again = await processNextEvents(database.db, stripe, new Date(), { batchMs: 60_000 });
+    expect(again.map((w) => w.outcome).sort()).toEqual(["failed", "processed", "processed", "processed"]);
+    const rows = rowsOf<{ id: string; status: string; attempts: number; last_error: string | null }>(
+      await database.db.execute(
+        sql`select id, status::text as status, attempts, last_error from stripe_events order by id`,
+      ),
+    );
+    expect(rows.map((r) => [r.id, r.status, r.attempts])).toEqual([
+      ["evt_bad_0", "processed", 1],
+      ["evt_bad_1", "processed", 1],
+      ["evt_bad_2", "failed", 1],
+      ["evt_bad_3", "processed", 1],
+    ]);
+    expect(rows[2]!.last_error).toMatch(/not mapped to any plan/);
+  });
+
+  it("concurrent batches over many organizations' subscriptions and invoices, delivered in reverse: every event applied once, in order, none failed", async () => {
+    const base = fixtureEvent("customer.subscription.updated");
+    const orgs = 12;
+    await database.db.insert(organizations).values(
+      Array.from({ length: orgs }, (_, k) => ({
+        slug: `lock-${k}`,
+        name: `Lock ${k}`,
+        stripeCustomerId: `cus_lock_${k}`,
+      })),
+    );
+    // Each organization: two events of its subscription and two of its invoice, interleaved in
+    // time with the other organizations', so that every batch holds several organizations.
+    const events: unknown[] = [];
+    for (let round = 0; round < 2; round++)
+      for (let k = 0; k < orgs; k++) {
+        const at = base.created + round * 100 + k;
+        events.push(
+          variant("customer.subscription.updated", `evt_lock_sub_${k}_${round}`, at, {
+            id: `sub_lock_${k}`,
+            customer: `cus_lock_${k}`,
+            metadata: {},
+            cancel_at_period_end: false,
+            cancel_at: null,
+          }),
+          variant(round === 0 ? "invoice.created" : "invoice.paid", `evt_lock_in_${k}_${round}`, at, {
+            id: `in_lock_${k}`,
+            customer: `cus_lock_${k}`,
+            number: `LOCK-${k}`,
+          }),
+        );
+      }
+    // Delivered in reverse: the worker applies each object's events in Stripe's order anyway.
+    for (const e of events.reverse()) await receive(e);
+    const reports = await Promise.all([1, 2, 3].map(() => drainStripeEvents(database.db, stripe, { concurrency: 4 })));
+    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    expect(reports.reduce((n, r) => n + r.processed, 0)).toBe(orgs * 4);
+    const rows = rowsOf<{ status: string; attempts: number }>(
+      await database.db.execute(sql`select status::text as status, attempts from stripe_events`),
+    );
+    expect(rows).toHaveLength(orgs * 4);
+    expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
+    const subs = await database.db.select().from(subscriptions);
+    expect(subs.filter((s) => s.stripeSubscriptionId?.startsWith("sub_lock_"))).toHaveLength(orgs);
+    const invoiceRows = rowsOf<{ n: number; paid: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as n, count(*) filter (where status = 'paid')::int as paid from invoices where stripe_invoice_id like 'in_lock_%'`,
+      ),
+    );
+    expect(invoiceRows[0]).toMatchObject({ n: orgs, paid: orgs });
   });
 
   it("several workers draining at once apply every event exactly once", async () => {
