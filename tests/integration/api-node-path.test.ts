@@ -85,6 +85,28 @@ describe("the platform API answers the same over Node and through fetch", () => 
     () => ({ name: "unknown path", method: "GET", path: "/api/v1/nothing-here" }),
     () => ({ name: "wrong method", method: "DELETE", path: "/api/v1/limits/check" }),
     () => ({ name: "usage summary (GET with query)", method: "GET", path: "/api/v1/usage" }),
+    () => ({ name: "usage summary with a query string", method: "GET", path: "/api/v1/usage?from=2020-01-01" }),
+    () => ({ name: "HEAD of a GET route", method: "HEAD", path: "/api/v1/flags" }),
+    () => ({
+      name: "a query string on a route that reads none",
+      method: "POST",
+      path: "/api/v1/limits/check?amount=5",
+      body: JSON.stringify({ metric: "executions" }),
+    }),
+    () => ({
+      name: "a path parameter (an unknown reservation)",
+      method: "POST",
+      path: "/api/v1/reservations/00000000-0000-4000-8000-000000000000/commit",
+      body: JSON.stringify({ amount: 1 }),
+    }),
+    () => ({
+      name: "a path parameter of the wrong shape",
+      method: "POST",
+      path: "/api/v1/reservations/not-an-id/commit",
+      body: JSON.stringify({ amount: 1 }),
+    }),
+    () => ({ name: "an encoded path", method: "POST", path: "/api/v1/limits%2Fcheck", body: "{}" }),
+    () => ({ name: "a trailing slash", method: "POST", path: "/api/v1/limits/check/", body: "{}" }),
     () => ({
       name: "webhook with a bad signature (the route's own status)",
       method: "POST",
