@@ -145,18 +145,20 @@ async function main() {
     stops.push(app.stop);
     const raw = await startRaw(rawPort, url);
     stops.push(raw.stop);
-    // BENCH_LEAN=1: also server.ts without Next (same start-up, same Hono app; bench/support/lean-api-server.ts),
-    // with the app's Node flags (BENCH_APP_NODE_FLAGS); it shares the app's Stripe emulator.
-    const lean =
-      process.env.BENCH_LEAN === "1"
-        ? await startRaw(
-            await freePort(),
-            url,
-            "bench/support/lean-api-server.ts",
-            { SEED_DEMO: "0", STRIPE_EMULATOR_PORT: emulatorPort, HOST: "127.0.0.1" },
-            (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter((f) => f && !f.startsWith("--trace")),
-          )
-        : undefined;
+    // BENCH_LEAN=1: also server.ts without Next (same start-up, same API listener; bench/support/lean-api-server.ts),
+    // with the app's Node flags (BENCH_APP_NODE_FLAGS); it shares the app's Stripe emulator. BENCH_LEAN=2: and
+    // the same with every request through the Hono app and its adapter ("hono").
+    const startLean = async (viaHono: boolean) =>
+      startRaw(
+        await freePort(),
+        url,
+        "bench/support/lean-api-server.ts",
+        { SEED_DEMO: "0", STRIPE_EMULATOR_PORT: emulatorPort, HOST: "127.0.0.1", LEAN_VIA_HONO: viaHono ? "1" : "0" },
+        (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter((f) => f && !f.startsWith("--trace")),
+      );
+    const lean = ["1", "2"].includes(process.env.BENCH_LEAN ?? "") ? await startLean(false) : undefined;
+    const hono = process.env.BENCH_LEAN === "2" ? await startLean(true) : undefined;
+    if (hono) stops.push(hono.stop);
     if (lean) stops.push(lean.stop);
     // The floor: node:http answering a constant, no key, no database (limit-check scenario only).
     const bare = ONLY.has("check") ? await startRaw(await freePort(), url, "bench/support/bare-server.ts") : undefined;
@@ -164,6 +166,7 @@ async function main() {
     const targets = [
       { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds, server: app },
       ...(lean ? [{ label: "lean", url: lean.url, org: orgs.app, cpuSeconds: lean.cpuSeconds, server: lean }] : []),
+      ...(hono ? [{ label: "hono", url: hono.url, org: orgs.app, cpuSeconds: hono.cpuSeconds, server: hono }] : []),
       { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds, server: raw },
     ];
     const bareTarget = bare && {
