@@ -144,6 +144,52 @@ describe("the platform API answers the same over Node and through fetch", () => 
     expect(first.headers).toEqual(replay.headers);
   });
 
+  it("a repeated Authorization header is read whole on both paths (Node's headers keep only the first)", async () => {
+    const body = JSON.stringify({ metric: "executions", amount: 1 });
+    const overNode = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const url = new URL(`${baseUrl}/api/v1/limits/check`);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          // A list of raw headers: sent as they are, so name Host too.
+          headers: [
+            "host",
+            url.host,
+            "authorization",
+            `Bearer ${org.key}`,
+            "authorization",
+            "Bearer agb_other",
+            "content-type",
+            "application/json",
+          ],
+        },
+        (r) => {
+          let text = "";
+          r.on("data", (d: Buffer) => (text += d.toString()));
+          r.on("end", () => resolve({ status: r.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    const headers = new Headers([
+      ["authorization", `Bearer ${org.key}`],
+      ["authorization", "Bearer agb_other"],
+      ["content-type", "application/json"],
+    ]);
+    const throughFetch = await callApi(
+      new Request("http://127.0.0.1/api/v1/limits/check", { method: "POST", headers, body }),
+    );
+    expect(overNode.status).toBe(401);
+    expect({ status: overNode.status, body: overNode.text }).toEqual({
+      status: throughFetch.status,
+      body: await throughFetch.text(),
+    });
+  });
+
   it("a body split over many small chunks is read whole", async () => {
     const k = key();
     const body = JSON.stringify({ events: [event(k)] });
