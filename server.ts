@@ -1,9 +1,9 @@
 /**
  * The app's one HTTP server (`npm start`, `npm run dev`): one port, `$PORT` (default 3000).
  *
- * - `/api/v1/*` and `/api/webhooks/stripe` go to the platform API, a lean Hono app (lib/api)
- *   that shares lib/ with the rest of the app: no Next routing or web-stream conversion on the
- *   hot path.
+ * - `/api/v1/*` and `/api/webhooks/stripe` go to the platform API (lib/api), which shares lib/
+ *   with the rest of the app: its routes are served straight from Node's request and response,
+ *   anything else through its Hono app; no Next routing or web-stream conversion on the hot path.
  * - Everything else (pages, server actions, the admin, other route handlers) goes to Next's
  *   request handler.
  *
@@ -15,7 +15,6 @@
  */
 import http from "node:http";
 import { loadEnvConfig } from "@next/env";
-import { getRequestListener } from "@hono/node-server";
 import next from "next";
 
 const dev = process.argv.includes("--dev");
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   loadEnvConfig(dir, dev);
   const { env } = await import("@/lib/env");
   const { startServer } = await import("@/lib/server/startup");
-  const { apiApp, isApiPath } = await import("@/lib/api");
+  const { apiListener, isApiPath } = await import("@/lib/api");
   await startServer();
   const e = env();
   const port = e.port ?? 3000;
@@ -42,12 +41,12 @@ async function main(): Promise<void> {
   const app = next({ dev, dir, port, hostname: e.host ?? "localhost", httpServer: server });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const handleApi = getRequestListener(apiApp().fetch, { overrideGlobalObjects: false });
+  const handleApi = apiListener();
   server.on("request", (req, res) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
-    if (isApiPath(pathname)) void handleApi(req, res);
+    if (isApiPath(pathname)) handleApi(req, res);
     else void handleNext(req, res);
   });
 

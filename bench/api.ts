@@ -17,7 +17,9 @@
  * single-event ingest ≥ 5,000 events/s; batch ≥ 50,000 events/s and ≥ 0.75 × raw INSERT.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { AgentBillClient } from "@agentbill/client";
 import { sql as statement } from "drizzle-orm";
 import postgres from "postgres";
@@ -75,22 +77,39 @@ async function startRaw(
   port: number,
   url: string,
   script = "bench/support/raw-api-server.ts",
+  extraEnv: Record<string, string> = {},
+  nodeFlags: string[] = [],
 ): Promise<{ url: string; stop(): Promise<void>; cpuSeconds(): number }> {
   const child: ChildProcess = spawn(
     "./node_modules/.bin/tsx",
     [
       // BENCH_CPU_PROFILE=<dir> profiles the raw baseline too (startApp profiles the app).
       ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+      ...nodeFlags,
+      ...(process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean),
       "--conditions=react-server",
       script,
     ],
     {
-      env: { ...process.env, ...BENCH_SECRETS, PORT: String(port), DATABASE_URL: url, NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        ...BENCH_SECRETS,
+        PORT: String(port),
+        DATABASE_URL: url,
+        NODE_ENV: "production",
+        ...extraEnv,
+      },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+    // BENCH_SERVER_LOG_DIR=<dir>: keep each baseline server's output there (e.g. with --trace-gc).
+    const dir = process.env.BENCH_SERVER_LOG_DIR;
+    const log = dir ? fs.createWriteStream(path.join(dir, `${path.basename(script, ".ts")}.log`)) : undefined;
+    child.stdout!.on("data", (d: Buffer) => {
+      log?.write(d);
+      if (d.toString().includes("listening")) resolve();
+    });
     child.once("exit", (code) => reject(new Error(`raw server exited ${code}`)));
   });
   return {
@@ -115,19 +134,39 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   try {
     const orgs = { app: await makeOrg(database.db, "app"), raw: await makeOrg(database.db, "raw") };
-    const [appPort, rawPort] = [await freePort(), await freePort()];
+    // BENCH_PORT, BENCH_RAW_PORT, BENCH_EMULATOR_PORT: fixed ports (free ones when unset).
+    const port = async (name: string) => Number(process.env[name] || (await freePort()));
+    const [appPort, rawPort] = [await port("BENCH_PORT"), await port("BENCH_RAW_PORT")];
+    const emulatorPort = String(await port("BENCH_EMULATOR_PORT"));
     const app = await startApp({
       port: appPort,
-      env: { DATABASE_URL: url, SEED_DEMO: "0", STRIPE_EMULATOR_PORT: String(await freePort()) },
+      env: { DATABASE_URL: url, SEED_DEMO: "0", STRIPE_EMULATOR_PORT: emulatorPort },
     });
     stops.push(app.stop);
     const raw = await startRaw(rawPort, url);
     stops.push(raw.stop);
+    // BENCH_LEAN=1: also server.ts without Next (same start-up, same API listener; bench/support/lean-api-server.ts),
+    // with the app's Node flags (BENCH_APP_NODE_FLAGS); it shares the app's Stripe emulator. BENCH_LEAN=2: and
+    // the same with every request through the Hono app and its adapter ("hono").
+    const startLean = async (viaHono: boolean) =>
+      startRaw(
+        await freePort(),
+        url,
+        "bench/support/lean-api-server.ts",
+        { SEED_DEMO: "0", STRIPE_EMULATOR_PORT: emulatorPort, HOST: "127.0.0.1", LEAN_VIA_HONO: viaHono ? "1" : "0" },
+        (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter((f) => f && !f.startsWith("--trace")),
+      );
+    const lean = ["1", "2"].includes(process.env.BENCH_LEAN ?? "") ? await startLean(false) : undefined;
+    const hono = process.env.BENCH_LEAN === "2" ? await startLean(true) : undefined;
+    if (hono) stops.push(hono.stop);
+    if (lean) stops.push(lean.stop);
     // The floor: node:http answering a constant, no key, no database (limit-check scenario only).
     const bare = ONLY.has("check") ? await startRaw(await freePort(), url, "bench/support/bare-server.ts") : undefined;
     if (bare) stops.push(bare.stop);
     const targets = [
       { label: "app", url: app.url, org: orgs.app, cpuSeconds: app.cpuSeconds, server: app },
+      ...(lean ? [{ label: "lean", url: lean.url, org: orgs.app, cpuSeconds: lean.cpuSeconds, server: lean }] : []),
+      ...(hono ? [{ label: "hono", url: hono.url, org: orgs.app, cpuSeconds: hono.cpuSeconds, server: hono }] : []),
       { label: "raw", url: raw.url, org: orgs.raw, cpuSeconds: raw.cpuSeconds, server: raw },
     ];
     const bareTarget = bare && {

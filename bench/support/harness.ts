@@ -58,14 +58,18 @@ export async function startApp(opts: {
   const profile = process.env.BENCH_CPU_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
     : [];
+  // BENCH_APP_NODE_FLAGS: extra Node flags for the app process (e.g. "--trace-gc"), after npm start's own.
+  const extra = (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const server = appServerCommand();
-  const child: ChildProcess = spawn(process.execPath, [...profile, ...server.args], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...extra, ...server.args], {
     env: { ...env, PORT: String(opts.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout?.on("data", (d) => (log += d));
-  child.stderr?.on("data", (d) => (log += d));
+  // BENCH_APP_LOG=<file>: also write the app's output there (e.g. its --trace-gc lines).
+  const logFile = process.env.BENCH_APP_LOG ? fs.createWriteStream(process.env.BENCH_APP_LOG) : undefined;
+  child.stdout?.on("data", (d) => ((log += d), logFile?.write(d)));
+  child.stderr?.on("data", (d) => ((log += d), logFile?.write(d)));
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpBindings } from "@hono/node-server";
+import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -26,7 +26,7 @@ const DEFAULT_MAX_BYTES = 10_000;
 const ANY_JSON = z.unknown();
 
 export async function readBody(req: Request, maxBytes: number): Promise<unknown> {
-  return parseJsonText(await readText(req, undefined, maxBytes));
+  return parseJsonText(await readText(requestCall(req), maxBytes));
 }
 
 function parseJsonText(text: string): unknown {
@@ -38,16 +38,54 @@ function parseJsonText(text: string): unknown {
 }
 
 /**
- * The body as text, at most `maxBytes` characters. Under the Node server it is read from the
- * socket's stream itself (no web Request and ReadableStream built around it); elsewhere (tests
- * calling the app's fetch) from the Request.
+ * What serving a route reads from its request: from Node's own request when there is one (no web
+ * Request, Headers or ReadableStream built around it), otherwise from a web Request (tests
+ * calling the app's fetch, other hosts).
  */
-async function readText(req: Request, incoming: IncomingMessage | undefined, maxBytes: number): Promise<string> {
+type Call = {
+  /** A request header as a web `Headers.get` answers it: repeated values joined with ", ", or null. */
+  header(name: string): string | null;
+  incoming: IncomingMessage | undefined;
+  /** The web Request (built on first use when served from Node). */
+  req(): Request;
+  params(): Record<string, string>;
+  query(): Record<string, string>;
+};
+
+const requestCall = (req: Request): Call => ({
+  header: (name) => req.headers.get(name),
+  incoming: undefined,
+  req: () => req,
+  params: () => ({}),
+  query: () => ({}),
+});
+
+/**
+ * A header of Node's request as `Headers.get` gives it: from `rawHeaders` (which the client-address
+ * stamp keeps in step with `headers`), every value of the name in order, joined with ", ". Node's
+ * `headers` keeps only the first of some repeated headers (Authorization among them).
+ */
+function rawHeader(incoming: IncomingMessage, name: string): string | null {
+  const raw = incoming.rawHeaders;
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === name.length && n.toLowerCase() === name)
+      value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
+}
+
+/**
+ * The body as text, at most `maxBytes` characters. Under the Node server it is read from the
+ * socket's stream itself; elsewhere from the Request.
+ */
+async function readText(call: Pick<Call, "header" | "incoming" | "req">, maxBytes: number): Promise<string> {
   const tooLarge = () => new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
-  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (Number(call.header("content-length") ?? 0) > maxBytes) throw tooLarge();
   let text: string;
-  if (incoming) text = await readIncoming(incoming, maxBytes * 3, tooLarge);
-  else text = await req.text();
+  if (call.incoming) text = await readIncoming(call.incoming, maxBytes * 3, tooLarge);
+  else text = await call.req().text();
   if (text.length > maxBytes) throw tooLarge();
   return text;
 }
@@ -84,8 +122,11 @@ function readIncoming(incoming: IncomingMessage, limit: number, tooLarge: () => 
 
 /** `Authorization: Bearer agb_…` → the caller; a suspended organization gets 403 with the reason. */
 export async function apiKeyCaller(db: Awaited<ReturnType<typeof getDb>>, req: Request): Promise<ApiKeyCaller> {
-  const header = req.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return callerOf(db, req.headers.get("authorization"));
+}
+
+async function callerOf(db: Awaited<ReturnType<typeof getDb>>, authorization: string | null): Promise<ApiKeyCaller> {
+  const match = /^Bearer\s+(.+)$/i.exec((authorization ?? "").trim());
   const caller = await authenticateApiKey(db, match?.[1]?.trim());
   if (caller.organization.status === "suspended")
     throw new AppError("suspended", suspensionMessage(caller.organization, env().seller.email));
@@ -94,28 +135,50 @@ export async function apiKeyCaller(db: Awaited<ReturnType<typeof getDb>>, req: R
 
 type NodeBindings = Partial<HttpBindings> | undefined;
 
+/** One route's work, however the request came: its handler's answer (data, a Reply or a Response). */
+async function runRoute(route: AnyRoute, call: Call): Promise<unknown> {
+  const db = await getDb();
+  const caller = route.auth === "api_key" ? await callerOf(db, call.header("authorization")) : undefined;
+  // A path parameter of the wrong shape names nothing we have: 404 with the schema's message (lib/input/ids.ts).
+  const params = route.params ? parseParams(route.params, call.params()) : undefined;
+  const query = route.query ? parseWith(route.query, call.query(), "query") : undefined;
+  const maxBytes = route.maxBytes ?? DEFAULT_MAX_BYTES;
+  let text: Promise<string> | undefined;
+  const rawBody = () => (text ??= readText(call, maxBytes));
+  let body: unknown;
+  if (route.body || route.documentedBody) {
+    const raw = parseJsonText(await rawBody());
+    // A body the service parses itself still passes the string sanitiser (lib/input/text.ts) first.
+    body = route.body ? parseJsonBody(route.body, raw) : parseWith(ANY_JSON, raw, "request body");
+  }
+  return route.handler({
+    db,
+    get req() {
+      return call.req();
+    },
+    rawBody,
+    body,
+    query,
+    params,
+    caller,
+  });
+}
+
 function serve(route: AnyRoute, apiHeaders: (c: Context) => Record<string, string>) {
   return async (c: Context): Promise<Response> => {
     const req = c.req.raw;
-    const node = c.env as NodeBindings;
-    const db = await getDb();
-    const caller = route.auth === "api_key" ? await apiKeyCaller(db, req) : undefined;
-    // A path parameter of the wrong shape names nothing we have: 404 with the schema's message (lib/input/ids.ts).
-    const params = route.params ? parseParams(route.params, c.req.param()) : undefined;
-    const query = route.query ? parseWith(route.query, c.req.query(), "query") : undefined;
-    const maxBytes = route.maxBytes ?? DEFAULT_MAX_BYTES;
-    let text: Promise<string> | undefined;
-    const rawBody = () => (text ??= readText(req, node?.incoming, maxBytes));
-    let body: unknown;
-    if (route.body || route.documentedBody) {
-      const raw = parseJsonText(await rawBody());
-      // A body the service parses itself still passes the string sanitiser (lib/input/text.ts) first.
-      body = route.body ? parseJsonBody(route.body, raw) : parseWith(ANY_JSON, raw, "request body");
-    }
-    const out = await route.handler({ db, req, rawBody, body, query, params, caller });
+    const incoming = (c.env as NodeBindings)?.incoming;
+    const outgoing = (c.env as NodeBindings)?.outgoing;
+    const out = await runRoute(route, {
+      header: incoming ? (name) => rawHeader(incoming, name) : (name) => req.headers.get(name),
+      incoming,
+      req: () => req,
+      params: () => c.req.param(),
+      query: () => c.req.query(),
+    });
     if (out instanceof Response) return out;
     const [status, data] = out instanceof Reply ? [out.status, out.body] : [200, out];
-    if (node?.outgoing) return sendJson(node.outgoing, c, status, data, apiHeaders(c));
+    if (outgoing) return sendJson(outgoing, c.req.method, status, data, apiHeaders(c));
     return json(data, { status });
   };
 }
@@ -127,14 +190,14 @@ function serve(route: AnyRoute, apiHeaders: (c: Context) => Record<string, strin
  */
 function sendJson(
   outgoing: ServerResponse,
-  c: Context,
+  method: string,
   status: number,
   data: unknown,
   headers: Record<string, string>,
 ): Response {
   const { body, headers: bodyHeaders } = jsonBody(data);
   outgoing.writeHead(status, { ...headers, ...bodyHeaders });
-  outgoing.end(c.req.method === "HEAD" ? undefined : body);
+  outgoing.end(method === "HEAD" ? undefined : body);
   return RESPONSE_ALREADY_SENT;
 }
 
@@ -152,14 +215,15 @@ function methodNotAllowed(method: string, path: string, methods: string[]): Resp
   return res;
 }
 
+const API_HEADERS = {
+  http: securityHeaders({ kind: "api", https: false }),
+  https: securityHeaders({ kind: "api", https: true }),
+};
+
 export function createApiApp(routes: readonly AnyRoute[]): Hono {
   const app = new Hono();
-  const headers = {
-    http: securityHeaders({ kind: "api", https: false }),
-    https: securityHeaders({ kind: "api", https: true }),
-  };
   const apiHeaders = (c: Context) =>
-    requestIsHttps(c.req.raw.headers, c.req.url, env().appUrl) ? headers.https : headers.http;
+    requestIsHttps(c.req.raw.headers, c.req.url, env().appUrl) ? API_HEADERS.https : API_HEADERS.http;
   app.use(async (c, next) => {
     await next();
     // Answers written straight to Node's response (sendJson) carry these already.
@@ -177,4 +241,108 @@ export function createApiApp(routes: readonly AnyRoute[]): Hono {
   );
   app.onError((err) => errorResponse(err));
   return app;
+}
+
+/**
+ * The platform API for Node's server (server.ts). A request for one of the routes — its own
+ * method, a path with nothing to decode, no query string on a route that reads one — is served
+ * straight from Node's request and response, skipping Hono's router and its adapter's web Request
+ * and Response around every call (bench:api: ~0.1 ms of CPU per limit check). Everything else
+ * (HEAD, OPTIONS, unknown paths and methods, paths to decode) goes to the Hono app. Both give
+ * the same answers (tests/integration/api-node-path.test.ts).
+ */
+export function createApiListener(
+  app: Hono,
+  routes: readonly AnyRoute[],
+): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  const viaHono = getRequestListener(app.fetch, { overrideGlobalObjects: false });
+  const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+  // In the order Hono matches them: the first route that matches answers.
+  const table = routes.map((route) => {
+    const names = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
+    const literal = route.path.split(PARAM).filter((_, i) => i % 2 === 0);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = names.length ? new RegExp(`^${literal.map(escape).join("([^/]+)")}$`) : undefined;
+    return { method: route.method.toUpperCase(), route, names, pattern };
+  });
+  const match = (method: string, path: string) => {
+    for (const entry of table) {
+      if (entry.method !== method) continue;
+      if (!entry.pattern) {
+        if (entry.route.path === path) return { route: entry.route, params: {} };
+        continue;
+      }
+      const m = entry.pattern.exec(path);
+      if (m) return { route: entry.route, params: Object.fromEntries(entry.names.map((n, i) => [n, m[i + 1]!])) };
+    }
+    return undefined;
+  };
+  return (incoming, outgoing) => {
+    const url = incoming.url ?? "";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    const found = path.startsWith("/") && !path.includes("%") ? match(incoming.method ?? "", path) : undefined;
+    if (!found || (found.route.query && q !== -1)) return void viaHono(incoming, outgoing);
+    void serveNode(found.route, found.params, incoming, outgoing);
+  };
+}
+
+async function serveNode(
+  route: AnyRoute,
+  params: Record<string, string>,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const header = (name: string) => rawHeader(incoming, name);
+  const https = requestIsHttps(
+    { get: header },
+    (incoming.socket as { encrypted?: boolean }).encrypted ? "https:" : "http:",
+    env().appUrl,
+  );
+  const headers = https ? API_HEADERS.https : API_HEADERS.http;
+  const method = incoming.method ?? "";
+  let req: Request | undefined;
+  try {
+    const out = await runRoute(route, {
+      header,
+      incoming,
+      // Only a handler that asks for it (none on the hot path) gets a web Request: the headers, no body.
+      req: () =>
+        (req ??= new Request(
+          `${https ? "https" : "http"}://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`,
+          {
+            method,
+            headers: incoming.headers as Record<string, string>,
+          },
+        )),
+      params: () => params,
+      query: () => ({}),
+    });
+    if (out instanceof Response) return await writeResponse(outgoing, method, out, headers);
+    const [status, data] = out instanceof Reply ? [out.status, out.body] : [200, out];
+    sendJson(outgoing, method, status, data, headers);
+  } catch (err) {
+    if (outgoing.headersSent) return void outgoing.destroy();
+    await writeResponse(outgoing, method, errorResponse(err), headers).catch(() => outgoing.destroy());
+  }
+}
+
+/** A web Response (an error, a route's own) written to Node's response with the API's headers, as Hono's adapter writes it. */
+async function writeResponse(
+  outgoing: ServerResponse,
+  method: string,
+  res: Response,
+  apiHeaders: Record<string, string>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(apiHeaders)) res.headers.set(name, value);
+  const body = res.body === null ? null : Buffer.from(await res.arrayBuffer());
+  const out: Record<string, string | string[]> = {};
+  res.headers.forEach((value, name) => {
+    if (name !== "set-cookie") out[name] = value;
+  });
+  const cookies = res.headers.getSetCookie();
+  if (cookies.length) out["set-cookie"] = cookies;
+  if (body !== null && !out["content-type"]) out["content-type"] = "text/plain; charset=UTF-8";
+  outgoing.writeHead(res.status, out);
+  outgoing.end(method === "HEAD" || body === null ? undefined : body);
 }

@@ -94,7 +94,7 @@ export function applySecurityHeaders(target: Headers, opts: SecurityHeaderOption
 }
 
 /** Did this request come over https? Forwarding headers only survive from trusted proxies. */
-export function requestIsHttps(headers: Headers, url: string, appUrl?: string): boolean {
+export function requestIsHttps(headers: Pick<Headers, "get">, url: string, appUrl?: string): boolean {
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   if (proto) return proto === "https";
   if (url.startsWith("https:")) return true;

@@ -85,6 +85,28 @@ describe("the platform API answers the same over Node and through fetch", () => 
     () => ({ name: "unknown path", method: "GET", path: "/api/v1/nothing-here" }),
     () => ({ name: "wrong method", method: "DELETE", path: "/api/v1/limits/check" }),
     () => ({ name: "usage summary (GET with query)", method: "GET", path: "/api/v1/usage" }),
+    () => ({ name: "usage summary with a query string", method: "GET", path: "/api/v1/usage?from=2020-01-01" }),
+    () => ({ name: "HEAD of a GET route", method: "HEAD", path: "/api/v1/flags" }),
+    () => ({
+      name: "a query string on a route that reads none",
+      method: "POST",
+      path: "/api/v1/limits/check?amount=5",
+      body: JSON.stringify({ metric: "executions" }),
+    }),
+    () => ({
+      name: "a path parameter (an unknown reservation)",
+      method: "POST",
+      path: "/api/v1/reservations/00000000-0000-4000-8000-000000000000/commit",
+      body: JSON.stringify({ amount: 1 }),
+    }),
+    () => ({
+      name: "a path parameter of the wrong shape",
+      method: "POST",
+      path: "/api/v1/reservations/not-an-id/commit",
+      body: JSON.stringify({ amount: 1 }),
+    }),
+    () => ({ name: "an encoded path", method: "POST", path: "/api/v1/limits%2Fcheck", body: "{}" }),
+    () => ({ name: "a trailing slash", method: "POST", path: "/api/v1/limits/check/", body: "{}" }),
     () => ({
       name: "webhook with a bad signature (the route's own status)",
       method: "POST",
@@ -120,6 +142,52 @@ describe("the platform API answers the same over Node and through fetch", () => 
     expect(JSON.parse(first.body)).toEqual({ accepted: 1, duplicates: 0 });
     expect(JSON.parse(replay.body)).toEqual({ accepted: 0, duplicates: 1 });
     expect(first.headers).toEqual(replay.headers);
+  });
+
+  it("a repeated Authorization header is read whole on both paths (Node's headers keep only the first)", async () => {
+    const body = JSON.stringify({ metric: "executions", amount: 1 });
+    const overNode = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const url = new URL(`${baseUrl}/api/v1/limits/check`);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          // A list of raw headers: sent as they are, so name Host too.
+          headers: [
+            "host",
+            url.host,
+            "authorization",
+            `Bearer ${org.key}`,
+            "authorization",
+            "Bearer agb_other",
+            "content-type",
+            "application/json",
+          ],
+        },
+        (r) => {
+          let text = "";
+          r.on("data", (d: Buffer) => (text += d.toString()));
+          r.on("end", () => resolve({ status: r.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    const headers = new Headers([
+      ["authorization", `Bearer ${org.key}`],
+      ["authorization", "Bearer agb_other"],
+      ["content-type", "application/json"],
+    ]);
+    const throughFetch = await callApi(
+      new Request("http://127.0.0.1/api/v1/limits/check", { method: "POST", headers, body }),
+    );
+    expect(overNode.status).toBe(401);
+    expect({ status: overNode.status, body: overNode.text }).toEqual({
+      status: throughFetch.status,
+      body: await throughFetch.text(),
+    });
   });
 
   it("a body split over many small chunks is read whole", async () => {
