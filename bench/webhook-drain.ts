@@ -18,21 +18,14 @@ import os from "node:os";
 import { sql } from "drizzle-orm";
 import { stripeEvents } from "../db/schema";
 import { rowsOf } from "../db/types";
-import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { syncPlanCatalog } from "../lib/plans/sync";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
 import { drainStripeEvents } from "../lib/webhooks/worker";
 import { recordStripeEvent } from "../lib/webhooks/record";
-import {
-  chaosSchedule,
-  compareWithStripe,
-  makeScenario,
-  SCENARIOS,
-  seededRandom,
-  type ChaosCase,
-} from "../tests/support/webhook-chaos";
+import { chaosSchedule, compareWithStripe, seededRandom } from "../tests/support/webhook-chaos";
 import { BENCH_SECRETS, freePort } from "./ingest-support";
-import { freshDatabase, pool } from "./support/harness";
+import { freshDatabase } from "./support/harness";
+import { buildWebhookHistory } from "./support/webhook-history";
 
 const ORGS = Number(process.env.BENCH_ORGS ?? 120);
 const ROUNDS = Number(process.env.BENCH_DRAIN_ROUNDS ?? 1);
@@ -98,16 +91,7 @@ async function main() {
     const db = bench.database.db;
     await syncPlanCatalog(db);
     const base = createStripeClient({ kind: "emulator", port: emulatorPort });
-    await ensureStripePrices(db, base, "pro");
-    const cases: ChaosCase[] = new Array(ORGS);
-    await pool(
-      Array.from({ length: ORGS }, (_, i) => i),
-      4,
-      async (i) => void (cases[i] = await makeScenario(db, base, SCENARIOS[i % SCENARIOS.length]!, i)),
-    );
-    const events: Stripe.Event[] = [];
-    for await (const e of base.events.list({ limit: 100 })) events.push(e);
-    events.reverse();
+    const { cases, events } = await buildWebhookHistory(db, base, ORGS);
     const schedule = chaosSchedule(events, seededRandom(15), { duplicates: 0, reordered: 0.2 });
 
     // Stripe reads, counted.

@@ -36,22 +36,15 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { stripeEvents } from "../db/schema";
 import { rowsOf, type Db } from "../db/types";
-import { ensureStripePrices } from "../lib/billing/stripe-catalog";
 import { LOCK_JOBS } from "../lib/jobs/runner";
 import { syncPlanCatalog } from "../lib/plans/sync";
 import { createStripeClient, type Stripe } from "../lib/stripe/client";
 import { signWebhookPayload } from "../lib/stripe/webhooks";
 import { WEBHOOK_JOB } from "../lib/webhooks/worker";
-import {
-  chaosSchedule,
-  compareWithStripe,
-  makeScenario,
-  SCENARIOS,
-  seededRandom,
-  type ChaosCase,
-} from "../tests/support/webhook-chaos";
+import { chaosSchedule, compareWithStripe, SCENARIOS, seededRandom } from "../tests/support/webhook-chaos";
 import { BENCH_SECRETS, freePort } from "./ingest-support";
-import { freshDatabase, percentile, pool, processCpuSeconds, startApp } from "./support/harness";
+import { freshDatabase, percentile, processCpuSeconds, startApp } from "./support/harness";
+import { buildWebhookHistory } from "./support/webhook-history";
 
 if (process.argv.includes("--chaos")) {
   await import("./webhooks-chaos");
@@ -235,16 +228,7 @@ async function main() {
     // 1. History.
     console.log(`history: ${ORGS} organizations over ${SCENARIOS.length} scenarios in the emulator …`);
     const tHistory = Date.now();
-    await ensureStripePrices(db, stripe, "pro");
-    const cases: ChaosCase[] = new Array(ORGS);
-    await pool(
-      Array.from({ length: ORGS }, (_, i) => i),
-      4,
-      async (i) => void (cases[i] = await makeScenario(db, stripe, SCENARIOS[i % SCENARIOS.length]!, i)),
-    );
-    const events: Stripe.Event[] = [];
-    for await (const e of stripe.events.list({ limit: 100 })) events.push(e);
-    events.reverse(); // oldest first, as Stripe sends them
+    const { cases, events } = await buildWebhookHistory(db, stripe, ORGS); // oldest first, as Stripe sends them
     const total = Math.max(Math.round(RATE * SECONDS), events.length);
     const schedule = chaosSchedule(events, seededRandom(15), {
       duplicates: total / events.length - 1,
