@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
+import { RegExpRouter } from "hono/router/reg-exp-router";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
@@ -246,8 +247,8 @@ export function createApiApp(routes: readonly AnyRoute[]): Hono {
 /**
  * The platform API for Node's server (server.ts). A request for one of the routes — its own
  * method, a path with nothing to decode, no query string on a route that reads one — is served
- * straight from Node's request and response, skipping Hono's router and its adapter's web Request
- * and Response around every call (bench:api: ~0.1 ms of CPU per limit check). Everything else
+ * straight from Node's request and response (matched by Hono's RegExpRouter), skipping the Hono
+ * app's middleware chain and its adapter's web Request and Response around every call (bench:api: ~0.1 ms of CPU per limit check). Everything else
  * (HEAD, OPTIONS, unknown paths and methods, paths to decode) goes to the Hono app. Both give
  * the same answers (tests/integration/api-node-path.test.ts).
  */
@@ -256,26 +257,18 @@ export function createApiListener(
   routes: readonly AnyRoute[],
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   const viaHono = getRequestListener(app.fetch, { overrideGlobalObjects: false });
-  const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-  // In the order Hono matches them: the first route that matches answers.
-  const table = routes.map((route) => {
-    const names = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
-    const literal = route.path.split(PARAM).filter((_, i) => i % 2 === 0);
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const pattern = names.length ? new RegExp(`^${literal.map(escape).join("([^/]+)")}$`) : undefined;
-    return { method: route.method.toUpperCase(), route, names, pattern };
-  });
+  // Hono's own router over the same routes and paths as the app's, so both match alike; the
+  // first route that matches answers, as in the app.
+  const router = new RegExpRouter<AnyRoute>();
+  for (const route of routes) router.add(route.method.toUpperCase(), honoPath(route.path), route);
   const match = (method: string, path: string) => {
-    for (const entry of table) {
-      if (entry.method !== method) continue;
-      if (!entry.pattern) {
-        if (entry.route.path === path) return { route: entry.route, params: {} };
-        continue;
-      }
-      const m = entry.pattern.exec(path);
-      if (m) return { route: entry.route, params: Object.fromEntries(entry.names.map((n, i) => [n, m[i + 1]!])) };
-    }
-    return undefined;
+    const [matches, stash] = router.match(method, path);
+    const first = matches[0];
+    if (!first) return undefined;
+    const [route, found] = first;
+    const params: Record<string, string> = {};
+    for (const [name, at] of Object.entries(found)) params[name] = stash ? stash[at as number]! : (at as string);
+    return { route, params };
   };
   return (incoming, outgoing) => {
     const url = incoming.url ?? "";
