@@ -325,7 +325,10 @@ export function createApiListener(
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The router's answer as `{ name: value }` (its values are stash indexes when it has a stash). */
-function pathParams(found: Record<string, unknown>, stash: readonly string[] | null | undefined): Record<string, string> {
+function pathParams(
+  found: Record<string, unknown>,
+  stash: readonly string[] | null | undefined,
+): Record<string, string> {
   let params: Record<string, string> | undefined;
   for (const name in found) {
     const at = found[name];
@@ -388,8 +391,8 @@ async function serveNode(
     else sendJson(outgoing, method, 200, out, https);
   } catch (err) {
     if (outgoing.headersSent) return void outgoing.destroy();
-    await writeResponse(outgoing, method, errorResponse(err), https ? API_HEADERS.https : API_HEADERS.http).catch(
-      () => outgoing.destroy(),
+    await writeResponse(outgoing, method, errorResponse(err), https ? API_HEADERS.https : API_HEADERS.http).catch(() =>
+      outgoing.destroy(),
     );
   }
 }

@@ -65,7 +65,10 @@ function walk(v: unknown, parent: PathNode, segment: string | number, depth: num
     if (v.length <= MAX_INPUT_STRING && PLAIN.test(v)) return v;
     const clean = cleanString(v);
     if (!clean.ok) {
-      issues.push({ path: pathOf(parent === null && depth === 0 ? null : { parent, segment }), message: clean.message });
+      issues.push({
+        path: pathOf(parent === null && depth === 0 ? null : { parent, segment }),
+        message: clean.message,
+      });
       return v;
     }
     return clean.value;
@@ -90,8 +93,7 @@ function walk(v: unknown, parent: PathNode, segment: string | number, depth: num
     return out ?? v;
   }
   // A plain object is kept when nothing in it changes; any other object is copied into a plain one.
-  let out: Record<string, unknown> | undefined =
-    Object.getPrototypeOf(v) === Object.prototype ? undefined : {};
+  let out: Record<string, unknown> | undefined = Object.getPrototypeOf(v) === Object.prototype ? undefined : {};
   const keys = Object.keys(v);
   const record = v as Record<string, unknown>;
   for (let i = 0; i < keys.length; i++) {
