@@ -35,6 +35,25 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
+/** Each opened client once its promise has settled (so that `readyDb` can answer without waiting). */
+const opened = new WeakMap<Promise<Database>, Database>();
+
+/**
+ * The app's client when it is already open, without waiting (the API's hot path: no promise per
+ * request); undefined before then, or when the process's client was just replaced: use getDb().
+ */
+export function readyDb(): Db | undefined {
+  const current = g.__appDatabase;
+  if (!current) return undefined;
+  const database = opened.get(current);
+  if (database) return database.db;
+  current.then(
+    (d) => void opened.set(current, d),
+    () => {},
+  );
+  return undefined;
+}
+
 /**
  * Connections of the scheduled jobs' pool (getJobsDatabase). A running job holds one for its
  * lock's transaction the whole run and needs at least one more for its work, and all nine may

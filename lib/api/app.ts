@@ -4,14 +4,14 @@ import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
-import { z } from "zod";
-import { getDb } from "@/db/client";
-import { authenticateApiKey, type ApiKeyCaller } from "@/lib/auth/api-keys";
+import { getDb, readyDb } from "@/db/client";
+import { authenticateApiKey, cachedApiKeyCaller, type ApiKeyCaller } from "@/lib/auth/api-keys";
 import { env } from "@/lib/env";
 import { AppError, suspensionMessage } from "@/lib/errors";
-import { errorResponse, parseJsonBody, parseParams, parseWith } from "@/lib/http/errors";
-import { json, jsonBody } from "@/lib/http/json";
+import { errorResponse, invalidIssues, parseJsonBody, parseParams, parseWith } from "@/lib/http/errors";
+import { COMPRESS_FROM_BYTES, json } from "@/lib/http/json";
 import { requestIsHttps, securityHeaders } from "@/lib/http/security-headers";
+import { sanitizeInput } from "@/lib/input";
 import { honoPath, Reply, type AnyRoute } from "./define";
 
 /**
@@ -23,8 +23,6 @@ import { honoPath, Reply, type AnyRoute } from "./define";
  */
 
 const DEFAULT_MAX_BYTES = 10_000;
-/** Bodies the service parses itself (documentedBody): only the sanitiser's rules apply here. Built once. */
-const ANY_JSON = z.unknown();
 
 export async function readBody(req: Request, maxBytes: number): Promise<unknown> {
   return parseJsonText(await readText(requestCall(req), maxBytes));
@@ -81,23 +79,30 @@ function rawHeader(incoming: IncomingMessage, name: string): string | null {
  * The body as text, at most `maxBytes` characters. Under the Node server it is read from the
  * socket's stream itself; elsewhere from the Request.
  */
-async function readText(call: Pick<Call, "header" | "incoming" | "req">, maxBytes: number): Promise<string> {
-  const tooLarge = () => new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
-  if (Number(call.header("content-length") ?? 0) > maxBytes) throw tooLarge();
-  let text: string;
-  if (call.incoming) text = await readIncoming(call.incoming, maxBytes * 3, tooLarge);
-  else text = await call.req().text();
-  if (text.length > maxBytes) throw tooLarge();
-  return text;
+function readText(call: Pick<Call, "header" | "incoming" | "req">, maxBytes: number): Promise<string> {
+  if (Number(call.header("content-length") ?? 0) > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  if (call.incoming) return readIncoming(call.incoming, maxBytes);
+  return call
+    .req()
+    .text()
+    .then((text) => {
+      if (text.length > maxBytes) throw tooLarge(maxBytes);
+      return text;
+    });
 }
 
+const tooLarge = (maxBytes: number) =>
+  new AppError("bad_request", `Request body is too large (over ${maxBytes} bytes).`);
+
 /**
- * The socket's body as UTF-8 text, refused past `limit` bytes (UTF-8 needs at most 3 bytes per
- * UTF-16 unit: past that the text is surely too long). Listeners, not `for await`: an async
- * iterator costs several promises per chunk, and the hot path's bodies are one chunk.
+ * The socket's body as UTF-8 text of at most `maxBytes` characters, refused as soon as it passes
+ * 3 × `maxBytes` bytes (UTF-8 needs at most 3 bytes per UTF-16 unit: past that the text is surely
+ * too long). Listeners, not `for await`: an async iterator costs several promises per chunk, and
+ * the hot path's bodies are one chunk.
  */
-function readIncoming(incoming: IncomingMessage, limit: number, tooLarge: () => AppError): Promise<string> {
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
   if (incoming.readableEnded) return Promise.resolve("");
+  const limit = maxBytes * 3;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -108,13 +113,15 @@ function readIncoming(incoming: IncomingMessage, limit: number, tooLarge: () => 
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > limit) {
-        done(tooLarge());
+        done(tooLarge(maxBytes));
         incoming.resume();
       } else chunks.push(chunk);
     };
     const onEnd = () => {
       done();
-      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, bytes).toString("utf8"));
+      const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, bytes).toString("utf8");
+      if (text.length > maxBytes) reject(tooLarge(maxBytes));
+      else resolve(text);
     };
     const onClose = () => done(new AppError("bad_request", "The request body ended early."));
     incoming.on("data", onData).on("end", onEnd).on("error", done).on("close", onClose);
@@ -127,8 +134,14 @@ export async function apiKeyCaller(db: Awaited<ReturnType<typeof getDb>>, req: R
 }
 
 async function callerOf(db: Awaited<ReturnType<typeof getDb>>, authorization: string | null): Promise<ApiKeyCaller> {
-  const match = /^Bearer\s+(.+)$/i.exec((authorization ?? "").trim());
-  const caller = await authenticateApiKey(db, match?.[1]?.trim());
+  return active(await authenticateApiKey(db, bearerKey(authorization)));
+}
+
+const BEARER = /^Bearer\s+(.+)$/i;
+const bearerKey = (authorization: string | null) => BEARER.exec((authorization ?? "").trim())?.[1]?.trim();
+
+/** A suspended organization's key is refused (403 with the reason). */
+function active(caller: ApiKeyCaller): ApiKeyCaller {
   if (caller.organization.status === "suspended")
     throw new AppError("suspended", suspensionMessage(caller.organization, env().seller.email));
   return caller;
@@ -138,8 +151,14 @@ type NodeBindings = Partial<HttpBindings> | undefined;
 
 /** One route's work, however the request came: its handler's answer (data, a Reply or a Response). */
 async function runRoute(route: AnyRoute, call: Call): Promise<unknown> {
-  const db = await getDb();
-  const caller = route.auth === "api_key" ? await callerOf(db, call.header("authorization")) : undefined;
+  // The hot path's usual case costs no wait before the body: the client is open, the key cached.
+  const db = readyDb() ?? (await getDb());
+  let caller: ApiKeyCaller | undefined;
+  if (route.auth === "api_key") {
+    const authorization = call.header("authorization");
+    const cached = cachedApiKeyCaller(db, bearerKey(authorization));
+    caller = cached ? active(cached) : await callerOf(db, authorization);
+  }
   // A path parameter of the wrong shape names nothing we have: 404 with the schema's message (lib/input/ids.ts).
   const params = route.params ? parseParams(route.params, call.params()) : undefined;
   const query = route.query ? parseWith(route.query, call.query(), "query") : undefined;
@@ -150,22 +169,35 @@ async function runRoute(route: AnyRoute, call: Call): Promise<unknown> {
   if (route.body || route.documentedBody) {
     const raw = parseJsonText(await rawBody());
     // A body the service parses itself still passes the string sanitiser (lib/input/text.ts) first.
-    body = route.body ? parseJsonBody(route.body, raw) : parseWith(ANY_JSON, raw, "request body");
+    body = route.body ? parseJsonBody(route.body, raw) : sanitizedBody(raw);
   }
-  return route.handler({
-    db,
-    get req() {
-      return call.req();
-    },
-    rawBody,
-    body,
-    query,
-    params,
-    caller,
-  });
+  return await route.handler(new HandlerInput(db, call, rawBody, body, query, params, caller));
 }
 
-function serve(route: AnyRoute, apiHeaders: (c: Context) => Record<string, string>) {
+/** What a handler gets (RouteInput): a class, so that no getter is defined per request. */
+class HandlerInput {
+  constructor(
+    readonly db: Awaited<ReturnType<typeof getDb>>,
+    private readonly call: Call,
+    readonly rawBody: () => Promise<string>,
+    readonly body: unknown,
+    readonly query: unknown,
+    readonly params: unknown,
+    readonly caller: ApiKeyCaller | undefined,
+  ) {}
+  get req(): Request {
+    return this.call.req();
+  }
+}
+
+/** A body the service parses itself (documentedBody): only the string sanitiser's rules apply here. */
+function sanitizedBody(raw: unknown): unknown {
+  const clean = sanitizeInput(raw);
+  if (clean.issues.length > 0) throw invalidIssues(clean.issues, "request body");
+  return clean.value;
+}
+
+function serve(route: AnyRoute, isHttps: (c: Context) => boolean) {
   return async (c: Context): Promise<Response> => {
     const req = c.req.raw;
     const incoming = (c.env as NodeBindings)?.incoming;
@@ -179,25 +211,26 @@ function serve(route: AnyRoute, apiHeaders: (c: Context) => Record<string, strin
     });
     if (out instanceof Response) return out;
     const [status, data] = out instanceof Reply ? [out.status, out.body] : [200, out];
-    if (outgoing) return sendJson(outgoing, c.req.method, status, data, apiHeaders(c));
+    if (outgoing) return sendJson(outgoing, c.req.method, status, data, isHttps(c));
     return json(data, { status });
   };
 }
 
 /**
  * The hot path's answer: JSON written straight to Node's response, with the same headers as
- * `json()` plus the API's security headers. Building a web Response for Hono's adapter to read
- * back cost the busiest routes more CPU than their own work (limit checks, ingest, webhooks).
+ * `json()` (lib/http/json.ts) plus the API's security headers. Building a web Response for Hono's
+ * adapter to read back cost the busiest routes more CPU than their own work (limit checks,
+ * ingest, webhooks).
  */
-function sendJson(
-  outgoing: ServerResponse,
-  method: string,
-  status: number,
-  data: unknown,
-  headers: Record<string, string>,
-): Response {
-  const { body, headers: bodyHeaders } = jsonBody(data);
-  outgoing.writeHead(status, { ...headers, ...bodyHeaders });
+function sendJson(outgoing: ServerResponse, method: string, status: number, data: unknown, https: boolean): Response {
+  const body = JSON.stringify(data) ?? "";
+  const bytes = Buffer.byteLength(body);
+  const head = https ? JSON_HEAD.https : JSON_HEAD.http;
+  const list = bytes < COMPRESS_FROM_BYTES ? head.small : head.large;
+  // The header list is built once; only its content-length slot changes. writeHead reads it at
+  // once (the status line and header block are made before it returns), so sharing it is safe.
+  list[list.length - (list === head.small ? 3 : 1)] = bytes;
+  outgoing.writeHead(status, list);
   outgoing.end(method === "HEAD" ? undefined : body);
   return RESPONSE_ALREADY_SENT;
 }
@@ -221,17 +254,31 @@ const API_HEADERS = {
   https: securityHeaders({ kind: "api", https: true }),
 };
 
+/**
+ * A JSON answer's headers as writeHead takes a flat list, built once: the API's security headers,
+ * then those of `jsonBody` (lib/http/json.ts) — content type, length (filled in per answer) and,
+ * below the compression threshold, `cache-control: no-transform`.
+ */
+const jsonHead = (security: Record<string, string>) => {
+  const base: (string | number)[] = Object.entries(security).flat();
+  return {
+    small: [...base, "content-type", "application/json", "content-length", 0, "cache-control", "no-transform"],
+    large: [...base, "content-type", "application/json", "content-length", 0],
+  };
+};
+const JSON_HEAD = { http: jsonHead(API_HEADERS.http), https: jsonHead(API_HEADERS.https) };
+
 export function createApiApp(routes: readonly AnyRoute[]): Hono {
   const app = new Hono();
-  const apiHeaders = (c: Context) =>
-    requestIsHttps(c.req.raw.headers, c.req.url, env().appUrl) ? API_HEADERS.https : API_HEADERS.http;
+  const isHttps = (c: Context) => requestIsHttps(c.req.raw.headers, c.req.url, env().appUrl);
   app.use(async (c, next) => {
     await next();
     // Answers written straight to Node's response (sendJson) carry these already.
     if (c.res === RESPONSE_ALREADY_SENT) return;
-    for (const [name, value] of Object.entries(apiHeaders(c))) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(isHttps(c) ? API_HEADERS.https : API_HEADERS.http))
+      c.res.headers.set(name, value);
   });
-  for (const route of routes) app.on(route.method.toUpperCase(), honoPath(route.path), serve(route, apiHeaders));
+  for (const route of routes) app.on(route.method.toUpperCase(), honoPath(route.path), serve(route, isHttps));
   // A path we serve, asked with another method: 405 naming the methods it has (after the routes above).
   const methodsOf = new Map<string, string[]>();
   for (const route of routes) methodsOf.set(route.path, [...(methodsOf.get(route.path) ?? []), route.method]);
@@ -261,23 +308,65 @@ export function createApiListener(
   // first route that matches answers, as in the app.
   const router = new RegExpRouter<AnyRoute>();
   for (const route of routes) router.add(route.method.toUpperCase(), honoPath(route.path), route);
-  const match = (method: string, path: string) => {
-    const [matches, stash] = router.match(method, path);
-    const first = matches[0];
-    if (!first) return undefined;
-    const [route, found] = first;
-    const params: Record<string, string> = {};
-    for (const [name, at] of Object.entries(found)) params[name] = stash ? stash[at as number]! : (at as string);
-    return { route, params };
-  };
   return (incoming, outgoing) => {
     const url = incoming.url ?? "";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    const found = path.startsWith("/") && !path.includes("%") ? match(incoming.method ?? "", path) : undefined;
-    if (!found || (found.route.query && q !== -1)) return void viaHono(incoming, outgoing);
-    void serveNode(found.route, found.params, incoming, outgoing);
+    if (path.charCodeAt(0) === 47 /* / */ && !path.includes("%")) {
+      const [matches, stash] = router.match(incoming.method ?? "", path);
+      const first = matches[0];
+      if (first && !(first[0].query && q !== -1))
+        return void serveNode(first[0], pathParams(first[1], stash), incoming, outgoing);
+    }
+    viaHono(incoming, outgoing);
   };
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The router's answer as `{ name: value }` (its values are stash indexes when it has a stash). */
+function pathParams(
+  found: Record<string, unknown>,
+  stash: readonly string[] | null | undefined,
+): Record<string, string> {
+  let params: Record<string, string> | undefined;
+  for (const name in found) {
+    const at = found[name];
+    (params ??= {})[name] = stash ? stash[at as number]! : (at as string);
+  }
+  return params ?? NO_PARAMS;
+}
+
+/** What serving a route reads from Node's request (one object per request; no closures). */
+class NodeCall implements Call {
+  https = false;
+  private request: Request | undefined;
+  constructor(
+    readonly incoming: IncomingMessage,
+    private readonly pathParams: Record<string, string>,
+  ) {}
+  header(name: string): string | null {
+    return rawHeader(this.incoming, name);
+  }
+  /** `Headers.get`'s shape (requestIsHttps). */
+  get(name: string): string | null {
+    return rawHeader(this.incoming, name);
+  }
+  /** Only a handler that asks for it (none on the hot path) gets a web Request: the headers, no body. */
+  req(): Request {
+    const incoming = this.incoming;
+    this.request ??= new Request(
+      `${this.https ? "https" : "http"}://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`,
+      { method: incoming.method ?? "", headers: incoming.headers as Record<string, string> },
+    );
+    return this.request;
+  }
+  params(): Record<string, string> {
+    return this.pathParams;
+  }
+  query(): Record<string, string> {
+    return {};
+  }
 }
 
 async function serveNode(
@@ -286,37 +375,25 @@ async function serveNode(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
 ): Promise<void> {
-  const header = (name: string) => rawHeader(incoming, name);
+  const call = new NodeCall(incoming, params);
   const https = requestIsHttps(
-    { get: header },
+    call,
     (incoming.socket as { encrypted?: boolean }).encrypted ? "https:" : "http:",
     env().appUrl,
   );
-  const headers = https ? API_HEADERS.https : API_HEADERS.http;
+  call.https = https;
   const method = incoming.method ?? "";
-  let req: Request | undefined;
   try {
-    const out = await runRoute(route, {
-      header,
-      incoming,
-      // Only a handler that asks for it (none on the hot path) gets a web Request: the headers, no body.
-      req: () =>
-        (req ??= new Request(
-          `${https ? "https" : "http"}://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`,
-          {
-            method,
-            headers: incoming.headers as Record<string, string>,
-          },
-        )),
-      params: () => params,
-      query: () => ({}),
-    });
-    if (out instanceof Response) return await writeResponse(outgoing, method, out, headers);
-    const [status, data] = out instanceof Reply ? [out.status, out.body] : [200, out];
-    sendJson(outgoing, method, status, data, headers);
+    const out = await runRoute(route, call);
+    if (out instanceof Response)
+      return await writeResponse(outgoing, method, out, https ? API_HEADERS.https : API_HEADERS.http);
+    if (out instanceof Reply) sendJson(outgoing, method, out.status, out.body, https);
+    else sendJson(outgoing, method, 200, out, https);
   } catch (err) {
     if (outgoing.headersSent) return void outgoing.destroy();
-    await writeResponse(outgoing, method, errorResponse(err), headers).catch(() => outgoing.destroy());
+    await writeResponse(outgoing, method, errorResponse(err), https ? API_HEADERS.https : API_HEADERS.http).catch(() =>
+      outgoing.destroy(),
+    );
   }
 }
 

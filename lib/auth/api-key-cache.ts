@@ -64,6 +64,15 @@ export async function cachedLookup<T>(
   return value;
 }
 
+/**
+ * The cached value for this key hash when there is a fresh one, without waiting (the hot path's
+ * hit: no promise); undefined means "not known here": ask `cachedLookup`.
+ */
+export function peekCached<T>(db: object, hash: string, now = Date.now()): T | undefined {
+  const hit = cacheOf<T>(db).entries.get(hash);
+  return hit && now - hit.storedAt < API_KEY_CACHE_TTL_MS ? hit.value : undefined;
+}
+
 /** Update a cached entry in place (e.g. when `last_used_at` was written). */
 export function touchCached<T>(db: object, hash: string, update: (value: T) => T): void {
   const hit = cacheOf<T>(db).entries.get(hash);

@@ -6,7 +6,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { AppError, suspensionMessage } from "@/lib/errors";
-import { announceApiKeyChange, cachedLookup, forgetApiKeys, touchCached } from "./api-key-cache";
+import { announceApiKeyChange, cachedLookup, forgetApiKeys, peekCached, touchCached } from "./api-key-cache";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key-format";
 
 export const createApiKeySchema = z.object({
@@ -88,6 +88,20 @@ export async function authenticateApiKey(db: Queryable, presented: string | null
         ),
       );
   }
+  return { apiKeyId: row.apiKeyId, organization: row.organization };
+}
+
+/**
+ * `authenticateApiKey`'s answer when it needs neither the database nor a write: the key is in the
+ * cache, not revoked, and its use was recorded within the minute. Otherwise undefined (unknown,
+ * malformed, revoked or due a `last_used_at` write): call `authenticateApiKey`, which answers or
+ * refuses. Synchronous, for the API's hot path (no promise per request).
+ */
+export function cachedApiKeyCaller(db: Queryable, presented: string | null | undefined): ApiKeyCaller | undefined {
+  if (!presented || !presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return undefined;
+  const now = Date.now();
+  const row = peekCached<KeyRow>(db, hashApiKey(presented), now);
+  if (!row || row.revoked || row.lastUsedAt === null || now - row.lastUsedAt > 60_000) return undefined;
   return { apiKeyId: row.apiKeyId, organization: row.organization };
 }
 

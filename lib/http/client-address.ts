@@ -61,7 +61,11 @@ export function resolveClientAddress(
   forwardedFor: string | undefined,
   trusted: TrustedProxies,
 ): string {
-  const peer = normalizeAddress(peerRaw) || "unknown";
+  return resolveFromPeer(normalizeAddress(peerRaw) || "unknown", forwardedFor, trusted);
+}
+
+/** resolveClientAddress with the peer already normalised ("unknown" when it is not an address). */
+function resolveFromPeer(peer: string, forwardedFor: string | undefined, trusted: TrustedProxies): string {
   if (!trusted.has(peer)) return peer;
   let client = peer;
   const hops = (forwardedFor ?? "").split(",").map((h) => h.trim());
@@ -76,17 +80,39 @@ export function resolveClientAddress(
 
 const headerText = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(", ") : v);
 
+/**
+ * A socket's peer, normalised ("unknown" when not an address), once per connection: a kept-alive
+ * connection's requests all come from the same peer.
+ */
+const peers = new WeakMap<object, string>();
+function peerOf(req: IncomingMessage): string {
+  const socket = req.socket;
+  if (!socket) return "unknown";
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    const raw = socket.remoteAddress;
+    peer = normalizeAddress(raw) || "unknown";
+    // A destroyed socket forgets its address: nothing to remember then.
+    if (raw !== undefined) peers.set(socket, peer);
+  }
+  return peer;
+}
+
 /** Stamp the client's address on a Node request, and drop forwarding headers an untrusted peer sent. */
 export function stampClientAddress(req: IncomingMessage, trusted: TrustedProxies): void {
-  const peer = req.socket?.remoteAddress;
-  const peerTrusted = trusted.size > 0 && trusted.has(normalizeAddress(peer));
-  // An untrusted peer's X-Forwarded-For is never read (resolveClientAddress answers the peer).
+  const peer = peerOf(req);
+  const peerTrusted = trusted.has(peer);
+  // An untrusted peer's X-Forwarded-For is never read (resolveFromPeer answers the peer).
   const forwardedFor = peerTrusted ? headerText(req.headers["x-forwarded-for"]) : undefined;
-  const address = resolveClientAddress(peer, forwardedFor, trusted);
+  const address = resolveFromPeer(peer, forwardedFor, trusted);
   const drop = peerTrusted ? DROP_FROM_TRUSTED : DROP_FROM_UNTRUSTED;
   const rawHeaders = req.rawHeaders;
   let present = false;
-  for (let i = 0; i < rawHeaders.length && !present; i += 2) present = drop.has(rawHeaders[i]!.toLowerCase());
+  for (let i = 0; i < rawHeaders.length && !present; i += 2) {
+    // Only names starting as a dropped one does (either case) are lowered and looked up.
+    const name = rawHeaders[i]!;
+    present = DROP_FIRST.has(name.charCodeAt(0) | 0x20) && drop.has(name.toLowerCase());
+  }
   if (present) {
     // Rare: the client sent headers only we or our proxies may set.
     for (const name of drop) delete req.headers[name];
@@ -101,6 +127,8 @@ export function stampClientAddress(req: IncomingMessage, trusted: TrustedProxies
 }
 const DROP_FROM_TRUSTED: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER]);
 const DROP_FROM_UNTRUSTED: ReadonlySet<string> = new Set([CLIENT_ADDRESS_HEADER, ...FORWARDING_HEADERS]);
+/** The first letters (lower case) of every name dropped. */
+const DROP_FIRST: ReadonlySet<number> = new Set([...DROP_FROM_UNTRUSTED].map((n) => n.charCodeAt(0) | 0x20));
 
 /** The stamped client address of a request ("unknown" when nothing stamped it). */
 export function clientAddressOf(headers: Headers): string {

@@ -1,5 +1,5 @@
 /** Below this size a response is sent as it is: gzip would cost more CPU than the bytes it saves. */
-const COMPRESS_FROM_BYTES = 1024;
+export const COMPRESS_FROM_BYTES = 1024;
 
 /**
  * A JSON response. The server gzips what the client accepts; it can't tell the size of a

@@ -16,6 +16,7 @@ import {
 import { cachedPlanContext, loadPlanContext, type PlanContext } from "./plan-context";
 import { periodMapper } from "./periods";
 import { isCounter, parseUsageBatch, type UsageEventInput } from "./validate";
+import { currentDate, EngineDate } from "@/lib/engine-date";
 
 export type IngestResult = { accepted: number; duplicates: number };
 
@@ -36,7 +37,7 @@ export async function ingestUsageEvents(
   body: unknown,
   opts: { now?: Date } = {},
 ): Promise<IngestResult> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? currentDate();
   return writeBatch(db, organizationId, parseUsageBatch(body, now), now);
 }
 
@@ -131,7 +132,7 @@ function candidatesOf(ctx: PlanContext, counters: readonly FoldedCounter[]): Ale
   return alertCandidates(
     counters.map((c) => ({
       metric: c.metric,
-      periodStart: new Date(c.periodStart),
+      periodStart: new EngineDate(c.periodStart),
       used: c.value,
       limit: limitForMetric(ctx.limits, c.metric),
     })),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { invalidIssues, type FieldIssue } from "@/lib/http/errors";
+import { EngineDate } from "@/lib/engine-date";
 
 /**
  * Validation of an ingest batch. Pure (the clock is a parameter) so unit tests cover every rule.
@@ -204,7 +205,7 @@ export function parseUsageBatch(body: unknown, now: Date): UsageEventInput[] {
     else keys.set(e.idempotency_key, index);
     const mp = metricProblem(e.metric);
     if (mp) add(index, mp);
-    const occurredAt = new Date(e.occurred_at);
+    const occurredAt = new EngineDate(e.occurred_at);
     const tp = eventTimeProblem(occurredAt, now);
     if (tp) add(index, tp);
     if (mp) return;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/connect";
 import { suspendOrganization, reactivateOrganization } from "@/lib/admin";
 import { listenForApiKeyChanges } from "@/lib/auth/api-key-cache";
-import { authenticateApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { authenticateApiKey, cachedApiKeyCaller, revokeApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase } from "../support/db";
 import { createOrg, ensurePlans } from "./usage-fixtures";
@@ -54,6 +54,25 @@ describe("API-key cache", () => {
     expect(await refused(a.db, org.key)).toMatchObject({ code: "unauthenticated" });
     // The other instance: as soon as the notification arrives.
     if (b) await eventually(async () => (await refused(b!.db, org.key)) instanceof AppError);
+  });
+
+  it("answers without waiting only for a cached, unrevoked key whose use was just recorded (the API's hot path)", async () => {
+    const org = await createOrg(a.db);
+    // Not looked up yet, malformed or unknown: not known here (the caller asks authenticateApiKey).
+    expect(cachedApiKeyCaller(a.db, org.key)).toBeUndefined();
+    for (const bad of [undefined, null, "", "Bearer x", "agb_unknown", `agb_${"x".repeat(300)}`])
+      expect(cachedApiKeyCaller(a.db, bad)).toBeUndefined();
+    const caller = await authenticateApiKey(a.db, org.key);
+    expect(cachedApiKeyCaller(a.db, org.key)).toEqual(caller);
+    // Suspension is the API's to refuse: the cached answer carries the status, as authenticateApiKey's does.
+    await suspendOrganization(a.db, org.id, { reason: "unpaid invoices for three months" }, system);
+    expect(cachedApiKeyCaller(a.db, org.key)).toBeUndefined();
+    expect((await authenticateApiKey(a.db, org.key)).organization.status).toBe("suspended");
+    expect(cachedApiKeyCaller(a.db, org.key)?.organization.status).toBe("suspended");
+    await revokeApiKey(a.db, { organizationId: org.id, apiKeyId: org.apiKeyId, actor: system });
+    expect(cachedApiKeyCaller(a.db, org.key)).toBeUndefined();
+    expect(await refused(a.db, org.key)).toMatchObject({ code: "unauthenticated" });
+    expect(cachedApiKeyCaller(a.db, org.key)).toBeUndefined();
   });
 
   it("refuses a suspended organization's cached key at once, and accepts it again after reactivation", async () => {

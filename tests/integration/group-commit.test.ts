@@ -27,6 +27,14 @@ const one = (key: string, quantity: number, occurred_at = at()) => ({
 });
 
 describe("group commit", () => {
+  it("answers a bad body with a rejection, never a throw", async () => {
+    const org = await createOrg(database.db);
+    let answer: Promise<unknown> | undefined;
+    expect(() => void (answer = ingestGrouped(database.db, org.id, { events: "nope" }))).not.toThrow();
+    await expect(answer).rejects.toMatchObject({ code: "bad_request" });
+    await expect(ingestGrouped(database.db, org.id, null)).rejects.toBeInstanceOf(AppError);
+  });
+
   it("writes concurrent single events in shared transactions with exact counters and per-request answers", async () => {
     const org = await createOrg(database.db);
     const before = { ...groupCommitStats };

@@ -96,6 +96,37 @@ describe("stampClientAddress on a Node request", () => {
     expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe("10.0.0.7");
   });
 
+  it("every forwarding header is dropped whatever its case, on every request of a kept-alive connection", () => {
+    // One socket, several requests: the peer is normalised once per connection, the headers per request.
+    const socket = { remoteAddress: "::ffff:192.0.2.9" };
+    const names = [
+      "x-forwarded-for",
+      "X-FORWARDED-HOST",
+      "X-Forwarded-Proto",
+      "x-Forwarded-Port",
+      "FORWARDED",
+      "X-Real-IP",
+    ];
+    for (const name of names) {
+      const req = {
+        socket,
+        rawHeaders: ["Host", "x", name, "https"],
+        headers: { host: "x" },
+      } as unknown as IncomingMessage;
+      stampClientAddress(req, new TrustedProxies([]));
+      expect(req.rawHeaders).toEqual(["Host", "x", CLIENT_ADDRESS_HEADER, "192.0.2.9"]);
+    }
+    // A socket that lost its address (destroyed) is "unknown", and is not remembered as such.
+    const gone = { remoteAddress: undefined as string | undefined };
+    const first = { socket: gone, rawHeaders: [], headers: {} } as unknown as IncomingMessage;
+    stampClientAddress(first, none);
+    expect(first.headers[CLIENT_ADDRESS_HEADER]).toBe("unknown");
+    gone.remoteAddress = "192.0.2.10";
+    const second = { socket: gone, rawHeaders: [], headers: {} } as unknown as IncomingMessage;
+    stampClientAddress(second, none);
+    expect(second.headers[CLIENT_ADDRESS_HEADER]).toBe("192.0.2.10");
+  });
+
   it("believes X-Forwarded-For from a trusted proxy, keeps it, and still replaces a forged stamp", () => {
     const req = request("10.0.0.1", ["X-Forwarded-For", "9.9.9.9", "x-agentbill-client-address", "1.1.1.1"]);
     stampClientAddress(req, new TrustedProxies(["10.0.0.0/8"]));

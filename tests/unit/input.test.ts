@@ -40,6 +40,41 @@ describe("the string sanitiser", () => {
     expect(value).toEqual({ memo: "line 1\nline 2\tcol", name: "Café 🙂 日本" });
   });
 
+  it("returns a clean plain input as it came, and copies only what it changes", () => {
+    const clean = JSON.parse('{"events":[{"metric":"executions","quantity":1,"note":"caf\u00e9"}],"n":null}') as {
+      events: { note: string }[];
+    };
+    const same = sanitizeInput(clean);
+    expect(same.issues).toEqual([]);
+    expect(same.value).toBe(clean);
+
+    const input = { keep: { a: "x" }, list: [{ b: "y" }, { c: "Cafe\u0301" }], "Cafe\u0301": 1, after: [1] };
+    const { value, issues } = sanitizeInput(input) as { value: typeof input & Record<string, unknown>; issues: [] };
+    expect(issues).toEqual([]);
+    expect(value).toEqual({ keep: { a: "x" }, list: [{ b: "y" }, { c: "Café" }], Café: 1, after: [1] });
+    // The changed path is a copy, untouched branches are shared, and the input is left as it was.
+    expect(value).not.toBe(input);
+    expect(value.list).not.toBe(input.list);
+    expect(value.keep).toBe(input.keep);
+    expect(value.list[0]).toBe(input.list[0]);
+    expect(value.after).toBe(input.after);
+    expect(input.list[1]!.c).toBe("Cafe\u0301");
+    expect(Object.keys(value)).toEqual(["keep", "list", "Café", "after"]);
+  });
+
+  it("copies objects of other prototypes into plain ones, as before", () => {
+    class Thing {
+      a = "x";
+    }
+    const thing = new Thing();
+    const { value } = sanitizeInput({ thing, none: Object.assign(Object.create(null) as object, { b: 1 }) });
+    const v = value as { thing: object; none: object };
+    expect(v.thing).not.toBe(thing);
+    expect(v.thing).toEqual({ a: "x" });
+    expect(Object.getPrototypeOf(v.thing)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(v.none)).toBe(Object.prototype);
+  });
+
   it("refuses strings past the cap of any field", () => {
     expect(stringProblem("x".repeat(MAX_INPUT_STRING))).toBeNull();
     expect(stringProblem("x".repeat(MAX_INPUT_STRING + 1))).toMatch(/too long/);

@@ -15,7 +15,6 @@ export const ingestRoute = defineRoute({
   maxBytes: 2_000_000,
   response: z.object({ accepted: z.number().int(), duplicates: z.number().int() }).meta({ id: "IngestResult" }),
   errors: { 409: "idempotency_conflict: a key was already used for an event with other content." },
-  async handler({ db, caller, body }) {
-    return ingestGrouped(db, caller.organization.id, body);
-  },
+  // Not async: the service's own promise is the answer (one promise less per event on the hot path).
+  handler: ({ db, caller, body }) => ingestGrouped(db, caller.organization.id, body),
 });
