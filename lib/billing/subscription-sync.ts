@@ -16,6 +16,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
 import { lockOrganizationBilling } from "./lock";
+import { sharedWithin } from "./shared";
 import { isUuid } from "@/lib/input";
 
 /**
@@ -48,15 +49,22 @@ export async function findOrganizationId(
 ): Promise<string | null> {
   const fromMeta = sub.metadata?.organization_id;
   const customerId = idOf(sub.customer);
+  const byMeta = fromMeta && isUuid(fromMeta) ? fromMeta : null;
+  const shared = sharedWithin(db);
+  const key = `${byMeta ?? ""}/${customerId ?? ""}`;
+  const known = shared?.organizations.get(key);
+  if (known) return known;
   const [row] = await db
     .select({ id: organizations.id })
     .from(organizations)
     .where(
-      fromMeta && isUuid(fromMeta)
-        ? or(eq(organizations.id, fromMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
+      byMeta
+        ? or(eq(organizations.id, byMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
         : eq(organizations.stripeCustomerId, customerId ?? ""),
     )
     .limit(1);
+  // Only a found organization is kept: a customer not linked yet may be linked later in the transaction.
+  if (row) shared?.organizations.set(key, row.id);
   return row?.id ?? null;
 }
 
@@ -64,10 +72,21 @@ export async function findOrganizationId(
  * Which plan and cycle a Stripe price stands for: a catalog price stored on the plan row, or a
  * per-organization price (Enterprise) that names its plan in `metadata.plan_id`.
  */
-async function planForPrice(
-  db: Queryable,
-  price: Stripe.Price,
-): Promise<{ plan: Plan; cycle: "monthly" | "annual"; custom: boolean } | null> {
+type PlanMatch = { plan: Plan; cycle: "monthly" | "annual"; custom: boolean };
+
+async function planForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
+  const shared = sharedWithin(db);
+  if (!shared) return readPlanForPrice(db, price);
+  const key = `${price.id}/${price.metadata?.plan_id ?? ""}/${price.recurring?.interval ?? ""}`;
+  let match = shared.plans.get(key) as Promise<PlanMatch | null> | undefined;
+  if (!match) {
+    match = readPlanForPrice(db, price);
+    shared.plans.set(key, match);
+  }
+  return match;
+}
+
+async function readPlanForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
   const [catalog] = await db
     .select()
     .from(plans)
