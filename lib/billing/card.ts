@@ -5,7 +5,27 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockOrganizationBilling } from "./lock";
+import { statement } from "./statements";
 import { fresh, idOf } from "./subscription-sync";
+
+const cardOnFile = statement<{ customer: string | null; card: PaymentMethodSummary | null }>(
+  "billing_card_on_file",
+  (db) =>
+    db
+      .select({ customer: organizations.stripeCustomerId, card: organizations.paymentMethod })
+      .from(organizations)
+      .where(eq(organizations.id, sql.placeholder("organizationId"))),
+);
+const setCardOnFile = statement("billing_set_card_on_file", (db) =>
+  db
+    .update(organizations)
+    .set({
+      // Placeholders in an update's set are run as its values (the types only name values).
+      paymentMethod: sql.placeholder("card") as unknown as PaymentMethodSummary,
+      updatedAt: sql.placeholder("updatedAt") as unknown as Date,
+    })
+    .where(eq(organizations.id, sql.placeholder("organizationId"))),
+);
 
 /**
  * The card on file: one definition, Stripe's customer default
@@ -56,10 +76,7 @@ export async function syncCard(
   input: { organizationId: string; actor: Actor; fallback?: CardFallback; audit?: boolean },
 ): Promise<PaymentMethodSummary | null> {
   await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [org] = await ctx.db
-    .select({ customer: organizations.stripeCustomerId, card: organizations.paymentMethod })
-    .from(organizations)
-    .where(eq(organizations.id, input.organizationId));
+  const [org] = await cardOnFile(ctx.db, { organizationId: input.organizationId });
   if (!org?.customer) return org?.card ?? null;
   let card = await defaultCardOf(ctx.stripe, org.customer);
   if (card === undefined) {
@@ -76,10 +93,7 @@ export async function syncCard(
     }
   }
   if (same(card, org.card ?? null)) return card;
-  await ctx.db
-    .update(organizations)
-    .set({ paymentMethod: card, updatedAt: new Date() })
-    .where(eq(organizations.id, input.organizationId));
+  await setCardOnFile(ctx.db, { card, updatedAt: new Date(), organizationId: input.organizationId });
   if (input.audit !== false) {
     await recordAudit(ctx.db, {
       actor: input.actor,

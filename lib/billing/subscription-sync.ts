@@ -1,6 +1,6 @@
 import "server-only";
 import { notifyPlatform } from "@/lib/notify";
-import { eq, or } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
 import { isStripeError } from "@/lib/stripe/errors";
 import {
@@ -17,6 +17,7 @@ import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
 import { lockOrganizationBilling } from "./lock";
 import { sharedWithin } from "./shared";
+import { statement } from "./statements";
 import { isUuid } from "@/lib/input";
 
 /**
@@ -42,6 +43,23 @@ export function idOf(x: string | { id: string } | null | undefined): string | nu
   return typeof x === "string" ? x : x.id;
 }
 
+const organizationByCustomer = statement<{ id: string }>("billing_organization_by_customer", (db) =>
+  db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.stripeCustomerId, sql.placeholder("customer")))
+    .limit(1),
+);
+const organizationByIdOrCustomer = statement<{ id: string }>("billing_organization_by_id_or_customer", (db) =>
+  db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(
+      or(eq(organizations.id, sql.placeholder("id")), eq(organizations.stripeCustomerId, sql.placeholder("customer"))),
+    )
+    .limit(1),
+);
+
 /** Which of our organizations does this Stripe subscription (or anything with a customer) belong to? */
 export async function findOrganizationId(
   db: Queryable,
@@ -54,15 +72,9 @@ export async function findOrganizationId(
   const key = `${byMeta ?? ""}/${customerId ?? ""}`;
   const known = shared?.organizations.get(key);
   if (known) return known;
-  const [row] = await db
-    .select({ id: organizations.id })
-    .from(organizations)
-    .where(
-      byMeta
-        ? or(eq(organizations.id, byMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
-        : eq(organizations.stripeCustomerId, customerId ?? ""),
-    )
-    .limit(1);
+  const [row] = byMeta
+    ? await organizationByIdOrCustomer(db, { id: byMeta, customer: customerId ?? "" })
+    : await organizationByCustomer(db, { customer: customerId ?? "" });
   // Only a found organization is kept: a customer not linked yet may be linked later in the transaction.
   if (row) shared?.organizations.set(key, row.id);
   return row?.id ?? null;
@@ -86,12 +98,21 @@ async function planForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMat
   return match;
 }
 
-async function readPlanForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
-  const [catalog] = await db
+const planOfCatalogPrice = statement<Plan>("billing_plan_of_catalog_price", (db) =>
+  db
     .select()
     .from(plans)
-    .where(or(eq(plans.stripePriceMonthlyId, price.id), eq(plans.stripePriceAnnualId, price.id)))
-    .limit(1);
+    .where(
+      or(
+        eq(plans.stripePriceMonthlyId, sql.placeholder("price")),
+        eq(plans.stripePriceAnnualId, sql.placeholder("price")),
+      ),
+    )
+    .limit(1),
+);
+
+async function readPlanForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
+  const [catalog] = await planOfCatalogPrice(db, { price: price.id });
   if (catalog)
     return { plan: catalog, cycle: catalog.stripePriceAnnualId === price.id ? "annual" : "monthly", custom: false };
   const planId = price.metadata?.plan_id;
@@ -100,6 +121,49 @@ async function readPlanForPrice(db: Queryable, price: Stripe.Price): Promise<Pla
   if (!plan) return null;
   return { plan, cycle: price.recurring?.interval === "year" ? "annual" : "monthly", custom: true };
 }
+
+const subscriptionOf = statement<Subscription>("billing_subscription_of", (db) =>
+  db
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.organizationId, sql.placeholder("organizationId")))
+    .limit(1),
+);
+
+/** The columns applyStripeSubscription writes (every one, every time: one statement, built once). */
+const UPSERTED = [
+  "organizationId",
+  "planId",
+  "status",
+  "billingCycle",
+  "seats",
+  "currentPeriodStart",
+  "currentPeriodEnd",
+  "stripeSubscriptionId",
+  "stripeCustomerId",
+  "stripePriceId",
+  "cancelAtPeriodEnd",
+  "canceledAt",
+  "cancellationReason",
+  "trialEnd",
+  "pastDueSince",
+  "maxUsers",
+  "maxAgents",
+  "maxExecutionsPerMonth",
+  "maxStorageGb",
+  "maxGateways",
+  "customPricePerSeatCents",
+  "stripeLastEventCreated",
+  "updatedAt",
+  "usagePeriodsFrom",
+] as const satisfies readonly (keyof typeof subscriptions.$inferInsert)[];
+type UpsertedColumn = (typeof UPSERTED)[number];
+const upsertSubscription = statement("billing_upsert_subscription", (db) => {
+  const row = Object.fromEntries(
+    UPSERTED.map((k) => [k, sql.placeholder(k)]),
+  ) as unknown as typeof subscriptions.$inferInsert;
+  return db.insert(subscriptions).values(row).onConflictDoUpdate({ target: subscriptions.organizationId, set: row });
+});
 
 const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
 type LimitValues = Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
@@ -171,9 +235,7 @@ export async function applyStripeSubscription(
 ): Promise<ApplyResult> {
   const organizationId = opts.known?.organizationId ?? (await findOrganizationId(db, sub));
   if (!organizationId) return { applied: false, organizationId: null };
-  const existing = opts.known
-    ? opts.known.existing
-    : (await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1))[0];
+  const existing = opts.known ? opts.known.existing : (await subscriptionOf(db, { organizationId }))[0];
   if (
     opts.source === "event" &&
     opts.eventCreated !== undefined &&
@@ -243,12 +305,9 @@ export async function applyStripeSubscription(
       : null,
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
-  };
+  } satisfies Record<Exclude<UpsertedColumn, "usagePeriodsFrom">, unknown>;
   const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
-  await db
-    .insert(subscriptions)
-    .values({ ...values, usagePeriodsFrom })
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
+  await upsertSubscription(db, { ...values, usagePeriodsFrom } satisfies Record<UpsertedColumn, unknown>);
   await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
@@ -407,11 +466,7 @@ export async function syncSubscription(
   },
 ): Promise<ApplyResult> {
   if (!input.locked) await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [existing] = await ctx.db
-    .select()
-    .from(subscriptions)
-    .where(eq(subscriptions.organizationId, input.organizationId))
-    .limit(1);
+  const [existing] = await subscriptionOf(ctx.db, { organizationId: input.organizationId });
   const current = await fresh(() => ctx.stripe.subscriptions.retrieve(input.subscriptionId));
   const sub = current ?? input.fallback;
   if (!sub) return { applied: false, organizationId: input.organizationId };
