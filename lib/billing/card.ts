@@ -4,7 +4,7 @@ import { organizations, type PaymentMethodSummary } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import type { Stripe } from "@/lib/stripe/client";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
 import { statement } from "./statements";
 import { fresh, idOf } from "./subscription-sync";
 
@@ -75,8 +75,9 @@ export async function syncCard(
   ctx: { db: Queryable; stripe: Stripe },
   input: { organizationId: string; actor: Actor; fallback?: CardFallback; audit?: boolean },
 ): Promise<PaymentMethodSummary | null> {
-  await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [org] = await cardOnFile(ctx.db, { organizationId: input.organizationId });
+  const [org] = await lockedRead(ctx.db, input.organizationId, () =>
+    cardOnFile(ctx.db, { organizationId: input.organizationId }),
+  );
   if (!org?.customer) return org?.card ?? null;
   let card = await defaultCardOf(ctx.stripe, org.customer);
   if (card === undefined) {

@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices";
 import { notify } from "@/lib/notify";
 import type { Stripe } from "@/lib/stripe/client";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
 import { statement } from "./statements";
 import { fresh, syncSubscription } from "./subscription-sync";
 
@@ -46,8 +46,7 @@ export async function syncInvoice(
   },
 ): Promise<{ applied: boolean }> {
   const { db } = ctx;
-  await lockOrganizationBilling(db, input.organizationId);
-  const [stored] = await storedInvoice(db, { invoice: input.invoiceId });
+  const [stored] = await lockedRead(db, input.organizationId, () => storedInvoice(db, { invoice: input.invoiceId }));
   // A newer event of this invoice was processed after this one was created: it re-read
   // everything this one would (the invoice and its subscription) at a later moment.
   if (input.eventCreated !== undefined && stored?.last != null && input.eventCreated < stored.last) {

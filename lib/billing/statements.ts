@@ -1,5 +1,6 @@
 import "server-only";
-import { is, Param, Placeholder, type Column, type Query } from "drizzle-orm";
+import { is, Param, Placeholder, SQL, type Column, type Query } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/types";
 
 /**
@@ -11,7 +12,8 @@ import type { Queryable } from "@/db/types";
  * it builds must not depend on it, nor on the values (every value a placeholder, the same
  * columns every call).
  */
-type Built = { toSQL(): Query; _?: { selectedFields?: Record<string, unknown> } };
+type Built = SQL | { toSQL(): Query; _?: { selectedFields?: Record<string, unknown> } };
+const dialect = new PgDialect();
 type Session = {
   prepareQuery(
     query: Query,
@@ -35,8 +37,8 @@ export function statement<Row = never>(
   return async (db, values) => {
     if (!built) {
       const b = build(db);
-      const selected = b._?.selectedFields as Record<string, Column> | undefined;
-      const query = b.toSQL();
+      const selected = is(b, SQL) ? undefined : (b._?.selectedFields as Record<string, Column> | undefined);
+      const query = is(b, SQL) ? dialect.sqlToQuery(b) : b.toSQL();
       const encoders = new Map<string, (value: unknown) => unknown>();
       // drizzle encodes a placeholder's value with its column's encoder, null included (a null
       // timestamp would throw): each placeholder goes in bare, and its value is encoded here.

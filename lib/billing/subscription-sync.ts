@@ -15,7 +15,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
 import { sharedWithin } from "./shared";
 import { statement } from "./statements";
 import { isUuid } from "@/lib/input";
@@ -465,8 +465,8 @@ export async function syncSubscription(
     locked?: boolean;
   },
 ): Promise<ApplyResult> {
-  if (!input.locked) await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [existing] = await subscriptionOf(ctx.db, { organizationId: input.organizationId });
+  const read = () => subscriptionOf(ctx.db, { organizationId: input.organizationId });
+  const [existing] = input.locked ? await read() : await lockedRead(ctx.db, input.organizationId, read);
   const current = await fresh(() => ctx.stripe.subscriptions.retrieve(input.subscriptionId));
   const sub = current ?? input.fallback;
   if (!sub) return { applied: false, organizationId: input.organizationId };
