@@ -5,7 +5,7 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockedRead } from "./lock";
-import { statement } from "./statements";
+import { allWritten, statement } from "./statements";
 import { fresh, idOf } from "./subscription-sync";
 
 const cardOnFile = statement<{ customer: string | null; card: PaymentMethodSummary | null }>(
@@ -94,20 +94,26 @@ export async function syncCard(
     }
   }
   if (same(card, org.card ?? null)) return card;
-  await setCardOnFile(ctx.db, { card, updatedAt: new Date(), organizationId: input.organizationId });
+  // The card and its audit row in one round trip (neither reads the other).
+  const writes: Promise<unknown>[] = [
+    setCardOnFile(ctx.db, { card, updatedAt: new Date(), organizationId: input.organizationId }),
+  ];
   if (input.audit !== false) {
-    await recordAudit(ctx.db, {
-      actor: input.actor,
-      action: "payment_method.updated",
-      targetType: "payment_method",
-      targetId: card?.id ?? org.card?.id ?? null,
-      organizationId: input.organizationId,
-      details: {
-        before: org.card ? { brand: org.card.brand, last4: org.card.last4 } : null,
-        after: card ? { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } : null,
-      },
-    });
+    writes.push(
+      recordAudit(ctx.db, {
+        actor: input.actor,
+        action: "payment_method.updated",
+        targetType: "payment_method",
+        targetId: card?.id ?? org.card?.id ?? null,
+        organizationId: input.organizationId,
+        details: {
+          before: org.card ? { brand: org.card.brand, last4: org.card.last4 } : null,
+          after: card ? { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } : null,
+        },
+      }),
+    );
   }
+  await allWritten(writes);
   return card;
 }
 

@@ -66,3 +66,13 @@ export function statement<Row = never>(
     return (built.fields ? result : []) as Row[];
   };
 }
+
+/**
+ * Await statements sent together (one round trip; PostgreSQL runs them in the order sent), each
+ * to its end, then throw the first failure in `writes`' order (the cause: once one fails, the
+ * transaction refuses the ones after it).
+ */
+export async function allWritten(writes: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(writes);
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+}

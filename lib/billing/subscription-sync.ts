@@ -17,7 +17,7 @@ import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
 import { lockedRead } from "./lock";
 import { sharedWithin } from "./shared";
-import { statement } from "./statements";
+import { allWritten, statement } from "./statements";
 import { isUuid } from "@/lib/input";
 
 /**
@@ -167,12 +167,11 @@ const upsertSubscription = statement("billing_upsert_subscription", (db) => {
 
 const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
 type LimitValues = Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
-function limitsFromPlan(plan: Plan): LimitValues {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, plan[k]])) as LimitValues;
+function limitsOf(s: LimitValues): LimitValues {
+  const { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways } = s;
+  return { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways };
 }
-function limitsOf(s: Subscription): LimitValues {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as LimitValues;
-}
+const limitsFromPlan: (plan: Plan) => LimitValues = limitsOf;
 
 /** The period source of a stored row (the calendar without one). */
 function sourceOf(row: Subscription | undefined): PeriodSource {
@@ -307,45 +306,54 @@ export async function applyStripeSubscription(
     updatedAt: now,
   } satisfies Record<Exclude<UpsertedColumn, "usagePeriodsFrom">, unknown>;
   const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
-  await upsertSubscription(db, { ...values, usagePeriodsFrom } satisfies Record<UpsertedColumn, unknown>);
-  await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
     existing.planId !== plan.id ||
     existing.status !== status ||
     existing.billingCycle !== cycle ||
     existing.seats !== values.seats;
+  // The row, its audit rows (one after the other: they are numbered in order) and the platform
+  // event are written together, in one round trip: none of them reads another.
+  const writes: Promise<unknown>[] = [
+    upsertSubscription(db, { ...values, usagePeriodsFrom } satisfies Record<UpsertedColumn, unknown>),
+    (async () => {
+      await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
+      if (changed && opts.audit !== false) {
+        await recordAudit(db, {
+          actor: opts.actor,
+          action: "subscription.updated",
+          targetType: "subscription",
+          targetId: sub.id,
+          organizationId,
+          details: {
+            before: existing
+              ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats }
+              : null,
+            after: { plan: plan.id, status, cycle, seats: values.seats },
+          },
+        });
+      }
+    })(),
+  ];
   if (changed || existing?.cancelAtPeriodEnd !== values.cancelAtPeriodEnd) {
-    await notifyPlatform(
-      db,
-      existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
-      organizationId,
-      {
-        subscription: sub.id,
-        plan: plan.id,
-        status,
-        cycle,
-        seats: values.seats,
-        cancelAtPeriodEnd: values.cancelAtPeriodEnd,
-        currentPeriodEnd: values.currentPeriodEnd.toISOString(),
-      },
+    writes.push(
+      notifyPlatform(
+        db,
+        existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
+        organizationId,
+        {
+          subscription: sub.id,
+          plan: plan.id,
+          status,
+          cycle,
+          seats: values.seats,
+          cancelAtPeriodEnd: values.cancelAtPeriodEnd,
+          currentPeriodEnd: values.currentPeriodEnd.toISOString(),
+        },
+      ),
     );
   }
-  if (changed && opts.audit !== false) {
-    await recordAudit(db, {
-      actor: opts.actor,
-      action: "subscription.updated",
-      targetType: "subscription",
-      targetId: sub.id,
-      organizationId,
-      details: {
-        before: existing
-          ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats }
-          : null,
-        after: { plan: plan.id, status, cycle, seats: values.seats },
-      },
-    });
-  }
+  await allWritten(writes);
   return { applied: true, organizationId, planId: plan.id, status };
 }
 
