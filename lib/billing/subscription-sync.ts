@@ -165,8 +165,10 @@ const upsertSubscription = statement("billing_upsert_subscription", (db) => {
   return db.insert(subscriptions).values(row).onConflictDoUpdate({ target: subscriptions.organizationId, set: row });
 });
 
-const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
-type LimitValues = Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
+type LimitValues = Pick<
+  Subscription,
+  "maxUsers" | "maxAgents" | "maxExecutionsPerMonth" | "maxStorageGb" | "maxGateways"
+>;
 function limitsOf(s: LimitValues): LimitValues {
   const { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways } = s;
   return { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways };
