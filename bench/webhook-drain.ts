@@ -152,7 +152,7 @@ async function main() {
       }
       console.log(
         `round ${round}: ${report.processed} of ${n} events applied (${report.failed} failed) in ${report.passes} passes, ${seconds.toFixed(2)} s: ` +
-          `${(report.processed / seconds).toFixed(0)} events/s; worker CPU ${(cpuMs / report.processed).toFixed(2)} ms an event; ` +
+          `${(report.processed / seconds).toFixed(0)} events/s; worker CPU ${(cpuMs / report.processed).toFixed(2)} ms an event (${(cpu.system / 1000 / report.processed).toFixed(2)} of it system); ` +
           `${(trips / report.processed).toFixed(2)} round trips and ${(reads / report.processed).toFixed(2)} Stripe reads an event ` +
           `(${(trips / report.passes).toFixed(1)} and ${(reads / report.passes).toFixed(2)} a pass); ${load()}`,
       );

@@ -4,8 +4,28 @@ import { organizations, type PaymentMethodSummary } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import type { Stripe } from "@/lib/stripe/client";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
+import { allWritten, statement } from "./statements";
 import { fresh, idOf } from "./subscription-sync";
+
+const cardOnFile = statement<{ customer: string | null; card: PaymentMethodSummary | null }>(
+  "billing_card_on_file",
+  (db) =>
+    db
+      .select({ customer: organizations.stripeCustomerId, card: organizations.paymentMethod })
+      .from(organizations)
+      .where(eq(organizations.id, sql.placeholder("organizationId"))),
+);
+const setCardOnFile = statement("billing_set_card_on_file", (db) =>
+  db
+    .update(organizations)
+    .set({
+      // Placeholders in an update's set are run as its values (the types only name values).
+      paymentMethod: sql.placeholder("card") as unknown as PaymentMethodSummary,
+      updatedAt: sql.placeholder("updatedAt") as unknown as Date,
+    })
+    .where(eq(organizations.id, sql.placeholder("organizationId"))),
+);
 
 /**
  * The card on file: one definition, Stripe's customer default
@@ -55,11 +75,9 @@ export async function syncCard(
   ctx: { db: Queryable; stripe: Stripe },
   input: { organizationId: string; actor: Actor; fallback?: CardFallback; audit?: boolean },
 ): Promise<PaymentMethodSummary | null> {
-  await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [org] = await ctx.db
-    .select({ customer: organizations.stripeCustomerId, card: organizations.paymentMethod })
-    .from(organizations)
-    .where(eq(organizations.id, input.organizationId));
+  const [org] = await lockedRead(ctx.db, input.organizationId, () =>
+    cardOnFile(ctx.db, { organizationId: input.organizationId }),
+  );
   if (!org?.customer) return org?.card ?? null;
   let card = await defaultCardOf(ctx.stripe, org.customer);
   if (card === undefined) {
@@ -76,23 +94,26 @@ export async function syncCard(
     }
   }
   if (same(card, org.card ?? null)) return card;
-  await ctx.db
-    .update(organizations)
-    .set({ paymentMethod: card, updatedAt: new Date() })
-    .where(eq(organizations.id, input.organizationId));
+  // The card and its audit row in one round trip (neither reads the other).
+  const writes: Promise<unknown>[] = [
+    setCardOnFile(ctx.db, { card, updatedAt: new Date(), organizationId: input.organizationId }),
+  ];
   if (input.audit !== false) {
-    await recordAudit(ctx.db, {
-      actor: input.actor,
-      action: "payment_method.updated",
-      targetType: "payment_method",
-      targetId: card?.id ?? org.card?.id ?? null,
-      organizationId: input.organizationId,
-      details: {
-        before: org.card ? { brand: org.card.brand, last4: org.card.last4 } : null,
-        after: card ? { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } : null,
-      },
-    });
+    writes.push(
+      recordAudit(ctx.db, {
+        actor: input.actor,
+        action: "payment_method.updated",
+        targetType: "payment_method",
+        targetId: card?.id ?? org.card?.id ?? null,
+        organizationId: input.organizationId,
+        details: {
+          before: org.card ? { brand: org.card.brand, last4: org.card.last4 } : null,
+          after: card ? { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } : null,
+        },
+      }),
+    );
   }
+  await allWritten(writes);
   return card;
 }
 

@@ -18,6 +18,7 @@ export { previewPlanChange, type ChangePreview } from "./preview";
 export { previewStateSchema, readBillingState, describeChanges, type BillingState } from "./previewed-state";
 export { syncSeats, previewSeatChange, type SeatPreview } from "./seats";
 export { lockOrganizationBilling, memberCount } from "./lock";
+export { shareWithinTransaction } from "./shared";
 export {
   applyStripeSubscription,
   moveToFree,

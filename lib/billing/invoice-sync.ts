@@ -1,13 +1,29 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { invoices } from "@/db/schema";
 import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { invoiceSubscriptionId, upsertStripeInvoice } from "@/lib/invoices";
 import { notify } from "@/lib/notify";
 import type { Stripe } from "@/lib/stripe/client";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
+import { statement } from "./statements";
 import { fresh, syncSubscription } from "./subscription-sync";
+
+const storedInvoice = statement<{ id: string; last: number | null; attempts: number; status: string }>(
+  "billing_stored_invoice",
+  (db) =>
+    db
+      .select({
+        id: invoices.id,
+        last: invoices.stripeLastEventCreated,
+        attempts: invoices.attemptCount,
+        status: invoices.status,
+      })
+      .from(invoices)
+      .where(eq(invoices.stripeInvoiceId, sql.placeholder("invoice")))
+      .limit(1),
+);
 
 /**
  * An invoice changed at Stripe (created, finalized, paid, failed, voided…): mirror it as Stripe
@@ -30,17 +46,7 @@ export async function syncInvoice(
   },
 ): Promise<{ applied: boolean }> {
   const { db } = ctx;
-  await lockOrganizationBilling(db, input.organizationId);
-  const [stored] = await db
-    .select({
-      id: invoices.id,
-      last: invoices.stripeLastEventCreated,
-      attempts: invoices.attemptCount,
-      status: invoices.status,
-    })
-    .from(invoices)
-    .where(eq(invoices.stripeInvoiceId, input.invoiceId))
-    .limit(1);
+  const [stored] = await lockedRead(db, input.organizationId, () => storedInvoice(db, { invoice: input.invoiceId }));
   // A newer event of this invoice was processed after this one was created: it re-read
   // everything this one would (the invoice and its subscription) at a later moment.
   if (input.eventCreated !== undefined && stored?.last != null && input.eventCreated < stored.last) {

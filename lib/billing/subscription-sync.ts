@@ -1,6 +1,6 @@
 import "server-only";
 import { notifyPlatform } from "@/lib/notify";
-import { eq, or } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import { Stripe } from "@/lib/stripe/client";
 import { isStripeError } from "@/lib/stripe/errors";
 import {
@@ -15,7 +15,9 @@ import type { Queryable } from "@/db/types";
 import { recordAudit, type Actor } from "@/lib/audit";
 import { FREE_PLAN_ID, calendarMonth } from "@/lib/plans";
 import { carryUsageAcrossChange, periodSourceOf, type PeriodSource } from "@/lib/usage";
-import { lockOrganizationBilling } from "./lock";
+import { lockedRead } from "./lock";
+import { sharedWithin } from "./shared";
+import { allWritten, statement } from "./statements";
 import { isUuid } from "@/lib/input";
 
 /**
@@ -41,6 +43,23 @@ export function idOf(x: string | { id: string } | null | undefined): string | nu
   return typeof x === "string" ? x : x.id;
 }
 
+const organizationByCustomer = statement<{ id: string }>("billing_organization_by_customer", (db) =>
+  db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.stripeCustomerId, sql.placeholder("customer")))
+    .limit(1),
+);
+const organizationByIdOrCustomer = statement<{ id: string }>("billing_organization_by_id_or_customer", (db) =>
+  db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(
+      or(eq(organizations.id, sql.placeholder("id")), eq(organizations.stripeCustomerId, sql.placeholder("customer"))),
+    )
+    .limit(1),
+);
+
 /** Which of our organizations does this Stripe subscription (or anything with a customer) belong to? */
 export async function findOrganizationId(
   db: Queryable,
@@ -48,15 +67,16 @@ export async function findOrganizationId(
 ): Promise<string | null> {
   const fromMeta = sub.metadata?.organization_id;
   const customerId = idOf(sub.customer);
-  const [row] = await db
-    .select({ id: organizations.id })
-    .from(organizations)
-    .where(
-      fromMeta && isUuid(fromMeta)
-        ? or(eq(organizations.id, fromMeta), eq(organizations.stripeCustomerId, customerId ?? ""))
-        : eq(organizations.stripeCustomerId, customerId ?? ""),
-    )
-    .limit(1);
+  const byMeta = fromMeta && isUuid(fromMeta) ? fromMeta : null;
+  const shared = sharedWithin(db);
+  const key = `${byMeta ?? ""}/${customerId ?? ""}`;
+  const known = shared?.organizations.get(key);
+  if (known) return known;
+  const [row] = byMeta
+    ? await organizationByIdOrCustomer(db, { id: byMeta, customer: customerId ?? "" })
+    : await organizationByCustomer(db, { customer: customerId ?? "" });
+  // Only a found organization is kept: a customer not linked yet may be linked later in the transaction.
+  if (row) shared?.organizations.set(key, row.id);
   return row?.id ?? null;
 }
 
@@ -64,15 +84,35 @@ export async function findOrganizationId(
  * Which plan and cycle a Stripe price stands for: a catalog price stored on the plan row, or a
  * per-organization price (Enterprise) that names its plan in `metadata.plan_id`.
  */
-async function planForPrice(
-  db: Queryable,
-  price: Stripe.Price,
-): Promise<{ plan: Plan; cycle: "monthly" | "annual"; custom: boolean } | null> {
-  const [catalog] = await db
+type PlanMatch = { plan: Plan; cycle: "monthly" | "annual"; custom: boolean };
+
+async function planForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
+  const shared = sharedWithin(db);
+  if (!shared) return readPlanForPrice(db, price);
+  const key = `${price.id}/${price.metadata?.plan_id ?? ""}/${price.recurring?.interval ?? ""}`;
+  let match = shared.plans.get(key) as Promise<PlanMatch | null> | undefined;
+  if (!match) {
+    match = readPlanForPrice(db, price);
+    shared.plans.set(key, match);
+  }
+  return match;
+}
+
+const planOfCatalogPrice = statement<Plan>("billing_plan_of_catalog_price", (db) =>
+  db
     .select()
     .from(plans)
-    .where(or(eq(plans.stripePriceMonthlyId, price.id), eq(plans.stripePriceAnnualId, price.id)))
-    .limit(1);
+    .where(
+      or(
+        eq(plans.stripePriceMonthlyId, sql.placeholder("price")),
+        eq(plans.stripePriceAnnualId, sql.placeholder("price")),
+      ),
+    )
+    .limit(1),
+);
+
+async function readPlanForPrice(db: Queryable, price: Stripe.Price): Promise<PlanMatch | null> {
+  const [catalog] = await planOfCatalogPrice(db, { price: price.id });
   if (catalog)
     return { plan: catalog, cycle: catalog.stripePriceAnnualId === price.id ? "annual" : "monthly", custom: false };
   const planId = price.metadata?.plan_id;
@@ -82,14 +122,58 @@ async function planForPrice(
   return { plan, cycle: price.recurring?.interval === "year" ? "annual" : "monthly", custom: true };
 }
 
-const LIMIT_FIELDS = ["maxUsers", "maxAgents", "maxExecutionsPerMonth", "maxStorageGb", "maxGateways"] as const;
-type LimitValues = Pick<Subscription, (typeof LIMIT_FIELDS)[number]>;
-function limitsFromPlan(plan: Plan): LimitValues {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, plan[k]])) as LimitValues;
+const subscriptionOf = statement<Subscription>("billing_subscription_of", (db) =>
+  db
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.organizationId, sql.placeholder("organizationId")))
+    .limit(1),
+);
+
+/** The columns applyStripeSubscription writes (every one, every time: one statement, built once). */
+const UPSERTED = [
+  "organizationId",
+  "planId",
+  "status",
+  "billingCycle",
+  "seats",
+  "currentPeriodStart",
+  "currentPeriodEnd",
+  "stripeSubscriptionId",
+  "stripeCustomerId",
+  "stripePriceId",
+  "cancelAtPeriodEnd",
+  "canceledAt",
+  "cancellationReason",
+  "trialEnd",
+  "pastDueSince",
+  "maxUsers",
+  "maxAgents",
+  "maxExecutionsPerMonth",
+  "maxStorageGb",
+  "maxGateways",
+  "customPricePerSeatCents",
+  "stripeLastEventCreated",
+  "updatedAt",
+  "usagePeriodsFrom",
+] as const satisfies readonly (keyof typeof subscriptions.$inferInsert)[];
+type UpsertedColumn = (typeof UPSERTED)[number];
+const upsertSubscription = statement("billing_upsert_subscription", (db) => {
+  const row = Object.fromEntries(
+    UPSERTED.map((k) => [k, sql.placeholder(k)]),
+  ) as unknown as typeof subscriptions.$inferInsert;
+  return db.insert(subscriptions).values(row).onConflictDoUpdate({ target: subscriptions.organizationId, set: row });
+});
+
+type LimitValues = Pick<
+  Subscription,
+  "maxUsers" | "maxAgents" | "maxExecutionsPerMonth" | "maxStorageGb" | "maxGateways"
+>;
+function limitsOf(s: LimitValues): LimitValues {
+  const { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways } = s;
+  return { maxUsers, maxAgents, maxExecutionsPerMonth, maxStorageGb, maxGateways };
 }
-function limitsOf(s: Subscription): LimitValues {
-  return Object.fromEntries(LIMIT_FIELDS.map((k) => [k, s[k]])) as LimitValues;
-}
+const limitsFromPlan: (plan: Plan) => LimitValues = limitsOf;
 
 /** The period source of a stored row (the calendar without one). */
 function sourceOf(row: Subscription | undefined): PeriodSource {
@@ -152,9 +236,7 @@ export async function applyStripeSubscription(
 ): Promise<ApplyResult> {
   const organizationId = opts.known?.organizationId ?? (await findOrganizationId(db, sub));
   if (!organizationId) return { applied: false, organizationId: null };
-  const existing = opts.known
-    ? opts.known.existing
-    : (await db.select().from(subscriptions).where(eq(subscriptions.organizationId, organizationId)).limit(1))[0];
+  const existing = opts.known ? opts.known.existing : (await subscriptionOf(db, { organizationId }))[0];
   if (
     opts.source === "event" &&
     opts.eventCreated !== undefined &&
@@ -224,50 +306,56 @@ export async function applyStripeSubscription(
       : null,
     stripeLastEventCreated: Math.max(opts.eventCreated ?? 0, existing?.stripeLastEventCreated ?? 0) || null,
     updatedAt: now,
-  };
+  } satisfies Record<Exclude<UpsertedColumn, "usagePeriodsFrom">, unknown>;
   const usagePeriodsFrom = await usagePeriodsFromAfter(db, organizationId, existing, values, now);
-  await db
-    .insert(subscriptions)
-    .values({ ...values, usagePeriodsFrom })
-    .onConflictDoUpdate({ target: subscriptions.organizationId, set: { ...values, usagePeriodsFrom } });
-  await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
   const changed =
     !existing ||
     existing.planId !== plan.id ||
     existing.status !== status ||
     existing.billingCycle !== cycle ||
     existing.seats !== values.seats;
+  // The row, its audit rows (one after the other: they are numbered in order) and the platform
+  // event are written together, in one round trip: none of them reads another.
+  const writes: Promise<unknown>[] = [
+    upsertSubscription(db, { ...values, usagePeriodsFrom } satisfies Record<UpsertedColumn, unknown>),
+    (async () => {
+      await recordTransition(db, { organizationId, subscriptionId: sub.id, existing, status, actor: opts.actor });
+      if (changed && opts.audit !== false) {
+        await recordAudit(db, {
+          actor: opts.actor,
+          action: "subscription.updated",
+          targetType: "subscription",
+          targetId: sub.id,
+          organizationId,
+          details: {
+            before: existing
+              ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats }
+              : null,
+            after: { plan: plan.id, status, cycle, seats: values.seats },
+          },
+        });
+      }
+    })(),
+  ];
   if (changed || existing?.cancelAtPeriodEnd !== values.cancelAtPeriodEnd) {
-    await notifyPlatform(
-      db,
-      existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
-      organizationId,
-      {
-        subscription: sub.id,
-        plan: plan.id,
-        status,
-        cycle,
-        seats: values.seats,
-        cancelAtPeriodEnd: values.cancelAtPeriodEnd,
-        currentPeriodEnd: values.currentPeriodEnd.toISOString(),
-      },
+    writes.push(
+      notifyPlatform(
+        db,
+        existing?.stripeSubscriptionId === sub.id ? "subscription.updated" : "subscription.created",
+        organizationId,
+        {
+          subscription: sub.id,
+          plan: plan.id,
+          status,
+          cycle,
+          seats: values.seats,
+          cancelAtPeriodEnd: values.cancelAtPeriodEnd,
+          currentPeriodEnd: values.currentPeriodEnd.toISOString(),
+        },
+      ),
     );
   }
-  if (changed && opts.audit !== false) {
-    await recordAudit(db, {
-      actor: opts.actor,
-      action: "subscription.updated",
-      targetType: "subscription",
-      targetId: sub.id,
-      organizationId,
-      details: {
-        before: existing
-          ? { plan: existing.planId, status: existing.status, cycle: existing.billingCycle, seats: existing.seats }
-          : null,
-        after: { plan: plan.id, status, cycle, seats: values.seats },
-      },
-    });
-  }
+  await allWritten(writes);
   return { applied: true, organizationId, planId: plan.id, status };
 }
 
@@ -387,12 +475,8 @@ export async function syncSubscription(
     locked?: boolean;
   },
 ): Promise<ApplyResult> {
-  if (!input.locked) await lockOrganizationBilling(ctx.db, input.organizationId);
-  const [existing] = await ctx.db
-    .select()
-    .from(subscriptions)
-    .where(eq(subscriptions.organizationId, input.organizationId))
-    .limit(1);
+  const read = () => subscriptionOf(ctx.db, { organizationId: input.organizationId });
+  const [existing] = input.locked ? await read() : await lockedRead(ctx.db, input.organizationId, read);
   const current = await fresh(() => ctx.stripe.subscriptions.retrieve(input.subscriptionId));
   const sub = current ?? input.fallback;
   if (!sub) return { applied: false, organizationId: input.organizationId };

@@ -4,9 +4,11 @@ import { stripeEvents } from "@/db/schema";
 import { rowsOf, type Db, type Queryable } from "@/db/types";
 import { AppError } from "@/lib/errors";
 import { describeFailure } from "@/lib/jobs";
+import { shareWithinTransaction } from "@/lib/billing";
 import type { Stripe } from "@/lib/stripe/client";
 import { coverGroupOf, dispatch } from "./handlers";
 import { recordStripeEvent } from "./record";
+import { sharingReads } from "./shared-reads";
 
 /**
  * The webhook worker: drains the events the receiver stored as pending, through lib/billing.
@@ -238,6 +240,9 @@ export async function processNextEvents(
         return row ? [await apply(tx, stripe, row, now, (await claimCovered(tx, [row], now)).get(row.id))] : [];
       }
       const runs = await claimCovered(tx, heads, now);
+      // The passes share their Stripe reads and what they learn of the database (lib/billing/shared).
+      shareWithinTransaction(tx);
+      const shared = sharingReads(stripe);
       const ordered = heads
         .map((row) => ({ row, customer: customerOf(row) }))
         .sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0))
@@ -249,7 +254,7 @@ export async function processNextEvents(
         if (worked.length > 0 && performance.now() - started > batchMs) break;
         const run = runs.get(row.id) ?? [];
         try {
-          await dispatch({ tx, stripe, now }, payloadOf(run.at(-1) ?? row));
+          await dispatch({ tx, stripe: shared, now }, payloadOf(run.at(-1) ?? row));
         } catch (err) {
           throw new BatchFailed("a pass of the batch failed", { cause: err });
         }

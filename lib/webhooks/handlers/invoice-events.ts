@@ -1,7 +1,6 @@
 import "server-only";
 import { SYSTEM_STRIPE } from "@/lib/audit";
-import { syncInvoice } from "@/lib/billing";
-import { organizationOfInvoice } from "@/lib/invoices";
+import { findOrganizationId, idOf, syncInvoice } from "@/lib/billing";
 import type { EventOf, HandlerContext } from "../types";
 
 type InvoiceEvent = EventOf<
@@ -23,12 +22,13 @@ type InvoiceEvent = EventOf<
  */
 export async function onInvoiceEvent(ctx: HandlerContext, event: InvoiceEvent): Promise<void> {
   const invoice = event.data.object;
-  const org = await organizationOfInvoice(ctx.tx, invoice);
-  if (!org || !invoice.id) return;
+  if (!idOf(invoice.customer) || !invoice.id) return;
+  const organizationId = await findOrganizationId(ctx.tx, { customer: invoice.customer });
+  if (!organizationId) return;
   await syncInvoice(
     { db: ctx.tx, stripe: ctx.stripe },
     {
-      organizationId: org.id,
+      organizationId,
       invoiceId: invoice.id,
       actor: SYSTEM_STRIPE,
       now: ctx.now,
