@@ -32,6 +32,8 @@ export type JobsThreadOptions = {
 };
 
 export type JobsThread = JobRunner & {
+  /** Ask the thread to stop and wait for it; terminated if it has not exited after `timeoutMs` (4 s). */
+  stop(timeoutMs?: number): Promise<void>;
   /** How many times the thread was started (1 until it died once). */
   starts(): number;
   /** Resolves when the current thread says it is ready. */
@@ -94,7 +96,8 @@ export function startJobsThread(opts: JobsThreadOptions): JobsThread {
       if (Date.now() - startedAt >= backoff.stableMs) failuresInARow = 0;
       const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** failuresInARow);
       failuresInARow++;
-      log(`[jobs] the jobs thread stopped (exit code ${code}); starting it again in ${Math.round(delay / 1000)} s.`);
+      const wait = delay < 1_000 ? `${delay} ms` : `${Math.round(delay / 1_000)} s`;
+      log(`[jobs] the jobs thread stopped (exit code ${code}); starting it again in ${wait}.`);
       restartTimer = setTimeout(spawn, delay);
       restartTimer.unref();
     });
