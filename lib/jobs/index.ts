@@ -10,7 +10,13 @@ export {
   type JobOutcome,
   type JobRunner,
 } from "./runner";
-export { startJobsThread, serveJobsThread, type JobsThread, type JobsThreadOptions } from "./thread";
+export {
+  startJobsThread,
+  serveJobsThread,
+  lowerThisThreadsPriority,
+  type JobsThread,
+  type JobsThreadOptions,
+} from "./thread";
 export { sharedCounter, sharedMemory, adoptSharedMemory, type SharedCounter } from "./shared";
 export { jobsHealth, judgeJob, type JobHealth, type JobHealthStatus } from "./health";
 export { describeFailure, type DescribedFailure } from "./failure";

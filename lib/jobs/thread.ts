@@ -1,4 +1,5 @@
 import "server-only";
+import os from "node:os";
 import { parentPort, Worker } from "node:worker_threads";
 import { describeFailure } from "./failure";
 import type { JobRunner } from "./runner";
@@ -145,4 +146,22 @@ export function serveJobsThread(runner: JobRunner, close: () => Promise<void>): 
         .finally(() => process.exit(0));
   });
   port.postMessage({ type: "ready" } satisfies JobsThreadReply);
+}
+
+/**
+ * The jobs thread's CPU priority, below the main thread's: on a busy machine the kernel gives the
+ * receiver's thread the CPU first and the jobs what is left (idle CPU they still use in full).
+ * Linux only, where a nice value belongs to a thread (setpriority on the calling thread's id);
+ * elsewhere it would lower the whole process, so nothing is done there.
+ */
+export const JOBS_THREAD_NICE = 10;
+
+export function lowerThisThreadsPriority(nice = JOBS_THREAD_NICE): boolean {
+  if (process.platform !== "linux" || !parentPort) return false;
+  try {
+    os.setPriority(nice);
+    return true;
+  } catch {
+    return false;
+  }
 }
