@@ -1,4 +1,3 @@
-import { isMainThread } from "node:worker_threads";
 import { registerJob } from "@/lib/jobs";
 import { appMailTransport, drainOutbox, MAIL_JOB } from "@/lib/mail";
 import { queueRenewalNotices, RENEWAL_JOB } from "@/lib/notify/renewals";
@@ -24,8 +23,7 @@ export function registerAppJobs(): void {
     run: ({ db, now }) => expireReservations(db, now),
   });
   // Stripe events stored by the receiver; the receiver also kicks it, so this is the safety net.
-  // In the receiver's thread (embedded database) one loop works while deliveries are coming in and
-  // the others give way; in the jobs thread (PostgreSQL, a lower CPU priority) all of them work.
+  // While deliveries are coming in, one loop works and the others give way to the receiver.
   registerJob({
     name: WEBHOOK_JOB,
     everyMs: 10_000,
@@ -35,7 +33,7 @@ export function registerAppJobs(): void {
         signal,
         budgetMs: 30_000,
         concurrency: 8,
-        yieldTo: isMainThread ? () => webhookDeliveriesInFlight() > 0 : undefined,
+        yieldTo: () => webhookDeliveriesInFlight() > 0,
       }),
   });
   // Roll-ups rebuilt from the raw events over the last 35 days; drift repaired and reported.
