@@ -26,7 +26,7 @@ export type JobsThreadOptions = {
   entry: string | URL;
   eval?: boolean;
   workerData?: unknown;
-  /** The thread's environment (default: a copy of this thread's at each start). */
+  /** The thread's environment (default: a copy of this thread's, taken at each start). */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   backoff?: { firstMs: number; maxMs: number; stableMs: number };
@@ -73,7 +73,8 @@ export function startJobsThread(opts: JobsThreadOptions): JobsThread {
     const w = new Worker(opts.entry, {
       eval: opts.eval ?? false,
       workerData: opts.workerData,
-      env: opts.env ?? { ...process.env },
+      // Default: a copy of this thread's environment (.env files loaded, NODE_ENV set) at each start.
+      ...(opts.env ? { env: opts.env } : {}),
       name: "agentbill-jobs",
     });
     worker = w;
@@ -115,7 +116,7 @@ export function startJobsThread(opts: JobsThreadOptions): JobsThread {
     },
     starts: () => starts,
     ready: () => (isReady ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve))),
-    async stop(timeoutMs = 4_000) {
+    async stop(timeoutMs: number = 4_000) {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
       const w = worker;

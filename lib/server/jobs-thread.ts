@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const { env } = await import("@/lib/env");
   const e = env();
   if (!e.databaseUrl) throw new Error("The jobs thread runs on PostgreSQL only (DATABASE_URL is not set).");
-  const { adoptSharedMemory, lowerThisThreadsPriority, serveJobsThread, startAppJobRunner } = await import("@/lib/jobs");
+  const { adoptSharedMemory, lowerThisThreadsPriority, serveJobsThread, startAppJobRunner } =
+    await import("@/lib/jobs");
   adoptSharedMemory(data.shared);
   lowerThisThreadsPriority();
   const { openJobsPool, setDatabaseForProcess } = await import("@/db/client");

@@ -26,6 +26,8 @@ const SECRET = `whsec_${"t".repeat(32)}`;
 let database: Database & { url: string | null };
 let emulator: RunningEmulator;
 let thread: JobsThread;
+let threadEnv: NodeJS.ProcessEnv;
+const entry = () => path.resolve(OUT, "jobs-thread.cjs");
 
 beforeAll(async () => {
   if (!real) return;
@@ -46,18 +48,19 @@ beforeAll(async () => {
     currentPeriodEnd: new Date("2024-08-01T00:00:00Z"),
   });
   emulator = await startEmulator({ port: 0, webhookSecret: SECRET });
+  threadEnv = {
+    ...process.env,
+    DATABASE_URL: database.url!,
+    STRIPE_EMULATOR_PORT: String(emulator.port),
+    STRIPE_SECRET_KEY: "",
+    AUTH_SECRET: "t".repeat(40),
+    CRON_SECRET: "u".repeat(40),
+    STRIPE_WEBHOOK_SECRET: SECRET,
+  };
   thread = startJobsThread({
-    entry: path.resolve(OUT, "jobs-thread.cjs"),
+    entry: entry(),
     workerData: { dev: false, dir: process.cwd(), shared: sharedMemory() },
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url!,
-      STRIPE_EMULATOR_PORT: String(emulator.port),
-      STRIPE_SECRET_KEY: "",
-      AUTH_SECRET: "t".repeat(40),
-      CRON_SECRET: "u".repeat(40),
-      STRIPE_WEBHOOK_SECRET: SECRET,
-    },
+    env: threadEnv,
   });
   // The receiver's kickJob goes to the process's runner: here, the thread.
   installAppJobRunner(thread);
@@ -112,5 +115,23 @@ describe.skipIf(!real)("the jobs thread", () => {
     expect(after.getTime()).toBeGreaterThan(before.getTime());
     expect(after.getTime() - before.getTime()).toBeLessThan(10_000);
     expect(thread.starts()).toBe(1);
+  });
+
+  it("checks the configuration as the server does: a production secret missing ends the thread, named, and it is started again", async () => {
+    const log: string[] = [];
+    const broken = startJobsThread({
+      entry: entry(),
+      workerData: { dev: false, dir: process.cwd(), shared: sharedMemory() },
+      env: { ...threadEnv, AUTH_SECRET: "" },
+      log: (line) => log.push(line),
+      backoff: { firstMs: 100, maxMs: 100, stableMs: 60_000 },
+    });
+    try {
+      await until(async () => broken.starts() >= 2, 15_000);
+      expect(log.join("\n")).toContain("AUTH_SECRET is required in production");
+      expect(log.join("\n")).toContain("starting it again in 100 ms");
+    } finally {
+      await broken.stop();
+    }
   });
 });
