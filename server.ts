@@ -9,11 +9,13 @@
  *
  * Start-up (lib/server/startup.ts) runs before the first request: configuration checks, the
  * client-address stamp (lib/http/client-address.ts) on every request this server receives, the
- * database, API-key invalidation, the local Stripe emulator and the jobs runner.
+ * database, API-key invalidation, the local Stripe emulator and the jobs runner (on PostgreSQL in
+ * a worker thread of this process, dist/jobs-thread.cjs: lib/jobs/thread.ts). SIGTERM stops it.
  *
- * Bundled by scripts/build-server.mjs into dist/server.cjs. `--dev` runs Next in development mode.
+ * Bundled by scripts/build-server.mjs into dist/server.cjs (and the jobs thread into dist/jobs-thread.cjs). `--dev` runs Next in development mode.
  */
 import http from "node:http";
+import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import next from "next";
 
@@ -26,9 +28,10 @@ async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
   loadEnvConfig(dir, dev);
   const { env } = await import("@/lib/env");
-  const { startServer } = await import("@/lib/server/startup");
+  const { startServer, stopServer } = await import("@/lib/server/startup");
   const { apiListener, isApiPath } = await import("@/lib/api");
-  await startServer();
+  // On PostgreSQL the scheduled jobs run in a thread of this process, from the bundle beside this one.
+  await startServer({ jobsThread: { entry: path.join(__dirname, "jobs-thread.cjs"), dev, dir } });
   const e = env();
   const port = e.port ?? 3000;
 
@@ -57,8 +60,10 @@ async function main(): Promise<void> {
   console.log(`AgentBill ready on http://${e.host ?? "localhost"}:${port} (${dev ? "development" : "production"})`);
 
   const stop = () => {
-    server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 5_000).unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const jobsStopped = stopServer().catch((err: unknown) => console.error(err));
+    void Promise.all([closed, jobsStopped]).then(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -77,13 +77,18 @@ export function getJobsDatabase(): Promise<Database> {
       const app = await getDatabase();
       const url = env().databaseUrl;
       if (app.kind !== "postgres" || !url) return app;
-      return openDatabase({ url, max: JOBS_POOL_MAX, idleTimeoutSeconds: JOBS_POOL_IDLE_SECONDS });
+      return openJobsPool(url);
     })().catch((err: unknown) => {
       j.__jobsDatabase = undefined;
       throw err;
     });
   }
   return j.__jobsDatabase;
+}
+
+/** The jobs' pool on PostgreSQL (already migrated): getJobsDatabase's, or the jobs thread's only one (lib/server/jobs-thread.ts). */
+export function openJobsPool(url: string): Promise<Database> {
+  return openDatabase({ url, max: JOBS_POOL_MAX, idleTimeoutSeconds: JOBS_POOL_IDLE_SECONDS });
 }
 
 /** Tests and tools: make this process's app client use a database opened elsewhere. */

@@ -1,6 +1,8 @@
 // Bundle server.ts (the custom server: Hono for the platform API, Next for the rest) into
-// dist/server.cjs. Packages stay external (node_modules at run time); our own code (lib/, db/)
-// is bundled. `server-only` is empty here: this bundle is server code only.
+// dist/server.cjs, and the jobs thread it starts on PostgreSQL (lib/server/jobs-thread.ts) into
+// dist/jobs-thread.cjs beside it. Packages stay external (node_modules at run time); our own code
+// (lib/, db/) is bundled. `server-only` is empty here: this bundle is server code only.
+// `--outdir <dir>` (tests): another folder inside the repo, so that packages still resolve.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -17,9 +19,16 @@ const workspace = new Map(
     }),
 );
 
+const at = process.argv.indexOf("--outdir");
+const outdir = at === -1 ? "dist" : process.argv[at + 1];
+
 await build({
-  entryPoints: ["server.ts"],
-  outfile: "dist/server.cjs",
+  entryPoints: [
+    { in: "server.ts", out: "server" },
+    { in: "lib/server/jobs-thread.ts", out: "jobs-thread" },
+  ],
+  outdir,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
   platform: "node",
   target: "node20",

@@ -207,6 +207,19 @@ export function startAppJobRunner(database: Db): JobRunner {
   return g.__jobRunner;
 }
 
+/** Make `runner` the process's (the jobs thread seen from the main thread: lib/jobs/thread.ts). */
+export function installAppJobRunner(runner: JobRunner): JobRunner {
+  g.__jobRunner ??= runner;
+  return g.__jobRunner;
+}
+
+/** Shutdown: stop the process's runner (running jobs finish their unit of work) and forget it. */
+export async function stopAppJobRunner(): Promise<void> {
+  const runner = g.__jobRunner;
+  g.__jobRunner = undefined;
+  await runner?.stop();
+}
+
 /** Ask this process's runner to run a job soon; nothing happens where no runner was started (tests, scripts). */
 export function kickJob(name: string): void {
   g.__jobRunner?.kick(name);

@@ -1,8 +1,9 @@
+import fs from "node:fs";
 import { getDatabase, getJobsDatabase } from "@/db/client";
 import { listenForApiKeyChanges } from "@/lib/auth/api-key-cache";
 import { env, EnvError } from "@/lib/env";
 import { installClientAddressStamp, TrustedProxies } from "@/lib/http/client-address";
-import { startAppJobRunner } from "@/lib/jobs";
+import { installAppJobRunner, sharedMemory, startAppJobRunner, startJobsThread, stopAppJobRunner } from "@/lib/jobs";
 import { createStripeClient } from "@/lib/stripe/client";
 import { ensureLocalStripeEmulator } from "@/lib/stripe/emulator-runtime";
 import { loadDemo } from "./demo";
@@ -13,16 +14,30 @@ import { loadDemo } from "./demo";
  * demo organizations real customers of that emulator, and start the scheduled jobs (lib/server/jobs.ts): the webhook
  * worker, reconciliation, period close and usage alerts.
  */
-export function startServer(): Promise<void> {
+export function startServer(opts: ServerOptions = {}): Promise<void> {
   // Once per process: the custom server (server.ts) runs it before Next prepares, and Next's
   // instrumentation.ts calls it again from its own bundle; both get the same start-up.
-  started.__serverStart ??= start();
+  started.__serverStart ??= start(opts);
   return started.__serverStart;
+}
+
+export type ServerOptions = {
+  /**
+   * The jobs thread's entry (dist/jobs-thread.cjs, next to the custom server's bundle) and how
+   * this process was started. Without it (Next's own `next start` / `next dev` through
+   * instrumentation.ts) the jobs run in the main thread.
+   */
+  jobsThread?: { entry: string; dev: boolean; dir: string };
+};
+
+/** SIGTERM: stop the scheduled jobs (the thread, or the runner here), their work in hand finished. */
+export async function stopServer(): Promise<void> {
+  await stopAppJobRunner();
 }
 
 const started = globalThis as unknown as { __serverStart?: Promise<void> };
 
-async function start(): Promise<void> {
+async function start(opts: ServerOptions): Promise<void> {
   try {
     env();
   } catch (err) {
@@ -39,10 +54,34 @@ async function start(): Promise<void> {
   await listenForApiKeyChanges(database);
   await ensureLocalStripeEmulator();
   await startDemoData(database);
+  // Registered here too, where they run elsewhere: health lists the registered jobs.
   const { registerAppJobs } = await import("./jobs");
   registerAppJobs();
-  // The jobs' own pool: a webhook drain holds several connections, requests never wait for them.
+  await startJobs(database, opts.jobsThread);
+}
+
+/**
+ * On PostgreSQL the scheduled jobs run in a thread of their own (lib/jobs/thread.ts,
+ * lib/server/jobs-thread.ts): their JavaScript, the webhook worker's above all, stays off the
+ * event loop that answers requests. On the embedded database they run here: one PGlite per
+ * process, which another thread cannot open. Either way on the jobs' own pool: a webhook drain
+ * holds several connections, requests never wait for them (the thread opens it, this thread not).
+ */
+async function startJobs(database: Awaited<ReturnType<typeof getDatabase>>, thread: ServerOptions["jobsThread"]) {
+  if (database.kind === "postgres" && thread && fs.existsSync(thread.entry)) {
+    installAppJobRunner(
+      startJobsThread({
+        entry: thread.entry,
+        workerData: { dev: thread.dev, dir: thread.dir, shared: sharedMemory() },
+      }),
+    );
+    console.log("Scheduled jobs: in a thread of their own (PostgreSQL).");
+    return;
+  }
   startAppJobRunner(await getJobsDatabase());
+  console.log(
+    `Scheduled jobs: in the main thread (${database.kind === "pglite" ? "embedded database: one PGlite per process" : "no jobs thread entry"}).`,
+  );
 }
 
 const g = globalThis as unknown as { __demoStart?: Promise<void> };

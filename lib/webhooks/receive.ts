@@ -3,17 +3,18 @@ import { getDb } from "@/db/client";
 import type { Db } from "@/db/types";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { describeFailure, kickJob } from "@/lib/jobs";
+import { describeFailure, kickJob, sharedCounter } from "@/lib/jobs";
 import { verifyStripeWebhook } from "@/lib/stripe/webhooks";
 import { recordStripeEventGrouped } from "./record";
 import { WEBHOOK_JOB } from "./worker";
 
 export type WebhookReceipt = { status: number; body: Record<string, unknown> };
 
-let inFlight = 0;
+// Shared with the jobs thread (lib/jobs/shared.ts), where the worker reads it.
+const inFlight = sharedCounter("webhooks.deliveries_in_flight");
 /** Deliveries this process is storing right now: while there are some, the worker gives way (lib/server/jobs.ts). */
 export function webhookDeliveriesInFlight(): number {
-  return inFlight;
+  return inFlight.get();
 }
 
 /**
@@ -42,7 +43,7 @@ export async function receiveStripeWebhook(
     if (isAppError(err)) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
     throw err;
   }
-  inFlight++;
+  inFlight.add(1);
   try {
     const outcome = await recordStripeEventGrouped(deps.db ?? (await getDb()), event, rawBody, deps.now);
     if (outcome === "queued") kickJob(WEBHOOK_JOB);
@@ -56,6 +57,6 @@ export async function receiveStripeWebhook(
       },
     };
   } finally {
-    inFlight--;
+    inFlight.add(-1);
   }
 }
