@@ -346,14 +346,14 @@ async function main() {
         appStored,
         PAUSED
           ? `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery (worker paused); ${loadApp}`
-          : `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery with the worker running (receiver alone ≈ ${receiverCpuMs.toFixed(3)}); ${loadApp}`,
+          : `server CPU ${appRun.cpuMs.toFixed(3)} ms/delivery with the worker running${backlog > 0 ? ` (receiver alone ≈ ${receiverCpuMs.toFixed(3)})` : ""}; ${loadApp}`,
       ),
     );
     console.log(
       `  app/raw  p99 ×${(p99(appRun) / p99(rawRun)).toFixed(2)}, CPU per delivery ×${(appRun.cpuMs / rawRun.cpuMs).toFixed(2)}`,
     );
     console.log(
-      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe); ~${Number(stats?.batches ?? 0)} worker transactions (one applies up to 8 objects' runs of events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
+      `  worker   ${applied} events applied in ${span.toFixed(1)} s from first to last (${(applied / Math.max(span, 0.001)).toFixed(0)} events/s); backlog ${backlog} when the deliveries stopped, all applied ${drainedAfter.toFixed(1)} s later (${(backlog / Math.max(drainedAfter, 0.001)).toFixed(0)} events/s); ${backlog > 0 ? `app CPU ${workerCpuMs.toFixed(2)} ms per event (+ emulator ${emulatorCpuMs.toFixed(2)} ms, the stand-in for Stripe)` : "no backlog: the worker kept up with the arrivals (its CPU is in the app's per delivery)"}; ~${Number(stats?.batches ?? 0)} worker transactions (one applies up to 8 objects' runs of events); ${Number(stats?.retried ?? 0)} needed a retry; ${loadDrain}`,
     );
     console.log(`  retried  ${retried} extra deliveries for refused ones`);
     for (const [id, error] of [...failures.errors].slice(0, 10)) console.log(`  failure  ${id}: ${error}`);
@@ -363,9 +363,19 @@ async function main() {
     );
     for (const p of problems.slice(0, 20)) console.log(`    - ${p}`);
     const allDurable = appRun.refused.length === 0 && appStored === appRun.accepted.size;
-    const drainRate = applied / Math.max(span, 0.001);
+    // The drain's capacity: paused, the whole backlog first to last; running, what was left when the
+    // deliveries stopped. A worker that kept up (backlog 0) only shows the arrival rate of new events,
+    // not its capacity: that run says nothing about the target (BENCH_WORKER=paused measures it).
+    const drainRate = PAUSED
+      ? applied / Math.max(span, 0.001)
+      : backlog > 0
+        ? backlog / Math.max(drainedAfter, 0.001)
+        : NaN;
+    const drainVerdict = Number.isNaN(drainRate)
+      ? "kept up with the arrivals (backlog 0; capacity: BENCH_WORKER=paused)"
+      : `${drainRate.toFixed(0)}/s, ${drainRate >= 500 ? "met" : "NOT met"}`;
     console.log(
-      `  targets  all accepted durably: ${allDurable ? "met" : "NOT met"}; p99 < 100 ms: ${p99(appRun) < 100 ? "met" : "NOT met"}; drain ≥ 500 events/s: ${drainRate >= 500 ? "met" : "NOT met"}; final state = Stripe's: ${problems.length === 0 ? "met" : "NOT met"}`,
+      `  targets  all accepted durably: ${allDurable ? "met" : "NOT met"}; p99 < 100 ms: ${p99(appRun) < 100 ? "met" : "NOT met"}; drain ≥ 500 events/s: ${drainVerdict}; final state = Stripe's: ${problems.length === 0 ? "met" : "NOT met"}`,
     );
     console.log(`  (whole run ${since(t0)})`);
     failed = problems.length > 0;
