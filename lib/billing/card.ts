@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from "@/lib/audit";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockedRead } from "./lock";
 import { allWritten, statement } from "./statements";
-import { fresh, idOf } from "./subscription-sync";
+import { fresh, idOf } from "./subscription-lookups";
 
 const cardOnFile = statement<{ customer: string | null; card: PaymentMethodSummary | null }>(
   "billing_card_on_file",

@@ -23,7 +23,6 @@ export {
   applyStripeSubscription,
   moveToFree,
   syncSubscription,
-  findOrganizationId,
   isLiveStatus,
   type ApplyResult,
 } from "./subscription-sync";
@@ -39,4 +38,4 @@ export { getPaymentMethod, listPlanOptions } from "./plan-options";
 export { recommendPlan } from "./recommend";
 export { overLimits } from "./fit";
 export { assertSelfServicePlanChange, isContractPlan } from "./self-service";
-export { idOf } from "./subscription-sync";
+export { findOrganizationId, idOf } from "./subscription-lookups";

@@ -8,7 +8,8 @@ import { notify } from "@/lib/notify";
 import type { Stripe } from "@/lib/stripe/client";
 import { lockedRead } from "./lock";
 import { statement } from "./statements";
-import { fresh, syncSubscription } from "./subscription-sync";
+import { fresh } from "./subscription-lookups";
+import { syncSubscription } from "./subscription-sync";
 
 const storedInvoice = statement<{ id: string; last: number | null; attempts: number; status: string }>(
   "billing_stored_invoice",

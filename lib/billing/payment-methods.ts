@@ -10,7 +10,7 @@ import { stripeCall } from "@/lib/stripe/errors";
 import { summarize, syncCard } from "./card";
 import { ensureCustomer } from "./customers";
 import { syncInvoice } from "./invoice-sync";
-import { idOf } from "./subscription-sync";
+import { idOf } from "./subscription-lookups";
 
 /** Stripe's test payment methods offered by the card picker when running on the emulator or test mode. */
 export const TEST_CARDS = [
