@@ -231,6 +231,15 @@ async function main() {
       `\nPlatform API bench, ${SECONDS} s per scenario; app = npm start (dist/server.cjs), raw = node:http + the same services`,
     );
 
+    // Issue 15's targets, judged on the app's figures and printed at the end.
+    const verdicts: string[] = [];
+    const verdict = (what: string, ok: boolean, figures: string) =>
+      verdicts.push(`  ${what}: ${ok ? "met" : "NOT met"} (${figures})`);
+    const sustained = (r: { rate: number; errors: number }, rate: number) => r.errors === 0 && r.rate >= rate * 0.98;
+    const printVerdicts = () => {
+      if (verdicts.length) console.log(`\nTargets (issue 15), the app's figures:\n${verdicts.join("\n")}`);
+    };
+
     if (ONLY.has("check")) console.log(`\n1. limit check, open loop ${CHECK_RATE}/s (${load()})`);
     for (const t of ONLY.has("check") ? checkTargets : []) {
       await settle();
@@ -241,6 +250,12 @@ async function main() {
         (r) => r.done,
       );
       console.log(`${line(t.label, r)}; server CPU ${cpuMs.toFixed(2)} ms/request`);
+      if (t.label === "app")
+        verdict(
+          `limit check ${CHECK_RATE}/s sustained, p99 < 10 ms`,
+          sustained(r, CHECK_RATE) && percentile(r.latencies, 99) < 10,
+          `${r.rate.toFixed(0)}/s, ${r.errors} errors, p99 ${ms(percentile(r.latencies, 99))}`,
+        );
     }
 
     if (ONLY.has("pairs")) console.log(`\n2. reserve + commit pairs, open loop ${PAIR_RATE} pairs/s (${load()})`);
@@ -266,9 +281,18 @@ async function main() {
       console.log(
         `         reserve p50 ${ms(percentile(reserveLat, 50))} p99 ${ms(percentile(reserveLat, 99))}; commit p50 ${ms(percentile(commitLat, 50))} p99 ${ms(percentile(commitLat, 99))}`,
       );
+      if (t.label === "app")
+        verdict(
+          `reserve + commit ${PAIR_RATE} pairs/s sustained, p99 < 15 ms each`,
+          sustained(r, PAIR_RATE) && percentile(reserveLat, 99) < 15 && percentile(commitLat, 99) < 15,
+          `${r.rate.toFixed(0)} pairs/s, ${r.errors} errors, reserve p99 ${ms(percentile(reserveLat, 99))}, commit p99 ${ms(percentile(commitLat, 99))}`,
+        );
     }
 
-    if (!ONLY.has("ingest")) return void console.log(`\nDone (${load()}).`);
+    if (!ONLY.has("ingest")) {
+      printVerdicts();
+      return void console.log(`\nDone (${load()}).`);
+    }
 
     console.log(`\n3. single-event ingest, ${INGEST_CLIENTS} clients (${load()})`);
     const sql = postgres(url, { max: 2, onnotice: () => {} });
@@ -311,6 +335,12 @@ async function main() {
         `${line(t.label, { rate, errors, latencies }, "events/s")}, counter ${exact ? "exact" : "WRONG"} (${accepted} accepted)`,
       );
       console.log(await meter(accepted));
+      if (t.label === "app")
+        verdict(
+          `single-event ingest ≥ 5,000 events/s, counters exact`,
+          rate >= 5000 && exact && errors === 0,
+          `${rate.toFixed(0)} events/s, counter ${exact ? "exact" : "WRONG"}, ${errors} errors`,
+        );
     }
 
     console.log(`\n4. batch ingest, ${BATCHES} batches of 1,000, 4 in flight (${load()})`);
@@ -369,7 +399,14 @@ async function main() {
     results.insert = ins.rate;
     console.log(line("INSERT", ins, "events/s"));
     console.log(await insertMeter((BATCHES - ins.errors) * 1000));
-    console.log(`  app / raw INSERT = ${(results.app! / results.insert!).toFixed(2)} (target ≥ 0.75)`);
+    const ratio = results.app! / results.insert!;
+    console.log(`  app / raw INSERT = ${ratio.toFixed(2)} (target ≥ 0.75)`);
+    verdict(
+      "batch ingest ≥ 50,000 events/s and ≥ 0.75 × the raw INSERT",
+      results.app! >= 50_000 && ratio >= 0.75,
+      `${results.app!.toFixed(0)} events/s, ${ratio.toFixed(2)} × INSERT`,
+    );
+    printVerdicts();
     console.log(`\nDone (${load()}).`);
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
