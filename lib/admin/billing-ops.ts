@@ -9,6 +9,8 @@ import { parseIdOrNotFound } from "@/lib/input";
 import {
   changePlan,
   enterpriseTermsSchema,
+  previewPlanChange,
+  previewStateSchema,
   resyncOrganization,
   setEnterpriseTerms,
   type ResyncReport,
@@ -24,10 +26,14 @@ import type { Stripe } from "@/lib/stripe/client";
  * (the admin as actor, before, after and the reason) in one transaction.
  */
 
-export const adminChangePlanSchema = z.object({
+export const adminPreviewPlanSchema = z.object({
   planId: z.enum(["free", "pro"], { error: "Choose Free or Pro (Enterprise has its own terms)." }),
   cycle: z.enum(["monthly", "annual"], { error: "Choose monthly or annual billing." }),
+});
+export const adminChangePlanSchema = adminPreviewPlanSchema.extend({
   reason: reasonSchema,
+  /** The state the console's preview priced: refused when the subscription changed since (optional for API callers). */
+  previewState: previewStateSchema.optional(),
 });
 export type AdminChangePlanInput = z.input<typeof adminChangePlanSchema>;
 
@@ -66,7 +72,46 @@ export async function adminChangePlan(
     cycle: input.cycle,
     actor,
     reason: input.reason,
+    previewState: input.previewState,
   });
+}
+
+/** What the console shows before a plan change: Stripe's own proration for this organization. */
+export type AdminPlanPreview = {
+  planName: string;
+  cycle: "monthly" | "annual";
+  seats: number;
+  currency: string;
+  /** Charged (positive) or credited (negative) at once. */
+  dueNowCents: number;
+  recurringCents: number;
+  /** Refusals the change would meet (current use over the plan's limits). */
+  problems: string[];
+  /** A downgrade to Free takes effect then (ISO), not now. */
+  effectiveAt: string | null;
+  stateToken: string;
+};
+
+export async function adminPreviewPlanChange(
+  db: Db,
+  stripe: Stripe,
+  organizationId: string,
+  raw: z.input<typeof adminPreviewPlanSchema> | Record<string, unknown>,
+): Promise<AdminPlanPreview> {
+  await assertOrganization(db, organizationId);
+  const input = adminPreviewPlanSchema.parse(raw);
+  const p = await previewPlanChange(db, stripe, { organizationId, planId: input.planId, cycle: input.cycle });
+  return {
+    planName: p.planName,
+    cycle: p.cycle,
+    seats: p.seats,
+    currency: p.currency,
+    dueNowCents: p.dueNowCents,
+    recurringCents: p.recurringCents,
+    problems: p.problems.map((x) => x.message),
+    effectiveAt: p.effectiveAt?.toISOString() ?? null,
+    stateToken: p.stateToken,
+  };
 }
 
 /** Enterprise terms. */

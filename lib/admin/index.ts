@@ -28,6 +28,9 @@ export * from "./schemas";
 export {
   adminChangePlan,
   adminChangePlanSchema,
+  adminPreviewPlanChange,
+  adminPreviewPlanSchema,
+  type AdminPlanPreview,
   adminSetEnterpriseTerms,
   adminEnterpriseTermsSchema,
   adminResync,

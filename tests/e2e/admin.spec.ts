@@ -219,4 +219,22 @@ test("every admin page renders at desktop and phone width", async ({ page }) => 
   await expect(page.getByRole("heading", { name: "Acme Robotics", level: 1 })).toBeVisible();
   await expect(page.getByTestId("admin-plan-name")).toHaveText("Pro");
   await screenshots(page, "admin-org-detail");
+
+  // Change plan shows Stripe's figure for the choice before anything is confirmed (nothing is submitted here).
+  const changePlan = card(page, "Change plan");
+  const preview = changePlan.getByTestId("admin-plan-preview");
+  await expect(preview).toContainText("Moves to Free on");
+  await expect(preview).toContainText("nothing is charged or refunded now");
+  await changePlan.getByLabel("Plan", { exact: true }).selectOption("pro");
+  await changePlan.getByLabel("Billing cycle").selectOption("annual");
+  await expect(preview).toHaveText(
+    /^Pro \(annual\), \d+ seats: \$[\d,]+\.\d\d is charged to the card on file now \(prorated\); then \$[\d,]+\.\d\d per year\.$/,
+  );
+  const shown = await preview.textContent();
+  await changePlan.getByLabel("Reason (for the audit log)").fill("Looking only");
+  await changePlan.getByRole("button", { name: "Change plan…" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(shown!);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
 });

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import type { Stripe } from "@/lib/stripe/client";
 import {
   adminChangePlan,
+  adminPreviewPlanChange,
   adminCreateManualInvoice,
   adminResync,
   adminSetEnterpriseTerms,
@@ -137,6 +138,52 @@ describe("change plan", () => {
       after: { cancelAtPeriodEnd: true },
       reason: "Customer is winding down",
     });
+    await env.settle();
+  });
+
+  it("previews Stripe's proration and charges what was shown; a change in between refuses the stale preview", async () => {
+    const { org, actor } = await subscribedOrg();
+    // Unknown organization or plan: refused before Stripe is asked.
+    await expect(
+      adminPreviewPlanChange(...args(), "00000000-0000-4000-8000-000000000000", { planId: "pro", cycle: "annual" }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      adminPreviewPlanChange(...args(), org.id, { planId: "enterprise", cycle: "annual" }),
+    ).rejects.toThrow();
+
+    const annual = await adminPreviewPlanChange(...args(), org.id, { planId: "pro", cycle: "annual" });
+    expect(annual).toMatchObject({ planName: "Pro", cycle: "annual", seats: 2, currency: "usd", effectiveAt: null });
+    expect(annual.recurringCents).toBeGreaterThan(0);
+    expect(annual.dueNowCents).toBeGreaterThan(0); // annual for two seats, less the unused month
+    const toFree = await adminPreviewPlanChange(...args(), org.id, { planId: "free", cycle: "monthly" });
+    expect(toFree.effectiveAt).not.toBeNull();
+    expect(toFree.dueNowCents).toBe(0);
+
+    // The subscription changes after the preview (another admin, the customer): the stale preview is refused, nothing written.
+    await changePlan(...args(), { organizationId: org.id, planId: "pro", cycle: "annual", actor });
+    await env.settle();
+    const before = await auditCount(env.database.db, { organizationId: org.id });
+    await expect(
+      adminChangePlan(
+        ...args(),
+        org.id,
+        { planId: "pro", cycle: "monthly", reason: "Customer asked", previewState: annual.stateToken },
+        actor,
+      ),
+    ).rejects.toBeInstanceOf(AppError);
+    expect(await auditCount(env.database.db, { organizationId: org.id })).toBe(before);
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ billingCycle: "annual" });
+
+    // With a fresh preview it goes through.
+    const monthly = await adminPreviewPlanChange(...args(), org.id, { planId: "pro", cycle: "monthly" });
+    const done = await adminChangePlan(
+      ...args(),
+      org.id,
+      { planId: "pro", cycle: "monthly", reason: "Customer asked", previewState: monthly.stateToken },
+      actor,
+    );
+    expect(done.unchanged).toBe(false);
+    expect(await localSubscription(env.database, org.id)).toMatchObject({ billingCycle: "monthly" });
     await env.settle();
   });
 });

@@ -1,6 +1,6 @@
 import { ActionForm } from "@/components/admin/action-form";
 import type { FormAction } from "@/components/ui/action-state";
-import { ChangePlanForm } from "@/components/admin/change-plan-form";
+import { ChangePlanForm, type PlanPreview } from "@/components/admin/change-plan-form";
 import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
 import { SectionHeading } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
@@ -18,6 +18,7 @@ export type OrgActions = {
   suspend: FormAction;
   reactivate: FormAction;
   changePlan: FormAction;
+  previewPlan: FormAction<PlanPreview>;
   resync: FormAction;
   manualInvoice: FormAction;
 };
@@ -146,6 +147,7 @@ export function OrgActionsPanel({
         >
           <ChangePlanForm
             action={actions.changePlan}
+            preview={actions.previewPlan}
             orgName={org.name}
             currentPlanId={usage.plan.id}
             currentCycle={sub?.billingCycle ?? "monthly"}

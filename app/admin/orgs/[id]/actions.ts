@@ -16,6 +16,8 @@ import {
   suspendSchema,
   adminChangePlan,
   adminChangePlanSchema,
+  adminPreviewPlanChange,
+  adminPreviewPlanSchema,
   adminCreateManualInvoice,
   adminEnterpriseTermsSchema,
   adminManualInvoiceSchema,
@@ -135,6 +137,12 @@ function planChangedMessage(
 export const changePlanAction = adminAction(
   { schema: adminChangePlanSchema, message: planChangedMessage, revalidate: orgPages },
   async (input, { db, stripe, actor }, orgId: string) => adminChangePlan(db, stripe, orgId, input, actor),
+);
+
+/** What the change-plan form shows before it is confirmed (Stripe's proration; nothing is written). */
+export const previewPlanAction = adminAction(
+  { schema: adminPreviewPlanSchema },
+  async (input, { db, stripe }, orgId: string) => adminPreviewPlanChange(db, stripe, orgId, input),
 );
 
 export const resyncAction = adminAction(

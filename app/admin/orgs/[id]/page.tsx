@@ -15,6 +15,7 @@ import { getCustomerBalance } from "@/lib/invoices";
 import { getStripe } from "@/lib/stripe/client";
 import {
   changePlanAction,
+  previewPlanAction,
   enterpriseTermsAction,
   extendTrialAction,
   manualInvoiceAction,
@@ -82,6 +83,7 @@ export default async function OrganizationPage({ params }: { params: Params }) {
           suspend: suspendAction.bind(null, org.id),
           reactivate: reactivateAction.bind(null, org.id),
           changePlan: changePlanAction.bind(null, org.id),
+          previewPlan: previewPlanAction.bind(null, org.id),
           resync: resyncAction.bind(null, org.id),
           manualInvoice: manualInvoiceAction.bind(null, org.id, detail.usage.plan.currency),
         }}
