@@ -2,33 +2,21 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import type { FormAction } from "@/components/ui/action-state";
+import type { AdminPlanPreview } from "@/lib/admin";
 import { Field, inputClass } from "@/components/ui/field";
 import { formatMoney } from "@/lib/money";
 import { ActionForm } from "./action-form";
 
-/** Stripe's proration for the chosen plan and cycle (lib/admin adminPreviewPlanChange). */
-export type PlanPreview = {
-  planName: string;
-  cycle: "monthly" | "annual";
-  seats: number;
-  currency: string;
-  dueNowCents: number;
-  recurringCents: number;
-  problems: string[];
-  effectiveAt: string | null;
-  stateToken: string;
-};
-
 type Props = {
   action: FormAction;
-  preview: FormAction<PlanPreview>;
+  preview: FormAction<AdminPlanPreview>;
   orgName: string;
   currentPlanId: string;
   currentCycle: "monthly" | "annual";
 };
 
 /** What the preview says, in one sentence (also the confirmation's body). */
-export function describePreview(p: PlanPreview): string {
+export function describePreview(p: AdminPlanPreview): string {
   const m = (cents: number) => formatMoney(cents, p.currency);
   if (p.effectiveAt)
     return `Moves to ${p.planName} on ${new Date(p.effectiveAt).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })}, at the end of the paid period; nothing is charged or refunded now.`;

@@ -13,6 +13,7 @@ import {
   previewStateSchema,
   resyncOrganization,
   setEnterpriseTerms,
+  type ChangePreview,
   type ResyncReport,
 } from "@/lib/billing";
 import { createManualInvoice, manualInvoiceSchema } from "@/lib/invoices";
@@ -77,19 +78,14 @@ export async function adminChangePlan(
 }
 
 /** What the console shows before a plan change: Stripe's own proration for this organization. */
-export type AdminPlanPreview = {
-  planName: string;
-  cycle: "monthly" | "annual";
-  seats: number;
-  currency: string;
-  /** Charged (positive) or credited (negative) at once. */
-  dueNowCents: number;
-  recurringCents: number;
+export type AdminPlanPreview = Pick<
+  ChangePreview,
+  "planName" | "cycle" | "seats" | "currency" | "dueNowCents" | "recurringCents" | "stateToken"
+> & {
   /** Refusals the change would meet (current use over the plan's limits). */
   problems: string[];
   /** A downgrade to Free takes effect then (ISO), not now. */
   effectiveAt: string | null;
-  stateToken: string;
 };
 
 export async function adminPreviewPlanChange(

@@ -1,10 +1,10 @@
 import { ActionForm } from "@/components/admin/action-form";
 import type { FormAction } from "@/components/ui/action-state";
-import { ChangePlanForm, type PlanPreview } from "@/components/admin/change-plan-form";
+import { ChangePlanForm } from "@/components/admin/change-plan-form";
 import { ManualInvoiceForm } from "@/components/admin/manual-invoice-form";
 import { SectionHeading } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
-import { formatLimit, LIMIT_LABEL, type OrgDetail } from "@/lib/admin";
+import { formatLimit, LIMIT_LABEL, type AdminPlanPreview, type OrgDetail } from "@/lib/admin";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { LIMIT_KEYS } from "@/lib/plans";
@@ -18,7 +18,7 @@ export type OrgActions = {
   suspend: FormAction;
   reactivate: FormAction;
   changePlan: FormAction;
-  previewPlan: FormAction<PlanPreview>;
+  previewPlan: FormAction<AdminPlanPreview>;
   resync: FormAction;
   manualInvoice: FormAction;
 };
