@@ -10,6 +10,7 @@ export type DescribedFailure = { message: string; detail: string };
 
 type ErrorLike = Error & {
   code?: unknown;
+  severity?: unknown;
   errno?: unknown;
   type?: unknown;
   statusCode?: unknown;
@@ -62,7 +63,8 @@ const CONNECTION_CODES = new Set([
 function sentenceOf(e: ErrorLike): string | null {
   if (isAppError(e)) return e.message;
   const code = typeof e.code === "string" ? e.code : null;
-  if (e.name === "PostgresError" && code) {
+  // PostgreSQL's own error (postgres.js's PostgresError; PGlite's DatabaseError): a SQLSTATE and a severity.
+  if (code && /^[0-9A-Z]{5}$/.test(code) && (e.name === "PostgresError" || typeof e.severity === "string")) {
     return PG_SENTENCES[code] ?? `The database refused a statement: ${firstLine(e.message)}.`;
   }
   if (code && CONNECTION_CODES.has(code)) return "The database connection was lost while this ran.";

@@ -17,7 +17,7 @@ import {
   replayEvent,
 } from "@/lib/webhooks";
 import { recordGroupStats } from "@/lib/webhooks/record";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, onRealPostgres } from "../support/db";
 import { FIXTURE_IDS, fixtureEvent } from "../support/stripe-fixtures";
 
 /**
@@ -251,23 +251,27 @@ describe("the worker", () => {
     expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
   });
 
-  it("a run stops at an event another transaction holds, without waiting for it (batches never wait for each other's heads)", async () => {
-    const created = fixtureEvent("customer.subscription.created");
-    await receive(created);
-    await receive(variant("customer.subscription.updated", "evt_held_1", created.created + 1));
-    await receive(variant("customer.subscription.updated", "evt_held_2", created.created + 2));
-    let worked: unknown;
-    await database.db.transaction(async (tx) => {
-      // Held as another batch holds its head (an older event of the object that arrived late).
-      await tx.execute(sql`select id from stripe_events where id = 'evt_held_1' for update`);
-      worked = await processNextEvent(database.db, stripe);
-    });
-    // The head alone: not the held event, nor the one after it (the run has a gap there).
-    expect(worked).toMatchObject({ id: created.id, outcome: "processed", covered: 1 });
-    expect(await stored("evt_held_1")).toMatchObject({ status: "pending", attempts: 0 });
-    expect(await stored("evt_held_2")).toMatchObject({ status: "pending", attempts: 0 });
-    expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 2, failed: 0, passes: 1 });
-  });
+  // Two transactions at once need two connections: PGlite has one (it would wait for itself).
+  it.skipIf(!onRealPostgres())(
+    "a run stops at an event another transaction holds, without waiting for it (batches never wait for each other's heads)",
+    async () => {
+      const created = fixtureEvent("customer.subscription.created");
+      await receive(created);
+      await receive(variant("customer.subscription.updated", "evt_held_1", created.created + 1));
+      await receive(variant("customer.subscription.updated", "evt_held_2", created.created + 2));
+      let worked: unknown;
+      await database.db.transaction(async (tx) => {
+        // Held as another batch holds its head (an older event of the object that arrived late).
+        await tx.execute(sql`select id from stripe_events where id = 'evt_held_1' for update`);
+        worked = await processNextEvent(database.db, stripe);
+      });
+      // The head alone: not the held event, nor the one after it (the run has a gap there).
+      expect(worked).toMatchObject({ id: created.id, outcome: "processed", covered: 1 });
+      expect(await stored("evt_held_1")).toMatchObject({ status: "pending", attempts: 0 });
+      expect(await stored("evt_held_2")).toMatchObject({ status: "pending", attempts: 0 });
+      expect(await drainStripeEvents(database.db, stripe)).toMatchObject({ processed: 2, failed: 0, passes: 1 });
+    },
+  );
 
   it("an event with an effect of its own (trial_will_end's notice) ends a run and is applied alone", async () => {
     const created = fixtureEvent("customer.subscription.created");
@@ -335,7 +339,8 @@ describe("the worker", () => {
     most = 0;
     const report = await drainStripeEvents(database.db, counting, { concurrency: 4, yieldTo: () => busy });
     expect(busyReport.processed + report.processed).toBe(49);
-    expect(most).toBeGreaterThan(1);
+    // All loops at once need a connection each: PGlite has one, so there they take turns.
+    expect(most).toBeGreaterThan(onRealPostgres() ? 1 : 0);
   });
 
   it("one batch applies several objects' events in one transaction; a pass that fails sends them one pass per transaction, the failure on its event", async () => {
